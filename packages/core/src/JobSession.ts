@@ -1,0 +1,482 @@
+import {
+  asyncScheduler,
+  BehaviorSubject,
+  distinctUntilChanged,
+  interval,
+  map,
+  merge,
+  type Observable,
+  type SchedulerLike,
+  Subject,
+  startWith,
+  takeUntil,
+} from 'rxjs';
+import { type Eta, EtaEstimator } from './EtaEstimator.js';
+import type { BestMetric, EpochRecord, JobProgress } from './JobProgress.js';
+import { isLowerBetter } from './JobProgress.js';
+import type { Artifact } from './schemas/Artifact.js';
+import type { JobError, JobEvent } from './schemas/JobEvent.js';
+import type { JobSpec } from './schemas/JobSpec.js';
+import { isFinalJobState, type JobState } from './schemas/JobState.js';
+import type { ConfigIssue } from './validation/ConfigProfile.js';
+
+/** What a session needs from the connection to its worker. */
+export interface JobLink {
+  /** Events with `afterSeq < seq <= untilSeq` (to the end when `untilSeq` is absent). */
+  fetchEvents(jobId: string, afterSeq: number, untilSeq?: number): Promise<JobEvent[]>;
+  stop(jobId: string): Promise<void>;
+  cancel(jobId: string): Promise<void>;
+}
+
+/** Steps of the pre-submission pipeline, in order. */
+export type SubmitStep = 'validate-config' | 'check-paths' | 'upload' | 'start';
+
+/** A line of the trainer's output. */
+export interface LogLine {
+  seq: number;
+  ts: number;
+  stream: 'stdout' | 'stderr';
+  line: string;
+  /** A carriage-return update (tqdm): it replaced the stream's previous such line. */
+  replace: boolean;
+}
+
+/** Counters a session keeps about what it received. */
+export interface SessionStats {
+  /** Events received twice and dropped. */
+  duplicates: number;
+  /** Gaps in `seq` repaired by asking the worker. */
+  gapsRepaired: number;
+  /** Malformed frames and other protocol problems seen while the job ran. */
+  malformed: number;
+}
+
+/** Everything about a job at one moment, for React (`useSyncExternalStore`) and the CLI. */
+export interface JobSnapshot {
+  jobId: string;
+  spec: JobSpec;
+  state: JobState;
+  /** Pre-submission step in progress, or the one that failed. */
+  submitStep: SubmitStep | null;
+  error: JobError | null;
+  /** Config-validation warnings (errors stop the job before it reaches a worker). */
+  warnings: readonly ConfigIssue[];
+  progress: JobProgress;
+  /** Last batch reported in the current epoch. */
+  batch: number | null;
+  eta: Eta | null;
+  /** Last lines of output, carriage-return updates applied. */
+  logs: readonly LogLine[];
+  artifacts: readonly Artifact[];
+  upload: { bytes: number; total: number } | null;
+  lastSeq: number;
+  stats: SessionStats;
+}
+
+/** How a {@link JobSession} is created (by `JobManager`, or by hand in tests). */
+export interface JobSessionInit {
+  jobId: string;
+  spec: JobSpec;
+  link: JobLink;
+  totalEpochs?: number;
+  scheduler?: SchedulerLike;
+  /** How many log lines the snapshot keeps. */
+  logTail?: number;
+  /** How often `eta$` re-counts while an epoch runs. */
+  etaTickMs?: number;
+}
+
+const PENDING_LIMIT = 10_000;
+const REPAIR_RETRY_MS = 1_000;
+
+/**
+ * One job as a client sees it: its state, events, progress, logs and ETA as RxJS streams,
+ * and as `getSnapshot()` / `subscribe()` for React.
+ *
+ * Events carry a per-job `seq`. The session applies each exactly once and in order: a
+ * duplicate is dropped, a gap makes it ask the worker for the missing range, and after a
+ * reconnection {@link JobSession.resync} fetches whatever was missed.
+ *
+ * @example
+ * ```ts
+ * const session = await manager.submit({ profile: 'builtin', config: { epochs: 5 } });
+ * session.progress$.subscribe((p) => console.log(`${p.completedEpochs}/${p.totalEpochs}`));
+ * await session.done;
+ * ```
+ */
+export class JobSession {
+  readonly jobId: string;
+  readonly spec: JobSpec;
+  /** The job's state; replays the current one. */
+  readonly state$: Observable<JobState>;
+  /** The worker's events, in `seq` order, each once. */
+  readonly events$: Observable<JobEvent>;
+  /** Progress; replays the current one, changes at each epoch. */
+  readonly progress$: Observable<JobProgress>;
+  /** Output lines as they arrive. */
+  readonly logs$: Observable<LogLine>;
+  /** Estimated time left; re-counted at each epoch and every `etaTickMs` while running. */
+  readonly eta$: Observable<Eta | null>;
+  /** Problems that did not end the job: malformed frames, failed repairs. */
+  readonly problems$: Observable<JobError>;
+  /** Resolves with the final snapshot once the job is completed, failed or cancelled. */
+  readonly done: Promise<JobSnapshot>;
+
+  private readonly link: JobLink;
+  private readonly scheduler: SchedulerLike;
+  private readonly logTail: number;
+  private readonly stateSubject: BehaviorSubject<JobState>;
+  private readonly eventsSubject = new Subject<JobEvent>();
+  private readonly progressSubject: BehaviorSubject<JobProgress>;
+  private readonly logsSubject = new Subject<LogLine>();
+  private readonly problemsSubject = new Subject<JobError>();
+  private readonly etaChanged = new Subject<void>();
+  private readonly finished = new Subject<void>();
+  private readonly listeners = new Set<() => void>();
+  private readonly estimator: EtaEstimator;
+  private readonly pending = new Map<number, JobEvent>();
+  private resolveDone!: (snapshot: JobSnapshot) => void;
+
+  private lastSeq = 0;
+  private lastTs = 0;
+  private lastReceivedAt = 0;
+  private batch: number | null = null;
+  private state: JobState = 'queued';
+  private submitStep: SubmitStep | null = null;
+  private error: JobError | null = null;
+  private warnings: readonly ConfigIssue[] = [];
+  private progress: JobProgress;
+  private logs: readonly LogLine[] = [];
+  private artifacts: readonly Artifact[] = [];
+  private upload: { bytes: number; total: number } | null = null;
+  private readonly stats: SessionStats = { duplicates: 0, gapsRepaired: 0, malformed: 0 };
+  private epochBeginTs = new Map<number, number>();
+  private snapshot: JobSnapshot | null = null;
+  private notifyQueued = false;
+  private repairing = false;
+  private repairAgain = false;
+
+  constructor(init: JobSessionInit) {
+    this.jobId = init.jobId;
+    this.spec = init.spec;
+    this.link = init.link;
+    this.scheduler = init.scheduler ?? asyncScheduler;
+    this.logTail = init.logTail ?? 200;
+    this.estimator = new EtaEstimator(init.totalEpochs);
+    this.progress = {
+      completedEpochs: 0,
+      currentEpoch: null,
+      totalEpochs: init.totalEpochs ?? null,
+      latest: {},
+      best: {},
+      history: [],
+    };
+    this.stateSubject = new BehaviorSubject<JobState>(this.state);
+    this.progressSubject = new BehaviorSubject<JobProgress>(this.progress);
+    this.state$ = this.stateSubject.pipe(distinctUntilChanged());
+    this.events$ = this.eventsSubject.asObservable();
+    this.progress$ = this.progressSubject.asObservable();
+    this.logs$ = this.logsSubject.asObservable();
+    this.problems$ = this.problemsSubject.asObservable();
+    const tickMs = init.etaTickMs ?? 1_000;
+    this.eta$ = merge(this.etaChanged, interval(tickMs, this.scheduler)).pipe(
+      startWith(undefined),
+      takeUntil(this.finished),
+      map(() => this.currentEta()),
+      distinctUntilChanged(sameEta),
+    );
+    this.done = new Promise((resolve) => {
+      this.resolveDone = resolve;
+    });
+  }
+
+  /** The current snapshot; the same object until something changes. */
+  getSnapshot = (): JobSnapshot => {
+    if (this.snapshot === null) {
+      this.snapshot = {
+        jobId: this.jobId,
+        spec: this.spec,
+        state: this.state,
+        submitStep: this.submitStep,
+        error: this.error,
+        warnings: this.warnings,
+        progress: this.progress,
+        batch: this.batch,
+        eta: this.currentEta(),
+        logs: this.logs,
+        artifacts: this.artifacts,
+        upload: this.upload,
+        lastSeq: this.lastSeq,
+        stats: { ...this.stats },
+      };
+    }
+    return this.snapshot;
+  };
+
+  /** Calls `listener` after changes (bursts are batched into one call); returns unsubscribe. */
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  /** Asks the trainer to finish its epoch, save a checkpoint, and end (`completed`). */
+  async stop(): Promise<void> {
+    if (isFinalJobState(this.state)) return;
+    await this.link.stop(this.jobId);
+  }
+
+  /** Ends the job now (`cancelled`). */
+  async cancel(): Promise<void> {
+    if (isFinalJobState(this.state)) return;
+    await this.link.cancel(this.jobId);
+  }
+
+  /**
+   * Takes one event from the worker: applied if it is the next `seq`, dropped if seen,
+   * held (and the gap repaired) if it comes early.
+   */
+  ingest(event: JobEvent): void {
+    const seq = event.seq;
+    if (seq <= this.lastSeq || this.pending.has(seq)) {
+      this.stats.duplicates++;
+      this.changed();
+      return;
+    }
+    if (seq !== this.lastSeq + 1) {
+      if (this.pending.size < PENDING_LIMIT) this.pending.set(seq, event);
+      this.repair(seq - 1);
+      return;
+    }
+    this.apply(event);
+    if (this.pending.size > 0) this.drain();
+  }
+
+  /** Fetches every event after the last one seen (after a reconnection). */
+  resync(): void {
+    this.repair(undefined);
+  }
+
+  /** Records a protocol problem seen on the job's connection. */
+  noteProblem(problem: JobError): void {
+    this.stats.malformed++;
+    this.problemsSubject.next(problem);
+    this.changed();
+  }
+
+  /** @internal Used by `JobManager` while the job is still on the client. */
+  setLocal(patch: {
+    state?: JobState;
+    submitStep?: SubmitStep | null;
+    error?: JobError;
+    warnings?: readonly ConfigIssue[];
+    upload?: { bytes: number; total: number } | null;
+  }): void {
+    if (patch.submitStep !== undefined) this.submitStep = patch.submitStep;
+    if (patch.warnings !== undefined) this.warnings = patch.warnings;
+    if (patch.upload !== undefined) this.upload = patch.upload;
+    if (patch.error !== undefined) this.error = patch.error;
+    if (patch.state !== undefined && patch.state !== this.state) this.setState(patch.state);
+    this.changed();
+  }
+
+  private drain(): void {
+    let next = this.pending.get(this.lastSeq + 1);
+    while (next !== undefined) {
+      this.pending.delete(next.seq);
+      this.apply(next);
+      next = this.pending.get(this.lastSeq + 1);
+    }
+    for (const seq of this.pending.keys()) if (seq <= this.lastSeq) this.pending.delete(seq);
+  }
+
+  private repair(untilSeq: number | undefined): void {
+    if (this.repairing) {
+      this.repairAgain = true;
+      return;
+    }
+    this.repairing = true;
+    const before = this.lastSeq;
+    this.link
+      .fetchEvents(this.jobId, this.lastSeq, untilSeq)
+      .then((events) => {
+        for (const event of events) this.ingest(event);
+        if (this.lastSeq > before && untilSeq !== undefined) this.stats.gapsRepaired++;
+        this.finishRepair(0);
+      })
+      .catch((error: unknown) => {
+        this.noteProblem({
+          code: 'repair_failed',
+          message: `could not fetch missed events after #${before}: ${(error as Error).message}`,
+        });
+        this.finishRepair(REPAIR_RETRY_MS);
+      });
+  }
+
+  private finishRepair(delayMs: number): void {
+    this.repairing = false;
+    const gap = this.pending.size > 0;
+    if (!gap && !this.repairAgain) return;
+    this.repairAgain = false;
+    if (isFinalJobState(this.state) && !gap) return;
+    const again = () => this.repair(gap ? Math.min(...this.pending.keys()) - 1 : undefined);
+    if (delayMs === 0) again();
+    else this.scheduler.schedule(again, delayMs);
+  }
+
+  private apply(event: JobEvent): void {
+    this.lastSeq = event.seq;
+    this.lastTs = event.ts;
+    this.lastReceivedAt = this.scheduler.now();
+    switch (event.type) {
+      case 'state':
+        if (event.error !== undefined) this.error = event.error;
+        this.setState(event.state);
+        break;
+      case 'progress':
+        this.applyProgress(event);
+        break;
+      case 'log':
+        this.applyLog(event);
+        break;
+      case 'artifact':
+        this.artifacts = this.artifacts.concat(event.artifact);
+        break;
+      case 'error':
+        this.error = event.error;
+        break;
+    }
+    this.eventsSubject.next(event);
+    this.changed();
+    if (isFinalJobState(this.state) && this.pending.size === 0) this.finish();
+  }
+
+  private applyProgress(event: Extract<JobEvent, { type: 'progress' }>): void {
+    const message = event.progress;
+    switch (message.event) {
+      case 'train_begin':
+        if (message.total_epochs !== undefined) {
+          this.estimator.setTotal(message.total_epochs);
+          this.setProgress({ ...this.progress, totalEpochs: message.total_epochs });
+        }
+        return;
+      case 'epoch_begin':
+        this.epochBeginTs.set(message.epoch, event.ts);
+        this.estimator.epochBegan(message.epoch, event.ts);
+        this.batch = null;
+        this.setProgress({ ...this.progress, currentEpoch: message.epoch });
+        return;
+      case 'batch_end':
+        // Snapshot only, no copy: a batch stream is too fast to re-emit progress for.
+        this.batch = message.batch;
+        return;
+      case 'epoch_end':
+        this.applyEpochEnd(message.epoch, message.logs, event.ts);
+        return;
+      case 'train_end':
+        this.batch = null;
+        this.setProgress({ ...this.progress, currentEpoch: null });
+        return;
+    }
+  }
+
+  private applyEpochEnd(epoch: number, logs: Record<string, number | null>, ts: number): void {
+    const began = this.epochBeginTs.get(epoch);
+    this.epochBeginTs.delete(epoch);
+    const record: EpochRecord =
+      began === undefined ? { epoch, logs } : { epoch, logs, durationMs: ts - began };
+    const best: Record<string, BestMetric> = { ...this.progress.best };
+    for (const [name, value] of Object.entries(logs)) {
+      if (value === null || !Number.isFinite(value)) continue;
+      const current = best[name];
+      const better =
+        current === undefined ||
+        (isLowerBetter(name) ? value < current.value : value > current.value);
+      if (better) best[name] = { value, epoch };
+    }
+    this.estimator.epochEnded(epoch, ts);
+    this.batch = null;
+    this.setProgress({
+      ...this.progress,
+      completedEpochs: this.progress.completedEpochs + 1,
+      currentEpoch: null,
+      latest: logs,
+      best,
+      history: this.progress.history.concat(record),
+    });
+  }
+
+  private applyLog(event: Extract<JobEvent, { type: 'log' }>): void {
+    const line: LogLine = {
+      seq: event.seq,
+      ts: event.ts,
+      stream: event.stream,
+      line: event.line,
+      replace: event.replace === true,
+    };
+    let tail = this.logs;
+    if (line.replace) {
+      const index = findLastIndex(tail, (l) => l.stream === line.stream);
+      if (index >= 0 && tail[index]!.replace)
+        tail = tail.slice(0, index).concat(tail.slice(index + 1));
+    }
+    tail = tail.length >= this.logTail ? tail.slice(tail.length - this.logTail + 1) : tail;
+    this.logs = tail.concat(line);
+    this.logsSubject.next(line);
+  }
+
+  private setProgress(progress: JobProgress): void {
+    this.progress = progress;
+    this.progressSubject.next(progress);
+    this.etaChanged.next();
+  }
+
+  private setState(state: JobState): void {
+    this.state = state;
+    this.stateSubject.next(state);
+    this.etaChanged.next();
+  }
+
+  private currentEta(): Eta | null {
+    if (this.state !== 'running' && this.state !== 'stopping') return null;
+    // Durations are on the worker's clock; carry its clock forward by local time passed
+    // since the last event, so clock skew and replayed bursts do not matter.
+    const workerNow = this.lastTs + (this.scheduler.now() - this.lastReceivedAt);
+    return this.estimator.estimate(workerNow);
+  }
+
+  private changed(): void {
+    this.snapshot = null;
+    if (this.notifyQueued || this.listeners.size === 0) return;
+    this.notifyQueued = true;
+    queueMicrotask(() => {
+      this.notifyQueued = false;
+      for (const listener of this.listeners) listener();
+    });
+  }
+
+  private finish(): void {
+    const snapshot = this.getSnapshot();
+    this.finished.next();
+    this.finished.complete();
+    this.stateSubject.complete();
+    this.eventsSubject.complete();
+    this.progressSubject.complete();
+    this.logsSubject.complete();
+    this.resolveDone(snapshot);
+  }
+}
+
+function sameEta(a: Eta | null, b: Eta | null): boolean {
+  if (a === null || b === null) return a === b;
+  return (
+    Math.round(a.remainingMs / 1000) === Math.round(b.remainingMs / 1000) &&
+    a.epochsLeft === b.epochsLeft
+  );
+}
+
+function findLastIndex<T>(items: readonly T[], predicate: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i]!)) return i;
+  return -1;
+}

@@ -1,0 +1,120 @@
+/**
+ * trainwire's core: the job lifecycle as RxJS streams (`JobSession`, `JobManager`), the
+ * zod schemas of everything that crosses a boundary, the control protocol, the
+ * `Transport` contract and the DI tokens. It runs in Node and in a browser.
+ *
+ * @packageDocumentation
+ */
+
+export { type Eta, EtaEstimator } from './EtaEstimator.js';
+export {
+  type CoreErrorCode,
+  type FieldIssue,
+  formatPath,
+  isTrainwireError,
+  parseOrThrow,
+  RemoteError,
+  TrainwireError,
+  TransportError,
+  toFieldIssues,
+  ValidationError,
+} from './errors.js';
+export {
+  type BestMetric,
+  type EpochRecord,
+  isLowerBetter,
+  type JobProgress,
+} from './JobProgress.js';
+export {
+  type JobLink,
+  JobSession,
+  type JobSessionInit,
+  type JobSnapshot,
+  type LogLine,
+  type SessionStats,
+  type SubmitStep,
+} from './JobSession.js';
+export type { JobRecord, JobStore } from './JobStore.js';
+export type { Prefs, PrefsValues } from './Prefs.js';
+export { type DecodedFrame, decodeFrame } from './protocol/decodeFrame.js';
+export {
+  type ErrorFrame,
+  ErrorFrameSchema,
+  type EventFrame,
+  EventFrameSchema,
+  type Frame,
+  FrameSchema,
+  PROTOCOL_VERSION,
+  type RequestFrame,
+  RequestFrameSchema,
+  type ResponseFrame,
+  ResponseFrameSchema,
+} from './protocol/frames.js';
+export {
+  isMethodName,
+  type JobSummary,
+  JobSummarySchema,
+  METHODS,
+  type MethodHandlers,
+  type MethodName,
+  type MethodParams,
+  type MethodResult,
+  type ParsedParams,
+  type PathCheck,
+  PathCheckSchema,
+  type RequestContext,
+} from './protocol/methods.js';
+export { type ProtocolProblem, RpcPeer, type RpcPeerOptions } from './protocol/RpcPeer.js';
+export {
+  type Artifact,
+  type ArtifactKind,
+  ArtifactKindSchema,
+  ArtifactSchema,
+} from './schemas/Artifact.js';
+export {
+  type JobError,
+  JobErrorSchema,
+  type JobEvent,
+  JobEventSchema,
+  type JobEventType,
+} from './schemas/JobEvent.js';
+export {
+  type Device,
+  DeviceSchema,
+  type JobSpec,
+  type JobSpecInput,
+  JobSpecSchema,
+} from './schemas/JobSpec.js';
+export { isFinalJobState, type JobState, JobStateSchema } from './schemas/JobState.js';
+export {
+  type MetricLogs,
+  MetricLogsSchema,
+  type ProgressMessage,
+  ProgressMessageSchema,
+} from './schemas/ProgressMessage.js';
+export { type Room, RoomSchema } from './schemas/Room.js';
+export {
+  describeGpu,
+  type GpuInfo,
+  GpuInfoSchema,
+  type WorkerInfo,
+  WorkerInfoSchema,
+  type WorkerStatus,
+  WorkerStatusSchema,
+} from './schemas/WorkerInfo.js';
+export type {
+  ByteStreamHeader,
+  ByteStreamReader,
+  ByteStreamWriter,
+  Transport,
+  TransportStatus,
+} from './Transport.js';
+export {
+  CLOCK,
+  CONFIG_PROFILES,
+  JOB_MANAGER_OPTIONS,
+  JOB_STORE,
+  PREFS,
+  TRANSPORT,
+} from './tokens.js';
+export type { ConfigIssue, ConfigProfile, ValidationReport } from './validation/ConfigProfile.js';

@@ -1,0 +1,320 @@
+import {
+  asyncScheduler,
+  filter,
+  firstValueFrom,
+  type Observable,
+  type SchedulerLike,
+  Subject,
+  type Subscription,
+  take,
+  timeout,
+} from 'rxjs';
+import { isTrainwireError, RemoteError, TransportError, toFieldIssues } from '../errors.js';
+import type { JobEvent } from '../schemas/JobEvent.js';
+import type { Transport } from '../Transport.js';
+import { decodeFrame } from './decodeFrame.js';
+import { type Frame, PROTOCOL_VERSION, type RequestFrame, type ResponseFrame } from './frames.js';
+import {
+  isMethodName,
+  METHODS,
+  type MethodHandlers,
+  type MethodName,
+  type MethodParams,
+  type MethodResult,
+} from './methods.js';
+
+/** Tuning of an {@link RpcPeer}. */
+export interface RpcPeerOptions {
+  /** Timers run on it; tests pass a virtual clock. */
+  scheduler?: SchedulerLike;
+  /** How long to wait for a response before sending the request again. */
+  requestTimeoutMs?: number;
+  /** How many times a request is sent again after a timeout (every method is idempotent). */
+  retries?: number;
+  /** How long a request waits for the transport to be `open`. */
+  openTimeoutMs?: number;
+}
+
+/** Something a peer sent that this peer could not use, or an error frame it sent back. */
+export interface ProtocolProblem {
+  direction: 'received-bad-frame' | 'peer-reported-error' | 'send-failed';
+  code: string;
+  message: string;
+}
+
+interface Pending {
+  method: MethodName;
+  settle: (frame: ResponseFrame) => void;
+  fail: (error: Error) => void;
+}
+
+let nextPeerNumber = 0;
+
+/**
+ * One end of the control protocol over a {@link Transport}: typed requests with retries,
+ * responses, pushed job events, and validation of every inbound frame. A malformed frame
+ * never throws: it is counted, reported on `problems$`, and answered with an error frame.
+ *
+ * @example
+ * ```ts
+ * const peer = new RpcPeer(transport);
+ * const info = await peer.request('worker.info', {});
+ * peer.events$.subscribe((event) => console.log(event.seq, event.type));
+ * ```
+ */
+export class RpcPeer {
+  /** Job events pushed by the other side, validated. */
+  readonly events$: Observable<JobEvent>;
+  /** Bad frames received and error frames the other side sent. */
+  readonly problems$: Observable<ProtocolProblem>;
+  /** Counters: malformed frames received, error frames received. */
+  readonly stats = { malformed: 0, errorFrames: 0 };
+
+  private readonly events = new Subject<JobEvent>();
+  private readonly problems = new Subject<ProtocolProblem>();
+  private readonly pending = new Map<string, Pending>();
+  private readonly scheduler: SchedulerLike;
+  private readonly requestTimeoutMs: number;
+  private readonly retries: number;
+  private readonly openTimeoutMs: number;
+  private readonly prefix =
+    `${(nextPeerNumber++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  private counter = 0;
+  private handlers: MethodHandlers = {};
+  private readonly subscription: Subscription;
+
+  constructor(
+    readonly transport: Transport,
+    options: RpcPeerOptions = {},
+  ) {
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.retries = options.retries ?? 3;
+    this.openTimeoutMs = options.openTimeoutMs ?? 30_000;
+    this.events$ = this.events.asObservable();
+    this.problems$ = this.problems.asObservable();
+    this.subscription = transport.messages$.subscribe((text) => this.receive(text));
+  }
+
+  /** Serves requests with these handlers (worker side); replaces earlier ones. */
+  serve(handlers: MethodHandlers): void {
+    this.handlers = handlers;
+  }
+
+  /**
+   * Calls `method` on the other side. Waits for the transport to be open, retries after a
+   * timeout, and validates the result. Rejects with a `RemoteError` carrying the other
+   * side's `code` when it answers with an error.
+   */
+  async request<M extends MethodName>(
+    method: M,
+    params: MethodParams<M>,
+  ): Promise<MethodResult<M>> {
+    const id = `${this.prefix}-${(this.counter++).toString(36)}`;
+    const text = JSON.stringify({ v: PROTOCOL_VERSION, type: 'request', id, method, params });
+    let lastError: Error | undefined;
+    for (let attempt = 0; attempt <= this.retries; attempt++) {
+      await this.whenOpen();
+      try {
+        const response = await this.exchange(id, method, text);
+        return this.unwrap(method, response);
+      } catch (error) {
+        if (!isTrainwireError(error) || !RETRYABLE.has(error.code)) throw error;
+        lastError = error;
+      }
+    }
+    throw new RemoteError(
+      'request_timeout',
+      `no answer to ${method} after ${this.retries + 1} tries; check that the worker is online`,
+      { cause: lastError },
+    );
+  }
+
+  /** Pushes a job event to the other side; false when the transport is not open. */
+  sendEvent(event: JobEvent): boolean {
+    return this.trySend(JSON.stringify({ v: PROTOCOL_VERSION, type: 'event', event }));
+  }
+
+  /** Stops reading the transport and fails pending requests. */
+  dispose(): void {
+    this.subscription.unsubscribe();
+    for (const pending of this.pending.values()) {
+      pending.fail(new TransportError('transport_closed', 'the connection was closed'));
+    }
+    this.pending.clear();
+    this.events.complete();
+    this.problems.complete();
+  }
+
+  private async whenOpen(): Promise<void> {
+    const status = await firstValueFrom(
+      this.transport.status$.pipe(
+        filter((s) => s === 'open' || s === 'closed'),
+        take(1),
+        timeout({ first: this.openTimeoutMs, scheduler: this.scheduler }),
+      ),
+    ).catch(() => 'timeout' as const);
+    if (status === 'closed') {
+      throw new TransportError('transport_closed', `connection ${this.transport.id} is closed`);
+    }
+    if (status === 'timeout') {
+      throw new TransportError(
+        'transport_not_open',
+        `connection ${this.transport.id} did not open within ${this.openTimeoutMs} ms`,
+      );
+    }
+  }
+
+  private exchange(id: string, method: MethodName, text: string): Promise<ResponseFrame> {
+    return new Promise<ResponseFrame>((resolve, reject) => {
+      const timer = this.scheduler.schedule(() => {
+        this.pending.delete(id);
+        reject(new RemoteError('request_timeout', `${method} timed out`));
+      }, this.requestTimeoutMs);
+      this.pending.set(id, {
+        method,
+        settle: (frame) => {
+          timer.unsubscribe();
+          this.pending.delete(id);
+          resolve(frame);
+        },
+        fail: (error) => {
+          timer.unsubscribe();
+          this.pending.delete(id);
+          reject(error);
+        },
+      });
+      try {
+        this.transport.send(text);
+      } catch (error) {
+        // A send that fails while reconnecting is retried like a lost frame.
+        if (isTrainwireError(error, 'transport_not_open')) return;
+        this.pending.get(id)?.fail(error as Error);
+      }
+    });
+  }
+
+  private unwrap<M extends MethodName>(method: M, response: ResponseFrame): MethodResult<M> {
+    if (!response.ok) {
+      throw new RemoteError(response.error.code, response.error.message, {
+        details: response.error.details,
+      });
+    }
+    const parsed = METHODS[method].result.safeParse(response.result);
+    if (!parsed.success) {
+      const detail = toFieldIssues(parsed.error)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; ');
+      throw new RemoteError('protocol_error', `the worker sent a bad ${method} result: ${detail}`);
+    }
+    return parsed.data as MethodResult<M>;
+  }
+
+  private receive(text: string): void {
+    const decoded = decodeFrame(text);
+    if (!decoded.ok) {
+      this.stats.malformed++;
+      this.problems.next({
+        direction: 'received-bad-frame',
+        code: decoded.code,
+        message: decoded.message,
+      });
+      const reply: Record<string, unknown> = {
+        v: PROTOCOL_VERSION,
+        type: 'error',
+        code: decoded.code,
+        message: decoded.message.slice(0, 8192),
+      };
+      if (decoded.ref !== undefined) reply.ref = decoded.ref;
+      this.trySend(JSON.stringify(reply));
+      return;
+    }
+    this.dispatch(decoded.frame);
+  }
+
+  private dispatch(frame: Frame): void {
+    switch (frame.type) {
+      case 'event':
+        this.events.next(frame.event);
+        return;
+      case 'response':
+        this.pending.get(frame.id)?.settle(frame);
+        return;
+      case 'error': {
+        this.stats.errorFrames++;
+        this.problems.next({
+          direction: 'peer-reported-error',
+          code: frame.code,
+          message: frame.message,
+        });
+        const pending = frame.ref === undefined ? undefined : this.pending.get(frame.ref);
+        pending?.fail(
+          new RemoteError(
+            frame.code,
+            `the worker could not read ${pending.method}: ${frame.message}`,
+          ),
+        );
+        return;
+      }
+      case 'request':
+        void this.answer(frame);
+        return;
+    }
+  }
+
+  private async answer(frame: RequestFrame): Promise<void> {
+    const reply = (body: Record<string, unknown>) =>
+      this.trySend(
+        JSON.stringify({ v: PROTOCOL_VERSION, type: 'response', id: frame.id, ...body }),
+      );
+    if (!isMethodName(frame.method) || this.handlers[frame.method] === undefined) {
+      reply({
+        ok: false,
+        error: { code: 'unknown_method', message: `this peer does not serve ${frame.method}` },
+      });
+      return;
+    }
+    const method = frame.method;
+    const parsed = METHODS[method].params.safeParse(frame.params ?? {});
+    if (!parsed.success) {
+      const issues = toFieldIssues(parsed.error);
+      reply({
+        ok: false,
+        error: {
+          code: 'bad_params',
+          message: `bad ${method} params: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+          details: { issues },
+        },
+      });
+      return;
+    }
+    try {
+      const handler = this.handlers[method] as (p: unknown, c: unknown) => unknown;
+      const result = await handler(parsed.data, {
+        peer: this,
+        maxResultBytes: this.transport.maxMessageSize - 512,
+      });
+      reply({ ok: true, result });
+    } catch (error) {
+      const code = isTrainwireError(error) ? error.code : 'internal_error';
+      const message = error instanceof Error ? error.message : String(error);
+      const details = isTrainwireError(error) ? error.details : undefined;
+      reply({ ok: false, error: details ? { code, message, details } : { code, message } });
+    }
+  }
+
+  private trySend(text: string): boolean {
+    try {
+      this.transport.send(text);
+      return true;
+    } catch (error) {
+      if (isTrainwireError(error, 'message_too_large')) {
+        const message = (error as Error).message;
+        this.problems.next({ direction: 'send-failed', code: 'message_too_large', message });
+      }
+      return false;
+    }
+  }
+}
+
+const RETRYABLE = new Set(['request_timeout', 'transport_not_open']);

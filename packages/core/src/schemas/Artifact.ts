@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** What an artifact is. */
+export const ArtifactKindSchema = z.enum([
+  'checkpoint',
+  'model',
+  'dataset',
+  'log',
+  'predictions',
+  'video',
+]);
+
+/** A file a job produced (or a dataset it registered), kept by the worker. */
+export const ArtifactSchema = z.object({
+  id: z.string().min(1).max(128),
+  kind: ArtifactKindSchema,
+  /** Path on the worker. */
+  path: z.string().min(1).max(4096),
+  size: z.number().int().nonnegative(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex digits')
+    .optional(),
+  epoch: z.number().int().nonnegative().optional(),
+  /** Labels such as `best` or `last` for checkpoints. */
+  label: z.string().max(64).optional(),
+  metrics: z.record(z.string(), z.number().or(z.null())).optional(),
+  experimentId: z.string().max(128).optional(),
+});
+
+/** A registered artifact. */
+export type Artifact = z.infer<typeof ArtifactSchema>;
+/** `checkpoint`, `model`, `dataset`, `log`, `predictions` or `video`. */
+export type ArtifactKind = z.infer<typeof ArtifactKindSchema>;

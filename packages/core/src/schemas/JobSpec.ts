@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/** Where the trainer should run: `auto` picks the GPU when the worker has one. */
+export const DeviceSchema = z.enum(['auto', 'cpu', 'gpu']);
+
+/** What a client asks a worker to run. */
+export const JobSpecSchema = z
+  .object({
+    /** Id of a trainer profile the worker's operator declared (`builtin`, `sleap-nn`, …). */
+    profile: z.string().min(1, 'profile must name a trainer profile, e.g. "builtin"').max(128),
+    /** The trainer's configuration, checked by the profile's validation rules. */
+    config: z.record(z.string(), z.unknown()).default({}),
+    /** Input files by role (e.g. `labels` → `/data/a.slp`), as paths on the worker. */
+    inputs: z.record(z.string().min(1).max(128), z.string().min(1).max(4096)).default({}),
+    device: DeviceSchema.default('auto'),
+    /** Checkpoint (a path on the worker) to resume from. */
+    resume: z.string().min(1).max(4096).optional(),
+    /** Experiment this one was derived from (fine-tune, resume, retry). */
+    parentExperiment: z.string().min(1).max(128).optional(),
+    name: z.string().min(1).max(200).optional(),
+    tags: z.array(z.string().min(1).max(64)).max(64).default([]),
+  })
+  .strict();
+
+/** A validated job specification. */
+export type JobSpec = z.infer<typeof JobSpecSchema>;
+/** A job specification as a caller writes it (defaults not yet applied). */
+export type JobSpecInput = z.input<typeof JobSpecSchema>;
+/** `auto`, `cpu` or `gpu`. */
+export type Device = z.infer<typeof DeviceSchema>;
