@@ -1,5 +1,398 @@
+import {
+  BehaviorSubject,
+  distinctUntilChanged,
+  map,
+  type Observable,
+  pairwise,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
+import { inject, injectable } from './di.js';
+import { EventBus } from './EventBus.js';
+import { isTrainwireError, parseOrThrow, TrainwireError } from './errors.js';
+import { type JobLink, JobSession, type SubmitStep } from './JobSession.js';
+import type { LocalFile } from './LocalFile.js';
+import { createPathResolution } from './paths/PathResolution.js';
+import { RpcPeer } from './protocol/RpcPeer.js';
+import type { JobError, JobEvent } from './schemas/JobEvent.js';
+import { type JobSpec, type JobSpecInput, JobSpecSchema } from './schemas/JobSpec.js';
+import { isFinalJobState } from './schemas/JobState.js';
+import type { Transport } from './Transport.js';
+import { CLOCK, CONFIG_PROFILES, JOB_MANAGER_OPTIONS, TRANSPORT } from './tokens.js';
+import type { ConfigProfileRegistry } from './validation/ConfigProfileRegistry.js';
+import { validateWithProfile } from './validation/ConfigProfileRegistry.js';
+
 /** Options of a `JobManager`. */
 export interface JobManagerOptions {
-  /** Jobs that may run at once on one target (worker); 1 by default. */
+  /** Jobs that may run at once on one target (worker); 1 by default ("Run is disabled"). */
   maxConcurrentPerTarget?: number;
+  /** RPC timeout per try, ms. */
+  requestTimeoutMs?: number;
+}
+
+/** Options of one submission. */
+export interface SubmitOptions {
+  /** The worker to run on; the injected `TRANSPORT` by default. */
+  transport?: Transport;
+  /** Client files to upload, by input role; the worker skips files it already has. */
+  uploads?: Record<string, LocalFile>;
+  /** A job id of the caller's choosing (unique); one is generated otherwise. */
+  jobId?: string;
+}
+
+interface Target {
+  transport: Transport;
+  peer: RpcPeer;
+  link: JobLink;
+  sessions: Map<string, JobSession>;
+  active: BehaviorSubject<number>;
+  subscriptions: Subscription[];
+}
+
+/**
+ * Submits jobs and keeps their sessions. `submit()` runs the pre-submission pipeline —
+ * validate the config → check input paths on the worker → upload what is missing → start —
+ * and shows each step in the session (`submitStep`), so a UI can open the right dialog at
+ * the step that failed. One job at a time per worker by default (`canSubmit$`).
+ *
+ * @example
+ * ```ts
+ * const manager = container.resolve(JobManager);
+ * const session = manager.submit({ profile: 'builtin', config: { epochs: 10 } });
+ * session.state$.subscribe((state) => console.log(state));
+ * const final = await session.done;
+ * ```
+ */
+@injectable()
+export class JobManager {
+  /** Every session this manager made, newest last (for a jobs panel). */
+  readonly jobs$: Observable<readonly JobSession[]>;
+  /** Whether the default target takes another job now. */
+  readonly canSubmit$: Observable<boolean>;
+
+  private readonly jobs = new BehaviorSubject<readonly JobSession[]>([]);
+  private readonly targets = new Map<Transport, Target>();
+  private readonly aborted = new Set<string>();
+  private readonly maxConcurrent: number;
+  private counter = 0;
+
+  constructor(
+    @inject(TRANSPORT) private readonly defaultTransport: Transport,
+    @inject(CLOCK) private readonly scheduler: SchedulerLike,
+    @inject(CONFIG_PROFILES) private readonly profiles: ConfigProfileRegistry,
+    @inject(JOB_MANAGER_OPTIONS) private readonly options: JobManagerOptions,
+    @inject(EventBus) readonly bus: EventBus,
+  ) {
+    this.maxConcurrent = options.maxConcurrentPerTarget ?? 1;
+    this.jobs$ = this.jobs.asObservable();
+    this.canSubmit$ = this.canSubmitTo$(defaultTransport);
+  }
+
+  /** Whether `transport`'s worker takes another job now. */
+  canSubmitTo$(transport: Transport): Observable<boolean> {
+    return this.target(transport).active.pipe(
+      map((active) => active < this.maxConcurrent),
+      distinctUntilChanged(),
+    );
+  }
+
+  /** The RPC connection to a target, for requests the manager does not wrap. */
+  peerFor(transport: Transport = this.defaultTransport): RpcPeer {
+    return this.target(transport).peer;
+  }
+
+  /**
+   * Submits a job and returns its session at once; the pipeline runs in the background and
+   * its outcome shows in the session. Throws `submit_refused` when the target already runs
+   * as many jobs as the policy allows, and `validation_failed` for a malformed spec.
+   */
+  submit(input: JobSpecInput, options: SubmitOptions = {}): JobSession {
+    const spec = parseOrThrow(JobSpecSchema, input, 'job spec');
+    const target = this.target(options.transport ?? this.defaultTransport);
+    if (target.active.getValue() >= this.maxConcurrent) {
+      throw new TrainwireError(
+        'submit_refused',
+        `a job is already running on ${target.transport.id}; wait for it to finish, stop it, or pick another worker`,
+      );
+    }
+    const jobId = options.jobId ?? this.newJobId();
+    const profile = this.profiles.get(spec.profile);
+    const totalEpochs = profile?.totalEpochs(spec.config);
+    const session = new JobSession({
+      jobId,
+      spec,
+      link: target.link,
+      scheduler: this.scheduler,
+      ...(totalEpochs === undefined ? {} : { totalEpochs }),
+    });
+    this.track(target, session);
+    void this.runPipeline(target, session, spec, options.uploads ?? {});
+    return session;
+  }
+
+  /** Follows a job that already runs (or ran) on the worker, from its first event. */
+  async attach(jobId: string, transport: Transport = this.defaultTransport): Promise<JobSession> {
+    const target = this.target(transport);
+    const existing = target.sessions.get(jobId);
+    if (existing !== undefined) return existing;
+    const attached = await target.peer.request('job.attach', { jobId, afterSeq: 0 });
+    const totalEpochs = this.profiles.get(attached.spec.profile)?.totalEpochs(attached.spec.config);
+    const session = new JobSession({
+      jobId,
+      spec: attached.spec,
+      link: target.link,
+      scheduler: this.scheduler,
+      ...(totalEpochs === undefined ? {} : { totalEpochs }),
+    });
+    this.track(target, session);
+    session.resync();
+    return session;
+  }
+
+  /** Stops listening to every target; sessions stay as they are. */
+  dispose(): void {
+    for (const target of this.targets.values()) {
+      for (const subscription of target.subscriptions) subscription.unsubscribe();
+      target.peer.dispose();
+    }
+    this.targets.clear();
+  }
+
+  private async runPipeline(
+    target: Target,
+    session: JobSession,
+    spec: JobSpec,
+    uploads: Record<string, LocalFile>,
+  ): Promise<void> {
+    const fail = (step: SubmitStep, error: JobError) =>
+      session.setLocal({ state: 'failed', submitStep: step, error });
+    let step: SubmitStep = 'validate-config';
+    // Let the caller subscribe to the session it was just handed: it sees `queued` first.
+    await Promise.resolve();
+    try {
+      session.setLocal({ state: 'validating', submitStep: step });
+      const profile = this.profiles.get(spec.profile);
+      if (profile !== undefined) {
+        const report = validateWithProfile(profile, spec.config);
+        session.setLocal({ warnings: report.issues.filter((i) => i.severity === 'warning') });
+        if (!report.ok) {
+          const errors = report.issues.filter((i) => i.severity === 'error');
+          fail(step, {
+            code: 'config_invalid',
+            message: `the ${spec.profile} config has ${errors.length} error(s): ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+            details: { issues: report.issues },
+          });
+          return;
+        }
+      }
+      if (this.aborted.has(session.jobId)) return;
+      step = 'check-paths';
+      session.setLocal({ submitStep: step });
+      const paths = Object.values(spec.inputs);
+      if (paths.length > 0) {
+        const { results } = await target.peer.request('paths.check', {
+          paths,
+          findCandidates: true,
+        });
+        const resolution = createPathResolution(spec.inputs, results);
+        if (resolution.unresolved > 0) {
+          const missing = resolution.entries.filter(
+            (e) => e.status === 'missing' || e.status === 'denied',
+          );
+          fail(step, {
+            code: 'paths_missing',
+            message: `worker ${target.transport.id} has no file ${missing.map((e) => e.clientPath).join(', ')}; pick its path in the path dialog or pass --map-path`,
+            details: { resolution },
+          });
+          return;
+        }
+      }
+      let finalSpec = spec;
+      if (Object.keys(uploads).length > 0) {
+        step = 'upload';
+        session.setLocal({ state: 'uploading', submitStep: step });
+        const inputs = { ...spec.inputs };
+        for (const [role, file] of Object.entries(uploads)) {
+          if (this.aborted.has(session.jobId)) return;
+          inputs[role] = await this.upload(target, session, file);
+        }
+        finalSpec = { ...spec, inputs };
+      }
+      if (this.aborted.has(session.jobId)) return;
+      step = 'start';
+      session.setLocal({ state: 'starting', submitStep: step, upload: null });
+      await target.peer.request('job.start', { jobId: session.jobId, spec: finalSpec });
+      session.setLocal({ submitStep: null });
+      session.resync();
+    } catch (error) {
+      if (this.aborted.has(session.jobId)) return;
+      fail(step, {
+        code: isTrainwireError(error) ? error.code : 'internal_error',
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  private async upload(target: Target, session: JobSession, file: LocalFile): Promise<string> {
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const begun = await target.peer.request('upload.begin', {
+        name: file.name,
+        size: file.size,
+        sha256: file.sha256,
+      });
+      if (begun.have) return begun.path;
+      try {
+        const writer = await target.transport.openByteStream({
+          id: begun.transferId,
+          name: file.name,
+          size: file.size,
+          sha256: file.sha256,
+          offset: begun.offset,
+        });
+        let sent = begun.offset;
+        session.setLocal({ upload: { bytes: sent, total: file.size } });
+        for await (const chunk of file.read(begun.offset)) {
+          await writer.write(chunk);
+          sent += chunk.length;
+          session.setLocal({ upload: { bytes: sent, total: file.size } });
+        }
+        await writer.end();
+        return (await target.peer.request('upload.finish', { transferId: begun.transferId })).path;
+      } catch (error) {
+        lastError = error;
+        const retryable =
+          isTrainwireError(error) &&
+          ['transport_not_open', 'transport_closed', 'upload_corrupt', 'request_timeout'].includes(
+            error.code,
+          );
+        if (!retryable) throw error;
+      }
+    }
+    throw lastError;
+  }
+
+  private track(target: Target, session: JobSession): void {
+    target.sessions.set(session.jobId, session);
+    target.active.next(target.active.getValue() + 1);
+    this.jobs.next([...this.jobs.getValue(), session]);
+    const { jobId } = session;
+    session.state$.subscribe({
+      next: (state) => this.bus.emit('experiment.status', { jobId, state }),
+      complete: () => {
+        const snapshot = session.getSnapshot();
+        target.active.next(target.active.getValue() - 1);
+        this.bus.emit('training.complete', { jobId, state: snapshot.state, error: snapshot.error });
+        const model = snapshot.artifacts.findLast((a) => a.kind === 'model');
+        if (snapshot.state === 'completed' && model !== undefined)
+          this.bus.emit('model.activated', { jobId, artifact: model });
+      },
+    });
+    session.events$.subscribe((event) => this.publish(session, event));
+  }
+
+  private publish(session: JobSession, event: JobEvent): void {
+    if (event.type === 'artifact') {
+      this.bus.emit('artifact.created', { jobId: event.jobId, artifact: event.artifact });
+    } else if (event.type === 'progress' && event.progress.event === 'epoch_end') {
+      this.bus.emit('training.progress', {
+        jobId: event.jobId,
+        epoch: event.progress.epoch,
+        totalEpochs: session.getSnapshot().progress.totalEpochs,
+        logs: event.progress.logs,
+      });
+    }
+  }
+
+  private target(transport: Transport): Target {
+    const known = this.targets.get(transport);
+    if (known !== undefined) return known;
+    const peer = new RpcPeer(transport, {
+      scheduler: this.scheduler,
+      ...(this.options.requestTimeoutMs === undefined
+        ? {}
+        : { requestTimeoutMs: this.options.requestTimeoutMs }),
+    });
+    const sessions = new Map<string, JobSession>();
+    const link: JobLink = {
+      fetchEvents: async (jobId, afterSeq, untilSeq) => {
+        const all: JobEvent[] = [];
+        let after = afterSeq;
+        for (;;) {
+          const page = await peer.request(
+            'job.events',
+            untilSeq === undefined
+              ? { jobId, afterSeq: after }
+              : { jobId, afterSeq: after, untilSeq },
+          );
+          all.push(...page.events);
+          const last = page.events[page.events.length - 1];
+          if (!page.more || last === undefined) return all;
+          after = last.seq;
+        }
+      },
+      stop: async (jobId) => {
+        if (this.abortLocally(sessions.get(jobId))) return;
+        await peer.request('job.stop', { jobId });
+      },
+      cancel: async (jobId) => {
+        if (this.abortLocally(sessions.get(jobId))) return;
+        await peer.request('job.cancel', { jobId });
+      },
+    };
+    const target: Target = {
+      transport,
+      peer,
+      link,
+      sessions,
+      active: new BehaviorSubject(0),
+      subscriptions: [],
+    };
+    target.subscriptions.push(
+      peer.events$.subscribe((event) => sessions.get(event.jobId)?.ingest(event)),
+      peer.problems$.subscribe((problem) => {
+        for (const session of sessions.values()) {
+          if (!isFinalJobState(session.getSnapshot().state))
+            session.noteProblem({ code: problem.code, message: problem.message });
+        }
+      }),
+      transport.status$.pipe(pairwise()).subscribe(([before, now]) => {
+        if (now === 'open' && before === 'reconnecting') this.reattach(target);
+      }),
+    );
+    this.targets.set(transport, target);
+    return target;
+  }
+
+  /** After a reconnection: subscribe again to each live job and fetch what was missed. */
+  private reattach(target: Target): void {
+    for (const session of target.sessions.values()) {
+      const { state, submitStep, lastSeq } = session.getSnapshot();
+      if (isFinalJobState(state) || (submitStep !== null && lastSeq === 0)) continue;
+      target.peer
+        .request('job.attach', { jobId: session.jobId, afterSeq: lastSeq })
+        .then(() => session.resync())
+        .catch((error: unknown) =>
+          session.noteProblem({ code: 'reattach_failed', message: (error as Error).message }),
+        );
+    }
+  }
+
+  /** Cancels a job still on the client (before `job.start`); true if it was. */
+  private abortLocally(session: JobSession | undefined): boolean {
+    if (session === undefined) return false;
+    const { submitStep, lastSeq } = session.getSnapshot();
+    if (submitStep === null || submitStep === 'start' || lastSeq > 0) return false;
+    this.aborted.add(session.jobId);
+    session.setLocal({
+      state: 'cancelled',
+      error: { code: 'cancelled', message: 'cancelled before it reached the worker' },
+    });
+    return true;
+  }
+
+  private newJobId(): string {
+    const random = Math.random().toString(36).slice(2, 8);
+    return `job-${this.scheduler.now().toString(36)}-${(this.counter++).toString(36)}${random}`;
+  }
 }

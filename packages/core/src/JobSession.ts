@@ -279,6 +279,7 @@ export class JobSession {
     if (patch.error !== undefined) this.error = patch.error;
     if (patch.state !== undefined && patch.state !== this.state) this.setState(patch.state);
     this.changed();
+    if (isFinalJobState(this.state) && this.pending.size === 0) this.finish();
   }
 
   private drain(): void {
@@ -457,6 +458,7 @@ export class JobSession {
   }
 
   private finish(): void {
+    if (this.finished.closed) return;
     const snapshot = this.getSnapshot();
     this.finished.next();
     this.finished.complete();

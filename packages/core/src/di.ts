@@ -4,4 +4,4 @@
  */
 import 'reflect-metadata';
 
-export { container, type DependencyContainer, inject, injectable } from 'tsyringe';
+export { container, type DependencyContainer, inject, injectable, Lifecycle } from 'tsyringe';

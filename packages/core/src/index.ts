@@ -6,7 +6,9 @@
  * @packageDocumentation
  */
 
+export { container, type DependencyContainer, inject, injectable, Lifecycle } from './di.js';
 export { type Eta, EtaEstimator } from './EtaEstimator.js';
+export { EventBus, type EventChannel, type EventChannels } from './EventBus.js';
 export {
   type CoreErrorCode,
   type FieldIssue,
@@ -19,6 +21,8 @@ export {
   toFieldIssues,
   ValidationError,
 } from './errors.js';
+export { JobEventHub, type NewJobEvent, utf8Length } from './JobEventHub.js';
+export { JobManager, type JobManagerOptions, type SubmitOptions } from './JobManager.js';
 export {
   type BestMetric,
   type EpochRecord,
@@ -35,7 +39,19 @@ export {
   type SubmitStep,
 } from './JobSession.js';
 export type { JobRecord, JobStore } from './JobStore.js';
+export type { LocalFile } from './LocalFile.js';
 export type { Prefs, PrefsValues } from './Prefs.js';
+export {
+  applyFolderFix,
+  applyPathFix,
+  createPathResolution,
+  type PathEntry,
+  type PathResolution,
+  prefixMapping,
+  resolvedInputs,
+} from './paths/PathResolution.js';
+export { baseName } from './paths/pathParts.js';
+export { type RankedCandidate, rankCandidates } from './paths/rankCandidates.js';
 export { type DecodedFrame, decodeFrame } from './protocol/decodeFrame.js';
 export {
   type ErrorFrame,
@@ -65,6 +81,7 @@ export {
   type RequestContext,
 } from './protocol/methods.js';
 export { type ProtocolProblem, RpcPeer, type RpcPeerOptions } from './protocol/RpcPeer.js';
+export { registerCore } from './registerCore.js';
 export {
   type Artifact,
   type ArtifactKind,
@@ -117,4 +134,12 @@ export {
   PREFS,
   TRANSPORT,
 } from './tokens.js';
+export {
+  type BuiltinTrainerConfig,
+  BuiltinTrainerConfigSchema,
+  builtinConfigProfile,
+} from './validation/builtinConfigProfile.js';
 export type { ConfigIssue, ConfigProfile, ValidationReport } from './validation/ConfigProfile.js';
+export { ConfigProfileRegistry, validateWithProfile } from './validation/ConfigProfileRegistry.js';
+export { parseConfigText } from './validation/parseConfigText.js';
+export { SleapNnConfigSchema, sleapNnConfigProfile } from './validation/sleapNnConfigProfile.js';

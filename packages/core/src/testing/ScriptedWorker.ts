@@ -1,0 +1,323 @@
+import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
+import { TrainwireError } from '../errors.js';
+import { JobEventHub } from '../JobEventHub.js';
+import type { MethodHandlers } from '../protocol/methods.js';
+import { RpcPeer } from '../protocol/RpcPeer.js';
+import type { JobSpec } from '../schemas/JobSpec.js';
+import { isFinalJobState } from '../schemas/JobState.js';
+import type { WorkerInfo } from '../schemas/WorkerInfo.js';
+import type { Transport } from '../Transport.js';
+import { InMemoryJobStore } from './InMemoryJobStore.js';
+
+/** How a {@link ScriptedWorker} behaves. */
+export interface ScriptedWorkerOptions {
+  name?: string;
+  /** Time one scripted epoch takes. */
+  epochMs?: number;
+  scheduler?: SchedulerLike;
+  /** Files the worker "has", by path, for `paths.check`. */
+  files?: Record<string, { size: number }>;
+  /** The job fails (exit code 1) when this epoch (0-based) ends. */
+  failAtEpoch?: number;
+  maxConcurrentJobs?: number;
+}
+
+interface RunningJob {
+  epoch: number;
+  total: number;
+  stopRequested: boolean;
+  timer: Subscription | undefined;
+}
+
+/**
+ * A worker that follows a script instead of running a trainer: it serves the whole
+ * protocol (jobs, events, paths, uploads) over any transport, so the core, the CLI and
+ * the widgets can be tested end to end without a GPU, Python or network.
+ */
+export class ScriptedWorker {
+  readonly store = new InMemoryJobStore();
+  readonly info: WorkerInfo;
+  private readonly hub: JobEventHub;
+  private readonly scheduler: SchedulerLike;
+  private readonly epochMs: number;
+  private readonly files: Map<string, { size: number }>;
+  private readonly running = new Map<string, RunningJob>();
+  private readonly uploads = new Map<
+    string,
+    { name: string; size: number; sha256: string; chunks: Uint8Array[]; received: number }
+  >();
+  private readonly peers = new Set<RpcPeer>();
+
+  constructor(private readonly options: ScriptedWorkerOptions = {}) {
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.epochMs = options.epochMs ?? 50;
+    this.files = new Map(Object.entries(options.files ?? {}));
+    this.hub = new JobEventHub(this.store, () => this.scheduler.now());
+    const name = options.name ?? 'scripted-worker';
+    this.info = {
+      id: name,
+      name,
+      gpu: null,
+      cpu: { model: 'scripted', cores: 1 },
+      ramMiB: 1024,
+      status: 'available',
+      versions: { protocol: '1' },
+      capabilities: ['builtin', 'sleap-nn'],
+      tags: [],
+    };
+  }
+
+  /** Serves the protocol on one connection. */
+  accept(transport: Transport): RpcPeer {
+    const peer = new RpcPeer(transport, { scheduler: this.scheduler });
+    this.peers.add(peer);
+    peer.serve(this.handlers());
+    transport.byteStreams$.subscribe((stream) => {
+      const upload = this.uploads.get(stream.header.id);
+      if (upload === undefined) return;
+      upload.chunks.length = 0;
+      upload.received = 0;
+      stream.chunks$.subscribe({
+        next: (chunk) => {
+          upload.chunks.push(chunk);
+          upload.received += chunk.length;
+        },
+        error: () => undefined,
+      });
+    });
+    return peer;
+  }
+
+  /** Files the worker has now (scripted ones and uploads). */
+  hasFile(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  private handlers(): MethodHandlers {
+    return {
+      'worker.info': () => ({ ...this.info, status: this.running.size > 0 ? 'busy' : 'available' }),
+      'job.start': ({ jobId, spec }, { peer }) => {
+        const existing = this.store.getJob(jobId);
+        if (existing === undefined) {
+          const limit = this.options.maxConcurrentJobs ?? 1;
+          if (this.running.size >= limit) {
+            throw new TrainwireError(
+              'worker_busy',
+              `${this.info.name} already runs ${limit} job(s); wait for it to finish or pick another worker`,
+            );
+          }
+          this.store.createJob({
+            jobId,
+            spec,
+            state: 'starting',
+            workerId: this.info.id,
+            createdAt: this.scheduler.now(),
+          });
+          this.hub.attach(jobId, peer);
+          this.begin(jobId, spec);
+        } else {
+          this.hub.attach(jobId, peer);
+        }
+        const record = this.store.getJob(jobId)!;
+        return { jobId, state: record.state, lastSeq: record.lastSeq };
+      },
+      'job.attach': ({ jobId }, { peer }) => {
+        const record = this.requireJob(jobId);
+        this.hub.attach(jobId, peer);
+        return { jobId, spec: record.spec, state: record.state, lastSeq: record.lastSeq };
+      },
+      'job.events': ({ jobId, afterSeq, untilSeq }, { maxResultBytes }) => {
+        this.requireJob(jobId);
+        return this.hub.page(jobId, afterSeq, untilSeq, maxResultBytes);
+      },
+      'job.stop': ({ jobId }) => {
+        const job = this.running.get(jobId);
+        if (job !== undefined && !job.stopRequested) {
+          job.stopRequested = true;
+          this.setState(jobId, 'stopping', {
+            reason: 'stop requested: finishing the epoch and saving',
+          });
+        }
+        return { state: this.requireJob(jobId).state };
+      },
+      'job.cancel': ({ jobId }) => {
+        const job = this.running.get(jobId);
+        if (job !== undefined) {
+          job.timer?.unsubscribe();
+          this.running.delete(jobId);
+          this.setState(jobId, 'cancelled', { reason: 'cancelled by the user' });
+        }
+        return { state: this.requireJob(jobId).state };
+      },
+      'job.list': () => ({
+        jobs: this.store.listJobs().map((job) => ({
+          jobId: job.jobId,
+          profile: job.spec.profile,
+          state: job.state,
+          createdAt: job.createdAt,
+          lastSeq: job.lastSeq,
+          ...(job.spec.name === undefined ? {} : { name: job.spec.name }),
+        })),
+      }),
+      'paths.check': ({ paths, findCandidates }) => ({
+        results: paths.map((path) => {
+          const file = this.files.get(path);
+          if (file !== undefined) return { path, exists: true, size: file.size };
+          if (!findCandidates) return { path, exists: false };
+          const name = path.split(/[\\/]/).pop();
+          const candidates = [...this.files]
+            .filter(([p]) => p.split('/').pop() === name)
+            .map(([p, f]) => ({ path: p, size: f.size }));
+          return { path, exists: false, candidates };
+        }),
+      }),
+      'upload.begin': ({ name, size, sha256 }) => {
+        const have = `/uploads/${sha256}/${name}`;
+        if (this.files.has(have)) return { have: true as const, path: have };
+        const transferId = `up-${sha256.slice(0, 16)}`;
+        const upload = this.uploads.get(transferId);
+        if (upload === undefined)
+          this.uploads.set(transferId, { name, size, sha256, chunks: [], received: 0 });
+        return { have: false as const, transferId, offset: 0 };
+      },
+      'upload.finish': async ({ transferId }) => {
+        const upload = this.uploads.get(transferId);
+        if (upload === undefined)
+          throw new TrainwireError(
+            'unknown_transfer',
+            `no upload ${transferId}; start it again with upload.begin`,
+          );
+        const bytes = concat(upload.chunks, upload.received);
+        const digest = await sha256Hex(bytes);
+        if (bytes.length !== upload.size || digest !== upload.sha256) {
+          this.uploads.delete(transferId);
+          throw new TrainwireError(
+            'upload_corrupt',
+            `upload of ${upload.name} arrived with ${bytes.length} bytes and hash ${digest.slice(0, 12)}…; expected ${upload.size} bytes and ${upload.sha256.slice(0, 12)}…; send it again`,
+          );
+        }
+        const path = `/uploads/${upload.sha256}/${upload.name}`;
+        this.files.set(path, { size: upload.size });
+        this.uploads.delete(transferId);
+        return { path };
+      },
+    };
+  }
+
+  private begin(jobId: string, spec: JobSpec): void {
+    const total = totalEpochsOf(spec);
+    const job: RunningJob = { epoch: 0, total, stopRequested: false, timer: undefined };
+    this.running.set(jobId, job);
+    this.hub.emit(jobId, { type: 'state', state: 'starting' });
+    this.setState(jobId, 'running');
+    this.hub.emit(jobId, {
+      type: 'progress',
+      progress: { event: 'train_begin', what: jobId, total_epochs: total },
+    });
+    this.scheduleEpoch(jobId, job);
+  }
+
+  private scheduleEpoch(jobId: string, job: RunningJob): void {
+    this.hub.emit(jobId, {
+      type: 'progress',
+      progress: { event: 'epoch_begin', epoch: job.epoch },
+    });
+    job.timer = this.scheduler.schedule(() => this.endEpoch(jobId, job), this.epochMs);
+  }
+
+  private endEpoch(jobId: string, job: RunningJob): void {
+    const epoch = job.epoch;
+    const loss = 1 / (epoch + 1);
+    this.hub.emit(jobId, {
+      type: 'progress',
+      progress: { event: 'batch_end', epoch, batch: 0, logs: { loss } },
+    });
+    this.hub.emit(jobId, {
+      type: 'log',
+      stream: 'stderr',
+      line: `epoch ${epoch + 1}: 100%`,
+      replace: true,
+    });
+    this.hub.emit(jobId, {
+      type: 'progress',
+      progress: { event: 'epoch_end', epoch, logs: { 'train/loss': loss, 'val/loss': loss * 1.1 } },
+    });
+    if (this.options.failAtEpoch === epoch) {
+      this.running.delete(jobId);
+      this.setState(jobId, 'failed', {
+        exitCode: 1,
+        error: {
+          code: 'trainer_failed',
+          message: `trainer exited with code 1 at epoch ${epoch + 1}`,
+        },
+      });
+      return;
+    }
+    job.epoch++;
+    const last = job.epoch >= job.total;
+    if (last || job.stopRequested) {
+      this.hub.emit(jobId, {
+        type: 'artifact',
+        artifact: {
+          id: `${jobId}-last`,
+          kind: 'checkpoint',
+          path: `/runs/${jobId}/last.ckpt`,
+          size: 1024,
+          epoch,
+          label: 'last',
+        },
+      });
+      this.hub.emit(jobId, { type: 'progress', progress: { event: 'train_end' } });
+      this.running.delete(jobId);
+      this.setState(jobId, 'completed', last ? {} : { reason: 'stopped_early' });
+      return;
+    }
+    this.scheduleEpoch(jobId, job);
+  }
+
+  private setState(
+    jobId: string,
+    state: 'starting' | 'running' | 'stopping' | 'completed' | 'failed' | 'cancelled',
+    extra: { reason?: string; exitCode?: number; error?: { code: string; message: string } } = {},
+  ): void {
+    const record = this.store.getJob(jobId);
+    if (record === undefined || isFinalJobState(record.state)) return;
+    this.store.updateJob(jobId, {
+      state,
+      ...(isFinalJobState(state) ? { endedAt: this.scheduler.now() } : {}),
+    });
+    this.hub.emit(jobId, { type: 'state', state, ...extra });
+  }
+
+  private requireJob(jobId: string) {
+    const record = this.store.getJob(jobId);
+    if (record === undefined)
+      throw new TrainwireError(
+        'unknown_job',
+        `${this.info.name} has no job ${jobId}; list jobs with \`trainwire jobs\``,
+      );
+    return record;
+  }
+}
+
+function totalEpochsOf(spec: JobSpec): number {
+  const config = spec.config as { epochs?: unknown; trainer_config?: { max_epochs?: unknown } };
+  const epochs = config.epochs ?? config.trainer_config?.max_epochs;
+  return typeof epochs === 'number' && epochs >= 1 ? epochs : 5;
+}
+
+function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+/** SHA-256 of `bytes` as lowercase hex, with WebCrypto (Node and browsers). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
