@@ -1,9 +1,10 @@
 import {
   asyncScheduler,
   BehaviorSubject,
-  type Observable,
+  Observable,
   type SchedulerLike,
   Subject,
+  type Subscriber,
 } from 'rxjs';
 import { TransportError } from '../errors.js';
 import { utf8Length } from '../JobEventHub.js';
@@ -115,7 +116,7 @@ export class MemoryTransport implements Transport {
     const subject = new Subject<Uint8Array>();
     this.deliver(() => {
       peer.inbound.set(header.id, { subject });
-      peer.streams.next({ header, chunks$: subject.asObservable() });
+      peer.streams.next({ header, chunks$: bufferUntilSubscribed(subject) });
     });
     let ended = false;
     const write = async (chunk: Uint8Array) => {
@@ -166,7 +167,6 @@ export class MemoryTransport implements Transport {
       if (end.status.getValue() === 'closed') continue;
       end.failStreams('the link was closed');
       end.status.next('closed');
-      end.status.complete();
       end.messages.complete();
       end.streams.complete();
     }
@@ -229,6 +229,31 @@ export function createMemoryTransportPair(
   a.peer = b;
   b.peer = a;
   return [a, b];
+}
+
+/**
+ * Chunks that arrive before the receiver subscribes are kept and replayed to the first
+ * subscriber, as a data channel's queue would hold them.
+ */
+function bufferUntilSubscribed(source: Subject<Uint8Array>): Observable<Uint8Array> {
+  const early: Uint8Array[] = [];
+  let outcome: { error: unknown } | 'complete' | undefined;
+  let consumer: Subscriber<Uint8Array> | undefined;
+  source.subscribe({
+    next: (chunk) => (consumer ? consumer.next(chunk) : early.push(chunk)),
+    error: (error: unknown) => (consumer ? consumer.error(error) : (outcome = { error })),
+    complete: () => (consumer ? consumer.complete() : (outcome = 'complete')),
+  });
+  return new Observable<Uint8Array>((subscriber) => {
+    if (consumer !== undefined) {
+      subscriber.error(new TransportError('protocol_error', 'a byte stream can be read once'));
+      return;
+    }
+    consumer = subscriber;
+    for (const chunk of early.splice(0)) subscriber.next(chunk);
+    if (outcome === 'complete') subscriber.complete();
+    else if (outcome !== undefined) subscriber.error(outcome.error);
+  });
 }
 
 function lost(header: ByteStreamHeader): TransportError {

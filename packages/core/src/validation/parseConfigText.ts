@@ -10,8 +10,9 @@ export function parseConfigText(text: string, source = 'config'): Record<string,
   const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const first = document.errors[0];
   if (first !== undefined) {
-    const where = first.linePos?.[0];
-    const at = where ? ` at line ${where.line}, column ${where.col}` : '';
+    const offset = first.pos[0];
+    const before = text.slice(0, offset).split('\n');
+    const at = ` at line ${before.length}, column ${(before[before.length - 1]?.length ?? 0) + 1}`;
     throw new TrainwireError(
       'config_parse_failed',
       `${source} is not valid YAML or JSON${at}: ${first.message.split('\n')[0]}`,
