@@ -239,18 +239,19 @@ export class JobSession {
    */
   ingest(event: JobEvent): void {
     const seq = event.seq;
+    if (seq === this.lastSeq + 1) {
+      // The hot path: the next event, in order.
+      this.apply(event);
+      if (this.pending.size > 0) this.drain();
+      return;
+    }
     if (seq <= this.lastSeq || this.pending.has(seq)) {
       this.stats.duplicates++;
       this.changed();
       return;
     }
-    if (seq !== this.lastSeq + 1) {
-      if (this.pending.size < PENDING_LIMIT) this.pending.set(seq, event);
-      this.repair(seq - 1);
-      return;
-    }
-    this.apply(event);
-    if (this.pending.size > 0) this.drain();
+    if (this.pending.size < PENDING_LIMIT) this.pending.set(seq, event);
+    this.repair(seq - 1);
   }
 
   /** Fetches every event after the last one seen (after a reconnection). */
@@ -350,7 +351,9 @@ export class JobSession {
     }
     this.eventsSubject.next(event);
     this.changed();
-    if (isFinalJobState(this.state) && this.pending.size === 0) this.finish();
+    if (event.type === 'state' && isFinalJobState(this.state) && this.pending.size === 0) {
+      this.finish();
+    }
   }
 
   private applyProgress(event: Extract<JobEvent, { type: 'progress' }>): void {

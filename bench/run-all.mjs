@@ -1,0 +1,19 @@
+// Runs every benchmark under bench/ (each folder's *.bench.mjs) one after another.
+import { readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const only = process.argv[2];
+let failed = 0;
+for (const folder of readdirSync(here).sort()) {
+  const path = join(here, folder);
+  if (!statSync(path).isDirectory() || folder === 'node_modules' || (only && folder !== only)) continue;
+  for (const file of readdirSync(path).filter((f) => f.endsWith('.bench.mjs')).sort()) {
+    console.log(`\n=== ${folder}/${file} ===`);
+    const result = spawnSync(process.execPath, ['--expose-gc', join(path, file)], { stdio: 'inherit' });
+    if (result.status !== 0) failed++;
+  }
+}
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,56 @@
+/**
+ * Writes `value` as JSON the way Python's `json.dumps` does for floats: `NaN`,
+ * `Infinity` and `-Infinity` bare, `-0` as `-0.0`. Python's `json.loads` and
+ * `jsonpickle.decode` read it back; {@link parsePythonJson} too. Otherwise it follows
+ * `JSON.stringify` (`toJSON`, `undefined` members left out, `undefined` in arrays → null).
+ *
+ * @throws TypeError for a `bigint` or a cycle, as `JSON.stringify` does.
+ *
+ * @example
+ * ```ts
+ * stringifyPythonJson({ logs: { loss: Number.NaN } }); // '{"logs":{"loss":NaN}}'
+ * ```
+ */
+export function stringifyPythonJson(value: unknown): string {
+  return write(value, new Set()) ?? 'null';
+}
+
+function write(value: unknown, seen: Set<object>): string | undefined {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'number':
+      if (Number.isNaN(value)) return 'NaN';
+      if (value === Number.POSITIVE_INFINITY) return 'Infinity';
+      if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
+      if (Object.is(value, -0)) return '-0.0';
+      return JSON.stringify(value);
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'bigint':
+      throw new TypeError('cannot write a bigint as JSON');
+    case 'object':
+      break;
+    default:
+      return undefined; // undefined, function, symbol
+  }
+  const object = value as object & { toJSON?: unknown };
+  if (typeof object.toJSON === 'function') {
+    return write((object.toJSON as () => unknown).call(object), seen);
+  }
+  if (seen.has(object)) throw new TypeError('cannot write a cyclic structure as JSON');
+  seen.add(object);
+  let out: string;
+  if (Array.isArray(object)) {
+    out = `[${object.map((item) => write(item, seen) ?? 'null').join(',')}]`;
+  } else {
+    const parts: string[] = [];
+    for (const [key, member] of Object.entries(object)) {
+      const written = write(member, seen);
+      if (written !== undefined) parts.push(`${JSON.stringify(key)}:${written}`);
+    }
+    out = `{${parts.join(',')}}`;
+  }
+  seen.delete(object);
+  return out;
+}

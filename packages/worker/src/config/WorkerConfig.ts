@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { parseOrThrow } from '@trainwire/core';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { WorkerError } from '../errors.js';
+
+/** A folder clients may reach, by name. */
+export const MountSchema = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9._-]+$/, 'mount name may use letters, digits, ".", "_" and "-"'),
+    path: z.string().min(1).max(4096),
+    readOnly: z.boolean().default(true),
+  })
+  .strict();
+
+/**
+ * A trainer the operator allows: the command line is a template (see
+ * {@link buildTrainerCommand} for placeholders); clients only choose the profile id.
+ */
+export const TrainerProfileSchema = z
+  .object({
+    id: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[A-Za-z0-9._-]+$/, 'profile id may use letters, digits, ".", "_" and "-"'),
+    description: z.string().max(1024).optional(),
+    command: z.array(z.string().max(4096)).min(1, 'command must name a program'),
+    /** Config-validation profile (core) the client's config must pass. Defaults to `id`. */
+    configProfile: z.string().min(1).max(128).optional(),
+    /** How the job's config file is written for the trainer. */
+    configFormat: z.enum(['json', 'yaml']).default('json'),
+    env: z.record(z.string(), z.string()).default({}),
+    /** Working directory; defaults to the job's run directory. */
+    cwd: z.string().optional(),
+  })
+  .strict();
+
+/** The worker's config file (YAML or JSON). */
+export const WorkerConfigSchema = z
+  .object({
+    id: z.string().min(1).max(128).optional(),
+    name: z.string().min(1).max(128).optional(),
+    /** Where the store, runs, checkpoints and uploads live. */
+    dataDir: z.string().min(1),
+    maxConcurrentJobs: z.number().int().min(1).max(64).default(1),
+    /** Never offer a GPU, even when one is detected. */
+    cpuOnly: z.boolean().default(false),
+    mounts: z.array(MountSchema).default([]),
+    profiles: z.array(TrainerProfileSchema).default([]),
+    /** Offer the `builtin`, `generate-dataset` and `sleap-nn` profiles. */
+    builtinProfiles: z.boolean().default(true),
+    /** After a stop command, how long before SIGINT. */
+    stopGraceMs: z.number().int().nonnegative().default(30_000),
+    /** After SIGTERM on cancel, how long before SIGKILL. */
+    cancelGraceMs: z.number().int().nonnegative().default(5_000),
+    /** Upload destination mount; default: the worker's own `uploads` folder in `dataDir`. */
+    uploadMount: z.string().optional(),
+    tags: z.array(z.string().max(64)).default([]),
+  })
+  .strict();
+
+/** A mount. */
+export type Mount = z.infer<typeof MountSchema>;
+/** A trainer profile. */
+export type TrainerProfile = z.infer<typeof TrainerProfileSchema>;
+/** A trainer profile as written in a config file. */
+export type TrainerProfileInput = z.input<typeof TrainerProfileSchema>;
+/** A validated worker config. */
+export type WorkerConfig = z.infer<typeof WorkerConfigSchema>;
+/** A worker config as written (defaults not applied). */
+export type WorkerConfigInput = z.input<typeof WorkerConfigSchema>;
+
+/**
+ * Reads a worker config file (`.yaml`, `.yml` or `.json`); relative paths in it are taken
+ * from the file's folder. Throws a `ValidationError` that names each bad field.
+ *
+ * @example
+ * ```ts
+ * const config = loadWorkerConfig('/etc/trainwire/worker.yaml');
+ * const worker = await createWorker(config);
+ * ```
+ */
+export function loadWorkerConfig(path: string): WorkerConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new WorkerError('config_invalid', `cannot read worker config ${path}; check the path`, {
+      cause: error,
+    });
+  }
+  let raw: unknown;
+  try {
+    raw = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new WorkerError(
+      'config_invalid',
+      `worker config ${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const config = parseOrThrow(WorkerConfigSchema, raw, `worker config ${path}`);
+  const base = resolve(path, '..');
+  return {
+    ...config,
+    dataDir: resolve(base, config.dataDir),
+    mounts: config.mounts.map((m) => ({ ...m, path: resolve(base, m.path) })),
+  };
+}

@@ -1,0 +1,47 @@
+import { TrainwireError } from '@trainwire/core';
+
+/** Codes of errors raised by `@trainwire/worker`. */
+export type WorkerErrorCode =
+  | 'worker_busy'
+  | 'unknown_profile'
+  | 'unknown_job'
+  | 'job_conflict'
+  | 'path_denied'
+  | 'config_invalid'
+  | 'trainer_failed'
+  | 'spawn_failed'
+  | 'upload_corrupt'
+  | 'device_unavailable'
+  | 'upload_unknown'
+  | 'store_failed';
+
+/**
+ * Base class of every error `@trainwire/worker` throws. Check `code` (or
+ * `isTrainwireError(error, 'worker_busy')` from `@trainwire/core`), not `instanceof`.
+ */
+export class WorkerError extends TrainwireError {
+  override name = 'WorkerError';
+  declare readonly code: WorkerErrorCode;
+
+  constructor(
+    code: WorkerErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(code, message, options);
+  }
+}
+
+/** A path outside every mount (or otherwise unusable). The message names path and reason. */
+export class PathDeniedError extends WorkerError {
+  override name = 'PathDeniedError';
+
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super('path_denied', `access to ${JSON.stringify(path)} denied: ${reason}`, {
+      details: { path, reason },
+    });
+  }
+}

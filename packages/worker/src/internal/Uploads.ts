@@ -1,0 +1,167 @@
+import { mkdirSync } from 'node:fs';
+import { open, rename, rm, stat, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ByteStreamReader } from '@trainwire/core';
+import { WorkerError } from '../errors.js';
+import type { UploadStore } from '../store/UploadStore.js';
+import { sha256File } from './sha256File.js';
+
+interface Transfer {
+  sha256: string;
+  name: string;
+  size: number;
+  partial: string;
+  /** Settles when the current byte stream ended (or failed). */
+  done: Promise<void> | undefined;
+  arrived: () => void;
+  whenArrived: Promise<void>;
+  error: string | undefined;
+}
+
+const STREAM_WAIT_MS = 10_000;
+
+/**
+ * Receives uploads into `dir`, content-addressed by SHA-256: a file the worker has is not
+ * sent again, a partial upload resumes from its offset (also after a restart), and a file
+ * is only usable once its size and hash were verified. A bad upload leaves nothing behind.
+ */
+export class Uploads {
+  private readonly transfers = new Map<string, Transfer>();
+
+  constructor(
+    private readonly store: UploadStore,
+    private readonly dir: string,
+  ) {
+    mkdirSync(join(dir, '.partial'), { recursive: true });
+  }
+
+  async begin(request: { name: string; size: number; sha256: string }): Promise<
+    { have: true; path: string } | { have: false; transferId: string; offset: number }
+  > {
+    const known = this.store.get(request.sha256);
+    if (known?.complete) {
+      const info = await stat(known.path).catch(() => undefined);
+      if (info?.size === known.size) return { have: true, path: known.path };
+      this.store.delete(request.sha256);
+    }
+    const partial = join(this.dir, '.partial', request.sha256);
+    let offset = (await stat(partial).catch(() => undefined))?.size ?? 0;
+    if (offset > request.size) {
+      await truncate(partial, 0);
+      offset = 0;
+    }
+    this.store.put({ ...request, path: partial, complete: false });
+    const transferId = `up-${request.sha256.slice(0, 40)}`;
+    let arrived = () => {};
+    const whenArrived = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    this.transfers.set(transferId, {
+      ...request,
+      name: safeName(request.name),
+      partial,
+      done: undefined,
+      arrived,
+      whenArrived,
+      error: undefined,
+    });
+    return { have: false, transferId, offset };
+  }
+
+  /** Takes one inbound byte stream (ignored unless `upload.begin` announced its id). */
+  receive(stream: ByteStreamReader): void {
+    const transfer = this.transfers.get(stream.header.id);
+    if (!transfer) return;
+    transfer.error = undefined;
+    transfer.done = this.write(transfer, stream).catch((error: Error) => {
+      transfer.error = error.message;
+    });
+    transfer.arrived();
+  }
+
+  async finish(transferId: string): Promise<{ path: string }> {
+    const transfer = this.transfers.get(transferId);
+    if (!transfer) {
+      throw new WorkerError(
+        'upload_unknown',
+        `no upload ${transferId} in progress; start it again with upload.begin`,
+      );
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      transfer.whenArrived,
+      new Promise<void>((r) => {
+        timer = setTimeout(r, STREAM_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    await transfer.done;
+    const info = await stat(transfer.partial).catch(() => undefined);
+    const size = info?.size ?? 0;
+    if (transfer.error === undefined && size < transfer.size) {
+      // Bytes missing (the link dropped): keep them, the client resumes from `size`.
+      throw new WorkerError(
+        'upload_corrupt',
+        `upload of ${transfer.name} is incomplete (${size} of ${transfer.size} bytes); send the rest with upload.begin`,
+      );
+    }
+    const digest = info ? await sha256File(transfer.partial) : '';
+    if (transfer.error !== undefined || size !== transfer.size || digest !== transfer.sha256) {
+      await rm(transfer.partial, { force: true });
+      this.store.delete(transfer.sha256);
+      this.transfers.delete(transferId);
+      throw new WorkerError(
+        'upload_corrupt',
+        `upload of ${transfer.name} was refused and removed: ${transfer.error ?? `it arrived with ${size} bytes and SHA-256 ${digest.slice(0, 12)}…, expected ${transfer.size} bytes and ${transfer.sha256.slice(0, 12)}…`}; send it again`,
+      );
+    }
+    const folder = join(this.dir, transfer.sha256);
+    mkdirSync(folder, { recursive: true });
+    const path = join(folder, transfer.name);
+    await rename(transfer.partial, path);
+    this.store.put({ sha256: transfer.sha256, name: transfer.name, size, path, complete: true });
+    this.transfers.delete(transferId);
+    return { path };
+  }
+
+  private async write(transfer: Transfer, stream: ByteStreamReader): Promise<void> {
+    const current = (await stat(transfer.partial).catch(() => undefined))?.size ?? 0;
+    const offset = stream.header.offset;
+    if (offset > current) {
+      throw new Error(`the stream starts at byte ${offset} but only ${current} bytes arrived before`);
+    }
+    const file = await open(transfer.partial, current === 0 ? 'w' : 'r+');
+    try {
+      if (offset < current) await file.truncate(offset);
+      let position = offset;
+      await new Promise<void>((resolve, reject) => {
+        let queue = Promise.resolve();
+        stream.chunks$.subscribe({
+          next: (chunk) => {
+            queue = queue.then(async () => {
+              if (position + chunk.length > transfer.size) {
+                throw new Error(`more bytes arrived than the announced ${transfer.size}`);
+              }
+              await file.write(chunk, 0, chunk.length, position);
+              position += chunk.length;
+            });
+            queue.catch(reject);
+          },
+          error: (error: unknown) => {
+            queue.then(() => reject(new Error(`the upload stream broke: ${String(error)}`)), reject);
+          },
+          complete: () => {
+            queue.then(resolve, reject);
+          },
+        });
+      });
+    } finally {
+      await file.close();
+    }
+  }
+}
+
+function safeName(name: string): string {
+  const base = name.replace(/[\\/\0]/g, '_');
+  return base === '.' || base === '..' || base === '' ? '_' : base;
+}

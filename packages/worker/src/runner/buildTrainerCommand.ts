@@ -1,0 +1,122 @@
+import { basename, dirname } from 'node:path';
+import type { TrainerProfile } from '../config/WorkerConfig.js';
+import { WorkerError } from '../errors.js';
+
+/** What the worker knows about one job when it starts its trainer. */
+export interface LaunchContext {
+  jobId: string;
+  /** The config file the worker wrote for this job. */
+  configPath: string;
+  runDir: string;
+  checkpointDir: string;
+  /** Checkpoint to resume from. */
+  resume?: string | undefined;
+  device: 'cpu' | 'cuda';
+  runName: string;
+  publishAddress: string;
+  controlAddress: string;
+  /** Model to start from (fine-tuning). */
+  baseModel?: string | undefined;
+  fineTune?: boolean;
+  /** Input files by role (`dataset`, `labels`, …), as paths on the worker. */
+  inputs?: Record<string, string>;
+  /** Where `generate-dataset` writes. */
+  datasetDir?: string;
+  /** `node` and the built-in trainer's script, for the built-in profiles. */
+  node?: string;
+  builtinTrainer?: string;
+}
+
+/** The program, its arguments and its environment. */
+export interface TrainerLaunch {
+  argv: string[];
+  env: Record<string, string>;
+}
+
+/**
+ * Fills a profile's command template. Placeholders: `{jobId}`, `{config}`, `{configDir}`,
+ * `{configName}`, `{runDir}`, `{checkpointDir}`, `{resume}`, `{device}`, `{runName}`,
+ * `{zmqPublish}`, `{zmqControl}`, `{publishPort}`, `{controlPort}`, `{baseModel}`,
+ * `{node}`, `{builtinTrainer}`, `{datasetDir}`, `{input.ROLE}`. An argument starting with
+ * `?` is dropped when any placeholder in it is empty (e.g.
+ * `?trainer_config.resume_ckpt_path={resume}`). Values are single arguments: nothing is
+ * passed through a shell.
+ *
+ * @example
+ * ```ts
+ * const { argv, env } = buildTrainerCommand(profile, context);
+ * spawn(argv[0]!, argv.slice(1), { env: { ...process.env, ...env }, detached: true });
+ * ```
+ */
+export function buildTrainerCommand(profile: TrainerProfile, context: LaunchContext): TrainerLaunch {
+  const values = placeholderValues(context);
+  const argv: string[] = [];
+  for (const template of profile.command) {
+    const optional = template.startsWith('?');
+    const body = optional ? template.slice(1) : template;
+    let empty = false;
+    const arg = body.replace(/\{([A-Za-z][A-Za-z0-9._-]*)\}/g, (_, name: string) => {
+      const value = values(name, profile.id);
+      if (value === '') empty = true;
+      return value;
+    });
+    if (optional && empty) continue;
+    argv.push(arg);
+  }
+  const env: Record<string, string> = {
+    TRAINWIRE_JOB_ID: context.jobId,
+    TRAINWIRE_CONFIG: context.configPath,
+    TRAINWIRE_RUN_DIR: context.runDir,
+    TRAINWIRE_CHECKPOINT_DIR: context.checkpointDir,
+    TRAINWIRE_RESUME: context.resume ?? '',
+    TRAINWIRE_DEVICE: context.device,
+    TRAINWIRE_ZMQ_PUBLISH: context.publishAddress,
+    TRAINWIRE_ZMQ_CONTROL: context.controlAddress,
+    TRAINWIRE_BASE_MODEL: context.baseModel ?? '',
+    TRAINWIRE_FINE_TUNE: context.fineTune ? '1' : '0',
+    TRAINWIRE_RUN_NAME: context.runName,
+  };
+  if (context.datasetDir) env.TRAINWIRE_DATASET_DIR = context.datasetDir;
+  for (const [role, path] of Object.entries(context.inputs ?? {})) {
+    env[`TRAINWIRE_INPUT_${role.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] = path;
+  }
+  if (context.device === 'cpu') env.CUDA_VISIBLE_DEVICES = '';
+  return { argv, env: { ...profile.env, ...env } };
+}
+
+function placeholderValues(context: LaunchContext): (name: string, profile: string) => string {
+  const table: Record<string, string | undefined> = {
+    jobId: context.jobId,
+    config: context.configPath,
+    configDir: dirname(context.configPath),
+    configName: basename(context.configPath),
+    runDir: context.runDir,
+    checkpointDir: context.checkpointDir,
+    resume: context.resume ?? '',
+    device: context.device,
+    runName: context.runName,
+    zmqPublish: context.publishAddress,
+    zmqControl: context.controlAddress,
+    publishPort: portOf(context.publishAddress),
+    controlPort: portOf(context.controlAddress),
+    baseModel: context.baseModel ?? '',
+    node: context.node ?? process.execPath,
+    builtinTrainer: context.builtinTrainer ?? '',
+    datasetDir: context.datasetDir ?? '',
+  };
+  return (name, profile) => {
+    if (name.startsWith('input.')) return context.inputs?.[name.slice('input.'.length)] ?? '';
+    const value = table[name];
+    if (value === undefined) {
+      throw new WorkerError(
+        'config_invalid',
+        `trainer profile "${profile}" uses an unknown placeholder {${name}}; see docs/trainers.md for the list`,
+      );
+    }
+    return value;
+  };
+}
+
+function portOf(address: string): string {
+  return /:(\d+)$/.exec(address)?.[1] ?? '';
+}

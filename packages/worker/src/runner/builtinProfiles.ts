@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { TrainerProfile } from '../config/WorkerConfig.js';
+import { WorkerError } from '../errors.js';
+
+/**
+ * Path of the built-in trainer's compiled entry point (`dist/trainer/main.js`). From
+ * `src/` (tests) it points at the package's `dist/`; it must have been built.
+ */
+export function builtinTrainerPath(): string {
+  const candidates = [
+    // This file compiles to dist/runner/; the trainer sits in dist/trainer/.
+    fileURLToPath(new URL('../trainer/main.js', import.meta.url)),
+    fileURLToPath(new URL('../../dist/trainer/main.js', import.meta.url)),
+  ];
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) {
+    throw new WorkerError(
+      'spawn_failed',
+      `the built-in trainer is not built (looked for ${candidates.join(' and ')}); run "npm run build -w @trainwire/worker"`,
+    );
+  }
+  return found;
+}
+
+/**
+ * The profiles every worker offers unless its config turns them off: `builtin` (the
+ * TypeScript MLP trainer), `generate-dataset` (synthetic data) and `sleap-nn`.
+ */
+export function builtinProfiles(): TrainerProfile[] {
+  return [
+    {
+      id: 'builtin',
+      description: 'Built-in MLP classifier trained with mini-batch Adam (no Python needed)',
+      command: ['{node}', '{builtinTrainer}', 'train'],
+      configProfile: 'builtin',
+      configFormat: 'json',
+      env: {},
+    },
+    {
+      id: 'generate-dataset',
+      description: 'Writes a synthetic classification dataset (CSV or JSONL)',
+      command: ['{node}', '{builtinTrainer}', 'generate-dataset'],
+      configProfile: 'generate-dataset',
+      configFormat: 'json',
+      env: {},
+    },
+    {
+      id: 'sleap-nn',
+      description: 'sleap-nn (PyTorch) pose-estimation training',
+      command: [
+        'sleap-nn',
+        'train',
+        '--config-name',
+        '{configName}',
+        '--config-dir',
+        '{configDir}',
+        'trainer_config.zmq.publish_port={publishPort}',
+        'trainer_config.zmq.controller_port={controlPort}',
+        'trainer_config.ckpt_dir={checkpointDir}',
+        'trainer_config.run_name={runName}',
+        '?trainer_config.resume_ckpt_path={resume}',
+        '?data_config.train_labels_path=[{input.labels}]',
+      ],
+      configProfile: 'sleap-nn',
+      configFormat: 'yaml',
+      env: { PYTHONUNBUFFERED: '1' },
+    },
+  ];
+}

@@ -1,0 +1,88 @@
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanTempDirs, tempDir } from '../__tests__/helpers.js';
+import { Sandbox } from './Sandbox.js';
+
+afterEach(cleanTempDirs);
+
+function setup() {
+  const base = tempDir();
+  const data = join(base, 'data');
+  const out = join(base, 'out');
+  const secret = join(base, 'secret');
+  for (const dir of [data, join(data, 'sub'), out, secret]) mkdirSync(dir, { recursive: true });
+  writeFileSync(join(data, 'a.csv'), 'x,label\n1,0\n');
+  writeFileSync(join(data, 'sub', 'labels.slp'), 'slp');
+  writeFileSync(join(secret, 'key'), 'secret');
+  symlinkSync(secret, join(data, 'escape'));
+  symlinkSync(join(secret, 'key'), join(data, 'key-link'));
+  const sandbox = new Sandbox([
+    { name: 'data', path: data, readOnly: true },
+    { name: 'out', path: out, readOnly: false },
+  ]);
+  return { base, data, out, secret, sandbox };
+}
+
+describe('Sandbox', () => {
+  it('allows paths inside mounts and reports size and hash', async () => {
+    const { data, sandbox } = setup();
+    const check = await sandbox.check(join(data, 'a.csv'), { sha256: true });
+    expect(check).toMatchObject({ exists: true, size: 12 });
+    expect(check.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(await sandbox.resolve(join(data, 'sub', '..', 'a.csv'))).toBe(join(data, 'a.csv'));
+  });
+
+  it('denies escapes: .., symlinks out, absolute paths elsewhere, NUL bytes, relative paths', async () => {
+    const { data, secret, sandbox } = setup();
+    const cases: [string, RegExp][] = [
+      [join(data, '..', 'secret', 'key'), /outside every mount/],
+      [join(data, 'escape', 'key'), /outside every mount \(it resolves to .*secret/],
+      [join(data, 'key-link'), /outside every mount/],
+      [join(secret, 'key'), /outside every mount/],
+      ['/etc/passwd', /outside every mount/],
+      [`${join(data, 'a.csv')}\0.png`, /NUL byte/],
+      ['data/a.csv', /relative/],
+    ];
+    for (const [path, reason] of cases) {
+      await expect(sandbox.resolve(path), path).rejects.toThrow(reason);
+      const check = await sandbox.check(path);
+      expect(check.exists, path).toBe(false);
+      expect(check.denied, path).toMatch(reason);
+    }
+    await expect(sandbox.resolve(join(data, 'escape'))).rejects.toMatchObject({
+      code: 'path_denied',
+      message: expect.stringContaining(join(data, 'escape')),
+    });
+  });
+
+  it('denies everything without mounts, and writes into read-only mounts', async () => {
+    const { data, out } = setup();
+    await expect(new Sandbox([]).resolve('/tmp')).rejects.toThrow(/no mounts configured/);
+    const sandbox = new Sandbox([
+      { name: 'data', path: data, readOnly: true },
+      { name: 'out', path: out, readOnly: false },
+    ]);
+    await expect(sandbox.resolve(join(data, 'new.csv'), { write: true })).rejects.toThrow(/read-only/);
+    expect(await sandbox.resolve(join(out, 'new', 'file.csv'), { write: true })).toBe(
+      join(out, 'new', 'file.csv'),
+    );
+  });
+
+  it('lists directories in pages and finds files by name without following symlinks', async () => {
+    const { data, sandbox } = setup();
+    const first = await sandbox.list(data, { limit: 2 });
+    expect(first.total).toBe(4);
+    expect(first.more).toBe(true);
+    expect(first.entries.map((e) => e.name)).toEqual(['a.csv', 'escape']);
+    const second = await sandbox.list(data, { offset: 2, limit: 2 });
+    expect(second.entries.map((e) => [e.name, e.kind])).toEqual([
+      ['key-link', 'other'],
+      ['sub', 'directory'],
+    ]);
+    expect(await sandbox.find('labels.slp')).toEqual([{ path: join(data, 'sub', 'labels.slp'), size: 3 }]);
+    expect(await sandbox.find('key')).toEqual([]);
+    const missing = await sandbox.check(join(data, 'moved', 'labels.slp'), { findCandidates: true });
+    expect(missing.candidates).toEqual([{ path: join(data, 'sub', 'labels.slp'), size: 3 }]);
+  });
+});

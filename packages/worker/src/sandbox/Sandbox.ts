@@ -1,0 +1,180 @@
+import { realpathSync } from 'node:fs';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import type { PathCheck } from '@trainwire/core';
+import type { Mount } from '../config/WorkerConfig.js';
+import { PathDeniedError } from '../errors.js';
+import { sha256File } from '../internal/sha256File.js';
+
+/** One entry of a directory listing. */
+export interface DirEntry {
+  name: string;
+  path: string;
+  kind: 'file' | 'directory' | 'other';
+  size: number;
+}
+
+/** A page of a directory listing. */
+export interface DirPage {
+  entries: DirEntry[];
+  total: number;
+  /** True when entries after this page exist. */
+  more: boolean;
+}
+
+/** Bounds of a search by file name. */
+export interface FindOptions {
+  maxDepth?: number;
+  maxResults?: number;
+  timeLimitMs?: number;
+}
+
+interface Root {
+  mount: Mount;
+  real: string;
+}
+
+/**
+ * The only way a client touches the worker's files: mounts (name → folder, read-only or
+ * read-write) from the worker config. Every path is resolved (`..`, symlinks) before the
+ * containment check; with no mounts everything is denied; a denial names path and reason.
+ *
+ * @example
+ * ```ts
+ * const sandbox = new Sandbox([{ name: 'data', path: '/srv/data', readOnly: true }]);
+ * await sandbox.resolve('/srv/data/labels.slp'); // the real path, or throws PathDeniedError
+ * ```
+ */
+export class Sandbox {
+  private readonly roots: Root[];
+
+  constructor(mounts: readonly Mount[]) {
+    this.roots = mounts.map((mount) => {
+      let real: string;
+      try {
+        real = realpathSync(mount.path);
+      } catch {
+        real = resolve(mount.path); // a mount that does not exist yet holds nothing
+      }
+      return { mount, real };
+    });
+  }
+
+  /** The mounts, as configured. */
+  listMounts(): Mount[] {
+    return this.roots.map((r) => ({ ...r.mount }));
+  }
+
+  /**
+   * The real path of `path` if it lies inside a mount (a read-write one when `write`);
+   * the file need not exist. Throws {@link PathDeniedError} otherwise.
+   */
+  async resolve(path: string, options: { write?: boolean } = {}): Promise<string> {
+    if (path.includes('\0')) throw new PathDeniedError(path, 'the path contains a NUL byte');
+    if (!isAbsolute(path)) {
+      throw new PathDeniedError(path, 'the path is relative; give an absolute path inside a mount');
+    }
+    if (this.roots.length === 0) {
+      throw new PathDeniedError(path, 'this worker has no mounts configured, so no path is allowed');
+    }
+    const real = await realpathOfDeepest(resolve(path));
+    const root = this.roots.find((r) => real === r.real || real.startsWith(r.real + sep));
+    if (!root) {
+      const names = this.roots.map((r) => `${r.mount.name} (${r.mount.path})`).join(', ');
+      const how = real === resolve(path) ? '' : ` (it resolves to ${real})`;
+      throw new PathDeniedError(path, `it is outside every mount${how}; mounts: ${names}`);
+    }
+    if (options.write && root.mount.readOnly) {
+      throw new PathDeniedError(path, `mount "${root.mount.name}" is read-only`);
+    }
+    return real;
+  }
+
+  /** Lists a directory inside a mount, sorted by name, a page at a time. */
+  async list(path: string, page: { offset?: number; limit?: number } = {}): Promise<DirPage> {
+    const real = await this.resolve(path);
+    const offset = page.offset ?? 0;
+    const limit = Math.min(page.limit ?? 200, 1000);
+    let names: string[];
+    try {
+      names = (await readdir(real)).sort();
+    } catch (error) {
+      throw new PathDeniedError(path, `it cannot be listed (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    const entries: DirEntry[] = [];
+    for (const name of names.slice(offset, offset + limit)) {
+      const full = join(real, name);
+      const info = await lstat(full).catch(() => undefined);
+      entries.push({
+        name,
+        path: full,
+        kind: info?.isFile() ? 'file' : info?.isDirectory() ? 'directory' : 'other',
+        size: info?.isFile() ? info.size : 0,
+      });
+    }
+    return { entries, total: names.length, more: offset + limit < names.length };
+  }
+
+  /** Whether `path` exists inside a mount, its size, and its SHA-256 when asked. */
+  async check(
+    path: string,
+    options: { sha256?: boolean; findCandidates?: boolean } = {},
+  ): Promise<PathCheck> {
+    let real: string;
+    try {
+      real = await this.resolve(path);
+    } catch (error) {
+      if (error instanceof PathDeniedError) return { path, exists: false, denied: error.reason };
+      throw error;
+    }
+    const info = await stat(real).catch(() => undefined);
+    if (!info) {
+      const result: PathCheck = { path, exists: false };
+      if (options.findCandidates) result.candidates = await this.find(basename(path));
+      return result;
+    }
+    if (!info.isFile()) return { path, exists: true, denied: 'it is not a regular file' };
+    const result: PathCheck = { path, exists: true, size: info.size };
+    if (options.sha256) result.sha256 = await sha256File(real);
+    return result;
+  }
+
+  /** Files called `name` under the mounts, bounded in depth, count and time. */
+  async find(name: string, options: FindOptions = {}): Promise<{ path: string; size: number }[]> {
+    const maxDepth = options.maxDepth ?? 8;
+    const maxResults = options.maxResults ?? 20;
+    const deadline = Date.now() + (options.timeLimitMs ?? 2_000);
+    const found: { path: string; size: number }[] = [];
+    const queue: { dir: string; depth: number }[] = this.roots.map((r) => ({ dir: r.real, depth: 0 }));
+    while (queue.length > 0 && found.length < maxResults && Date.now() < deadline) {
+      const { dir, depth } = queue.shift()!;
+      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        const full = join(dir, entry.name);
+        // Symlinks are not followed: they could lead out of the mount or into a loop.
+        if (entry.isDirectory() && depth < maxDepth) queue.push({ dir: full, depth: depth + 1 });
+        else if (entry.isFile() && entry.name === name) {
+          const info = await stat(full).catch(() => undefined);
+          if (info) found.push({ path: full, size: info.size });
+          if (found.length >= maxResults) break;
+        }
+      }
+    }
+    return found;
+  }
+}
+
+async function realpathOfDeepest(path: string): Promise<string> {
+  const rest: string[] = [];
+  let current = path;
+  for (;;) {
+    try {
+      return join(await realpath(current), ...rest.reverse());
+    } catch {
+      const parent = dirname(current);
+      if (parent === current) return path;
+      rest.push(basename(current));
+      current = parent;
+    }
+  }
+}

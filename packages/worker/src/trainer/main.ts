@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+/**
+ * The built-in trainer's process: `node dist/trainer/main.js [train|generate-dataset]`,
+ * configured by the trainer environment (see `docs/trainers.md`).
+ * Exit codes: 0 done or stopped early, 1 failed, 2 bad config or environment.
+ */
+import { readFileSync } from 'node:fs';
+import { formatPath } from '@trainwire/core';
+import type { z } from 'zod';
+import { openProgressPublisher } from '../internal/progressPublisher.js';
+import { generateSynthetic, loadDataset } from './Dataset.js';
+import { DatasetExistsError, generateDataset } from './generateDataset.js';
+import {
+  GenerateDatasetConfigSchema,
+  SyntheticDatasetSchema,
+  TrainerConfigSchema,
+} from './TrainerConfig.js';
+import { type TrainerEnv, TrainerEnvSchema } from './TrainerEnv.js';
+import { runTraining } from './train.js';
+
+class UsageError extends Error {}
+
+function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const detail = result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ');
+  throw new UsageError(`invalid ${what}: ${detail}`);
+}
+
+function readConfig(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read the config file ${path}: ${(error as Error).message}`);
+  }
+}
+
+async function train(env: TrainerEnv): Promise<number> {
+  const config = parse(TrainerConfigSchema, readConfig(env.TRAINWIRE_CONFIG), 'trainer config');
+  const dataset = env.TRAINWIRE_INPUT_DATASET
+    ? loadDataset(env.TRAINWIRE_INPUT_DATASET)
+    : generateSynthetic(config.dataset?.synthetic ?? SyntheticDatasetSchema.parse({}));
+  const what = env.TRAINWIRE_RUN_NAME ?? env.TRAINWIRE_JOB_ID;
+  const publisher = await openProgressPublisher({
+    publishAddress: env.TRAINWIRE_ZMQ_PUBLISH,
+    controlAddress: env.TRAINWIRE_ZMQ_CONTROL,
+    what,
+  });
+  let stop = false;
+  const requestStop = (why: string) => {
+    if (stop) return;
+    stop = true;
+    console.log(`stop requested (${why}): finishing the epoch and saving a checkpoint`);
+  };
+  publisher.onStop(() => requestStop('control message'));
+  process.on('SIGINT', () => requestStop('SIGINT'));
+  const fineTune = env.TRAINWIRE_FINE_TUNE === '1' || env.TRAINWIRE_FINE_TUNE === 'true';
+  try {
+    const result = await runTraining(
+      {
+        config,
+        dataset,
+        checkpointDir: env.TRAINWIRE_CHECKPOINT_DIR,
+        ...(env.TRAINWIRE_RESUME ? { resume: env.TRAINWIRE_RESUME } : {}),
+        ...(env.TRAINWIRE_BASE_MODEL && (fineTune || !env.TRAINWIRE_RESUME)
+          ? { baseModel: env.TRAINWIRE_BASE_MODEL }
+          : {}),
+        what,
+      },
+      { publish: (m) => publisher.publish(m), shouldStop: () => stop, log: (l) => console.log(l) },
+    );
+    const last = result.history.at(-1);
+    console.log(
+      `${result.stoppedEarly ? 'stopped early' : 'finished'} after epoch ${result.epochsDone}/${config.epochs}` +
+        (last ? `, val/loss=${last['val/loss'] ?? 'n/a'}` : '') +
+        (result.lastCheckpoint ? `; last checkpoint ${result.lastCheckpoint}` : ''),
+    );
+    return 0;
+  } finally {
+    await publisher.close();
+  }
+}
+
+async function makeDataset(env: TrainerEnv): Promise<number> {
+  const config = parse(GenerateDatasetConfigSchema, readConfig(env.TRAINWIRE_CONFIG), 'dataset config');
+  const publisher = await openProgressPublisher({
+    publishAddress: env.TRAINWIRE_ZMQ_PUBLISH,
+    controlAddress: env.TRAINWIRE_ZMQ_CONTROL,
+    what: config.name,
+  });
+  try {
+    publisher.publish({ event: 'train_begin', what: config.name, total_epochs: 1 });
+    publisher.publish({ event: 'epoch_begin', what: config.name, epoch: 0 });
+    const path = generateDataset(config, env.TRAINWIRE_DATASET_DIR ?? env.TRAINWIRE_RUN_DIR);
+    publisher.publish({
+      event: 'epoch_end',
+      what: config.name,
+      epoch: 0,
+      logs: { samples: config.samples },
+    });
+    publisher.publish({ event: 'train_end', what: config.name });
+    console.log(`dataset written: ${path}`);
+    console.log(`trainwire:artifact ${JSON.stringify({ kind: 'dataset', path })}`);
+    return 0;
+  } finally {
+    await publisher.close();
+  }
+}
+
+async function main(): Promise<number> {
+  const mode = process.argv[2] ?? 'train';
+  try {
+    const env = parse(TrainerEnvSchema, process.env, 'trainer environment');
+    if (mode === 'train') return await train(env);
+    if (mode === 'generate-dataset') return await makeDataset(env);
+    throw new UsageError(`unknown mode "${mode}"; use "train" or "generate-dataset"`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`error: ${message}`);
+    return error instanceof UsageError || error instanceof DatasetExistsError ? 2 : 1;
+  }
+}
+
+main().then((code) => process.exit(code));
