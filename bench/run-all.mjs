@@ -1,6 +1,7 @@
 // Runs every benchmark under bench/ (each folder's *.bench.mjs) one after another.
-import { readdirSync, statSync } from 'node:fs';
+
 import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,10 +10,15 @@ const only = process.argv[2];
 let failed = 0;
 for (const folder of readdirSync(here).sort()) {
   const path = join(here, folder);
-  if (!statSync(path).isDirectory() || folder === 'node_modules' || (only && folder !== only)) continue;
-  for (const file of readdirSync(path).filter((f) => f.endsWith('.bench.mjs')).sort()) {
+  if (!statSync(path).isDirectory() || folder === 'node_modules' || (only && folder !== only))
+    continue;
+  for (const file of readdirSync(path)
+    .filter((f) => f.endsWith('.bench.mjs'))
+    .sort()) {
     console.log(`\n=== ${folder}/${file} ===`);
-    const result = spawnSync(process.execPath, ['--expose-gc', join(path, file)], { stdio: 'inherit' });
+    const result = spawnSync(process.execPath, ['--expose-gc', join(path, file)], {
+      stdio: 'inherit',
+    });
     if (result.status !== 0) failed++;
   }
 }

@@ -1,7 +1,8 @@
 // Events per second through a JobSession with 10 subscribers, next to a bare RxJS Subject
 // with 10 subscribers, measured in the same run. Aim: the session within 2x of the subject.
-import { Subject } from 'rxjs';
+
 import { JobSession, JobSpecSchema } from '@trainwire/core';
+import { Subject } from 'rxjs';
 
 const EVENTS = Number(process.env.EVENTS ?? 500_000);
 const SUBSCRIBERS = 10;
@@ -14,9 +15,34 @@ function makeEvents(jobId) {
     const seq = i + 1;
     // Mostly batch_end, an epoch every 100 events: the shape of a real progress stream.
     if (i === 0) events[i] = { jobId, seq, ts: seq, type: 'state', state: 'running' };
-    else if (i % 100 === 0) events[i] = { jobId, seq, ts: seq, type: 'progress', progress: { event: 'epoch_end', epoch: epoch++, logs: { 'train/loss': 1 / seq, 'val/loss': 2 / seq } } };
-    else if (i % 100 === 1) events[i] = { jobId, seq, ts: seq, type: 'progress', progress: { event: 'epoch_begin', epoch } };
-    else events[i] = { jobId, seq, ts: seq, type: 'progress', progress: { event: 'batch_end', epoch, batch: i % 100, logs: { loss: 1 / seq } } };
+    else if (i % 100 === 0)
+      events[i] = {
+        jobId,
+        seq,
+        ts: seq,
+        type: 'progress',
+        progress: {
+          event: 'epoch_end',
+          epoch: epoch++,
+          logs: { 'train/loss': 1 / seq, 'val/loss': 2 / seq },
+        },
+      };
+    else if (i % 100 === 1)
+      events[i] = {
+        jobId,
+        seq,
+        ts: seq,
+        type: 'progress',
+        progress: { event: 'epoch_begin', epoch },
+      };
+    else
+      events[i] = {
+        jobId,
+        seq,
+        ts: seq,
+        type: 'progress',
+        progress: { event: 'batch_end', epoch, batch: i % 100, logs: { loss: 1 / seq } },
+      };
   }
   return events;
 }
@@ -27,7 +53,10 @@ const spec = JobSpecSchema.parse({ profile: 'builtin' });
 function runSubject(events) {
   const subject = new Subject();
   let sink = 0;
-  for (let s = 0; s < SUBSCRIBERS; s++) subject.subscribe((e) => { sink += e.seq; });
+  for (let s = 0; s < SUBSCRIBERS; s++)
+    subject.subscribe((e) => {
+      sink += e.seq;
+    });
   const start = process.hrtime.bigint();
   for (const event of events) subject.next(event);
   return { ns: Number(process.hrtime.bigint() - start), sink };
@@ -36,7 +65,10 @@ function runSubject(events) {
 function runSession(events) {
   const session = new JobSession({ jobId: 'bench', spec, link, totalEpochs: EVENTS / 100 });
   let sink = 0;
-  for (let s = 0; s < SUBSCRIBERS; s++) session.events$.subscribe((e) => { sink += e.seq; });
+  for (let s = 0; s < SUBSCRIBERS; s++)
+    session.events$.subscribe((e) => {
+      sink += e.seq;
+    });
   const start = process.hrtime.bigint();
   for (const event of events) session.ingest(event);
   return { ns: Number(process.hrtime.bigint() - start), sink };

@@ -12,7 +12,26 @@
  * ```
  */
 export function stringifyPythonJson(value: unknown): string {
+  // Fast path: without a non-finite number or -0 (most messages), JSON.stringify is it.
+  if (isPlain(value, 0)) return JSON.stringify(value) ?? 'null';
   return write(value, new Set()) ?? 'null';
+}
+
+/** True when `value` is plain data with only finite numbers (not -0), shallow enough. */
+function isPlain(value: unknown, depth: number): boolean {
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (typeof value !== 'object' || value === null) return typeof value !== 'bigint';
+  if (depth > 32) return false; // deep or cyclic: the careful path reports cycles
+  const proto = Object.getPrototypeOf(value);
+  if (Array.isArray(value)) {
+    for (const item of value) if (!isPlain(item, depth + 1)) return false;
+    return true;
+  }
+  if (proto !== Object.prototype && proto !== null) return false; // toJSON, Date, Map…
+  for (const key in value) {
+    if (!isPlain((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
 }
 
 function write(value: unknown, seen: Set<object>): string | undefined {

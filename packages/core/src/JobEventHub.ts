@@ -1,4 +1,5 @@
 import type { JobStore } from './JobStore.js';
+import { encodeJson } from './protocol/encodeJson.js';
 import type { RpcPeer } from './protocol/RpcPeer.js';
 import type { JobEvent } from './schemas/JobEvent.js';
 
@@ -65,7 +66,7 @@ export class JobEventHub {
     const events: JobEvent[] = [];
     let bytes = 64;
     for (const event of all) {
-      const size = utf8Length(JSON.stringify(event)) + 1;
+      const size = utf8Length(encodeJson(event)) + 1;
       if (bytes + size > maxBytes && events.length > 0) return { events, more: true };
       bytes += size;
       events.push(event);

@@ -59,7 +59,11 @@ async function main(): Promise<number> {
   console.log(`Running Training Remotely on ${worker.info.name}...`);
   console.log(RULE);
   const started = Date.now();
-  const session = manager.submit({ profile: 'builtin', name: 'demo', config: { epochs: flags.epochs } });
+  const session = manager.submit({
+    profile: 'builtin',
+    name: 'demo',
+    config: { epochs: flags.epochs },
+  });
   session.state$.subscribe((state) => console.log(`  state: ${state}`));
   let printed = 0;
   session.progress$.subscribe((progress) => {
@@ -85,7 +89,8 @@ async function main(): Promise<number> {
   console.log('Remote Training Completed Successfully');
   console.log(RULE);
   const best = final.progress.best['val/loss'];
-  if (best !== undefined) console.log(`Best val loss ${fixed(best.value)} at epoch ${best.epoch + 1}.`);
+  if (best !== undefined)
+    console.log(`Best val loss ${fixed(best.value)} at epoch ${best.epoch + 1}.`);
   console.log(
     '\nThis was @trainwire/core over the in-memory transport with a scripted worker.\n' +
       'The real worker, the WebRTC transport and the `trainwire` CLI are still to come.',
@@ -96,7 +101,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => proc.exit(code),
   (error: unknown) => {
-    const message = isTrainwireError(error) || error instanceof Error ? error.message : String(error);
+    const message =
+      isTrainwireError(error) || error instanceof Error ? error.message : String(error);
     console.error(`trainwire demo: ${message}`);
     proc.exit(2);
   },

@@ -1,11 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyFolderFix, applyPathFix, createPathResolution, resolvedInputs } from './PathResolution.js';
+import {
+  applyFolderFix,
+  applyPathFix,
+  createPathResolution,
+  resolvedInputs,
+} from './PathResolution.js';
 import { rankCandidates } from './rankCandidates.js';
 
 describe('path resolution', () => {
   it('fixing one file proposes its siblings from the same folder', () => {
-    const inputs = { labels: '/Users/me/proj/labels.slp', video: '/Users/me/proj/videos/a.mp4', other: '/elsewhere/b.mp4' };
+    const inputs = {
+      labels: '/Users/me/proj/labels.slp',
+      video: '/Users/me/proj/videos/a.mp4',
+      other: '/elsewhere/b.mp4',
+    };
     const start = createPathResolution(inputs, [
       { path: inputs.labels, exists: false },
       { path: inputs.video, exists: false },
@@ -13,7 +22,10 @@ describe('path resolution', () => {
     ]);
     expect(start.unresolved).toBe(3);
     const fixed = applyPathFix(start, 'labels', '/mnt/share/proj/labels.slp');
-    expect(resolvedInputs(fixed)).toEqual({ labels: '/mnt/share/proj/labels.slp', video: '/mnt/share/proj/videos/a.mp4' });
+    expect(resolvedInputs(fixed)).toEqual({
+      labels: '/mnt/share/proj/labels.slp',
+      video: '/mnt/share/proj/videos/a.mp4',
+    });
     expect(fixed.entries.find((e) => e.role === 'video')?.status).toBe('proposed');
     expect(fixed.unresolved).toBe(1);
   });
@@ -40,7 +52,12 @@ describe('path resolution', () => {
       { path: '/m/a/Labels.slp', size: 50 },
       { path: '/m/b/Labels.slp', size: 100 },
     ]);
-    expect(ranked.map((r) => r.path)).toEqual(['/m/b/Labels.slp', '/m/a/Labels.slp', '/m/labels.slp', '/m/other.slp']);
+    expect(ranked.map((r) => r.path)).toEqual([
+      '/m/b/Labels.slp',
+      '/m/a/Labels.slp',
+      '/m/labels.slp',
+      '/m/other.slp',
+    ]);
     expect(ranked[0]?.match).toBe('name+size');
   });
 
@@ -52,7 +69,9 @@ describe('path resolution', () => {
         fc.array(segment, { minLength: 1, maxLength: 3 }),
         fc.uniqueArray(segment, { minLength: 1, maxLength: 6 }),
         (clientDir, workerDir, names) => {
-          const inputs = Object.fromEntries(names.map((n, i) => [`r${i}`, `/${clientDir.join('/')}/${n}`]));
+          const inputs = Object.fromEntries(
+            names.map((n, i) => [`r${i}`, `/${clientDir.join('/')}/${n}`]),
+          );
           const start = createPathResolution(inputs, []);
           const target = `/${workerDir.join('/')}/${names[0]}`;
           const fixed = applyPathFix(start, 'r0', target);
@@ -60,7 +79,11 @@ describe('path resolution', () => {
           for (const [role, path] of Object.entries(resolvedInputs(fixed))) {
             expect(path.endsWith(inputs[role]!.split('/').pop()!)).toBe(true);
           }
-          const all = applyFolderFix(start, '/w', names.map((name) => ({ name })));
+          const all = applyFolderFix(
+            start,
+            '/w',
+            names.map((name) => ({ name })),
+          );
           expect(all.unresolved).toBe(0);
         },
       ),

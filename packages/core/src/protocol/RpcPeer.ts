@@ -13,6 +13,7 @@ import { isTrainwireError, RemoteError, TransportError, toFieldIssues } from '..
 import type { JobEvent } from '../schemas/JobEvent.js';
 import type { Transport } from '../Transport.js';
 import { decodeFrame } from './decodeFrame.js';
+import { encodeJson } from './encodeJson.js';
 import { type Frame, PROTOCOL_VERSION, type RequestFrame, type ResponseFrame } from './frames.js';
 import {
   isMethodName,
@@ -111,7 +112,7 @@ export class RpcPeer {
     params: MethodParams<M>,
   ): Promise<MethodResult<M>> {
     const id = `${this.prefix}-${(this.counter++).toString(36)}`;
-    const text = JSON.stringify({ v: PROTOCOL_VERSION, type: 'request', id, method, params });
+    const text = encodeJson({ v: PROTOCOL_VERSION, type: 'request', id, method, params });
     let lastError: Error | undefined;
     for (let attempt = 0; attempt <= this.retries; attempt++) {
       await this.whenOpen();
@@ -132,7 +133,7 @@ export class RpcPeer {
 
   /** Pushes a job event to the other side; false when the transport is not open. */
   sendEvent(event: JobEvent): boolean {
-    return this.trySend(JSON.stringify({ v: PROTOCOL_VERSION, type: 'event', event }));
+    return this.trySend(encodeJson({ v: PROTOCOL_VERSION, type: 'event', event }));
   }
 
   /** Stops reading the transport and fails pending requests. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MetricLogsSchema } from './ProgressMessage.js';
 
 /** What an artifact is. */
 export const ArtifactKindSchema = z.enum([
@@ -24,7 +25,7 @@ export const ArtifactSchema = z.object({
   epoch: z.number().int().nonnegative().optional(),
   /** Labels such as `best` or `last` for checkpoints. */
   label: z.string().max(64).optional(),
-  metrics: z.record(z.string(), z.number().or(z.null())).optional(),
+  metrics: MetricLogsSchema.optional(),
   experimentId: z.string().max(128).optional(),
 });
 

@@ -2,9 +2,19 @@ import { z } from 'zod';
 
 /**
  * Metric values by name, as trainers log them (`train/loss`, `val/loss`, `loss`, …).
- * Non-finite values (Python's `NaN`, `Infinity`) are kept as numbers.
+ * Non-finite values (Python's `NaN`, `Infinity`) are kept as numbers; in trainwire's JSON
+ * frames they are written as the strings `"NaN"`, `"Infinity"`, `"-Infinity"`
+ * (see {@link encodeJson}).
  */
-export const MetricLogsSchema = z.record(z.string(), z.number().or(z.null()));
+export const MetricLogsSchema = z.record(
+  z.string(),
+  z.union([
+    z.custom<number>((value) => typeof value === 'number', 'expected a number'),
+    z.null(),
+    // JSON has no NaN or Infinity: on trainwire's wire they travel as these strings.
+    z.enum(['NaN', 'Infinity', '-Infinity']).transform((text) => Number(text)),
+  ]),
+);
 
 const base = { what: z.string().max(512).optional() };
 

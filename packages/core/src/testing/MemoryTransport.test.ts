@@ -1,4 +1,4 @@
-import { firstValueFrom, filter } from 'rxjs';
+import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { createMemoryTransportPair } from './MemoryTransport.js';
 import { runTransportCompliance } from './runTransportCompliance.js';

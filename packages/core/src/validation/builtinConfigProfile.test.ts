@@ -18,9 +18,17 @@ describe('builtin config profile', () => {
   });
 
   it('warns on extreme values', () => {
-    const report = registry.validate('builtin', { epochs: 20000, batchSize: 1024, checkpointEvery: 0 });
+    const report = registry.validate('builtin', {
+      epochs: 20000,
+      batchSize: 1024,
+      checkpointEvery: 0,
+    });
     expect(report.ok).toBe(true);
-    expect(report.issues.map((i) => i.code)).toEqual(['too_many_epochs', 'large_batch_size', 'few_checkpoints']);
+    expect(report.issues.map((i) => i.code)).toEqual([
+      'too_many_epochs',
+      'large_batch_size',
+      'few_checkpoints',
+    ]);
   });
 
   it('refuses an unknown profile with the known ones listed', () => {

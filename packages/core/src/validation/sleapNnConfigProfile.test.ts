@@ -30,7 +30,9 @@ trainer_config:
 `;
 
 function codes(text: string) {
-  return validateWithProfile(sleapNnConfigProfile, parseConfigText(text)).issues.map((i) => `${i.severity}:${i.path}:${i.code}`);
+  return validateWithProfile(sleapNnConfigProfile, parseConfigText(text)).issues.map(
+    (i) => `${i.severity}:${i.path}:${i.code}`,
+  );
 }
 
 describe('sleap-nn config profile', () => {
@@ -63,16 +65,32 @@ describe('sleap-nn config profile', () => {
   });
 
   it('warns on huge epochs and batch size, and when checkpoints are off', () => {
-    const text = good.replace('max_epochs: 200', 'max_epochs: 20000').replace('val_data_loader: { batch_size: 4 }', 'val_data_loader: { batch_size: 512 }').replace('save_ckpt: true', 'save_ckpt: false');
+    const text = good
+      .replace('max_epochs: 200', 'max_epochs: 20000')
+      .replace('val_data_loader: { batch_size: 4 }', 'val_data_loader: { batch_size: 512 }')
+      .replace('save_ckpt: true', 'save_ckpt: false');
     const report = validateWithProfile(sleapNnConfigProfile, parseConfigText(text));
     expect(report.ok).toBe(true);
-    expect(report.issues.map((i) => i.code).sort()).toEqual(['large_batch_size', 'no_checkpoints', 'too_many_epochs']);
-    expect(report.issues.find((i) => i.code === 'no_checkpoints')?.message).toContain('no checkpoints will be saved');
+    expect(report.issues.map((i) => i.code).sort()).toEqual([
+      'large_batch_size',
+      'no_checkpoints',
+      'too_many_epochs',
+    ]);
+    expect(report.issues.find((i) => i.code === 'no_checkpoints')?.message).toContain(
+      'no checkpoints will be saved',
+    );
   });
 
   it('requires exactly one backbone and one head', () => {
-    const two = good.replace('convnext: null', 'convnext: { max_stride: 32 }').replace('single_instance: null', 'single_instance: {}');
-    expect(codes(two)).toEqual(expect.arrayContaining(['error:model_config.backbone_config:one_backbone', 'error:model_config.head_configs:one_head']));
+    const two = good
+      .replace('convnext: null', 'convnext: { max_stride: 32 }')
+      .replace('single_instance: null', 'single_instance: {}');
+    expect(codes(two)).toEqual(
+      expect.arrayContaining([
+        'error:model_config.backbone_config:one_backbone',
+        'error:model_config.head_configs:one_head',
+      ]),
+    );
   });
 
   it('reports a missing section through the schema with its path', () => {
@@ -86,7 +104,9 @@ describe('parseConfigText', () => {
   });
 
   it('names the file, line and column of a syntax error', () => {
-    expect(() => parseConfigText('a: 1\nb: [1, 2\n', 'train.yaml')).toThrow(/train\.yaml is not valid YAML or JSON at line \d+, column \d+/);
+    expect(() => parseConfigText('a: 1\nb: [1, 2\n', 'train.yaml')).toThrow(
+      /train\.yaml is not valid YAML or JSON at line \d+, column \d+/,
+    );
   });
 
   it('refuses a top level that is not a mapping', () => {

@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Subscriber, XPublisher } from 'zeromq';
+import { GatedPublisher } from './GatedPublisher.js';
+
+const sockets: { close(): void }[] = [];
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.close();
+});
+
+describe('GatedPublisher', () => {
+  it('loses nothing to a slow reader behind tiny high-water marks (noDrop + retry)', async () => {
+    const pub = new XPublisher({ sendHighWaterMark: 5, noDrop: true, linger: 0 });
+    await pub.bind('tcp://127.0.0.1:*');
+    const sub = new Subscriber({ receiveHighWaterMark: 5, linger: 0 });
+    sockets.push(pub, sub);
+    let dropped = 0;
+    const gate = new GatedPublisher(pub, {
+      mode: 'buffer',
+      maxKept: 10_000,
+      maxQueued: 10_000,
+      onDrop: (n) => {
+        dropped += n;
+      },
+    });
+    const total = 2_000;
+    // 10 kB each: 20 MB overflow the kernel's socket buffers too, so sends must wait.
+    const padding = 'x'.repeat(10_000);
+    // Published before anyone subscribed: kept, then sent when the reader joins.
+    const sent = Array.from({ length: total }, (_, i) => gate.publish(`${i}:${padding}`));
+    sub.subscribe();
+    sub.connect(pub.lastEndpoint as string);
+    const received: string[] = [];
+    for await (const [frame] of sub) {
+      received.push(String(frame).split(':')[0] as string);
+      // A slow reader: yield to the event loop now and then.
+      if (received.length % 100 === 0) await new Promise((r) => setTimeout(r, 5));
+      if (received.length === total) break;
+    }
+    await Promise.all(sent);
+    expect(received).toEqual(Array.from({ length: total }, (_, i) => String(i)));
+    expect(dropped).toBe(0);
+  });
+});

@@ -1,0 +1,31 @@
+import { detectMachine } from '@trainwire/worker';
+import { ExitCode } from '../errors.js';
+import type { Io } from '../Io.js';
+import type { ParsedArgs } from '../internal/args.js';
+
+/** `trainwire env`: this machine's GPU summary and readiness, as a worker would report it. */
+export async function envCommand(args: ParsedArgs, io: Io): Promise<number> {
+  const cpuOnly = args.values['cpu-only'] === true;
+  const machine = await detectMachine({ cpuOnly });
+  if (args.values.json === true) {
+    io.stdout.write(
+      `${JSON.stringify({ ...machine, node: process.versions.node, ready: true })}\n`,
+    );
+    return ExitCode.ok;
+  }
+  io.stdout.write(`${machine.summary}\n`);
+  for (const gpu of machine.gpus) {
+    io.stdout.write(
+      `  ${gpu.name}: ${gpu.memoryMiB} MiB${gpu.driver ? `, driver ${gpu.driver}` : ''}${gpu.cuda ? `, CUDA ${gpu.cuda}` : ''}\n`,
+    );
+  }
+  io.stdout.write(`CPU: ${machine.cpu.model} (${machine.cpu.cores} cores)\n`);
+  io.stdout.write(`RAM: ${(machine.ramMiB / 1024).toFixed(1)} GiB\n`);
+  io.stdout.write(`Node: ${process.versions.node}\n`);
+  io.stdout.write(
+    machine.gpu === null
+      ? 'Ready to train on the CPU (the built-in trainer needs no GPU).\n'
+      : 'Ready to train on the GPU.\n',
+  );
+  return ExitCode.ok;
+}

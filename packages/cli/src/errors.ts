@@ -1,0 +1,39 @@
+import { TrainwireError } from '@trainwire/core';
+
+/** Exit codes of the `trainwire` command. */
+export const ExitCode = {
+  ok: 0,
+  jobFailed: 1,
+  usage: 2,
+  connection: 3,
+  interrupted: 130,
+} as const;
+
+/** An error that ends the command with an exit code and a message a user can act on. */
+export class CliError extends TrainwireError {
+  override name = 'CliError';
+  readonly exitCode: number;
+
+  constructor(code: string, exitCode: number, message: string, options: { cause?: unknown } = {}) {
+    super(code, message, options);
+    this.exitCode = exitCode;
+  }
+}
+
+/** A missing or bad flag or argument (exit 2). */
+export class UsageError extends CliError {
+  override name = 'UsageError';
+
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('usage', ExitCode.usage, message, options);
+  }
+}
+
+/** The signaling server or worker could not be reached, or refused us (exit 3). */
+export class ConnectionError extends CliError {
+  override name = 'ConnectionError';
+
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('connection', ExitCode.connection, message, options);
+  }
+}

@@ -1,0 +1,65 @@
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { CliError, ExitCode } from '../errors.js';
+
+/** What `trainwire login` stores for later commands. */
+export const CredentialsSchema = z
+  .object({
+    signalingUrl: z.url({
+      protocol: /^wss?$/,
+      error: 'signalingUrl must be a ws:// or wss:// URL',
+    }),
+    room: z.string().min(1).max(64),
+    /** Room token (clients) or API key (workers). */
+    credential: z.string().min(8).max(512),
+    role: z.enum(['client', 'worker']).default('client'),
+  })
+  .strict();
+
+/** Stored credentials. */
+export type Credentials = z.infer<typeof CredentialsSchema>;
+
+/** The credentials file: `$TRAINWIRE_HOME/credentials.json`, else under `~/.config/trainwire`. */
+export function credentialsPath(env: Readonly<Record<string, string | undefined>>): string {
+  const base =
+    env.TRAINWIRE_HOME ?? join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'trainwire');
+  return join(base, 'credentials.json');
+}
+
+/** Reads the credentials, or undefined when there are none; a damaged file is an error saying what to do. */
+export async function readCredentials(path: string): Promise<Credentials | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return CredentialsSchema.parse(JSON.parse(text));
+  } catch (error) {
+    throw new CliError(
+      'credentials_damaged',
+      ExitCode.usage,
+      `${path} is damaged; run \`trainwire logout\` and \`trainwire login\` again`,
+      { cause: error },
+    );
+  }
+}
+
+/** Writes the credentials readable only by the user (0600), atomically: never half a file. */
+export async function writeCredentials(path: string, credentials: Credentials): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  await chmod(temp, 0o600);
+  await rename(temp, path);
+}
+
+/** Removes the credentials; true if there were some. */
+export async function removeCredentials(path: string): Promise<boolean> {
+  const existed = (await readCredentials(path).catch(() => 'damaged')) !== undefined;
+  await rm(path, { force: true });
+  return existed;
+}

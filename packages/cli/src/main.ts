@@ -1,0 +1,68 @@
+import { isTrainwireError } from '@trainwire/core';
+import { COMMANDS } from './commands.js';
+import { ExitCode } from './errors.js';
+import { type Io, processIo } from './Io.js';
+import { commandHelp, parseCommandArgs } from './internal/args.js';
+
+const VERSION = '0.1.0';
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  const lines = [
+    'Usage: trainwire <command> [flags]',
+    '',
+    'Run training on a GPU worker somewhere else and watch it as if it were local.',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    'Every command takes --json and --help. Exit codes: 0 success, 1 job failed,',
+    '2 usage or validation error, 3 connection or authentication error, 130 interrupted.',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Runs `trainwire` with `argv` (without the node and script paths); resolves with the exit
+ * code. Errors become messages on stderr (or a JSON object with `--json`), never stacks.
+ */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(mainHelp());
+    return name === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${VERSION}\n`);
+    return ExitCode.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command === undefined) {
+    io.stderr.write(
+      `trainwire: unknown command "${name}". Run \`trainwire --help\` for the list.\n`,
+    );
+    return ExitCode.usage;
+  }
+  const json = rest.includes('--json');
+  try {
+    const args = parseCommandArgs(command, rest);
+    if (args.values.help === true) {
+      io.stdout.write(commandHelp(command));
+      return ExitCode.ok;
+    }
+    const run = await command.run();
+    return await run(args, io);
+  } catch (error) {
+    const exitCode =
+      isTrainwireError(error) && typeof (error as { exitCode?: unknown }).exitCode === 'number'
+        ? (error as unknown as { exitCode: number }).exitCode
+        : isTrainwireError(error) && /transport|connect|auth|signal/.test(error.code)
+          ? ExitCode.connection
+          : ExitCode.jobFailed;
+    const message = error instanceof Error ? error.message : String(error);
+    const code = isTrainwireError(error) ? error.code : 'internal_error';
+    if (json) io.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
+    io.stderr.write(`trainwire ${name}: ${message}\n`);
+    return exitCode;
+  }
+}
