@@ -58,15 +58,13 @@ describe('decodeFrame', () => {
         fc.oneof(
           fc.string(),
           fc.json(),
-          fc
-            .jsonValue()
-            .map((v) =>
-              JSON.stringify({
-                v: 1,
-                type: 'request',
-                ...(typeof v === 'object' && v !== null ? v : { x: v }),
-              }),
-            ),
+          fc.jsonValue().map((v) =>
+            JSON.stringify({
+              v: 1,
+              type: 'request',
+              ...(typeof v === 'object' && v !== null ? v : { x: v }),
+            }),
+          ),
         ),
         (text) => {
           const result = decodeFrame(text);

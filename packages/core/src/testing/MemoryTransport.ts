@@ -240,9 +240,18 @@ function bufferUntilSubscribed(source: Subject<Uint8Array>): Observable<Uint8Arr
   let outcome: { error: unknown } | 'complete' | undefined;
   let consumer: Subscriber<Uint8Array> | undefined;
   source.subscribe({
-    next: (chunk) => (consumer ? consumer.next(chunk) : early.push(chunk)),
-    error: (error: unknown) => (consumer ? consumer.error(error) : (outcome = { error })),
-    complete: () => (consumer ? consumer.complete() : (outcome = 'complete')),
+    next: (chunk) => {
+      if (consumer) consumer.next(chunk);
+      else early.push(chunk);
+    },
+    error: (error: unknown) => {
+      if (consumer) consumer.error(error);
+      else outcome = { error };
+    },
+    complete: () => {
+      if (consumer) consumer.complete();
+      else outcome = 'complete';
+    },
   });
   return new Observable<Uint8Array>((subscriber) => {
     if (consumer !== undefined) {
