@@ -53,6 +53,7 @@ export {
 export { baseName } from './paths/pathParts.js';
 export { type RankedCandidate, rankCandidates } from './paths/rankCandidates.js';
 export { type DecodedFrame, decodeFrame } from './protocol/decodeFrame.js';
+export { encodeJson } from './protocol/encodeJson.js';
 export {
   type ErrorFrame,
   ErrorFrameSchema,

@@ -1,4 +1,4 @@
-import { isFinalJobState, type JobSession, type JobSnapshot } from '@trainwire/core';
+import { encodeJson, isFinalJobState, type JobSession, type JobSnapshot } from '@trainwire/core';
 import { ExitCode } from '../errors.js';
 import type { Io } from '../Io.js';
 import { formatDuration, formatMetric, framed } from './format.js';
@@ -15,7 +15,16 @@ export interface FollowOptions {
 }
 
 /**
- * Shows a job until it ends — a live progress line, or NDJSON events with `--json` — and
+ * Prints every event of `session` as NDJSON, from the first one: call it right after the
+ * session is created, before anything awaits.
+ */
+export function printNdjson(session: JobSession, io: Io): void {
+  session.events$.subscribe((event) => io.stdout.write(`${encodeJson(event)}\n`));
+}
+
+/**
+ * Shows a job until it ends — a live progress line (nothing with `--json`: see
+ * {@link printNdjson}) — and
  * returns the exit code: 0 completed, 1 failed or cancelled, 130 interrupted. The first
  * Ctrl-C asks for a graceful stop, the second cancels.
  */
@@ -49,9 +58,7 @@ export async function followSession(
     }
   });
 
-  if (options.json) {
-    session.events$.subscribe((event) => io.stdout.write(`${JSON.stringify(event)}\n`));
-  } else {
+  if (!options.json) {
     io.stdout.write(framed(`Running Training Remotely on ${options.workerName}...`));
     let shownEpochs = 0;
     let lineOpen = false;
@@ -96,7 +103,7 @@ export async function followSession(
   const final = await session.done;
   removeInterrupt();
   if (!options.json) io.stdout.write(summary(final, options));
-  if (interrupts > 0 && final.state !== 'completed') return ExitCode.interrupted;
+  if (interrupts > 0) return ExitCode.interrupted;
   return final.state === 'completed' ? ExitCode.ok : ExitCode.jobFailed;
 }
 

@@ -1,0 +1,99 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fakeIo } from '../../test/fakeIo.js';
+import { scriptedConnect } from '../../test/scriptedConnect.js';
+import { COMMANDS } from '../commands.js';
+import { parseCommandArgs } from '../internal/args.js';
+import { trainCommand } from './train.js';
+
+const spec = COMMANDS.find((c) => c.name === 'train')!;
+const args = (...argv: string[]) => parseCommandArgs(spec, argv);
+
+describe('trainwire train (scripted worker over the memory transport)', () => {
+  it('prints NDJSON with --json: every epoch once, in order, and nothing else', async () => {
+    const { connect } = scriptedConnect();
+    const t = fakeIo();
+    expect(await trainCommand(args('--epochs', '5', '--json'), t.io, { connect })).toBe(0);
+    const events = t
+      .out()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const epochs = events
+      .filter((e) => e.type === 'progress' && e.progress.event === 'epoch_end')
+      .map((e) => e.progress.epoch);
+    expect(epochs).toEqual([0, 1, 2, 3, 4]);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.at(-1)).toMatchObject({ type: 'state', state: 'completed' });
+  });
+
+  it('frames the run as the desktop apps do', async () => {
+    const { connect } = scriptedConnect();
+    const t = fakeIo();
+    expect(await trainCommand(args('--epochs', '3'), t.io, { connect })).toBe(0);
+    expect(t.out()).toContain('Running Training Remotely on gpu-server-01...');
+    expect(t.out()).toMatch(/Epoch 3\/3 {2}loss 0\.3333/);
+    expect(t.out()).toContain('Remote Training Completed Successfully');
+  });
+
+  it('a failing job exits 1 with the epoch reached and the exact resume command', async () => {
+    const { connect } = scriptedConnect({ failAtEpoch: 2 });
+    const t = fakeIo();
+    expect(
+      await trainCommand(args('--epochs', '10', '--worker', 'gpu-server-01'), t.io, { connect }),
+    ).toBe(1);
+    expect(t.out()).toContain('Remote Training Failed');
+    expect(t.out()).toContain('Reached epoch 3 of 10.');
+    expect(t.out()).toContain('trainer exited with code 1');
+  });
+
+  it('a missing input without a terminal exits 2 and names --map-path; --map-path fixes it', async () => {
+    const { connect } = scriptedConnect({ files: { '/srv/data/labels.slp': { size: 10 } } });
+    const t = fakeIo();
+    expect(
+      await trainCommand(args('--epochs', '1', '--input', 'labels=/Users/me/labels.slp'), t.io, {
+        connect,
+      }),
+    ).toBe(2);
+    expect(t.err()).toContain('--map-path');
+    const ok = fakeIo();
+    expect(
+      await trainCommand(
+        args(
+          '--epochs',
+          '1',
+          '--input',
+          'labels=/Users/me/labels.slp',
+          '--map-path',
+          '/Users/me=/srv/data',
+        ),
+        ok.io,
+        { connect },
+      ),
+    ).toBe(0);
+  });
+
+  it('an invalid config exits 2 naming the field, before anything runs', async () => {
+    const { connect, worker } = scriptedConnect();
+    const dir = await mkdtemp(join(tmpdir(), 'tw-train-'));
+    await writeFile(join(dir, 'bad.yaml'), 'epochs: 0\nlearningRate: -1\n');
+    const t = fakeIo();
+    expect(await trainCommand(args('--config', join(dir, 'bad.yaml')), t.io, { connect })).toBe(2);
+    expect(t.err()).toContain('epochs: epochs must be at least 1');
+    expect(t.err()).toContain('learningRate');
+    expect(worker.store.listJobs()).toEqual([]);
+  });
+
+  it('first Ctrl-C stops gracefully (checkpoint saved), and the exit code is 130', async () => {
+    const { connect } = scriptedConnect({ epochMs: 30 });
+    const t = fakeIo();
+    const running = trainCommand(args('--epochs', '100'), t.io, { connect });
+    while (!t.out().includes('Epoch 1/')) await new Promise((r) => setTimeout(r, 5));
+    t.interrupt();
+    expect(await running).toBe(130);
+    expect(t.out()).toContain('Stopped early after epoch');
+    expect(t.out()).toContain('Last checkpoint:');
+  });
+});

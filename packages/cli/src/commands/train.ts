@@ -1,0 +1,193 @@
+import {
+  applyPathFix,
+  container,
+  JobManager,
+  type JobSession,
+  type JobSpecInput,
+  type LocalFile,
+  type PathResolution,
+  registerCore,
+  resolvedInputs,
+  TRANSPORT,
+} from '@trainwire/core';
+import { ExitCode, UsageError } from '../errors.js';
+import type { Io } from '../Io.js';
+import { intFlag, listFlag, type ParsedArgs, stringFlag } from '../internal/args.js';
+import { buildSpec, resumeCommandFor } from '../internal/buildSpec.js';
+import type { Connect, Connection } from '../internal/Connection.js';
+import { followSession, printNdjson } from '../internal/followSession.js';
+import { localFile } from '../internal/localFile.js';
+
+/** What `train` needs from outside: how to reach a worker. */
+export interface TrainDeps {
+  connect: Connect;
+}
+
+/**
+ * `trainwire train`: validates the config, checks input paths on the worker (asking how
+ * to fix them when a person is at the terminal), uploads `--upload` files the worker does
+ * not have, starts the job and follows it. Exit 0 completed, 1 failed, 2 usage or
+ * validation error, 3 connection error, 130 interrupted.
+ */
+export async function trainCommand(args: ParsedArgs, io: Io, deps: TrainDeps): Promise<number> {
+  const spec = await buildSpec(args);
+  const uploads: Record<string, LocalFile> = {};
+  for (const item of listFlag(args, 'upload')) {
+    const at = item.indexOf('=');
+    if (at <= 0) throw new UsageError(`--upload takes ROLE=LOCAL_PATH; got "${item}"`);
+    uploads[item.slice(0, at)] = await localFile(item.slice(at + 1));
+  }
+  const minGpuMemoryMiB = intFlag(args, 'min-gpu-memory', 0);
+  const worker = stringFlag(args, 'worker');
+  const connection = await deps.connect({
+    ...(worker === undefined ? {} : { worker }),
+    autoSelect: args.values['auto-select'] === true,
+    ...(minGpuMemoryMiB === undefined ? {} : { minGpuMemoryMiB }),
+  });
+  try {
+    return await runOnConnection(args, io, connection, spec, uploads);
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Runs one job on an open connection (shared by `train` and `up`). */
+export async function runOnConnection(
+  args: ParsedArgs,
+  io: Io,
+  connection: Connection,
+  firstSpec: JobSpecInput,
+  uploads: Record<string, LocalFile>,
+): Promise<number> {
+  const scope = registerCore(container.createChildContainer());
+  scope.register(TRANSPORT, { useValue: connection.transport });
+  const manager = scope.resolve(JobManager);
+  const json = args.values.json === true;
+  try {
+    let spec = firstSpec;
+    let session: JobSession;
+    for (;;) {
+      session = manager.submit(spec, { uploads });
+      if (json) printNdjson(session, io);
+      const settled = await untilStartedOrFailed(session);
+      if (settled !== 'paths_missing') break;
+      const fixed = await resolveInteractively(
+        io,
+        session.getSnapshot().error?.details?.resolution as PathResolution,
+      );
+      if (fixed === undefined) break;
+      spec = { ...spec, inputs: fixed };
+    }
+    const snapshot = session.getSnapshot();
+    if (
+      snapshot.state === 'failed' &&
+      snapshot.submitStep !== null &&
+      snapshot.submitStep !== 'start'
+    ) {
+      // Refused before it reached the worker: a usage or validation problem.
+      if (json)
+        io.stdout.write(
+          `${JSON.stringify({ jobId: session.jobId, state: 'failed', step: snapshot.submitStep, error: snapshot.error })}\n`,
+        );
+      else {
+        io.stderr.write(`${snapshot.error?.message ?? 'the job was refused'}\n`);
+        for (const warning of snapshot.warnings)
+          io.stderr.write(`warning: ${warning.path}: ${warning.message}\n`);
+      }
+      return snapshot.error?.code === 'config_invalid' || snapshot.error?.code === 'paths_missing'
+        ? ExitCode.usage
+        : ExitCode.connection;
+    }
+    const feed = await startViewerFeed(args, io, session);
+    if (args.values.detach === true) {
+      if (json)
+        io.stdout.write(
+          `${JSON.stringify({ jobId: session.jobId, worker: connection.worker.name, state: snapshot.state })}\n`,
+        );
+      else
+        io.stdout.write(
+          `Started job ${session.jobId} on ${connection.worker.name}. Follow it with \`trainwire attach ${session.jobId}\`.\n`,
+        );
+      await feed?.close();
+      return ExitCode.ok;
+    }
+    const code = await followSession(session, io, {
+      json,
+      workerName: connection.worker.name,
+      logs: args.values.logs === true,
+      resumeCommand: (checkpoint) => resumeCommandFor(args, connection.worker.name, checkpoint),
+    });
+    await feed?.close();
+    return code;
+  } finally {
+    manager.dispose();
+    scope.dispose();
+  }
+}
+
+async function untilStartedOrFailed(
+  session: JobSession,
+): Promise<'started' | 'paths_missing' | 'failed'> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const { state, submitStep, error } = session.getSnapshot();
+      if (state === 'failed') resolve(error?.code === 'paths_missing' ? 'paths_missing' : 'failed');
+      else if (
+        (submitStep === null && state !== 'queued') ||
+        state === 'running' ||
+        state === 'completed' ||
+        state === 'cancelled'
+      ) {
+        resolve('started');
+      } else return false;
+      return true;
+    };
+    if (check()) return;
+    const unsubscribe = session.subscribe(() => {
+      if (check()) unsubscribe();
+    });
+  });
+}
+
+/** Asks, file by file, where the worker has each missing input; fixing one fixes its siblings. */
+async function resolveInteractively(
+  io: Io,
+  resolution: PathResolution | undefined,
+): Promise<Record<string, string> | undefined> {
+  if (resolution === undefined || !io.interactive) return undefined;
+  const prompts = await import('@inquirer/prompts');
+  let current = resolution;
+  for (const entry of resolution.entries) {
+    const now = current.entries.find((e) => e.role === entry.role);
+    if (now === undefined || now.status === 'found' || now.status === 'proposed') continue;
+    const manual = '\u0000manual';
+    const choice = await prompts.select({
+      message: `The worker has no ${now.clientPath} (${now.role}). Which file is it?`,
+      choices: [
+        ...now.candidates
+          .slice(0, 8)
+          .map((c) => ({ name: `${c.path} (${c.size} bytes, ${c.match})`, value: c.path })),
+        { name: 'Type a path on the worker…', value: manual },
+      ],
+    });
+    const path =
+      choice === manual
+        ? await prompts.input({ message: `Path of ${now.role} on the worker:`, required: true })
+        : choice;
+    current = applyPathFix(current, entry.role, path);
+  }
+  return resolvedInputs(current);
+}
+
+async function startViewerFeed(args: ParsedArgs, io: Io, session: JobSession) {
+  const publishAddress = stringFlag(args, 'zmq-publish');
+  const controlAddress = stringFlag(args, 'zmq-control');
+  if (publishAddress === undefined && controlAddress === undefined) return undefined;
+  const { createViewerFeed } = await import('@trainwire/bridge-zmq');
+  return createViewerFeed(session, {
+    what: session.spec.name ?? session.jobId,
+    ...(publishAddress === undefined ? {} : { publishAddress }),
+    ...(controlAddress === undefined ? {} : { controlAddress }),
+    onNotice: (message) => io.stderr.write(`loss viewer: ${message}\n`),
+  });
+}

@@ -1,0 +1,19 @@
+import type { Transport, WorkerInfo } from '@trainwire/core';
+
+/** An open link to one worker. */
+export interface Connection {
+  transport: Transport;
+  worker: WorkerInfo;
+  close(): Promise<void>;
+}
+
+/** How a command picks its worker. */
+export interface ConnectOptions {
+  /** Worker name (or peer id). */
+  worker?: string;
+  autoSelect?: boolean;
+  minGpuMemoryMiB?: number;
+}
+
+/** Opens a connection to a worker; the default goes through the signaling server, tests pass their own. */
+export type Connect = (options: ConnectOptions) => Promise<Connection>;

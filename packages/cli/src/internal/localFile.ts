@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { LocalFile } from '@trainwire/core';
+import { UsageError } from '../errors.js';
+
+/** A file on this machine, hashed once, readable from any offset (for resumed uploads). */
+export async function localFile(path: string): Promise<LocalFile> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(
+      `cannot upload ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
+    );
+  });
+  if (!info.isFile()) throw new UsageError(`cannot upload ${path}: not a file`);
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return {
+    name: basename(path),
+    size: info.size,
+    sha256: hash.digest('hex'),
+    async *read(offset: number) {
+      for await (const chunk of createReadStream(path, {
+        start: offset,
+        highWaterMark: 256 * 1024,
+      })) {
+        yield new Uint8Array(
+          (chunk as Buffer).buffer,
+          (chunk as Buffer).byteOffset,
+          (chunk as Buffer).length,
+        );
+      }
+    },
+  };
+}
