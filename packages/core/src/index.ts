@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+export { bufferUntilSubscribed } from './bufferUntilSubscribed.js';
 export { container, type DependencyContainer, inject, injectable, Lifecycle } from './di.js';
 export { type Eta, EtaEstimator } from './EtaEstimator.js';
 export { EventBus, type EventChannel, type EventChannels } from './EventBus.js';

@@ -1,11 +1,11 @@
 import {
   asyncScheduler,
   BehaviorSubject,
-  Observable,
+  type Observable,
   type SchedulerLike,
   Subject,
-  type Subscriber,
 } from 'rxjs';
+import { bufferUntilSubscribed } from '../bufferUntilSubscribed.js';
 import { TransportError } from '../errors.js';
 import { utf8Length } from '../JobEventHub.js';
 import type {
@@ -229,40 +229,6 @@ export function createMemoryTransportPair(
   a.peer = b;
   b.peer = a;
   return [a, b];
-}
-
-/**
- * Chunks that arrive before the receiver subscribes are kept and replayed to the first
- * subscriber, as a data channel's queue would hold them.
- */
-function bufferUntilSubscribed(source: Subject<Uint8Array>): Observable<Uint8Array> {
-  const early: Uint8Array[] = [];
-  let outcome: { error: unknown } | 'complete' | undefined;
-  let consumer: Subscriber<Uint8Array> | undefined;
-  source.subscribe({
-    next: (chunk) => {
-      if (consumer) consumer.next(chunk);
-      else early.push(chunk);
-    },
-    error: (error: unknown) => {
-      if (consumer) consumer.error(error);
-      else outcome = { error };
-    },
-    complete: () => {
-      if (consumer) consumer.complete();
-      else outcome = 'complete';
-    },
-  });
-  return new Observable<Uint8Array>((subscriber) => {
-    if (consumer !== undefined) {
-      subscriber.error(new TransportError('protocol_error', 'a byte stream can be read once'));
-      return;
-    }
-    consumer = subscriber;
-    for (const chunk of early.splice(0)) subscriber.next(chunk);
-    if (outcome === 'complete') subscriber.complete();
-    else if (outcome !== undefined) subscriber.error(outcome.error);
-  });
 }
 
 function lost(header: ByteStreamHeader): TransportError {
