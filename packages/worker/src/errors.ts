@@ -12,7 +12,7 @@ export type WorkerErrorCode =
   | 'spawn_failed'
   | 'upload_corrupt'
   | 'device_unavailable'
-  | 'upload_unknown'
+  | 'unknown_transfer'
   | 'store_failed';
 
 /**

@@ -1,1 +1,54 @@
-export {};
+/**
+ * The trainwire worker agent: accepts jobs over any transport, runs trainers (the
+ * built-in TypeScript MLP, sleap-nn, or any program that follows the trainer contract) as
+ * child processes, turns their ZeroMQ progress and output into stored job events, keeps
+ * jobs, experiments, artifacts, models and uploads in SQLite, and lets clients touch only
+ * the folders its operator mounted.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  loadWorkerConfig,
+  type Mount,
+  MountSchema,
+  type TrainerProfile,
+  type TrainerProfileInput,
+  TrainerProfileSchema,
+  type WorkerConfig,
+  type WorkerConfigInput,
+  WorkerConfigSchema,
+} from './config/WorkerConfig.js';
+export { createWorker, type WorkerOptions } from './createWorker.js';
+export { PathDeniedError, WorkerError, type WorkerErrorCode } from './errors.js';
+export { detectMachine, type MachineInfo, type RunCommand } from './machine/detectMachine.js';
+export { parseNvidiaSmi } from './machine/parseNvidiaSmi.js';
+export {
+  buildTrainerCommand,
+  type LaunchContext,
+  type TrainerLaunch,
+} from './runner/buildTrainerCommand.js';
+export { builtinProfiles, builtinTrainerPath } from './runner/builtinProfiles.js';
+export {
+  type ProgressLink,
+  type TrainerExit,
+  TrainerProcess,
+  type TrainerProcessOptions,
+} from './runner/TrainerProcess.js';
+export { type DirEntry, type DirPage, type FindOptions, Sandbox } from './sandbox/Sandbox.js';
+export { ArtifactStore, type ModelVersion } from './store/ArtifactStore.js';
+export { type Experiment, ExperimentStore } from './store/ExperimentStore.js';
+export { openDatabase, type WorkerDatabase } from './store/openDatabase.js';
+export { SqliteJobStore } from './store/SqliteJobStore.js';
+export { type UploadRecord, UploadStore } from './store/UploadStore.js';
+export {
+  type GenerateDatasetConfig,
+  GenerateDatasetConfigSchema,
+  type SyntheticDataset,
+  SyntheticDatasetSchema,
+  type TrainerConfig,
+  type TrainerConfigInput,
+  TrainerConfigSchema,
+} from './trainer/TrainerConfig.js';
+export { type TrainerEnv, TrainerEnvSchema } from './trainer/TrainerEnv.js';
+export { Worker, type WorkerParts } from './Worker.js';

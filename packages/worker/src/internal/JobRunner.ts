@@ -1,14 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  type Artifact,
-  ArtifactSchema,
   isFinalJobState,
   type JobError,
   type JobEventHub,
   type JobSpec,
   type JobState,
+  type NewJobEvent,
 } from '@trainwire/core';
 import { stringify as toYaml } from 'yaml';
 import type { TrainerProfile } from '../config/WorkerConfig.js';
@@ -17,9 +15,8 @@ import { type ProgressLink, TrainerProcess } from '../runner/TrainerProcess.js';
 import type { ArtifactStore } from '../store/ArtifactStore.js';
 import type { ExperimentStore } from '../store/ExperimentStore.js';
 import type { SqliteJobStore } from '../store/SqliteJobStore.js';
+import { ArtifactTracker } from './ArtifactTracker.js';
 import { resumeCommand } from './resumeCommand.js';
-import { type FoundCheckpoint, scanCheckpoints } from './scanCheckpoints.js';
-import { sha256File } from './sha256File.js';
 
 /** What a job runner needs from the worker. */
 export interface JobRunnerDeps {
@@ -31,6 +28,8 @@ export interface JobRunnerDeps {
   stopGraceMs: number;
   cancelGraceMs: number;
   now: () => number;
+  /** Runs `fn` in one store transaction. */
+  transaction: (fn: () => void) => void;
 }
 
 /** Where a job lives and how it runs. */
@@ -58,10 +57,8 @@ export class JobRunner {
   private pendingStop = false;
   private pendingCancel = false;
   private readonly lastLines: string[] = [];
-  private epochsDone = 0;
-  private readonly seen = new Map<string, string>();
-  private readonly checkpoints = new Map<string, FoundCheckpoint>();
-  private scanning: Promise<void> = Promise.resolve();
+  private readonly tracker: ArtifactTracker;
+  private pending: NewJobEvent[] = [];
   private readonly checkpointDir: string;
   private readonly configPath: string;
 
@@ -70,21 +67,40 @@ export class JobRunner {
     private readonly plan: JobPlan,
   ) {
     this.checkpointDir = join(plan.runDir, 'checkpoints');
-    this.configPath = join(plan.runDir, plan.profile.configFormat === 'yaml' ? 'config.yaml' : 'config.json');
+    this.tracker = new ArtifactTracker(
+      deps.artifacts,
+      (event) => this.emitNow(event),
+      plan.jobId,
+      this.checkpointDir,
+    );
+    this.configPath = join(
+      plan.runDir,
+      plan.profile.configFormat === 'yaml' ? 'config.yaml' : 'config.json',
+    );
     this.finished = this.run().catch((error: Error) => {
       this.finish('failed', {
         reason: error.message,
-        error: { code: 'spawn_failed', message: `the trainer could not be started: ${error.message}` },
+        error: {
+          code: 'spawn_failed',
+          message: `the trainer could not be started: ${error.message}`,
+        },
       });
       return 'failed' as const;
     });
   }
 
+  /** The trainer's process id while it runs. */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
   /** Stop: finish the epoch, save, exit. */
   stop(): void {
-    if (this.isFinal()) return;
+    if (this.pendingStop || this.isFinal()) return;
     this.pendingStop = true;
-    this.setState('stopping', { reason: 'stop requested: finishing the epoch and saving a checkpoint' });
+    this.setState('stopping', {
+      reason: 'stop requested: finishing the epoch and saving a checkpoint',
+    });
     this.process?.stop();
   }
 
@@ -100,7 +116,9 @@ export class JobRunner {
     mkdirSync(this.checkpointDir, { recursive: true });
     writeFileSync(
       this.configPath,
-      plan.profile.configFormat === 'yaml' ? toYaml(plan.spec.config) : JSON.stringify(plan.spec.config, null, 2),
+      plan.profile.configFormat === 'yaml'
+        ? toYaml(plan.spec.config)
+        : JSON.stringify(plan.spec.config, null, 2),
     );
     const link = await deps.createLink();
     const context: LaunchContext = {
@@ -110,7 +128,8 @@ export class JobRunner {
       checkpointDir: this.checkpointDir,
       resume: plan.resume,
       device: plan.device,
-      runName: plan.spec.name ?? plan.jobId,
+      // Hydra and file systems both take a plain slug.
+      runName: (plan.spec.name ?? plan.jobId).replace(/[^A-Za-z0-9._-]+/g, '_'),
       publishAddress: link.publishAddress,
       controlAddress: link.controlAddress,
       inputs: plan.inputs,
@@ -139,10 +158,10 @@ export class JobRunner {
       cancelGraceMs: deps.cancelGraceMs,
       onLog: (stream, line, replace) => this.onLog(stream, line, replace),
       onProgress: (progress) => {
-        deps.hub.emit(plan.jobId, { type: 'progress', progress });
+        this.emitSoon({ type: 'progress', progress });
         if (progress.event === 'epoch_end') {
-          this.epochsDone = progress.epoch + 1;
-          this.queueScan();
+          this.tracker.epochsDone = progress.epoch + 1;
+          this.tracker.scan();
         }
       },
     });
@@ -152,22 +171,26 @@ export class JobRunner {
     if (this.pendingStop) proc.stop();
     if (this.pendingCancel) proc.cancel();
     const exit = await proc.exited;
-    this.queueScan();
-    await this.scanning;
+    this.tracker.scan();
+    await this.tracker.settled();
 
     if (exit.cancelRequested) {
       this.finish('cancelled', { reason: 'cancelled by the user', exitCode: exit.code });
       return 'cancelled';
     }
     if (exit.code === 0) {
-      this.registerModel();
+      this.tracker.registerModel(plan.spec.name ?? plan.profile.id);
       this.finish('completed', {
         ...(exit.stopRequested ? { reason: 'stopped_early' } : {}),
         exitCode: 0,
       });
       return 'completed';
     }
-    this.finish('failed', { reason: 'the trainer failed', exitCode: exit.code, error: this.failure(exit) });
+    this.finish('failed', {
+      reason: 'the trainer failed',
+      exitCode: exit.code,
+      error: this.failure(exit),
+    });
     return 'failed';
   }
 
@@ -176,105 +199,70 @@ export class JobRunner {
       this.lastLines.push(line);
       if (this.lastLines.length > LAST_LINES) this.lastLines.shift();
     }
-    this.deps.hub.emit(this.plan.jobId, {
+    this.emitSoon({
       type: 'log',
       stream,
       line,
       ...(replace ? { replace: true } : {}),
     });
     if (stream === 'stdout' && line.startsWith(ARTIFACT_PREFIX)) {
-      this.scanning = this.scanning.then(() => this.announced(line.slice(ARTIFACT_PREFIX.length)));
+      this.tracker.announce(line.slice(ARTIFACT_PREFIX.length));
     }
   }
 
-  /** A trainer announced an artifact (`trainwire:artifact {"kind":…,"path":…}`). */
-  private async announced(json: string): Promise<void> {
-    let value: unknown;
-    try {
-      value = JSON.parse(json);
-    } catch {
-      return;
-    }
-    const parsed = ArtifactSchema.omit({ id: true, size: true }).safeParse(value);
-    if (!parsed.success) return;
-    const info = await stat(parsed.data.path).catch(() => undefined);
-    if (!info?.isFile()) return;
-    this.record({
-      ...parsed.data,
-      id: `${this.plan.jobId}:${parsed.data.kind}:${parsed.data.path}`,
-      size: info.size,
-      sha256: await sha256File(parsed.data.path),
-    });
-  }
-
-  private queueScan(): void {
-    this.scanning = this.scanning.then(async () => {
-      for (const found of await scanCheckpoints(this.checkpointDir)) {
-        const key = `${found.size}:${found.mtimeMs}`;
-        if (this.seen.get(found.path) === key) continue;
-        this.seen.set(found.path, key);
-        const epoch = found.epoch ?? (this.epochsDone > 0 ? this.epochsDone - 1 : undefined);
-        const artifact: Artifact = {
-          id: `${this.plan.jobId}:checkpoint:${found.name}`,
-          kind: 'checkpoint',
-          path: found.path,
-          size: found.size,
-          sha256: await sha256File(found.path),
-          ...(epoch === undefined ? {} : { epoch }),
-          ...(found.label ? { label: found.label } : {}),
-        };
-        this.record(artifact);
-        this.checkpoints.set(found.path, found);
-      }
-    });
-  }
-
-  private record(artifact: Artifact): void {
-    const stored = this.deps.artifacts.add({ ...artifact, experimentId: this.plan.jobId }, this.plan.jobId);
-    this.deps.hub.emit(this.plan.jobId, { type: 'artifact', artifact: stored });
-  }
-
-  /** The `last` checkpoint, else the newest one. */
-  private get lastCheckpoint(): string | undefined {
-    const all = [...this.checkpoints.values()];
-    const last = all.find((c) => c.label === 'last') ?? all.sort((a, b) => b.mtimeMs - a.mtimeMs)[0];
-    return last?.path;
-  }
-
-  private registerModel(): void {
-    const best = [...this.checkpoints.values()].find((c) => c.label === 'best');
-    const source = best?.path ?? this.lastCheckpoint;
-    if (!source) return;
-    const checkpoint = this.deps.artifacts.get(`${this.plan.jobId}:checkpoint:${source.slice(this.checkpointDir.length + 1)}`);
-    if (!checkpoint) return;
-    const model = this.deps.artifacts.add(
-      { ...checkpoint, id: `${this.plan.jobId}:model`, kind: 'model', label: 'final' },
-      this.plan.jobId,
-    );
-    this.deps.artifacts.registerModel(this.plan.spec.name ?? this.plan.profile.id, model.id);
-    this.deps.hub.emit(this.plan.jobId, { type: 'artifact', artifact: model });
-  }
-
-  private failure(exit: { code: number | null; signal: string | null; spawnError?: string }): JobError {
+  private failure(exit: {
+    code: number | null;
+    signal: string | null;
+    spawnError?: string;
+  }): JobError {
     const { plan } = this;
-    const how = exit.spawnError ?? (exit.code === null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`);
-    const resume = this.lastCheckpoint ? resumeCommand(plan.profile.id, this.configPath, this.lastCheckpoint) : undefined;
-    const where = this.lastCheckpoint
-      ? `; last checkpoint ${this.lastCheckpoint}; resume with: ${resume}`
+    const how =
+      exit.spawnError ??
+      (exit.code === null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`);
+    const resume = this.tracker.lastCheckpoint
+      ? resumeCommand(plan.profile.id, this.configPath, this.tracker.lastCheckpoint)
+      : undefined;
+    const where = this.tracker.lastCheckpoint
+      ? `; last checkpoint ${this.tracker.lastCheckpoint}; resume with: ${resume}`
       : '; no checkpoint was saved, so it has to start over';
     return {
       code: 'trainer_failed',
-      message: `the trainer ${how} after ${this.epochsDone} epoch(s)${where}`,
+      message: `the trainer ${how} after ${this.tracker.epochsDone} epoch(s)${where}`,
       details: {
         exitCode: exit.code,
         signal: exit.signal,
         lastLines: [...this.lastLines],
-        epoch: this.epochsDone,
+        epoch: this.tracker.epochsDone,
         checkpointDir: this.checkpointDir,
-        lastCheckpoint: this.lastCheckpoint ?? null,
+        lastCheckpoint: this.tracker.lastCheckpoint ?? null,
         resumeCommand: resume ?? null,
       },
     };
+  }
+
+  /**
+   * Progress and output arrive in bursts: they are queued and written in one transaction
+   * per tick (each is still stored before it is pushed), which keeps ingest ahead of a
+   * fast trainer.
+   */
+  private emitSoon(event: NewJobEvent): void {
+    this.pending.push(event);
+    if (this.pending.length === 1) setImmediate(() => this.flush());
+  }
+
+  /** Emits after everything queued, keeping the order. */
+  private emitNow(event: NewJobEvent): void {
+    this.flush();
+    this.deps.hub.emit(this.plan.jobId, event);
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.deps.transaction(() => {
+      for (const event of batch) this.deps.hub.emit(this.plan.jobId, event);
+    });
   }
 
   private isFinal(): boolean {
@@ -294,10 +282,13 @@ export class JobRunner {
       ...(extra.exitCode !== undefined ? { exitCode: extra.exitCode } : {}),
       ...(extra.error ? { error: { code: extra.error.code, message: extra.error.message } } : {}),
     });
-    this.deps.hub.emit(this.plan.jobId, { type: 'state', state, ...extra });
+    this.emitNow({ type: 'state', state, ...extra });
   }
 
-  private finish(state: 'completed' | 'failed' | 'cancelled', extra: Parameters<JobRunner['setState']>[1]): void {
+  private finish(
+    state: 'completed' | 'failed' | 'cancelled',
+    extra: Parameters<JobRunner['setState']>[1],
+  ): void {
     this.setState(state, extra);
     this.deps.experiments.setStatus(this.plan.jobId, state);
   }

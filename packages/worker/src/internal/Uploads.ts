@@ -35,15 +35,20 @@ export class Uploads {
     mkdirSync(join(dir, '.partial'), { recursive: true });
   }
 
-  async begin(request: { name: string; size: number; sha256: string }): Promise<
-    { have: true; path: string } | { have: false; transferId: string; offset: number }
-  > {
+  async begin(request: {
+    name: string;
+    size: number;
+    sha256: string;
+  }): Promise<{ have: true; path: string } | { have: false; transferId: string; offset: number }> {
     const known = this.store.get(request.sha256);
     if (known?.complete) {
       const info = await stat(known.path).catch(() => undefined);
       if (info?.size === known.size) return { have: true, path: known.path };
       this.store.delete(request.sha256);
     }
+    const transferId = `up-${request.sha256.slice(0, 40)}`;
+    // Bytes of an earlier attempt may still be on their way to the disk.
+    await this.transfers.get(transferId)?.done;
     const partial = join(this.dir, '.partial', request.sha256);
     let offset = (await stat(partial).catch(() => undefined))?.size ?? 0;
     if (offset > request.size) {
@@ -51,7 +56,6 @@ export class Uploads {
       offset = 0;
     }
     this.store.put({ ...request, path: partial, complete: false });
-    const transferId = `up-${request.sha256.slice(0, 40)}`;
     let arrived = () => {};
     const whenArrived = new Promise<void>((resolve) => {
       arrived = resolve;
@@ -83,7 +87,7 @@ export class Uploads {
     const transfer = this.transfers.get(transferId);
     if (!transfer) {
       throw new WorkerError(
-        'upload_unknown',
+        'unknown_transfer',
         `no upload ${transferId} in progress; start it again with upload.begin`,
       );
     }
@@ -128,7 +132,9 @@ export class Uploads {
     const current = (await stat(transfer.partial).catch(() => undefined))?.size ?? 0;
     const offset = stream.header.offset;
     if (offset > current) {
-      throw new Error(`the stream starts at byte ${offset} but only ${current} bytes arrived before`);
+      throw new Error(
+        `the stream starts at byte ${offset} but only ${current} bytes arrived before`,
+      );
     }
     const file = await open(transfer.partial, current === 0 ? 'w' : 'r+');
     try {
@@ -148,7 +154,10 @@ export class Uploads {
             queue.catch(reject);
           },
           error: (error: unknown) => {
-            queue.then(() => reject(new Error(`the upload stream broke: ${String(error)}`)), reject);
+            queue.then(
+              () => reject(new Error(`the upload stream broke: ${String(error)}`)),
+              reject,
+            );
           },
           complete: () => {
             queue.then(resolve, reject);

@@ -1,6 +1,15 @@
 /** The CLI command that resumes a job from a checkpoint, quoted for a POSIX shell. */
 export function resumeCommand(profile: string, configPath: string, checkpoint: string): string {
-  return ['trainwire', 'train', '--profile', profile, '--config', configPath, '--resume', checkpoint]
+  return [
+    'trainwire',
+    'train',
+    '--profile',
+    profile,
+    '--config',
+    configPath,
+    '--resume',
+    checkpoint,
+  ]
     .map(quote)
     .join(' ');
 }

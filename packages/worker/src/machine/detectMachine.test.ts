@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { detectMachine, type RunCommand } from './detectMachine.js';
 import { parseNvidiaSmi } from './parseNvidiaSmi.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
 /** A fake nvidia-smi that answers from recorded output. */
 function recorded(query: string, banner: string): RunCommand {

@@ -12,7 +12,8 @@ import type { GpuInfo } from '@trainwire/core';
  * ```
  */
 export function parseNvidiaSmi(query: string, banner?: string): GpuInfo[] {
-  const cuda = banner === undefined ? undefined : /CUDA Version:\s*([0-9][0-9.]*)/.exec(banner)?.[1];
+  const cuda =
+    banner === undefined ? undefined : /CUDA Version:\s*([0-9][0-9.]*)/.exec(banner)?.[1];
   const gpus: GpuInfo[] = [];
   for (const line of query.split(/\r?\n/)) {
     if (line.trim() === '') continue;

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { createTrainerReader } from '@trainwire/bridge-zmq';
 import type { ProgressMessage } from '@trainwire/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanTempDirs, isDead, requireDist, TRAINER_MAIN, tempDir, until } from '../__tests__/helpers.js';
+import {
+  cleanTempDirs,
+  isDead,
+  requireDist,
+  TRAINER_MAIN,
+  tempDir,
+  until,
+} from '../__tests__/helpers.js';
 import { TrainerProcess } from './TrainerProcess.js';
 
 beforeAll(requireDist);
@@ -79,7 +86,10 @@ describe('TrainerProcess', () => {
       onLog: () => {},
       onProgress: () => {},
     });
-    await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', 'the sleeper');
+    await until(
+      () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '',
+      'the sleeper',
+    );
     const sleeper = Number(readFileSync(pidFile, 'utf8'));
     proc.cancel();
     const exit = await proc.exited;

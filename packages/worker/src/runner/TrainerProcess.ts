@@ -41,8 +41,10 @@ export interface TrainerExit {
   spawnError?: string;
 }
 
-/** How long to wait after exit for progress still in flight. */
-const DRAIN_MS = 300;
+/** After exit, progress is read until none came for this long (or `train_end` came)… */
+const DRAIN_IDLE_MS = 300;
+/** …but no longer than this. */
+const DRAIN_MAX_MS = 10_000;
 
 /**
  * A trainer running as a child process in its own process group: output lines and
@@ -62,8 +64,10 @@ export class TrainerProcess {
     const [program, ...args] = options.argv;
     let sawTrainEnd = false;
     let onTrainEnd: (() => void) | undefined;
+    let lastMessageAt = Date.now();
     const subscription = options.link.messages$.subscribe({
       next: (message) => {
+        lastMessageAt = Date.now();
         if (message.kind !== 'progress') return;
         options.onProgress(message.progress);
         if (message.progress.event === 'train_end') {
@@ -102,9 +106,12 @@ export class TrainerProcess {
         out.end();
         err.end();
         this.done = true;
-        if (!sawTrainEnd && code === 0) {
+        // Progress still in flight when the process ended is read before the link closes.
+        const drainStart = Date.now();
+        while (!sawTrainEnd && Date.now() - drainStart < DRAIN_MAX_MS) {
+          if (Date.now() - lastMessageAt >= DRAIN_IDLE_MS) break;
           await new Promise<void>((r) => {
-            const timer = setTimeout(r, DRAIN_MS);
+            const timer = setTimeout(r, DRAIN_IDLE_MS / 4);
             onTrainEnd = () => {
               clearTimeout(timer);
               r();

@@ -48,7 +48,10 @@ export interface TrainerLaunch {
  * spawn(argv[0]!, argv.slice(1), { env: { ...process.env, ...env }, detached: true });
  * ```
  */
-export function buildTrainerCommand(profile: TrainerProfile, context: LaunchContext): TrainerLaunch {
+export function buildTrainerCommand(
+  profile: TrainerProfile,
+  context: LaunchContext,
+): TrainerLaunch {
   const values = placeholderValues(context);
   const argv: string[] = [];
   for (const template of profile.command) {

@@ -63,7 +63,9 @@ describe('Sandbox', () => {
       { name: 'data', path: data, readOnly: true },
       { name: 'out', path: out, readOnly: false },
     ]);
-    await expect(sandbox.resolve(join(data, 'new.csv'), { write: true })).rejects.toThrow(/read-only/);
+    await expect(sandbox.resolve(join(data, 'new.csv'), { write: true })).rejects.toThrow(
+      /read-only/,
+    );
     expect(await sandbox.resolve(join(out, 'new', 'file.csv'), { write: true })).toBe(
       join(out, 'new', 'file.csv'),
     );
@@ -80,9 +82,13 @@ describe('Sandbox', () => {
       ['key-link', 'other'],
       ['sub', 'directory'],
     ]);
-    expect(await sandbox.find('labels.slp')).toEqual([{ path: join(data, 'sub', 'labels.slp'), size: 3 }]);
+    expect(await sandbox.find('labels.slp')).toEqual([
+      { path: join(data, 'sub', 'labels.slp'), size: 3 },
+    ]);
     expect(await sandbox.find('key')).toEqual([]);
-    const missing = await sandbox.check(join(data, 'moved', 'labels.slp'), { findCandidates: true });
+    const missing = await sandbox.check(join(data, 'moved', 'labels.slp'), {
+      findCandidates: true,
+    });
     expect(missing.candidates).toEqual([{ path: join(data, 'sub', 'labels.slp'), size: 3 }]);
   });
 });

@@ -75,7 +75,10 @@ export class Sandbox {
       throw new PathDeniedError(path, 'the path is relative; give an absolute path inside a mount');
     }
     if (this.roots.length === 0) {
-      throw new PathDeniedError(path, 'this worker has no mounts configured, so no path is allowed');
+      throw new PathDeniedError(
+        path,
+        'this worker has no mounts configured, so no path is allowed',
+      );
     }
     const real = await realpathOfDeepest(resolve(path));
     const root = this.roots.find((r) => real === r.real || real.startsWith(r.real + sep));
@@ -99,7 +102,10 @@ export class Sandbox {
     try {
       names = (await readdir(real)).sort();
     } catch (error) {
-      throw new PathDeniedError(path, `it cannot be listed (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new PathDeniedError(
+        path,
+        `it cannot be listed (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
     const entries: DirEntry[] = [];
     for (const name of names.slice(offset, offset + limit)) {
@@ -145,7 +151,10 @@ export class Sandbox {
     const maxResults = options.maxResults ?? 20;
     const deadline = Date.now() + (options.timeLimitMs ?? 2_000);
     const found: { path: string; size: number }[] = [];
-    const queue: { dir: string; depth: number }[] = this.roots.map((r) => ({ dir: r.real, depth: 0 }));
+    const queue: { dir: string; depth: number }[] = this.roots.map((r) => ({
+      dir: r.real,
+      depth: 0,
+    }));
     while (queue.length > 0 && found.length < maxResults && Date.now() < deadline) {
       const { dir, depth } = queue.shift()!;
       const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);

@@ -60,14 +60,18 @@ export class ArtifactStore {
 
   /** One artifact by id. */
   get(id: string): Artifact | undefined {
-    const row = this.db.prepare<[string], ArtifactRow>('SELECT * FROM artifacts WHERE id = ?').get(id);
+    const row = this.db
+      .prepare<[string], ArtifactRow>('SELECT * FROM artifacts WHERE id = ?')
+      .get(id);
     return row ? toArtifact(row) : undefined;
   }
 
   /** Artifacts of a job, oldest first, optionally of one kind. */
   listForJob(jobId: string, kind?: ArtifactKind): Artifact[] {
     const rows = this.db
-      .prepare<[string], ArtifactRow>('SELECT * FROM artifacts WHERE job_id = ? ORDER BY created_at, rowid')
+      .prepare<[string], ArtifactRow>(
+        'SELECT * FROM artifacts WHERE job_id = ? ORDER BY created_at, rowid',
+      )
       .all(jobId);
     return rows.map(toArtifact).filter((a) => kind === undefined || a.kind === kind);
   }
@@ -86,13 +90,17 @@ export class ArtifactStore {
   registerModel(name: string, artifactId: string, activate = true): ModelVersion {
     return this.db.transaction(() => {
       const row = this.db
-        .prepare<[string], { v: number | null }>('SELECT MAX(version) AS v FROM models WHERE name = ?')
+        .prepare<[string], { v: number | null }>(
+          'SELECT MAX(version) AS v FROM models WHERE name = ?',
+        )
         .get(name);
       const version = (row?.v ?? 0) + 1;
       const createdAt = Date.now();
       if (activate) this.db.prepare('UPDATE models SET active = 0 WHERE name = ?').run(name);
       this.db
-        .prepare('INSERT INTO models (name, version, artifact_id, active, created_at) VALUES (?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO models (name, version, artifact_id, active, created_at) VALUES (?, ?, ?, ?, ?)',
+        )
         .run(name, version, artifactId, activate ? 1 : 0, createdAt);
       return { name, version, artifactId, active: activate, createdAt };
     })();
@@ -102,7 +110,9 @@ export class ArtifactStore {
   activateModel(name: string, version: number): void {
     this.db.transaction(() => {
       this.db.prepare('UPDATE models SET active = 0 WHERE name = ?').run(name);
-      this.db.prepare('UPDATE models SET active = 1 WHERE name = ? AND version = ?').run(name, version);
+      this.db
+        .prepare('UPDATE models SET active = 1 WHERE name = ? AND version = ?')
+        .run(name, version);
     })();
   }
 

@@ -69,7 +69,10 @@ describe('SqliteJobStore', () => {
       tags: ['ft'],
     });
     expect(experiments.lineage('e2').map((e) => e.id)).toEqual(['e1']);
-    const a = artifacts.add({ kind: 'checkpoint', path: '/ck/best.json', size: 10, experimentId: 'e2', label: 'best' }, 'j1');
+    const a = artifacts.add(
+      { kind: 'checkpoint', path: '/ck/best.json', size: 10, experimentId: 'e2', label: 'best' },
+      'j1',
+    );
     expect(artifacts.listForJob('j1', 'checkpoint')).toEqual([a]);
     expect(artifacts.listForExperiment('e2')).toEqual([a]);
     artifacts.registerModel('spirals', a.id);

@@ -6,6 +6,7 @@ import {
   JobSpecSchema,
   type JobState,
   type JobStore,
+  utf8Length,
 } from '@trainwire/core';
 import { WorkerError } from '../errors.js';
 import type { WorkerDatabase } from './openDatabase.js';
@@ -41,6 +42,8 @@ export class SqliteJobStore implements JobStore {
   private readonly bumpSeq;
   private readonly selectEvents;
   private readonly selectEventsUntil;
+  /** Compiled once: building a better-sqlite3 transaction per event is costly. */
+  private readonly appendInTransaction: (event: JobEvent) => void;
 
   constructor(private readonly db: WorkerDatabase) {
     this.insertJob = db.prepare(
@@ -59,6 +62,19 @@ export class SqliteJobStore implements JobStore {
     this.selectEventsUntil = db.prepare<[string, number, number], { body: string }>(
       'SELECT body FROM job_events WHERE job_id = ? AND seq > ? AND seq <= ? ORDER BY seq',
     );
+    this.appendInTransaction = db.transaction((event: JobEvent) => {
+      const bumped = this.bumpSeq.run(event.seq, event.jobId, event.seq - 1);
+      if (bumped.changes === 0) {
+        const job = this.selectJob.get(event.jobId);
+        if (!job) throw unknownJob(event.jobId);
+        throw new WorkerError(
+          'store_failed',
+          `event ${event.seq} of job ${event.jobId} is out of order: the store holds up to ${job.last_seq}`,
+        );
+      }
+      const body = JSON.stringify(event);
+      this.insertEvent.run(event.jobId, event.seq, Math.round(event.ts), event.type, body);
+    });
   }
 
   createJob(record: Omit<JobRecord, 'lastSeq'>): void {
@@ -78,7 +94,10 @@ export class SqliteJobStore implements JobStore {
       });
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-        throw new WorkerError('job_conflict', `job ${record.jobId} exists already; pick a new job id`);
+        throw new WorkerError(
+          'job_conflict',
+          `job ${record.jobId} exists already; pick a new job id`,
+        );
       }
       throw error;
     }
@@ -86,11 +105,11 @@ export class SqliteJobStore implements JobStore {
 
   getJob(jobId: string): JobRecord | undefined {
     const row = this.selectJob.get(jobId);
-    return row ? toRecord(row) : undefined;
+    return row ? this.toRecord(row) : undefined;
   }
 
   listJobs(): JobRecord[] {
-    return this.selectJobs.all().map(toRecord);
+    return this.selectJobs.all().map((row) => this.toRecord(row));
   }
 
   updateJob(jobId: string, patch: Partial<Omit<JobRecord, 'jobId' | 'lastSeq'>>): void {
@@ -106,24 +125,60 @@ export class SqliteJobStore implements JobStore {
     const names = Object.keys(columns);
     if (names.length === 0) return;
     const result = this.db
-      .prepare(`UPDATE jobs SET ${names.map((n) => `${n} = @${n}`).join(', ')} WHERE job_id = @job_id`)
+      .prepare(
+        `UPDATE jobs SET ${names.map((n) => `${n} = @${n}`).join(', ')} WHERE job_id = @job_id`,
+      )
       .run({ ...columns, job_id: jobId });
     if (result.changes === 0) throw unknownJob(jobId);
   }
 
   appendEvent(event: JobEvent): void {
-    this.db.transaction(() => {
-      const bumped = this.bumpSeq.run(event.seq, event.jobId, event.seq - 1);
-      if (bumped.changes === 0) {
-        const job = this.selectJob.get(event.jobId);
-        if (!job) throw unknownJob(event.jobId);
-        throw new WorkerError(
-          'store_failed',
-          `event ${event.seq} of job ${event.jobId} is out of order: the store holds up to ${job.last_seq}`,
-        );
+    this.appendInTransaction(event);
+  }
+
+  /**
+   * Parsed specs by their JSON: the event hub reads the job record for every event.
+   * Records share the parsed spec: treat it as read-only.
+   */
+  private readonly specs = new Map<string, { raw: string; spec: JobSpec }>();
+
+  private toRecord(row: JobRow): JobRecord {
+    let cached = this.specs.get(row.job_id);
+    if (cached?.raw !== row.spec) {
+      cached = { raw: row.spec, spec: JobSpecSchema.parse(JSON.parse(row.spec)) };
+      this.specs.set(row.job_id, cached);
+    }
+    return toRecord(row, cached.spec);
+  }
+
+  /**
+   * Events after `afterSeq` (up to `untilSeq`) that fit `maxBytes` of JSON, read lazily so
+   * a page costs the same at the start and at the end of a long history; `more` is true
+   * when the range goes on. Same accounting as core's `JobEventHub.page`.
+   */
+  page(
+    jobId: string,
+    afterSeq: number,
+    untilSeq: number | undefined,
+    maxBytes: number,
+  ): { events: JobEvent[]; more: boolean } {
+    const rows =
+      untilSeq === undefined
+        ? this.selectEvents.iterate(jobId, afterSeq)
+        : this.selectEventsUntil.iterate(jobId, afterSeq, untilSeq);
+    const events: JobEvent[] = [];
+    let bytes = 64;
+    for (const row of rows) {
+      const size = utf8Length(row.body) + 1;
+      if (bytes + size > maxBytes && events.length > 0) {
+        rows.return?.();
+        return { events, more: true };
       }
-      this.insertEvent.run(event.jobId, event.seq, Math.round(event.ts), event.type, JSON.stringify(event));
-    })();
+      bytes += size;
+      // Written by this worker after validation: parsing the JSON is enough.
+      events.push(JSON.parse(row.body) as JobEvent);
+    }
+    return { events, more: false };
   }
 
   eventsAfter(jobId: string, afterSeq: number, untilSeq?: number): JobEvent[] {
@@ -135,10 +190,10 @@ export class SqliteJobStore implements JobStore {
   }
 }
 
-function toRecord(row: JobRow): JobRecord {
+function toRecord(row: JobRow, spec: JobSpec): JobRecord {
   const record: JobRecord = {
     jobId: row.job_id,
-    spec: JobSpecSchema.parse(JSON.parse(row.spec)) as JobSpec,
+    spec,
     state: row.state as JobState,
     workerId: row.worker_id,
     createdAt: row.created_at,

@@ -17,9 +17,10 @@ export class UploadStore {
   /** The upload with this hash, if any. */
   get(sha256: string): UploadRecord | undefined {
     const row = this.db
-      .prepare<[string], { sha256: string; name: string; size: number; path: string; complete: number }>(
-        'SELECT * FROM uploads WHERE sha256 = ?',
-      )
+      .prepare<
+        [string],
+        { sha256: string; name: string; size: number; path: string; complete: number }
+      >('SELECT * FROM uploads WHERE sha256 = ?')
       .get(sha256);
     return row ? { ...row, complete: row.complete === 1 } : undefined;
   }
@@ -32,7 +33,14 @@ export class UploadStore {
          ON CONFLICT(sha256) DO UPDATE SET name = excluded.name, size = excluded.size,
            path = excluded.path, complete = excluded.complete`,
       )
-      .run(record.sha256, record.name, record.size, record.path, record.complete ? 1 : 0, Date.now());
+      .run(
+        record.sha256,
+        record.name,
+        record.size,
+        record.path,
+        record.complete ? 1 : 0,
+        Date.now(),
+      );
   }
 
   /** Forgets an upload (its file was removed). */

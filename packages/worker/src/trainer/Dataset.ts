@@ -49,11 +49,14 @@ export function generateSynthetic(settings: SyntheticDataset): Dataset {
 /** Reads a CSV (header row; last column is the label) or JSONL (`{"x":[…],"y":…}`) file. */
 export function loadDataset(path: string): Dataset {
   const text = readFileSync(path, 'utf8');
-  const rows = extname(path).toLowerCase() === '.jsonl' ? parseJsonl(path, text) : parseCsv(path, text);
+  const rows =
+    extname(path).toLowerCase() === '.jsonl' ? parseJsonl(path, text) : parseCsv(path, text);
   if (rows.points.length === 0) throw new DatasetError(`${path} has no samples`);
   const labels = [...new Set(rows.labels)].sort(compareLabels);
   if (labels.length < 2) {
-    throw new DatasetError(`${path} has only one class (${labels[0]}); a classifier needs two or more`);
+    throw new DatasetError(
+      `${path} has only one class (${labels[0]}); a classifier needs two or more`,
+    );
   }
   const index = new Map(labels.map((label, k) => [label, k]));
   const features = rows.featureNames.length;
@@ -108,7 +111,8 @@ export function computeNormalization(samples: Samples): Normalization {
   const { x, count, features } = samples;
   const mean = new Array<number>(features).fill(0);
   const std = new Array<number>(features).fill(0);
-  for (let n = 0; n < count; n++) for (let f = 0; f < features; f++) mean[f]! += x[n * features + f]!;
+  for (let n = 0; n < count; n++)
+    for (let f = 0; f < features; f++) mean[f]! += x[n * features + f]!;
   for (let f = 0; f < features; f++) mean[f] = mean[f]! / Math.max(count, 1);
   for (let n = 0; n < count; n++) {
     for (let f = 0; f < features; f++) std[f]! += (x[n * features + f]! - mean[f]!) ** 2;
@@ -157,9 +161,15 @@ function parseCsv(path: string, text: string): Rows {
   for (let l = 1; l < lines.length; l++) {
     const cells = lines[l]!.split(',').map((c) => c.trim());
     if (cells.length !== header.length) {
-      throw new DatasetError(`${path} line ${l + 1}: ${cells.length} columns, header has ${header.length}`);
+      throw new DatasetError(
+        `${path} line ${l + 1}: ${cells.length} columns, header has ${header.length}`,
+      );
     }
-    points.push(cells.slice(0, -1).map((cell, f) => toNumber(cell, `${path} line ${l + 1} column ${featureNames[f]}`)));
+    points.push(
+      cells
+        .slice(0, -1)
+        .map((cell, f) => toNumber(cell, `${path} line ${l + 1} column ${featureNames[f]}`)),
+    );
     labels.push(cells[cells.length - 1]!);
   }
   return { featureNames, points, labels };
@@ -197,7 +207,8 @@ function parseJsonl(path: string, text: string): Rows {
 
 function toNumber(cell: string, where: string): number {
   const value = Number(cell);
-  if (cell === '' || !Number.isFinite(value)) throw new DatasetError(`${where}: "${cell}" is not a number`);
+  if (cell === '' || !Number.isFinite(value))
+    throw new DatasetError(`${where}: "${cell}" is not a number`);
   return value;
 }
 

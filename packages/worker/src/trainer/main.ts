@@ -82,7 +82,11 @@ async function train(env: TrainerEnv): Promise<number> {
 }
 
 async function makeDataset(env: TrainerEnv): Promise<number> {
-  const config = parse(GenerateDatasetConfigSchema, readConfig(env.TRAINWIRE_CONFIG), 'dataset config');
+  const config = parse(
+    GenerateDatasetConfigSchema,
+    readConfig(env.TRAINWIRE_CONFIG),
+    'dataset config',
+  );
   const publisher = await openProgressPublisher({
     publishAddress: env.TRAINWIRE_ZMQ_PUBLISH,
     controlAddress: env.TRAINWIRE_ZMQ_CONTROL,

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { ProgressMessage } from '@trainwire/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateSynthetic } from './Dataset.js';
-import { type TrainingHooks, runTraining } from './train.js';
 import { TrainerConfigSchema } from './TrainerConfig.js';
+import { runTraining, type TrainingHooks } from './train.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -37,7 +37,10 @@ const data = () => generateSynthetic(quick.dataset!.synthetic!);
 describe('runTraining', () => {
   it('learns the synthetic spirals: final val loss well below the first epoch', async () => {
     const { h, messages } = hooks();
-    const result = await runTraining({ config: quick, dataset: data(), checkpointDir: tempDir() }, h);
+    const result = await runTraining(
+      { config: quick, dataset: data(), checkpointDir: tempDir() },
+      h,
+    );
     const first = result.history[0]!['val/loss']!;
     const last = result.history.at(-1)!['val/loss']!;
     expect(last).toBeLessThan(first * 0.6);
@@ -51,8 +54,14 @@ describe('runTraining', () => {
 
   it('is deterministic for a seed, and a resumed run matches an uninterrupted one', async () => {
     const config = { ...quick, epochs: 6 };
-    const full = await runTraining({ config, dataset: data(), checkpointDir: tempDir() }, hooks().h);
-    const again = await runTraining({ config, dataset: data(), checkpointDir: tempDir() }, hooks().h);
+    const full = await runTraining(
+      { config, dataset: data(), checkpointDir: tempDir() },
+      hooks().h,
+    );
+    const again = await runTraining(
+      { config, dataset: data(), checkpointDir: tempDir() },
+      hooks().h,
+    );
     expect(again.history).toEqual(full.history);
 
     const dir = tempDir();

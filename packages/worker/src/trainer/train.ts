@@ -71,11 +71,15 @@ export async function runTraining(run: TrainingRun, hooks: TrainingHooks): Promi
         `checkpoint ${run.resume} has layers [${checkpoint.sizes}] but this config and dataset need [${sizes}]; resume with the config it was trained with`,
       );
     }
-    model = new Mlp(sizes, checkpoint.params.map((p) => Float64Array.from(p)), {
-      t: checkpoint.adam.t,
-      m: checkpoint.adam.m.map((p) => Float64Array.from(p)),
-      v: checkpoint.adam.v.map((p) => Float64Array.from(p)),
-    });
+    model = new Mlp(
+      sizes,
+      checkpoint.params.map((p) => Float64Array.from(p)),
+      {
+        t: checkpoint.adam.t,
+        m: checkpoint.adam.m.map((p) => Float64Array.from(p)),
+        v: checkpoint.adam.v.map((p) => Float64Array.from(p)),
+      },
+    );
     rng.setState(checkpoint.rng);
     startEpoch = checkpoint.epoch;
     bestValLoss = checkpoint.bestValLoss;
@@ -88,7 +92,10 @@ export async function runTraining(run: TrainingRun, hooks: TrainingHooks): Promi
         `base model ${run.baseModel} has layers [${base.sizes}] but this config and dataset need [${sizes}]`,
       );
     }
-    model = new Mlp(sizes, base.params.map((p) => Float64Array.from(p)));
+    model = new Mlp(
+      sizes,
+      base.params.map((p) => Float64Array.from(p)),
+    );
     normalization = base.normalization;
     hooks.log(`fine-tuning from ${run.baseModel}`);
   } else {
@@ -145,7 +152,12 @@ export async function runTraining(run: TrainingRun, hooks: TrainingHooks): Promi
     result.history.push(log);
     result.epochsDone = epoch + 1;
     const { epoch: _, ...logs } = log;
-    hooks.publish({ event: 'epoch_end', ...tag, epoch, logs: { ...logs, loss: log['train/loss'] } });
+    hooks.publish({
+      event: 'epoch_end',
+      ...tag,
+      epoch,
+      logs: { ...logs, loss: log['train/loss'] },
+    });
 
     const score = log['val/loss'] ?? log['train/loss'];
     const improved = bestValLoss === null || score < bestValLoss;
@@ -169,7 +181,10 @@ export async function runTraining(run: TrainingRun, hooks: TrainingHooks): Promi
       metrics: logs,
     };
     if (config.checkpointEvery > 0 && (epoch + 1) % config.checkpointEvery === 0) {
-      saveCheckpoint(join(run.checkpointDir, `epoch-${String(epoch + 1).padStart(4, '0')}.json`), checkpoint);
+      saveCheckpoint(
+        join(run.checkpointDir, `epoch-${String(epoch + 1).padStart(4, '0')}.json`),
+        checkpoint,
+      );
     }
     if (improved) {
       result.bestCheckpoint = join(run.checkpointDir, 'best.json');

@@ -1,0 +1,32 @@
+// The receiving worker of transfer.bench.mjs, in its own process as in real use: hashes
+// each inbound byte stream and reports the digest on the control channel.
+// Usage: node receiver.mjs <signalingUrl> <room> <workerKey>
+import { createHash } from 'node:crypto';
+import { createWorkerEndpoint, SignalingClient } from '@trainwire/transport-webrtc';
+
+const [url, room, credential] = process.argv.slice(2);
+const signaling = new SignalingClient({
+  url,
+  room,
+  role: 'worker',
+  credential,
+  name: 'bench-worker',
+});
+await signaling.connect();
+const endpoint = createWorkerEndpoint({ signaling, rtc: { loopbackOnly: true } });
+endpoint.connections$.subscribe((transport) => {
+  transport.byteStreams$.subscribe((stream) => {
+    const hash = createHash('sha256');
+    stream.chunks$.subscribe({
+      next: (chunk) => hash.update(chunk),
+      error: (error) => transport.send(JSON.stringify({ error: String(error) })),
+      complete: () => transport.send(JSON.stringify({ sha256: hash.digest('hex') })),
+    });
+  });
+});
+process.stdout.write(`${JSON.stringify({ peerId: signaling.peerId })}\n`);
+process.on('SIGTERM', async () => {
+  await endpoint.close();
+  await signaling.close();
+  process.exit(0);
+});

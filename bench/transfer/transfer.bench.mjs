@@ -1,0 +1,115 @@
+// MB/s of one file over the WebRTC transport (werift ↔ werift, loopback) next to raw TCP
+// on loopback, measured in the same run, plus the time to connect. Aim: ≥ 25 MB/s.
+// SIZE_MIB (default 256) and CHUNK_KIB (werift write size, default 1024) tune it.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import {
+  connectToWorker,
+  createSignalingServer,
+  SignalingClient,
+} from '@trainwire/transport-webrtc';
+import { firstValueFrom } from 'rxjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+const SIZE = Number(process.env.SIZE_MIB ?? 256) * 1024 * 1024;
+const WRITE = Number(process.env.CHUNK_KIB ?? 1024) * 1024;
+const rtc = { loopbackOnly: true };
+
+const data = new Uint8Array(SIZE);
+for (let i = 0; i < SIZE; i += 4096) data[i] = (i / 4096) & 0xff;
+const expected = createHash('sha256').update(data).digest('hex');
+const mbps = (bytes, ms) => bytes / 1024 / 1024 / (ms / 1000);
+
+async function overTcp() {
+  const server = createServer();
+  const received = new Promise((resolve) =>
+    server.on('connection', (socket) => {
+      const hash = createHash('sha256');
+      socket.on('data', (chunk) => hash.update(chunk));
+      socket.on('end', () => resolve(hash.digest('hex')));
+    }),
+  );
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const start = performance.now();
+  const socket = connect(server.address().port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  for (let at = 0; at < SIZE; at += WRITE) {
+    if (!socket.write(data.subarray(at, at + WRITE)))
+      await new Promise((r) => socket.once('drain', r));
+  }
+  socket.end();
+  const hash = await received;
+  const ms = performance.now() - start;
+  server.close();
+  return { ms, ok: hash === expected };
+}
+
+async function overWebRtc() {
+  const dir = mkdtempSync(join(tmpdir(), 'tw-bench-'));
+  const server = await createSignalingServer({ dataDir: dir });
+  server.createRoom('bench');
+  const key = server.createCredential('bench', 'worker-key').secret;
+  const token = server.createCredential('bench', 'room-token').secret;
+  // The worker runs in its own process, as it does in real use.
+  const child = spawn(process.execPath, [join(here, 'receiver.mjs'), server.url, 'bench', key], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = await once(createInterface({ input: child.stdout }), 'line');
+  const { peerId } = JSON.parse(line);
+  const client = new SignalingClient({
+    url: server.url,
+    room: 'bench',
+    role: 'client',
+    credential: token,
+  });
+  await client.connect();
+  const connectStart = performance.now();
+  const transport = await connectToWorker({ signaling: client, workerId: peerId, rtc });
+  const connectMs = performance.now() - connectStart;
+  const reply = firstValueFrom(transport.messages$);
+  const start = performance.now();
+  const writer = await transport.openByteStream({
+    id: 'bench',
+    name: 'bench.bin',
+    size: SIZE,
+    offset: 0,
+  });
+  for (let at = 0; at < SIZE; at += WRITE) await writer.write(data.subarray(at, at + WRITE));
+  await writer.end();
+  const { sha256, error } = JSON.parse(await reply);
+  const ms = performance.now() - start;
+  if (error) console.error(`receiver: ${error}`);
+  const maxMessageSize = transport.maxMessageSize;
+  await transport.close();
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+  await client.close();
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { ms, connectMs, ok: sha256 === expected, maxMessageSize };
+}
+
+const tcp = await overTcp();
+const rtcResult = await overWebRtc();
+console.log(`file: ${SIZE / 1024 / 1024} MiB, written in ${WRITE / 1024} KiB pieces, loopback`);
+console.log(
+  `raw TCP           : ${mbps(SIZE, tcp.ms).toFixed(1)} MB/s (${tcp.ms.toFixed(0)} ms) hash ${tcp.ok ? 'ok' : 'MISMATCH'}`,
+);
+console.log(
+  `WebRTC (werift)   : ${mbps(SIZE, rtcResult.ms).toFixed(1)} MB/s (${rtcResult.ms.toFixed(0)} ms) hash ${rtcResult.ok ? 'ok' : 'MISMATCH'}`,
+);
+console.log(
+  `WebRTC connect    : ${rtcResult.connectMs.toFixed(0)} ms (offer to open control channel)`,
+);
+console.log(
+  `ratio TCP/WebRTC  : ${(tcp.ms > 0 ? rtcResult.ms / tcp.ms : 0).toFixed(1)}x; aim for WebRTC: ≥ 25 MB/s`,
+);
+if (!tcp.ok || !rtcResult.ok) process.exit(1);

@@ -1,0 +1,267 @@
+import { join } from 'node:path';
+import {
+  type ConfigProfileRegistry,
+  JobEventHub,
+  type JobSpec,
+  type JobState,
+  PROTOCOL_VERSION,
+  RpcPeer,
+  type Transport,
+  type WorkerInfo,
+} from '@trainwire/core';
+import type { TrainerProfile, WorkerConfig } from './config/WorkerConfig.js';
+import { WorkerError } from './errors.js';
+import { checkJobSpec } from './internal/checkJobSpec.js';
+import { createHandlers } from './internal/createHandlers.js';
+import { JobRunner } from './internal/JobRunner.js';
+import { recoverInterruptedJobs } from './internal/recoverInterruptedJobs.js';
+import type { Uploads } from './internal/Uploads.js';
+import type { MachineInfo } from './machine/detectMachine.js';
+import type { ProgressLink } from './runner/TrainerProcess.js';
+import type { Sandbox } from './sandbox/Sandbox.js';
+import type { ArtifactStore } from './store/ArtifactStore.js';
+import type { ExperimentStore } from './store/ExperimentStore.js';
+import type { WorkerDatabase } from './store/openDatabase.js';
+import type { SqliteJobStore } from './store/SqliteJobStore.js';
+
+/** Everything a worker is made of; {@link createWorker} assembles it. */
+export interface WorkerParts {
+  config: WorkerConfig;
+  id: string;
+  db: WorkerDatabase;
+  jobs: SqliteJobStore;
+  experiments: ExperimentStore;
+  artifacts: ArtifactStore;
+  sandbox: Sandbox;
+  uploads: Uploads;
+  machine: MachineInfo;
+  profiles: Map<string, TrainerProfile>;
+  configProfiles: ConfigProfileRegistry;
+  createLink: () => Promise<ProgressLink>;
+  builtinTrainer: string | undefined;
+  version: string;
+  now: () => number;
+}
+
+/**
+ * The worker agent: serves the control protocol on every connection it accepts, runs
+ * trainers as child processes, stores every job event before pushing it, and keeps
+ * experiments, artifacts and uploads in its data directory. Create it with
+ * {@link createWorker}.
+ */
+export class Worker {
+  /** Job events: numbered, stored, then pushed to attached connections. */
+  readonly hub: JobEventHub;
+  private readonly runners = new Map<string, JobRunner>();
+  private readonly peers = new Set<RpcPeer>();
+  private closed = false;
+
+  constructor(readonly parts: WorkerParts) {
+    this.hub = new JobEventHub(parts.jobs, parts.now);
+  }
+
+  /** The job store (core's `JobStore` port on SQLite). */
+  get jobs(): SqliteJobStore {
+    return this.parts.jobs;
+  }
+
+  /** Experiments and their lineage. */
+  get experiments(): ExperimentStore {
+    return this.parts.experiments;
+  }
+
+  /** Artifacts and the model registry. */
+  get artifacts(): ArtifactStore {
+    return this.parts.artifacts;
+  }
+
+  /** What this worker tells clients about itself. */
+  info(): WorkerInfo {
+    const { config, machine } = this.parts;
+    return {
+      id: this.parts.id,
+      name: config.name ?? this.parts.id,
+      gpu: config.cpuOnly ? null : machine.gpu,
+      cpu: machine.cpu,
+      ramMiB: machine.ramMiB,
+      status: this.runners.size >= config.maxConcurrentJobs ? 'busy' : 'available',
+      versions: {
+        worker: this.parts.version,
+        node: process.versions.node,
+        protocol: String(PROTOCOL_VERSION),
+      },
+      capabilities: [...this.parts.profiles.keys()],
+      tags: config.tags,
+    };
+  }
+
+  /**
+   * Serves the protocol on one connection (and receives its uploads). Returns the peer;
+   * the connection is forgotten when the transport closes.
+   *
+   * @example
+   * ```ts
+   * const [client, server] = createMemoryTransportPair();
+   * worker.accept(server);
+   * const info = await new RpcPeer(client).request('worker.info', {});
+   * ```
+   */
+  accept(transport: Transport): RpcPeer {
+    const peer = new RpcPeer(transport);
+    this.peers.add(peer);
+    peer.serve(createHandlers(this, this.parts));
+    const streams = transport.byteStreams$.subscribe((stream) =>
+      this.parts.uploads.receive(stream),
+    );
+    transport.status$.subscribe((status) => {
+      if (status !== 'closed') return;
+      streams.unsubscribe();
+      this.hub.detachPeer(peer);
+      this.peers.delete(peer);
+      peer.dispose();
+    });
+    return peer;
+  }
+
+  /**
+   * Starts a job (idempotent for the same `jobId`). Validates the profile, the config, the
+   * device and every path first; refuses with `worker_busy` at the concurrency limit.
+   */
+  async startJob(
+    jobId: string,
+    spec: JobSpec,
+    peer?: RpcPeer,
+  ): Promise<{ state: JobState; lastSeq: number }> {
+    const existing = this.jobs.getJob(jobId);
+    if (existing) {
+      if (JSON.stringify(existing.spec) !== JSON.stringify(spec)) {
+        throw new WorkerError(
+          'job_conflict',
+          `job ${jobId} exists with another spec; pick a new job id`,
+        );
+      }
+      if (peer) this.hub.attach(jobId, peer);
+      return { state: existing.state, lastSeq: existing.lastSeq };
+    }
+    if (this.closed)
+      throw new WorkerError('worker_busy', 'this worker is shutting down; try another worker');
+    const { profile, device } = checkJobSpec(this.parts, spec, this.info().name);
+    const { maxConcurrentJobs } = this.parts.config;
+    if (this.runners.size >= maxConcurrentJobs) {
+      throw new WorkerError(
+        'worker_busy',
+        `${this.info().name} already runs ${this.runners.size} job(s) (its limit is ${maxConcurrentJobs}); wait for one to finish, stop it, or pick another worker`,
+      );
+    }
+    const inputs: Record<string, string> = {};
+    for (const [role, path] of Object.entries(spec.inputs))
+      inputs[role] = await this.parts.sandbox.resolve(path);
+    const resume = spec.resume ? await this.parts.sandbox.resolve(spec.resume) : undefined;
+    if (this.runners.size >= maxConcurrentJobs || this.jobs.getJob(jobId)) {
+      return this.startJob(jobId, spec, peer); // raced with another start while resolving paths
+    }
+
+    this.jobs.createJob({
+      jobId,
+      spec,
+      state: 'starting',
+      workerId: this.parts.id,
+      createdAt: this.parts.now(),
+    });
+    this.experiments.create({
+      id: jobId,
+      name: spec.name ?? jobId,
+      preset: spec.profile,
+      config: spec.config,
+      ...(spec.parentExperiment ? { parentId: spec.parentExperiment } : {}),
+      ...(resume ? { checkpointSource: resume } : {}),
+      status: 'running',
+      tags: spec.tags,
+      jobId,
+    });
+    if (peer) this.hub.attach(jobId, peer);
+    this.hub.emit(jobId, { type: 'state', state: 'starting' });
+    const runner = new JobRunner(
+      {
+        hub: this.hub,
+        jobs: this.jobs,
+        artifacts: this.artifacts,
+        experiments: this.experiments,
+        createLink: this.parts.createLink,
+        stopGraceMs: this.parts.config.stopGraceMs,
+        cancelGraceMs: this.parts.config.cancelGraceMs,
+        now: this.parts.now,
+        transaction: (fn) => this.parts.db.transaction(fn)(),
+      },
+      {
+        jobId,
+        spec,
+        profile,
+        runDir: join(this.parts.config.dataDir, 'runs', jobId),
+        device,
+        inputs,
+        resume,
+        datasetDir: join(this.parts.config.dataDir, 'datasets'),
+        builtinTrainer: this.parts.builtinTrainer,
+      },
+    );
+    this.runners.set(jobId, runner);
+    void runner.finished.finally(() => this.runners.delete(jobId));
+    const record = this.jobs.getJob(jobId)!;
+    return { state: record.state, lastSeq: record.lastSeq };
+  }
+
+  /** Asks a running job to finish its epoch, save and stop. */
+  stopJob(jobId: string): JobState {
+    this.runners.get(jobId)?.stop();
+    return this.requireJob(jobId).state;
+  }
+
+  /** Ends a running job and everything its trainer started. */
+  cancelJob(jobId: string): JobState {
+    this.runners.get(jobId)?.cancel();
+    return this.requireJob(jobId).state;
+  }
+
+  /** Process id of a running job's trainer (its process group id too). */
+  trainerPid(jobId: string): number | undefined {
+    return this.runners.get(jobId)?.pid;
+  }
+
+  /** Resolves when the job reached a final state. */
+  async waitForJob(jobId: string): Promise<JobState> {
+    const runner = this.runners.get(jobId);
+    if (runner) await runner.finished;
+    return this.requireJob(jobId).state;
+  }
+
+  /** The job, or an `unknown_job` error. */
+  requireJob(jobId: string) {
+    const record = this.jobs.getJob(jobId);
+    if (!record)
+      throw new WorkerError(
+        'unknown_job',
+        `this worker has no job ${jobId}; list jobs with job.list`,
+      );
+    return record;
+  }
+
+  /**
+   * Marks jobs that were running when the worker stopped as failed ("worker restarted"),
+   * naming their last checkpoint and the command that resumes from it.
+   */
+  recoverInterruptedJobs(): string[] {
+    return recoverInterruptedJobs(this.parts, this.hub, (jobId) => this.runners.has(jobId));
+  }
+
+  /** Cancels running jobs, waits for their trainers to end, and closes the store. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const running = [...this.runners.values()];
+    for (const runner of running) runner.cancel();
+    await Promise.allSettled(running.map((r) => r.finished));
+    for (const peer of this.peers) peer.dispose();
+    this.parts.db.close();
+  }
+}

@@ -1,0 +1,48 @@
+import { type JobEvent, RpcPeer } from '@trainwire/core';
+import { createMemoryTransportPair } from '@trainwire/core/testing';
+import type { WorkerConfigInput } from '../config/WorkerConfig.js';
+import { createWorker } from '../createWorker.js';
+import type { RunCommand } from '../machine/detectMachine.js';
+import type { Worker } from '../Worker.js';
+import { TRAINER_MAIN, until } from './helpers.js';
+
+/** nvidia-smi is not installed. */
+export const noGpu: RunCommand = async () => {
+  throw Object.assign(new Error('spawn nvidia-smi ENOENT'), { code: 'ENOENT' });
+};
+
+/** A worker on a temp data dir with a client peer over a memory transport. */
+export async function startWorker(
+  config: WorkerConfigInput,
+  transport: { maxMessageSize?: number } = {},
+): Promise<{
+  worker: Worker;
+  client: RpcPeer;
+  events: JobEvent[];
+  connect: () => Promise<RpcPeer>;
+}> {
+  const worker = await createWorker(config, { runCommand: noGpu, builtinTrainer: TRAINER_MAIN });
+  const events: JobEvent[] = [];
+  const connect = async () => {
+    const [clientEnd, workerEnd] = createMemoryTransportPair(transport);
+    worker.accept(workerEnd);
+    await Promise.all([clientEnd.connect(), workerEnd.connect()]);
+    const peer = new RpcPeer(clientEnd);
+    peer.events$.subscribe((e) => events.push(e));
+    return peer;
+  };
+  return { worker, client: await connect(), events, connect };
+}
+
+/** Waits for a final state event of `jobId` among pushed events. */
+export async function finalState(
+  events: JobEvent[],
+  jobId: string,
+): Promise<JobEvent & { type: 'state' }> {
+  const isFinal = (e: JobEvent) =>
+    e.jobId === jobId &&
+    e.type === 'state' &&
+    ['completed', 'failed', 'cancelled'].includes(e.state);
+  await until(() => events.some(isFinal), `job ${jobId} to end`);
+  return events.find(isFinal) as JobEvent & { type: 'state' };
+}

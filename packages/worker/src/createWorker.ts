@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTrainerReader } from '@trainwire/bridge-zmq';
+import {
+  builtinConfigProfile,
+  ConfigProfileRegistry,
+  parseOrThrow,
+  sleapNnConfigProfile,
+} from '@trainwire/core';
+import {
+  type TrainerProfile,
+  type WorkerConfig,
+  type WorkerConfigInput,
+  WorkerConfigSchema,
+} from './config/WorkerConfig.js';
+import { generateDatasetProfile } from './internal/generateDatasetProfile.js';
+import { Uploads } from './internal/Uploads.js';
+import { detectMachine, type RunCommand } from './machine/detectMachine.js';
+import { builtinProfiles, builtinTrainerPath } from './runner/builtinProfiles.js';
+import type { ProgressLink } from './runner/TrainerProcess.js';
+import { Sandbox } from './sandbox/Sandbox.js';
+import { ArtifactStore } from './store/ArtifactStore.js';
+import { ExperimentStore } from './store/ExperimentStore.js';
+import { openDatabase } from './store/openDatabase.js';
+import { SqliteJobStore } from './store/SqliteJobStore.js';
+import { UploadStore } from './store/UploadStore.js';
+import { Worker } from './Worker.js';
+
+/** Things a test or an embedding app may replace. */
+export interface WorkerOptions {
+  /** Runs `nvidia-smi` (GPU detection); a fake answers from recorded output in tests. */
+  runCommand?: RunCommand;
+  /** Opens the per-job ZeroMQ link; `createTrainerReader` on free loopback ports by default. */
+  createLink?: () => Promise<ProgressLink>;
+  /** Config-validation profiles; core's `builtin` and `sleap-nn` plus `generate-dataset` by default. */
+  configProfiles?: ConfigProfileRegistry;
+  /** Path of the compiled built-in trainer; found next to this package by default. */
+  builtinTrainer?: string;
+  now?: () => number;
+}
+
+/**
+ * Creates a worker from its config: opens (and migrates) the SQLite store in `dataDir`,
+ * marks jobs interrupted by a previous run as failed, detects the GPU, and sets up the
+ * mounts. Then hand it connections with `worker.accept(transport)`.
+ *
+ * @example
+ * ```ts
+ * const worker = await createWorker({
+ *   dataDir: '/var/lib/trainwire',
+ *   mounts: [{ name: 'data', path: '/srv/data', readOnly: true }],
+ * });
+ * const [client, server] = createMemoryTransportPair();
+ * worker.accept(server);
+ * // … later
+ * await worker.close();
+ * ```
+ */
+export async function createWorker(
+  input: WorkerConfigInput | WorkerConfig,
+  options: WorkerOptions = {},
+): Promise<Worker> {
+  const config = parseOrThrow(WorkerConfigSchema, input, 'worker config');
+  mkdirSync(config.dataDir, { recursive: true });
+  const profiles = new Map<string, TrainerProfile>();
+  for (const profile of [
+    ...(config.builtinProfiles ? builtinProfiles() : []),
+    ...config.profiles,
+  ]) {
+    profiles.set(profile.id, profile);
+  }
+  let builtinTrainer = options.builtinTrainer;
+  if (builtinTrainer === undefined && config.builtinProfiles) {
+    try {
+      builtinTrainer = builtinTrainerPath();
+    } catch {
+      // Reported when a built-in job starts, so a worker without dist/ still serves sleap-nn.
+    }
+  }
+  const db = openDatabase(join(config.dataDir, 'worker.sqlite'));
+  const internalMounts = [
+    { name: 'uploads', path: join(config.dataDir, 'uploads'), readOnly: true },
+    { name: 'datasets', path: join(config.dataDir, 'datasets'), readOnly: true },
+    { name: 'runs', path: join(config.dataDir, 'runs'), readOnly: true },
+  ];
+  for (const mount of internalMounts) mkdirSync(mount.path, { recursive: true });
+  const taken = new Set(config.mounts.map((m) => m.name));
+  const mounts = [...config.mounts, ...internalMounts.filter((m) => !taken.has(m.name))];
+  const worker = new Worker({
+    config,
+    id: config.id ?? workerId(config.dataDir),
+    db,
+    jobs: new SqliteJobStore(db),
+    experiments: new ExperimentStore(db),
+    artifacts: new ArtifactStore(db),
+    sandbox: new Sandbox(mounts),
+    uploads: new Uploads(new UploadStore(db), join(config.dataDir, 'uploads')),
+    machine: await detectMachine({
+      cpuOnly: config.cpuOnly,
+      ...(options.runCommand ? { run: options.runCommand } : {}),
+    }),
+    profiles,
+    configProfiles:
+      options.configProfiles ??
+      new ConfigProfileRegistry([
+        builtinConfigProfile,
+        sleapNnConfigProfile,
+        generateDatasetProfile,
+      ]),
+    createLink: options.createLink ?? (() => createTrainerReader()),
+    builtinTrainer,
+    version: packageVersion(),
+    now: options.now ?? Date.now,
+  });
+  worker.recoverInterruptedJobs();
+  return worker;
+}
+
+function workerId(dataDir: string): string {
+  const file = join(dataDir, 'worker-id');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const id = `worker-${randomUUID().slice(0, 8)}`;
+  writeFileSync(file, `${id}\n`);
+  return id;
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}

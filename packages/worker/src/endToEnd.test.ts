@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { JobManager, registerCore, TRANSPORT } from '@trainwire/core';
+import { createMemoryTransportPair } from '@trainwire/core/testing';
+import { container } from 'tsyringe';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanTempDirs, requireDist, TRAINER_MAIN, tempDir } from './__tests__/helpers.js';
+import { noGpu } from './__tests__/workerHarness.js';
+import { createWorker } from './createWorker.js';
+
+beforeAll(requireDist);
+const disposers: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const dispose of disposers.splice(0)) await dispose();
+  cleanTempDirs();
+});
+
+async function setup() {
+  const dataDir = tempDir();
+  const worker = await createWorker(
+    { dataDir },
+    { runCommand: noGpu, builtinTrainer: TRAINER_MAIN },
+  );
+  const [client, workerEnd] = createMemoryTransportPair();
+  worker.accept(workerEnd);
+  await Promise.all([client.connect(), workerEnd.connect()]);
+  const scope = container.createChildContainer();
+  registerCore(scope);
+  scope.register(TRANSPORT, { useValue: client });
+  const manager = scope.resolve(JobManager);
+  disposers.push(async () => {
+    await worker.close();
+    await client.close();
+    scope.dispose();
+  });
+  return { worker, manager, dataDir };
+}
+
+describe('core JobManager → MemoryTransport → worker → real trainer', () => {
+  it('trains the built-in model end to end and the client sees every epoch', async () => {
+    const { manager } = await setup();
+    const session = manager.submit({
+      profile: 'builtin',
+      config: { epochs: 5, dataset: { synthetic: { samples: 600 } } },
+      name: 'spirals',
+    });
+    const final = await session.done;
+    expect(final.state).toBe('completed');
+    expect(final.progress.history.map((e) => e.epoch)).toEqual([0, 1, 2, 3, 4]);
+    const losses = final.progress.history.map((e) => e.logs['val/loss'] as number);
+    expect(losses.at(-1)).toBeLessThan(losses[0]!);
+    expect(final.artifacts.some((a) => a.kind === 'model')).toBe(true);
+    expect(final.logs.some((l) => l.line.startsWith('finished after epoch 5/5'))).toBe(true);
+  });
+
+  it('generates a dataset, then trains on it as an input', async () => {
+    const { manager, worker } = await setup();
+    const made = await manager.submit({
+      profile: 'generate-dataset',
+      config: { name: 'blobs', samples: 300, noise: 0.2, seed: 3 },
+    }).done;
+    expect(made.state).toBe('completed');
+    const dataset = made.artifacts.find((a) => a.kind === 'dataset')!;
+    expect(dataset.path).toMatch(/datasets\/blobs\.csv$/);
+    expect(readFileSync(dataset.path, 'utf8').split('\n')[0]).toBe('x0,x1,label');
+
+    const again = await manager.submit({
+      profile: 'generate-dataset',
+      config: { name: 'blobs', samples: 300 },
+    }).done;
+    expect(again.state).toBe('failed');
+    expect(again.error?.details).toMatchObject({ exitCode: 2 });
+    expect(JSON.stringify(again.error?.details)).toContain('already exists');
+
+    const trained = await manager.submit({
+      profile: 'builtin',
+      config: { epochs: 2 },
+      inputs: { dataset: dataset.path },
+    }).done;
+    expect(trained.state).toBe('completed');
+    expect(worker.experiments.list().map((e) => e.status)).toEqual([
+      'completed',
+      'failed',
+      'completed',
+    ]);
+  });
+
+  it('refuses inputs outside the mounts, naming the path', async () => {
+    const { manager } = await setup();
+    const final = await manager.submit({
+      profile: 'builtin',
+      config: { epochs: 1 },
+      inputs: { dataset: '/etc/passwd' },
+    }).done;
+    expect(final.state).toBe('failed');
+    expect(final.error?.message).toMatch(/\/etc\/passwd/);
+  });
+});

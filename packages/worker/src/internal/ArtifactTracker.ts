@@ -1,0 +1,109 @@
+import { stat } from 'node:fs/promises';
+import { type Artifact, ArtifactSchema, type NewJobEvent } from '@trainwire/core';
+import type { ArtifactStore } from '../store/ArtifactStore.js';
+import { type FoundCheckpoint, scanCheckpoints } from './scanCheckpoints.js';
+import { sha256File } from './sha256File.js';
+
+/**
+ * Registers what a job produces: checkpoints found in its checkpoint folder (after each
+ * epoch and at exit), artifacts the trainer announces on stdout, and the final model.
+ * Each is stored, then pushed as an `artifact` event.
+ */
+export class ArtifactTracker {
+  /** Epochs finished, for checkpoints whose name carries no epoch. */
+  epochsDone = 0;
+  private readonly checkpoints = new Map<string, FoundCheckpoint>();
+  private readonly seen = new Map<string, string>();
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly artifacts: ArtifactStore,
+    private readonly emit: (event: NewJobEvent) => void,
+    private readonly jobId: string,
+    private readonly checkpointDir: string,
+  ) {}
+
+  /** Looks for new or changed checkpoints (in the background, in order). */
+  scan(): void {
+    this.enqueue(async () => {
+      for (const found of await scanCheckpoints(this.checkpointDir)) {
+        const key = `${found.size}:${found.mtimeMs}`;
+        if (this.seen.get(found.path) === key) continue;
+        this.seen.set(found.path, key);
+        const epoch = found.epoch ?? (this.epochsDone > 0 ? this.epochsDone - 1 : undefined);
+        this.record({
+          id: `${this.jobId}:checkpoint:${found.name}`,
+          kind: 'checkpoint',
+          path: found.path,
+          size: found.size,
+          sha256: await sha256File(found.path),
+          ...(epoch === undefined ? {} : { epoch }),
+          ...(found.label ? { label: found.label } : {}),
+        });
+        this.checkpoints.set(found.path, found);
+      }
+    });
+  }
+
+  /** A trainer announced an artifact: `trainwire:artifact {"kind":…,"path":…}`. */
+  announce(json: string): void {
+    this.enqueue(async () => {
+      const parsed = ArtifactSchema.omit({ id: true, size: true }).safeParse(safeJson(json));
+      if (!parsed.success) return;
+      const info = await stat(parsed.data.path).catch(() => undefined);
+      if (!info?.isFile()) return;
+      this.record({
+        ...parsed.data,
+        id: `${this.jobId}:${parsed.data.kind}:${parsed.data.path}`,
+        size: info.size,
+        sha256: await sha256File(parsed.data.path),
+      });
+    });
+  }
+
+  /** Resolves once everything queued was registered. */
+  settled(): Promise<void> {
+    return this.queue;
+  }
+
+  /** The `last` checkpoint, else the newest one. */
+  get lastCheckpoint(): string | undefined {
+    const all = [...this.checkpoints.values()];
+    const last =
+      all.find((c) => c.label === 'last') ?? all.sort((a, b) => b.mtimeMs - a.mtimeMs)[0];
+    return last?.path;
+  }
+
+  /** Registers the best (else last) checkpoint as the job's model, a new version of `name`. */
+  registerModel(name: string): void {
+    const best = [...this.checkpoints.values()].find((c) => c.label === 'best');
+    const source = best ?? this.checkpoints.get(this.lastCheckpoint ?? '');
+    if (!source) return;
+    const checkpoint = this.artifacts.get(`${this.jobId}:checkpoint:${source.name}`);
+    if (!checkpoint) return;
+    const model = this.artifacts.add(
+      { ...checkpoint, id: `${this.jobId}:model`, kind: 'model', label: 'final' },
+      this.jobId,
+    );
+    this.artifacts.registerModel(name, model.id);
+    this.emit({ type: 'artifact', artifact: model });
+  }
+
+  private record(artifact: Artifact): void {
+    const stored = this.artifacts.add({ ...artifact, experimentId: this.jobId }, this.jobId);
+    this.emit({ type: 'artifact', artifact: stored });
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    // A file that vanished mid-scan is skipped; the next scan sees the current state.
+    this.queue = this.queue.then(task).catch(() => {});
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

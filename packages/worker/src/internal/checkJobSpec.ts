@@ -1,0 +1,51 @@
+import { type JobSpec, validateWithProfile } from '@trainwire/core';
+import type { TrainerProfile } from '../config/WorkerConfig.js';
+import { WorkerError } from '../errors.js';
+import type { WorkerParts } from '../Worker.js';
+
+/**
+ * Checks what a client asked for before anything runs: a profile this worker offers, a
+ * config its validation profile accepts, a device it has. Throws a `WorkerError` that
+ * says what to change.
+ */
+export function checkJobSpec(
+  parts: WorkerParts,
+  spec: JobSpec,
+  workerName: string,
+): { profile: TrainerProfile; device: 'cpu' | 'cuda' } {
+  const profile = parts.profiles.get(spec.profile);
+  if (!profile) {
+    throw new WorkerError(
+      'unknown_profile',
+      `this worker has no trainer profile "${spec.profile}"; it offers: ${[...parts.profiles.keys()].join(', ') || '(none)'}`,
+    );
+  }
+  const rules = parts.configProfiles.get(profile.configProfile ?? profile.id);
+  if (rules) {
+    const report = validateWithProfile(rules, spec.config);
+    if (!report.ok) {
+      const errors = report.issues.filter((i) => i.severity === 'error');
+      throw new WorkerError(
+        'config_invalid',
+        `the ${spec.profile} config is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+        { details: { issues: report.issues } },
+      );
+    }
+  }
+  if (profile.command.some((arg) => arg.includes('{builtinTrainer}')) && !parts.builtinTrainer) {
+    throw new WorkerError(
+      'spawn_failed',
+      'the built-in trainer is not built on this worker; run "npm run build -w @trainwire/worker" there',
+    );
+  }
+  const gpu = parts.config.cpuOnly ? null : parts.machine.gpu;
+  if (spec.device === 'gpu' && !gpu) {
+    throw new WorkerError(
+      'device_unavailable',
+      parts.config.cpuOnly
+        ? `${workerName} is CPU-only; choose device "cpu" or "auto", or another worker`
+        : `${workerName} has no GPU (GPU: Not detected); choose device "cpu" or "auto", or another worker`,
+    );
+  }
+  return { profile, device: spec.device !== 'cpu' && gpu ? 'cuda' : 'cpu' };
+}

@@ -1,0 +1,42 @@
+import type { MethodHandlers } from '@trainwire/core';
+import type { Worker, WorkerParts } from '../Worker.js';
+
+/** The protocol's methods, served by one worker. */
+export function createHandlers(worker: Worker, parts: WorkerParts): MethodHandlers {
+  return {
+    'worker.info': () => worker.info(),
+    'job.start': async ({ jobId, spec }, { peer }) => {
+      const started = await worker.startJob(jobId, spec, peer);
+      return { jobId, ...started };
+    },
+    'job.attach': ({ jobId }, { peer }) => {
+      const record = worker.requireJob(jobId);
+      worker.hub.attach(jobId, peer);
+      return { jobId, spec: record.spec, state: record.state, lastSeq: record.lastSeq };
+    },
+    'job.events': ({ jobId, afterSeq, untilSeq }, { maxResultBytes }) => {
+      worker.requireJob(jobId);
+      return parts.jobs.page(jobId, afterSeq, untilSeq, maxResultBytes);
+    },
+    'job.stop': ({ jobId }) => ({ state: worker.stopJob(jobId) }),
+    'job.cancel': ({ jobId }) => ({ state: worker.cancelJob(jobId) }),
+    'job.list': () => ({
+      jobs: parts.jobs.listJobs().map((job) => ({
+        jobId: job.jobId,
+        profile: job.spec.profile,
+        state: job.state,
+        createdAt: job.createdAt,
+        lastSeq: job.lastSeq,
+        ...(job.spec.name === undefined ? {} : { name: job.spec.name }),
+        ...(job.endedAt === undefined ? {} : { endedAt: job.endedAt }),
+      })),
+    }),
+    'paths.check': async ({ paths, sha256, findCandidates }) => ({
+      results: await Promise.all(
+        paths.map((path) => parts.sandbox.check(path, { sha256, findCandidates })),
+      ),
+    }),
+    'upload.begin': (request) => parts.uploads.begin(request),
+    'upload.finish': ({ transferId }) => parts.uploads.finish(transferId),
+  };
+}
