@@ -1,4 +1,4 @@
-import type { JobStore } from './JobStore.js';
+import type { EventPage, JobStore } from './JobStore.js';
 import { encodeJson } from './protocol/encodeJson.js';
 import type { RpcPeer } from './protocol/RpcPeer.js';
 import type { JobEvent } from './schemas/JobEvent.js';
@@ -25,12 +25,8 @@ export class JobEventHub {
 
   /** Numbers, stores and pushes one event; returns it as sent. */
   emit(jobId: string, event: NewJobEvent): JobEvent {
-    const record = this.store.getJob(jobId);
-    if (record === undefined) throw new Error(`no job ${jobId} in the store`);
-    const full = Object.assign(
-      { jobId, seq: record.lastSeq + 1, ts: this.now() },
-      event,
-    ) as JobEvent;
+    const seq = this.store.lastSeq(jobId) + 1;
+    const full = Object.assign({ jobId, seq, ts: this.now() }, event) as JobEvent;
     this.store.appendEvent(full);
     const peers = this.attached.get(jobId);
     if (peers !== undefined) for (const peer of peers) peer.sendEvent(full);
@@ -52,27 +48,26 @@ export class JobEventHub {
     for (const peers of this.attached.values()) peers.delete(peer);
   }
 
-  /**
-   * Events after `afterSeq` (up to `untilSeq`), as many as fit `maxBytes` of JSON; `more`
-   * tells the client to ask again from the last one it got.
-   */
-  page(
-    jobId: string,
-    afterSeq: number,
-    untilSeq: number | undefined,
-    maxBytes: number,
-  ): { events: JobEvent[]; more: boolean } {
-    const all = this.store.eventsAfter(jobId, afterSeq, untilSeq);
-    const events: JobEvent[] = [];
-    let bytes = 64;
-    for (const event of all) {
-      const size = utf8Length(encodeJson(event)) + 1;
-      if (bytes + size > maxBytes && events.length > 0) return { events, more: true };
-      bytes += size;
-      events.push(event);
-    }
-    return { events, more: false };
+  /** Events after `afterSeq` (up to `untilSeq`), as many as fit `maxBytes` of JSON. */
+  page(jobId: string, afterSeq: number, untilSeq: number | undefined, maxBytes: number): EventPage {
+    return this.store.page(jobId, afterSeq, untilSeq, maxBytes);
   }
+}
+
+/**
+ * Takes events from the front of `events` while their JSON fits `maxBytes` (at least one):
+ * the paging rule every `JobStore` follows.
+ */
+export function takeWithinBytes(events: Iterable<JobEvent>, maxBytes: number): EventPage {
+  const page: JobEvent[] = [];
+  let bytes = 64;
+  for (const event of events) {
+    const size = utf8Length(encodeJson(event)) + 1;
+    if (bytes + size > maxBytes && page.length > 0) return { events: page, more: true };
+    bytes += size;
+    page.push(event);
+  }
+  return { events: page, more: false };
 }
 
 /** UTF-8 byte length of a string without allocating. */

@@ -31,4 +31,17 @@ export interface JobStore {
   appendEvent(event: JobEvent): void;
   /** Events with `afterSeq < seq <= untilSeq` (or to the end), in order. */
   eventsAfter(jobId: string, afterSeq: number, untilSeq?: number): JobEvent[];
+  /**
+   * Like `eventsAfter`, but only as many as fit `maxBytes` of JSON (at least one);
+   * `more` when the range goes on. Serves `job.events` without loading a whole history.
+   */
+  page(jobId: string, afterSeq: number, untilSeq: number | undefined, maxBytes: number): EventPage;
+  /** Highest `seq` stored for the job (0 when none, or no such job). */
+  lastSeq(jobId: string): number;
+}
+
+/** One page of a job's events. */
+export interface EventPage {
+  events: JobEvent[];
+  more: boolean;
 }

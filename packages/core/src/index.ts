@@ -22,7 +22,7 @@ export {
   toFieldIssues,
   ValidationError,
 } from './errors.js';
-export { JobEventHub, type NewJobEvent, utf8Length } from './JobEventHub.js';
+export { JobEventHub, type NewJobEvent, takeWithinBytes, utf8Length } from './JobEventHub.js';
 export { JobManager, type JobManagerOptions, type SubmitOptions } from './JobManager.js';
 export {
   type BestMetric,
@@ -39,7 +39,7 @@ export {
   type SessionStats,
   type SubmitStep,
 } from './JobSession.js';
-export type { JobRecord, JobStore } from './JobStore.js';
+export type { EventPage, JobRecord, JobStore } from './JobStore.js';
 export type { LocalFile } from './LocalFile.js';
 export type { Prefs, PrefsValues } from './Prefs.js';
 export {
@@ -81,6 +81,7 @@ export {
   type PathCheck,
   PathCheckSchema,
   type RequestContext,
+  toJobSummary,
 } from './protocol/methods.js';
 export { type ProtocolProblem, RpcPeer, type RpcPeerOptions } from './protocol/RpcPeer.js';
 export { registerCore } from './registerCore.js';
@@ -140,6 +141,8 @@ export {
   type BuiltinTrainerConfig,
   BuiltinTrainerConfigSchema,
   builtinConfigProfile,
+  type SyntheticDataset,
+  SyntheticDatasetSchema,
 } from './validation/builtinConfigProfile.js';
 export type { ConfigIssue, ConfigProfile, ValidationReport } from './validation/ConfigProfile.js';
 export { ConfigProfileRegistry, validateWithProfile } from './validation/ConfigProfileRegistry.js';

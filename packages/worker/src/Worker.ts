@@ -82,6 +82,7 @@ export class Worker {
       id: this.parts.id,
       name: config.name ?? this.parts.id,
       gpu: config.cpuOnly ? null : machine.gpu,
+      ...(config.cpuOnly || machine.gpus.length < 2 ? {} : { gpus: machine.gpus }),
       cpu: machine.cpu,
       ramMiB: machine.ramMiB,
       status: this.runners.size >= config.maxConcurrentJobs ? 'busy' : 'available',

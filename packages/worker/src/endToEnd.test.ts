@@ -95,3 +95,25 @@ describe('core JobManager → MemoryTransport → worker → real trainer', () =
     expect(final.error?.message).toMatch(/\/etc\/passwd/);
   });
 });
+
+describe('browsing the worker over the protocol', () => {
+  it('lists mounts, pages a folder and finds a file by name, inside the mounts only', async () => {
+    const { manager, dataDir } = await setup();
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(`${dataDir}/datasets/deep/er`, { recursive: true });
+    writeFileSync(`${dataDir}/datasets/deep/er/labels.slp`, 'x'.repeat(42));
+    const peer = manager.peerFor();
+    const { mounts } = await peer.request('mounts.list', {});
+    expect(mounts.map((m) => m.name)).toEqual(
+      expect.arrayContaining(['datasets', 'uploads', 'runs']),
+    );
+    const datasets = mounts.find((m) => m.name === 'datasets')!;
+    const page = await peer.request('paths.list', { path: `${datasets.path}/deep` });
+    expect(page.entries.map((e) => [e.name, e.kind])).toEqual([['er', 'directory']]);
+    const { results } = await peer.request('paths.find', { name: 'labels.slp' });
+    expect(results).toEqual([{ path: expect.stringMatching(/deep\/er\/labels\.slp$/), size: 42 }]);
+    await expect(peer.request('paths.list', { path: '/etc' })).rejects.toMatchObject({
+      message: expect.stringContaining('/etc'),
+    });
+  });
+});

@@ -85,6 +85,47 @@ export const METHODS = {
       .strict(),
     result: z.object({ results: z.array(PathCheckSchema) }),
   },
+  'mounts.list': {
+    params: z.object({}).strict(),
+    result: z.object({
+      mounts: z.array(z.object({ name: z.string(), path, readOnly: z.boolean() })),
+    }),
+  },
+  'paths.list': {
+    params: z
+      .object({
+        path,
+        offset: z.number().int().nonnegative().default(0),
+        limit: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict(),
+    /** One page of a folder on the worker; `more` when entries follow. */
+    result: z.object({
+      entries: z.array(
+        z.object({
+          name: z.string(),
+          path,
+          kind: z.enum(['file', 'directory', 'other']),
+          size: z.number().int().nonnegative(),
+        }),
+      ),
+      total: z.number().int().nonnegative(),
+      more: z.boolean(),
+    }),
+  },
+  'paths.find': {
+    params: z
+      .object({
+        name: z.string().min(1).max(255),
+        maxDepth: z.number().int().min(0).max(32).optional(),
+        maxResults: z.number().int().min(1).max(1000).optional(),
+      })
+      .strict(),
+    /** Files of that name under the worker's mounts (bounded in depth, count and time). */
+    result: z.object({
+      results: z.array(z.object({ path, size: z.number().int().nonnegative() })),
+    }),
+  },
   'upload.begin': {
     params: z
       .object({
@@ -137,6 +178,27 @@ export type MethodHandlers = {
     context: RequestContext,
   ) => Promise<MethodResult<M>> | MethodResult<M>;
 };
+
+/** A job record as `job.list` shows it. */
+export function toJobSummary(job: {
+  jobId: string;
+  spec: { profile: string; name?: string | undefined };
+  state: JobSummary['state'];
+  createdAt: number;
+  endedAt?: number | undefined;
+  lastSeq: number;
+}): JobSummary {
+  const summary: JobSummary = {
+    jobId: job.jobId,
+    profile: job.spec.profile,
+    state: job.state,
+    createdAt: job.createdAt,
+    lastSeq: job.lastSeq,
+  };
+  if (job.spec.name !== undefined) summary.name = job.spec.name;
+  if (job.endedAt !== undefined) summary.endedAt = job.endedAt;
+  return summary;
+}
 
 /** True when `name` is a method of the protocol. */
 export function isMethodName(name: string): name is MethodName {

@@ -17,6 +17,8 @@ export const WorkerInfoSchema = z.object({
   name: z.string().min(1).max(128),
   /** `null` when no GPU was detected ("GPU: Not detected") or the worker is CPU-only. */
   gpu: GpuInfoSchema.nullable(),
+  /** Every GPU of the machine, when it has more than one (`gpu` is the one jobs get). */
+  gpus: z.array(GpuInfoSchema).optional(),
   cpu: z.object({ model: z.string().max(256), cores: z.number().int().positive() }),
   ramMiB: z.number().int().nonnegative(),
   status: WorkerStatusSchema,

@@ -1,4 +1,5 @@
-import type { JobRecord, JobStore } from '../JobStore.js';
+import { takeWithinBytes } from '../JobEventHub.js';
+import type { EventPage, JobRecord, JobStore } from '../JobStore.js';
 import type { JobEvent } from '../schemas/JobEvent.js';
 
 /** A `JobStore` in memory, for tests and the embedded demo. */
@@ -41,5 +42,13 @@ export class InMemoryJobStore implements JobStore {
     const list = this.events.get(jobId) ?? [];
     // seq runs from 1 without gaps, so the index of seq n is n - 1.
     return list.slice(afterSeq, untilSeq === undefined ? undefined : Math.max(afterSeq, untilSeq));
+  }
+
+  page(jobId: string, afterSeq: number, untilSeq: number | undefined, maxBytes: number): EventPage {
+    return takeWithinBytes(this.eventsAfter(jobId, afterSeq, untilSeq), maxBytes);
+  }
+
+  lastSeq(jobId: string): number {
+    return this.jobs.get(jobId)?.lastSeq ?? 0;
   }
 }

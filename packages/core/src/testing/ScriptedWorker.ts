@@ -1,7 +1,7 @@
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import { TrainwireError } from '../errors.js';
 import { JobEventHub } from '../JobEventHub.js';
-import type { MethodHandlers } from '../protocol/methods.js';
+import { type MethodHandlers, toJobSummary } from '../protocol/methods.js';
 import { RpcPeer } from '../protocol/RpcPeer.js';
 import type { JobSpec } from '../schemas/JobSpec.js';
 import { isFinalJobState } from '../schemas/JobState.js';
@@ -149,16 +149,7 @@ export class ScriptedWorker {
         }
         return { state: this.requireJob(jobId).state };
       },
-      'job.list': () => ({
-        jobs: this.store.listJobs().map((job) => ({
-          jobId: job.jobId,
-          profile: job.spec.profile,
-          state: job.state,
-          createdAt: job.createdAt,
-          lastSeq: job.lastSeq,
-          ...(job.spec.name === undefined ? {} : { name: job.spec.name }),
-        })),
-      }),
+      'job.list': () => ({ jobs: this.store.listJobs().map(toJobSummary) }),
       'paths.check': ({ paths, findCandidates }) => ({
         results: paths.map((path) => {
           const file = this.files.get(path);

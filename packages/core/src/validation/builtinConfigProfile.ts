@@ -1,34 +1,38 @@
 import { z } from 'zod';
 import type { ConfigIssue, ConfigProfile } from './ConfigProfile.js';
 
-/** Config of trainwire's built-in trainer (a small MLP trained with Adam). */
-export const BuiltinTrainerConfigSchema = z
+/** Settings of the synthetic classification task the built-in trainer can generate. */
+export const SyntheticDatasetSchema = z
   .object({
-    epochs: z.number().int().min(1, 'epochs must be at least 1').default(20),
-    batchSize: z.number().int().min(1, 'batchSize must be at least 1').default(32),
-    learningRate: z.number().gt(0, 'learningRate must be greater than 0').default(0.01),
-    hiddenLayers: z.array(z.number().int().min(1).max(4096)).max(16).default([32, 32]),
-    seed: z.number().int().default(42),
-    validationFraction: z.number().min(0).lt(1, 'validationFraction must be below 1').default(0.2),
-    checkpointEvery: z.number().int().min(0).default(1),
-    dataset: z
-      .object({
-        synthetic: z
-          .object({
-            samples: z.number().int().min(10).max(10_000_000).default(1000),
-            features: z.number().int().min(1).max(1024).default(2),
-            classes: z.number().int().min(2).max(1024).default(3),
-            noise: z.number().min(0).max(1).default(0.1),
-            seed: z.number().int().optional(),
-          })
-          .strict()
-          .optional(),
-      })
-      .strict()
-      .optional(),
+    samples: z.number().int().min(10).max(10_000_000).default(1000),
+    features: z.number().int().min(1).max(1024).default(2),
+    classes: z.number().int().min(2).max(1024).default(3),
+    /** "Diversity": 0 gives clean spirals, 1 gives heavily overlapping ones. */
+    noise: z.number().min(0).max(1).default(0.1),
+    seed: z.number().int().default(7),
   })
   .strict();
 
+/**
+ * Config of trainwire's built-in trainer (a small MLP trained with Adam). Every field has a
+ * default, so `{}` is a valid config. The worker's trainer process reads the same schema.
+ */
+export const BuiltinTrainerConfigSchema = z
+  .object({
+    epochs: z.number().int().min(1, 'epochs must be at least 1').max(100_000).default(20),
+    batchSize: z.number().int().min(1, 'batchSize must be at least 1').max(1_000_000).default(32),
+    learningRate: z.number().gt(0, 'learningRate must be greater than 0').max(10).default(0.01),
+    hiddenLayers: z.array(z.number().int().min(1).max(4096)).max(16).default([32, 32]),
+    seed: z.number().int().default(42),
+    validationFraction: z.number().min(0).lt(1, 'validationFraction must be below 1').default(0.2),
+    /** Save a checkpoint every this many epochs; 0 keeps only `best` and `last`. */
+    checkpointEvery: z.number().int().min(0).default(1),
+    dataset: z.object({ synthetic: SyntheticDatasetSchema.optional() }).strict().optional(),
+  })
+  .strict();
+
+/** Settings of a synthetic dataset. */
+export type SyntheticDataset = z.infer<typeof SyntheticDatasetSchema>;
 /** A validated built-in trainer config. */
 export type BuiltinTrainerConfig = z.infer<typeof BuiltinTrainerConfigSchema>;
 

@@ -1,4 +1,4 @@
-import type { MethodHandlers } from '@trainwire/core';
+import { type MethodHandlers, toJobSummary } from '@trainwire/core';
 import type { Worker, WorkerParts } from '../Worker.js';
 
 /** The protocol's methods, served by one worker. */
@@ -16,25 +16,27 @@ export function createHandlers(worker: Worker, parts: WorkerParts): MethodHandle
     },
     'job.events': ({ jobId, afterSeq, untilSeq }, { maxResultBytes }) => {
       worker.requireJob(jobId);
-      return parts.jobs.page(jobId, afterSeq, untilSeq, maxResultBytes);
+      return worker.hub.page(jobId, afterSeq, untilSeq, maxResultBytes);
     },
     'job.stop': ({ jobId }) => ({ state: worker.stopJob(jobId) }),
     'job.cancel': ({ jobId }) => ({ state: worker.cancelJob(jobId) }),
-    'job.list': () => ({
-      jobs: parts.jobs.listJobs().map((job) => ({
-        jobId: job.jobId,
-        profile: job.spec.profile,
-        state: job.state,
-        createdAt: job.createdAt,
-        lastSeq: job.lastSeq,
-        ...(job.spec.name === undefined ? {} : { name: job.spec.name }),
-        ...(job.endedAt === undefined ? {} : { endedAt: job.endedAt }),
-      })),
-    }),
+    'job.list': () => ({ jobs: parts.jobs.listJobs().map(toJobSummary) }),
     'paths.check': async ({ paths, sha256, findCandidates }) => ({
       results: await Promise.all(
         paths.map((path) => parts.sandbox.check(path, { sha256, findCandidates })),
       ),
+    }),
+    'mounts.list': () => ({
+      mounts: parts.sandbox
+        .listMounts()
+        .map(({ name, path, readOnly }) => ({ name, path, readOnly })),
+    }),
+    'paths.list': ({ path, offset, limit }) => parts.sandbox.list(path, { offset, limit }),
+    'paths.find': async ({ name, maxDepth, maxResults }) => ({
+      results: await parts.sandbox.find(name, {
+        ...(maxDepth === undefined ? {} : { maxDepth }),
+        ...(maxResults === undefined ? {} : { maxResults }),
+      }),
     }),
     'upload.begin': (request) => parts.uploads.begin(request),
     'upload.finish': ({ transferId }) => parts.uploads.finish(transferId),

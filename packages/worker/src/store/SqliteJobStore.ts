@@ -1,4 +1,5 @@
 import {
+  encodeJson,
   type JobEvent,
   JobEventSchema,
   type JobRecord,
@@ -72,7 +73,8 @@ export class SqliteJobStore implements JobStore {
           `event ${event.seq} of job ${event.jobId} is out of order: the store holds up to ${job.last_seq}`,
         );
       }
-      const body = JSON.stringify(event);
+      // encodeJson keeps a NaN or infinite loss (as "NaN"/"Infinity"); JSON.stringify would write null.
+      const body = encodeJson(event);
       this.insertEvent.run(event.jobId, event.seq, Math.round(event.ts), event.type, body);
     });
   }
@@ -154,7 +156,7 @@ export class SqliteJobStore implements JobStore {
   /**
    * Events after `afterSeq` (up to `untilSeq`) that fit `maxBytes` of JSON, read lazily so
    * a page costs the same at the start and at the end of a long history; `more` is true
-   * when the range goes on. Same accounting as core's `JobEventHub.page`.
+   * when the range goes on. Same accounting as core's `takeWithinBytes`.
    */
   page(
     jobId: string,
@@ -179,6 +181,10 @@ export class SqliteJobStore implements JobStore {
       events.push(JSON.parse(row.body) as JobEvent);
     }
     return { events, more: false };
+  }
+
+  lastSeq(jobId: string): number {
+    return this.selectJob.get(jobId)?.last_seq ?? 0;
   }
 
   eventsAfter(jobId: string, afterSeq: number, untilSeq?: number): JobEvent[] {

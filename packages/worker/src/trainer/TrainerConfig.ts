@@ -1,34 +1,12 @@
+import { BuiltinTrainerConfigSchema, SyntheticDatasetSchema } from '@trainwire/core';
 import { z } from 'zod';
 
-/** Settings of the synthetic classification task the built-in trainer can generate. */
-export const SyntheticDatasetSchema = z
-  .object({
-    samples: z.number().int().min(10).max(10_000_000).default(1000),
-    features: z.number().int().min(1).max(1024).default(2),
-    classes: z.number().int().min(2).max(1024).default(3),
-    /** "Diversity": 0 gives clean spirals, 1 gives heavily overlapping ones. */
-    noise: z.number().min(0).max(1).default(0.1),
-    seed: z.number().int().default(7),
-  })
-  .strict();
-
 /**
- * The built-in trainer's config (the JSON file named by `TRAINWIRE_CONFIG`). Every field
- * has a default, so `{}` is a valid config.
+ * The built-in trainer's config (the JSON file named by `TRAINWIRE_CONFIG`): core's
+ * `builtin` profile schema, so the client's validation and the trainer's agree.
  */
-export const TrainerConfigSchema = z
-  .object({
-    epochs: z.number().int().min(1).max(100_000).default(20),
-    batchSize: z.number().int().min(1).max(1_000_000).default(32),
-    learningRate: z.number().gt(0).max(10).default(0.01),
-    hiddenLayers: z.array(z.number().int().min(1).max(4096)).max(16).default([32, 32]),
-    seed: z.number().int().default(42),
-    validationFraction: z.number().min(0).lt(1).default(0.2),
-    /** Save `epoch-NNNN.json` every this many epochs; 0 keeps only `best` and `last`. */
-    checkpointEvery: z.number().int().min(0).default(1),
-    dataset: z.object({ synthetic: SyntheticDatasetSchema.optional() }).strict().optional(),
-  })
-  .strict();
+export const TrainerConfigSchema = BuiltinTrainerConfigSchema;
+export { SyntheticDatasetSchema };
 
 /** A validated built-in trainer config. */
 export type TrainerConfig = z.infer<typeof TrainerConfigSchema>;
