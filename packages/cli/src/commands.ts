@@ -154,6 +154,139 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: remote(async () => (await import('./commands/jobs.js')).cancelCommand),
   },
   {
+    name: 'up',
+    summary:
+      'The whole system on one machine: signaling server, worker and client; trains the built-in model.',
+    usage: 'up [--data-dir DIR] [--port N] [--keep-running] [train flags]',
+    flags: {
+      'data-dir': {
+        type: 'string',
+        value: 'DIR',
+        description: 'where the worker keeps its store, datasets and models (default ./.trainwire)',
+      },
+      port: { type: 'string', value: 'N', description: 'signaling port (default: a free one)' },
+      'keep-running': {
+        type: 'boolean',
+        description: 'leave the signaling server and worker up for other clients',
+      },
+      'cpu-only': { type: 'boolean', description: 'never use a GPU' },
+      profile: { type: 'string', value: 'ID', description: 'trainer profile (default builtin)' },
+      config: { type: 'string', value: 'FILE', description: 'trainer config, YAML or JSON' },
+      preset: {
+        type: 'string',
+        value: 'NAME',
+        description: 'builtin presets: quick (default), standard',
+      },
+      epochs: { type: 'string', value: 'N', description: 'override the number of epochs' },
+      lr: { type: 'string', value: 'RATE', description: 'override the learning rate' },
+      'batch-size': { type: 'string', value: 'N', description: 'override the batch size' },
+      name: { type: 'string', value: 'NAME', description: 'a name for the run' },
+      input: {
+        type: 'string',
+        multiple: true,
+        value: 'ROLE=PATH',
+        description: 'an input file on the worker',
+      },
+      'map-path': {
+        type: 'string',
+        multiple: true,
+        value: 'FROM=TO',
+        description: 'rewrite input paths',
+      },
+      resume: { type: 'string', value: 'CKPT', description: 'checkpoint to resume from' },
+      device: { type: 'string', value: 'auto|cpu|gpu', description: 'where the trainer runs' },
+      'zmq-publish': {
+        type: 'string',
+        value: 'ADDR',
+        description: 'feed a loss viewer: its progress address',
+      },
+      'zmq-control': {
+        type: 'string',
+        value: 'ADDR',
+        description: "the loss viewer's control address",
+      },
+      logs: { type: 'boolean', description: "show the trainer's output lines" },
+    },
+    run: async () => (await import('./commands/up.js')).upCommand,
+  },
+  {
+    name: 'worker',
+    summary: 'Run a worker online in a room until Ctrl-C.',
+    usage:
+      'worker --url ws://HOST:PORT --room ROOM --key KEY --data-dir DIR [--mount NAME=PATH[:rw]] [flags]',
+    flags: {
+      url: { type: 'string', value: 'URL', description: 'signaling server URL (or TRAINWIRE_URL)' },
+      room: { type: 'string', value: 'ROOM', description: 'room to join (or TRAINWIRE_ROOM)' },
+      key: { type: 'string', value: 'KEY', description: 'worker API key (or TRAINWIRE_KEY)' },
+      name: { type: 'string', value: 'NAME', description: 'name shown to clients' },
+      'data-dir': {
+        type: 'string',
+        value: 'DIR',
+        description: 'store, runs, checkpoints and uploads',
+      },
+      mount: {
+        type: 'string',
+        multiple: true,
+        value: 'NAME=PATH[:rw]',
+        description: 'a folder clients may use (read-only unless :rw)',
+      },
+      'max-jobs': { type: 'string', value: 'N', description: 'jobs at once (default 1)' },
+      'cpu-only': { type: 'boolean', description: 'never offer a GPU' },
+      config: {
+        type: 'string',
+        value: 'FILE',
+        description: 'worker config (YAML/JSON): trainer profiles, mounts, limits',
+      },
+    },
+    run: async () => (await import('./commands/worker.js')).workerCommand,
+  },
+  {
+    name: 'workers',
+    summary: 'List the workers of the room: name, GPU, memory, status.',
+    usage: 'workers [--min-gpu-memory MIB]',
+    flags: {
+      'min-gpu-memory': {
+        type: 'string',
+        value: 'MIB',
+        description: 'only workers with at least this much GPU memory',
+      },
+    },
+    run: async () => (await import('./commands/workers.js')).workersCommand,
+  },
+  {
+    name: 'browse',
+    summary: "List a worker's shared folders, or one folder's files.",
+    usage: 'browse [PATH] [--worker NAME] [--offset N] [--limit N]',
+    positionals: 'PATH',
+    flags: {
+      ...WORKER_FLAGS,
+      offset: { type: 'string', value: 'N', description: 'skip this many entries (paging)' },
+      limit: { type: 'string', value: 'N', description: 'entries per page (default 200)' },
+    },
+    run: remote(async () => (await import('./commands/browse.js')).browseCommand),
+  },
+  {
+    name: 'resolve-paths',
+    summary: 'Find input files on a worker; rank candidates and fix paths (asks at a terminal).',
+    usage: 'resolve-paths --input ROLE=PATH… [--map-path FROM=TO] [--worker NAME]',
+    flags: {
+      ...WORKER_FLAGS,
+      input: {
+        type: 'string',
+        multiple: true,
+        value: 'ROLE=PATH',
+        description: 'a file as the client names it',
+      },
+      'map-path': {
+        type: 'string',
+        multiple: true,
+        value: 'FROM=TO',
+        description: 'rewrite path prefixes first',
+      },
+    },
+    run: remote(async () => (await import('./commands/resolvePaths.js')).resolvePathsCommand),
+  },
+  {
     name: 'validate',
     summary:
       'Check a trainer config (YAML or JSON): errors and warnings with field paths; exit 2 on errors.',

@@ -1,10 +1,136 @@
-import { ConnectionError } from '../errors.js';
+import { hostname } from 'node:os';
+import { isTrainwireError, type WorkerInfo } from '@trainwire/core';
+import { ConnectionError, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
-import type { Connect } from './Connection.js';
+import { requireValue } from './ask.js';
+import type { Connect, Connection, ConnectOptions } from './Connection.js';
+import { type Credentials, credentialsPath, readCredentials } from './credentials.js';
 
-/** The default connection: the signaling server from `trainwire login`, then WebRTC. */
-export function defaultConnect(_io: Io): Connect {
-  return async () => {
-    throw new ConnectionError('connecting to workers over WebRTC is not wired into the CLI yet');
-  };
+/** True for a signaling server on this machine: then WebRTC stays on the loopback interface. */
+export function isLocalUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
+}
+
+/** Credentials from `trainwire login`, or from TRAINWIRE_URL / TRAINWIRE_ROOM / TRAINWIRE_TOKEN. */
+export async function credentialsFrom(io: Io): Promise<Credentials> {
+  const { TRAINWIRE_URL: url, TRAINWIRE_ROOM: room, TRAINWIRE_TOKEN: token } = io.env;
+  if (url !== undefined && room !== undefined && token !== undefined) {
+    return { signalingUrl: url, room, credential: token, role: 'client' };
+  }
+  const stored = await readCredentials(credentialsPath(io.env));
+  if (stored === undefined) {
+    throw new ConnectionError(
+      'not logged in: run `trainwire login --url ws://HOST:PORT --room ROOM --token TOKEN` (or set TRAINWIRE_URL, TRAINWIRE_ROOM and TRAINWIRE_TOKEN)',
+    );
+  }
+  return stored;
+}
+
+/** The default connection: the signaling server of the stored credentials, then WebRTC. */
+export function defaultConnect(io: Io): Connect {
+  return async (options) => connectWithCredentials(await credentialsFrom(io), options, io);
+}
+
+/**
+ * Joins the room as a client, picks the worker (by name or peer id, by `--auto-select`,
+ * the only one, or by asking), and opens a WebRTC connection to it.
+ */
+export async function connectWithCredentials(
+  credentials: Credentials,
+  options: ConnectOptions,
+  io: Io,
+): Promise<Connection> {
+  const webrtc = await import('@trainwire/transport-webrtc');
+  const signaling = new webrtc.SignalingClient({
+    url: credentials.signalingUrl,
+    room: credentials.room,
+    role: 'client',
+    credential: credentials.credential,
+    name: `cli@${hostname()}`,
+  });
+  try {
+    await signaling.connect();
+  } catch (error) {
+    await signaling.close().catch(() => undefined);
+    throw new ConnectionError(
+      `cannot join room ${credentials.room} at ${credentials.signalingUrl}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  try {
+    const workers = await webrtc.listWorkers(signaling);
+    const names =
+      workers.map((w) => `${w.name} (${w.gpuModel ?? 'no GPU'}, ${w.status})`).join(', ') ||
+      'none online';
+    let chosen: (typeof workers)[number] | undefined;
+    if (options.worker !== undefined) {
+      chosen = workers.find((w) => w.name === options.worker || w.peerId === options.worker);
+      if (chosen === undefined)
+        throw new ConnectionError(
+          `worker ${options.worker} is not online in room ${credentials.room}; online: ${names}`,
+        );
+    } else if (options.autoSelect === true || options.minGpuMemoryMiB !== undefined) {
+      chosen = webrtc.autoSelect(
+        workers,
+        options.minGpuMemoryMiB === undefined ? {} : { minGpuMemoryMiB: options.minGpuMemoryMiB },
+      );
+      if (chosen === undefined) {
+        throw new ConnectionError(
+          `no available worker with at least ${options.minGpuMemoryMiB ?? 0} MiB of GPU memory in room ${credentials.room}; online: ${names}`,
+        );
+      }
+    } else if (workers.length === 1) {
+      chosen = workers[0];
+    } else {
+      if (workers.length === 0)
+        throw new ConnectionError(
+          `no worker is online in room ${credentials.room}; start one with \`trainwire worker\``,
+        );
+      const picked = await requireValue(
+        io,
+        undefined,
+        'worker',
+        'Which worker?',
+        workers.map((w) => ({
+          name: `${w.name} — ${w.gpuModel ?? 'GPU: Not detected'} ${w.gpuMemoryMiB ? `(${w.gpuMemoryMiB} MiB)` : ''} — ${w.status}`,
+          value: w.peerId,
+        })),
+      );
+      chosen = workers.find((w) => w.peerId === picked);
+    }
+    if (chosen === undefined) throw new UsageError('no worker chosen');
+    const transport = await webrtc.connectToWorker({
+      signaling,
+      workerId: chosen.peerId,
+      rtc: { loopbackOnly: isLocalUrl(credentials.signalingUrl) },
+    });
+    const worker: WorkerInfo = chosen.info ?? {
+      id: chosen.peerId,
+      name: chosen.name,
+      gpu: null,
+      cpu: { model: 'unknown', cores: 1 },
+      ramMiB: 0,
+      status: chosen.status,
+      versions: {},
+      capabilities: [],
+      tags: [],
+    };
+    return {
+      transport,
+      worker,
+      close: async () => {
+        await transport.close();
+        await signaling.close();
+      },
+    };
+  } catch (error) {
+    await signaling.close().catch(() => undefined);
+    if (isTrainwireError(error) && !(error instanceof UsageError)) {
+      throw error instanceof ConnectionError
+        ? error
+        : new ConnectionError(error.message, { cause: error });
+    }
+    throw error;
+  }
 }

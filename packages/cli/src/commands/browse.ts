@@ -1,0 +1,52 @@
+import { RpcPeer } from '@trainwire/core';
+import { ExitCode } from '../errors.js';
+import type { Io } from '../Io.js';
+import { intFlag, type ParsedArgs } from '../internal/args.js';
+import type { Connect } from '../internal/Connection.js';
+import { connectOptions } from '../internal/withManager.js';
+
+/** What `browse` needs from outside. */
+export interface BrowseDeps {
+  connect: Connect;
+}
+
+/** `trainwire browse [PATH]`: the worker's mounts, or one page of a folder inside them. */
+export async function browseCommand(args: ParsedArgs, io: Io, deps: BrowseDeps): Promise<number> {
+  const connection = await deps.connect(connectOptions(args));
+  const peer = new RpcPeer(connection.transport);
+  try {
+    const json = args.values.json === true;
+    const path = args.positionals[0];
+    if (path === undefined) {
+      const { mounts } = await peer.request('mounts.list', {});
+      if (json) for (const m of mounts) io.stdout.write(`${JSON.stringify(m)}\n`);
+      else {
+        if (mounts.length === 0) io.stdout.write(`${connection.worker.name} shares no folders.\n`);
+        for (const m of mounts)
+          io.stdout.write(`${m.name.padEnd(16)} ${m.path}${m.readOnly ? '  (read-only)' : ''}\n`);
+      }
+      return ExitCode.ok;
+    }
+    const offset = intFlag(args, 'offset', 0) ?? 0;
+    const page = await peer.request('paths.list', {
+      path,
+      offset,
+      limit: intFlag(args, 'limit', 1, 1000) ?? 200,
+    });
+    if (json) for (const e of page.entries) io.stdout.write(`${JSON.stringify(e)}\n`);
+    else {
+      for (const e of page.entries)
+        io.stdout.write(
+          `${e.kind === 'directory' ? 'd' : '-'} ${String(e.size).padStart(12)}  ${e.name}${e.kind === 'directory' ? '/' : ''}\n`,
+        );
+      if (page.more)
+        io.stdout.write(
+          `… ${page.total - offset - page.entries.length} more; next page: trainwire browse ${path} --offset ${offset + page.entries.length}\n`,
+        );
+    }
+    return ExitCode.ok;
+  } finally {
+    peer.dispose();
+    await connection.close();
+  }
+}

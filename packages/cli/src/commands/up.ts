@@ -1,0 +1,107 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Io } from '../Io.js';
+import { intFlag, type ParsedArgs, stringFlag } from '../internal/args.js';
+import { buildSpec, PRESETS } from '../internal/buildSpec.js';
+import { connectWithCredentials } from '../internal/defaultConnect.js';
+import { framed } from '../internal/format.js';
+import { goOnline } from '../internal/goOnline.js';
+import { runOnConnection } from './train.js';
+
+const ROOM = 'local';
+const WORKER = 'local-worker';
+
+/**
+ * `trainwire up`: the whole system on one machine — a signaling server on loopback, a
+ * worker with its data directory, a client over WebRTC — training the built-in model
+ * (preset `quick` unless told otherwise) with live progress. `--keep-running` leaves the
+ * server and worker up for other clients.
+ */
+export async function upCommand(args: ParsedArgs, io: Io): Promise<number> {
+  const dataDir = resolve(stringFlag(args, 'data-dir') ?? '.trainwire');
+  const json = args.values.json === true;
+  const note = (text: string) => {
+    if (!json) io.stdout.write(text);
+  };
+  const spec = await buildSpec(args);
+  if (
+    stringFlag(args, 'config') === undefined &&
+    stringFlag(args, 'preset') === undefined &&
+    spec.profile === 'builtin'
+  ) {
+    spec.config = { ...structuredClone(PRESETS.quick), ...spec.config };
+  }
+  await mkdir(dataDir, { recursive: true });
+
+  const [{ createSignalingServer }, { createWorker }] = await Promise.all([
+    import('@trainwire/transport-webrtc'),
+    import('@trainwire/worker'),
+  ]);
+  const server = await createSignalingServer({
+    host: '127.0.0.1',
+    port: intFlag(args, 'port', 0, 65535) ?? 0,
+    dataDir: join(dataDir, 'signal'),
+  });
+  server.createRoom(ROOM, 'trainwire up');
+  const workerKey = server.createCredential(ROOM, 'worker-key', 'trainwire up: worker');
+  const clientToken = server.createCredential(ROOM, 'room-token', 'trainwire up: client');
+  const cleanups: Array<() => Promise<unknown>> = [
+    async () => {
+      server.revokeCredential(workerKey.id);
+      server.revokeCredential(clientToken.id);
+      await server.close();
+    },
+  ];
+  try {
+    const worker = await createWorker({
+      dataDir: join(dataDir, 'worker'),
+      name: WORKER,
+      ...(args.values['cpu-only'] === true ? { cpuOnly: true } : {}),
+    });
+    cleanups.unshift(() => worker.close());
+    const online = await goOnline(worker, {
+      url: server.url,
+      room: ROOM,
+      credential: workerKey.secret,
+    });
+    cleanups.unshift(() => online.close());
+    note(
+      `Signaling server ${server.url} · worker ${WORKER} (${worker.info().gpu === null ? 'GPU: Not detected, training on the CPU' : `GPU: ${worker.info().gpu?.name}`}) · data in ${dataDir}\n`,
+    );
+
+    const connection = await connectWithCredentials(
+      { signalingUrl: server.url, room: ROOM, credential: clientToken.secret, role: 'client' },
+      { worker: WORKER },
+      io,
+    );
+    const code = await runOnConnection(args, io, connection, spec, {});
+    await connection.close();
+
+    note(
+      `\nEverything ${WORKER} keeps (store, runs, checkpoints, models, datasets) is under ${join(dataDir, 'worker')}.\n`,
+    );
+    if (args.values['keep-running'] === true) {
+      note(framed(`trainwire is up: ${server.url}, room "${ROOM}"`));
+      note(
+        `Other clients can join with:\n  trainwire login --url ${server.url} --room ${ROOM} --token ${clientToken.secret}\n  trainwire train --worker ${WORKER} --preset quick\nCtrl-C to shut down.\n`,
+      );
+      if (json)
+        io.stdout.write(
+          `${JSON.stringify({ up: true, url: server.url, room: ROOM, token: clientToken.secret, worker: WORKER })}\n`,
+        );
+      await new Promise<void>((done) => {
+        const remove = io.onInterrupt(() => {
+          remove();
+          done();
+        });
+      });
+    } else {
+      note(
+        `Next: \`npm start -- --epochs 30\` trains longer; \`npm start -- --keep-running\` leaves the system up for \`trainwire train\`.\n`,
+      );
+    }
+    return code;
+  } finally {
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+  }
+}

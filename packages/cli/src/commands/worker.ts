@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import { createWorker, loadWorkerConfig, type WorkerConfigInput } from '@trainwire/worker';
+import { ExitCode, UsageError } from '../errors.js';
+import type { Io } from '../Io.js';
+import { intFlag, listFlag, type ParsedArgs, stringFlag } from '../internal/args.js';
+import { requireValue } from '../internal/ask.js';
+import { credentialsPath, readCredentials } from '../internal/credentials.js';
+import { goOnline } from '../internal/goOnline.js';
+
+/** `--mount name=path[:ro|:rw]` → a mount (read-only unless `:rw`). */
+export function parseMount(text: string): { name: string; path: string; readOnly: boolean } {
+  const match = /^([A-Za-z0-9._-]+)=(.+?)(?::(ro|rw))?$/.exec(text);
+  if (match === null) throw new UsageError(`--mount takes NAME=PATH[:ro|:rw]; got "${text}"`);
+  return { name: match[1]!, path: resolve(match[2]!), readOnly: match[3] !== 'rw' };
+}
+
+/**
+ * `trainwire worker`: runs a worker — its store, trainers and mounts — online in a room
+ * until Ctrl-C. Flags override the `--config` file; the signaling URL, room and key come
+ * from flags, TRAINWIRE_URL / TRAINWIRE_ROOM / TRAINWIRE_KEY, or `trainwire login --role worker`.
+ */
+export async function workerCommand(args: ParsedArgs, io: Io): Promise<number> {
+  const file = stringFlag(args, 'config');
+  const base: Partial<WorkerConfigInput> = file === undefined ? {} : loadWorkerConfig(file);
+  const stored = await readCredentials(credentialsPath(io.env));
+  const url = await requireValue(
+    io,
+    stringFlag(args, 'url') ?? io.env.TRAINWIRE_URL ?? stored?.signalingUrl,
+    'url',
+    'Signaling server URL (ws://host:port):',
+  );
+  const room = await requireValue(
+    io,
+    stringFlag(args, 'room') ?? io.env.TRAINWIRE_ROOM ?? stored?.room,
+    'room',
+    'Room:',
+  );
+  const credential = await requireValue(
+    io,
+    stringFlag(args, 'key') ?? io.env.TRAINWIRE_KEY ?? stored?.credential,
+    'key',
+    'Worker API key:',
+  );
+  const dataDir = stringFlag(args, 'data-dir') ?? base.dataDir;
+  if (dataDir === undefined)
+    throw new UsageError('missing --data-dir: where the worker keeps its store, runs and uploads');
+  const mounts = listFlag(args, 'mount').map(parseMount);
+  const maxJobs = intFlag(args, 'max-jobs', 1, 64);
+  const name = stringFlag(args, 'name');
+  const worker = await createWorker({
+    ...base,
+    dataDir: resolve(dataDir),
+    ...(name === undefined ? {} : { name }),
+    ...(mounts.length === 0 ? {} : { mounts: [...(base.mounts ?? []), ...mounts] }),
+    ...(maxJobs === undefined ? {} : { maxConcurrentJobs: maxJobs }),
+    ...(args.values['cpu-only'] === true ? { cpuOnly: true } : {}),
+  });
+  let online: Awaited<ReturnType<typeof goOnline>>;
+  try {
+    online = await goOnline(worker, { url, room, credential });
+  } catch (error) {
+    await worker.close();
+    throw error;
+  }
+  const info = worker.info();
+  const gpu = info.gpu === null ? 'Not detected' : `${info.gpu.name} (${info.gpu.memoryMiB} MiB)`;
+  if (args.values.json === true)
+    io.stdout.write(
+      `${JSON.stringify({ online: true, name: info.name, room, url, gpu: info.gpu })}\n`,
+    );
+  else
+    io.stdout.write(
+      `Worker ${info.name} is online in room ${room} at ${url}.\nGPU: ${gpu}\nCtrl-C to stop.\n`,
+    );
+  await new Promise<void>((done) => {
+    const remove = io.onInterrupt(() => {
+      remove();
+      done();
+    });
+  });
+  io.stderr.write('Stopping the worker…\n');
+  await online.close();
+  await worker.close();
+  return ExitCode.ok;
+}
