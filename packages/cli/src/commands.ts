@@ -287,6 +287,50 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: remote(async () => (await import('./commands/resolvePaths.js')).resolvePathsCommand),
   },
   {
+    name: 'signal',
+    summary: 'Run a signaling server (rooms, keys, presence, WebRTC relay) until Ctrl-C.',
+    usage: 'signal [--host 127.0.0.1] [--port 8765] [--data-dir DIR]',
+    flags: {
+      host: {
+        type: 'string',
+        value: 'HOST',
+        description: 'address to listen on (default 127.0.0.1)',
+      },
+      port: { type: 'string', value: 'N', description: 'port (default 8765; 0 picks a free one)' },
+      'data-dir': {
+        type: 'string',
+        value: 'DIR',
+        description: 'where rooms and hashed keys are kept (default ./.trainwire/signal)',
+      },
+    },
+    run: async () => (await import('./commands/signal.js')).signalCommand,
+  },
+  {
+    name: 'rooms',
+    summary:
+      "Create or list the signaling server's rooms (through the running server, or its store).",
+    usage: 'rooms create NAME | rooms list  [--data-dir DIR]',
+    positionals: 'create NAME | list',
+    flags: {
+      'data-dir': { type: 'string', value: 'DIR', description: "the signaling server's data dir" },
+    },
+    run: async () => (await import('./commands/signal.js')).roomsCommand,
+  },
+  {
+    name: 'keys',
+    summary: 'Issue, list or revoke room tokens (clients) and worker API keys.',
+    usage:
+      'keys create --room R [--kind room-token|worker-key] [--label L] | keys list --room R | keys revoke ID  [--data-dir DIR]',
+    positionals: 'create | list | revoke ID',
+    flags: {
+      room: { type: 'string', value: 'ROOM', description: 'the room' },
+      kind: { type: 'string', value: 'KIND', description: 'room-token (default) or worker-key' },
+      label: { type: 'string', value: 'TEXT', description: 'a note to tell keys apart' },
+      'data-dir': { type: 'string', value: 'DIR', description: "the signaling server's data dir" },
+    },
+    run: async () => (await import('./commands/signal.js')).keysCommand,
+  },
+  {
     name: 'validate',
     summary:
       'Check a trainer config (YAML or JSON): errors and warnings with field paths; exit 2 on errors.',

@@ -142,9 +142,11 @@ function summary(final: JobSnapshot, options: FollowOptions): string {
   if (dir !== undefined) lines.push(`Checkpoints on the worker: ${dir}\n`);
   if (lastCheckpoint !== undefined) {
     lines.push(`Last checkpoint: ${lastCheckpoint}\n`);
+    // The client's own command first: it repeats the flags (and local config file) the job
+    // was started with; the worker's names the config file on the worker.
     const resume =
-      (final.error?.details?.resumeCommand as string | undefined) ??
-      options.resumeCommand?.(lastCheckpoint);
+      options.resumeCommand?.(lastCheckpoint) ??
+      (final.error?.details?.resumeCommand as string | undefined);
     if (resume !== undefined) lines.push(`Resume with:\n  ${resume}\n`);
   }
   return lines.join('');

@@ -1,0 +1,176 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ExitCode, UsageError } from '../errors.js';
+import type { Io } from '../Io.js';
+import { intFlag, type ParsedArgs, stringFlag } from '../internal/args.js';
+import {
+  adminRequest,
+  newAdminToken,
+  runningServer,
+  writeAdminFile,
+} from '../internal/signalAdmin.js';
+
+function dataDirOf(args: ParsedArgs): string {
+  return resolve(stringFlag(args, 'data-dir') ?? '.trainwire/signal');
+}
+
+/** `trainwire signal`: runs a signaling server until Ctrl-C; rooms and keys persist in its data dir. */
+export async function signalCommand(args: ParsedArgs, io: Io): Promise<number> {
+  const dataDir = dataDirOf(args);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const { createSignalingServer } = await import('@trainwire/transport-webrtc');
+  const host = stringFlag(args, 'host') ?? '127.0.0.1';
+  const port = intFlag(args, 'port', 0, 65535) ?? 8765;
+  const adminToken = newAdminToken();
+  const server = await createSignalingServer({ host, port, dataDir, adminToken });
+  const file = await writeAdminFile(dataDir, server, adminToken);
+  if (args.values.json === true)
+    io.stdout.write(`${JSON.stringify({ url: server.url, httpUrl: server.httpUrl, dataDir })}\n`);
+  else {
+    io.stdout.write(`Signaling server on ${server.url} (data in ${dataDir}). Ctrl-C to stop.\n`);
+    io.stdout.write(
+      `Create a room and keys: trainwire rooms create lab --data-dir ${dataDir}; trainwire keys create --room lab --kind worker-key --data-dir ${dataDir}\n`,
+    );
+  }
+  await new Promise<void>((done) => {
+    const remove = io.onInterrupt(() => {
+      remove();
+      done();
+    });
+  });
+  await file.remove();
+  await server.close();
+  return ExitCode.ok;
+}
+
+async function withStore<T>(
+  dataDir: string,
+  viaApi: (server: { httpUrl: string; adminToken: string }) => Promise<T>,
+  direct: (store: import('@trainwire/transport-webrtc').SignalingStore) => T,
+): Promise<T> {
+  const server = await runningServer(dataDir);
+  if (server !== undefined) return viaApi(server);
+  const { SignalingStore } = await import('@trainwire/transport-webrtc');
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  return direct(SignalingStore.open(resolve(dataDir, 'signaling.json')));
+}
+
+/** `trainwire rooms create NAME | list`: the server's rooms (through a running server, or its store). */
+export async function roomsCommand(args: ParsedArgs, io: Io): Promise<number> {
+  const [action, name] = args.positionals;
+  const dataDir = dataDirOf(args);
+  const json = args.values.json === true;
+  if (action === 'create') {
+    if (name === undefined) throw new UsageError('missing NAME: trainwire rooms create NAME');
+    const room = await withStore(
+      dataDir,
+      (s) => adminRequest(s, 'POST', '/rooms', { id: name }),
+      (store) => store.createRoom({ id: name }),
+    );
+    io.stdout.write(
+      json
+        ? `${JSON.stringify(room)}\n`
+        : `Room ${name} is ready. Issue keys with \`trainwire keys create --room ${name}\`.\n`,
+    );
+    return ExitCode.ok;
+  }
+  if (action === 'list') {
+    const rooms = await withStore(
+      dataDir,
+      async (s) =>
+        (
+          (await adminRequest(s, 'GET', '/rooms')) as {
+            rooms: Array<{ id: string; workers?: number; clients?: number }>;
+          }
+        ).rooms,
+      (store) => store.listRooms(),
+    );
+    for (const room of rooms)
+      io.stdout.write(
+        json
+          ? `${JSON.stringify(room)}\n`
+          : `${room.id}${room.workers === undefined ? '' : `  ${room.workers} worker(s), ${room.clients} client(s) online`}\n`,
+      );
+    if (!json && rooms.length === 0) io.stdout.write('No rooms yet: trainwire rooms create NAME\n');
+    return ExitCode.ok;
+  }
+  throw new UsageError(`rooms takes create NAME or list; got "${action ?? ''}"`);
+}
+
+/** `trainwire keys create --room R [--kind room-token|worker-key] | list --room R | revoke ID`. */
+export async function keysCommand(args: ParsedArgs, io: Io): Promise<number> {
+  const [action, id] = args.positionals;
+  const dataDir = dataDirOf(args);
+  const json = args.values.json === true;
+  const room = stringFlag(args, 'room');
+  if (action === 'create') {
+    if (room === undefined) throw new UsageError('missing --room: the room the key opens');
+    const kind = stringFlag(args, 'kind') ?? 'room-token';
+    if (kind !== 'room-token' && kind !== 'worker-key')
+      throw new UsageError(`--kind must be room-token or worker-key; got "${kind}"`);
+    const label = stringFlag(args, 'label') ?? '';
+    const issued = (await withStore(
+      dataDir,
+      (s) =>
+        adminRequest(s, 'POST', `/rooms/${encodeURIComponent(room)}/credentials`, { kind, label }),
+      (store) => {
+        if (store.getRoom(room) === undefined)
+          throw new UsageError(
+            `no room ${room}; create it with \`trainwire rooms create ${room}\``,
+          );
+        return store.createCredential(room, kind, label);
+      },
+    )) as { id: string; secret: string };
+    if (json) io.stdout.write(`${JSON.stringify(issued)}\n`);
+    else
+      io.stdout.write(
+        `${kind} ${issued.id} for room ${room}:\n  ${issued.secret}\nIt is shown once; it is stored only as a hash.\n`,
+      );
+    return ExitCode.ok;
+  }
+  if (action === 'list') {
+    if (room === undefined) throw new UsageError('missing --room: whose keys to list');
+    const keys = (await withStore(
+      dataDir,
+      async (s) =>
+        (
+          (await adminRequest(s, 'GET', `/rooms/${encodeURIComponent(room)}/credentials`)) as {
+            credentials: unknown[];
+          }
+        ).credentials,
+      (store) => store.listCredentials(room),
+    )) as Array<{ id: string; kind: string; label: string; revokedAt?: number }>;
+    for (const key of keys)
+      io.stdout.write(
+        json
+          ? `${JSON.stringify(key)}\n`
+          : `${key.id}  ${key.kind.padEnd(10)}  ${key.revokedAt === undefined ? 'active ' : 'revoked'}  ${key.label}\n`,
+      );
+    return ExitCode.ok;
+  }
+  if (action === 'revoke') {
+    if (id === undefined)
+      throw new UsageError(
+        'missing ID: trainwire keys revoke ID (see trainwire keys list --room R)',
+      );
+    const revoked = await withStore(
+      dataDir,
+      async (s) =>
+        (
+          (await adminRequest(s, 'DELETE', `/credentials/${encodeURIComponent(id)}`).catch(() => ({
+            revoked: false,
+          }))) as { revoked: boolean }
+        ).revoked,
+      (store) => store.revokeCredential(id),
+    );
+    if (!revoked)
+      throw new UsageError(`no key ${id}; list them with \`trainwire keys list --room ROOM\``);
+    io.stdout.write(
+      json
+        ? `${JSON.stringify({ revoked: id })}\n`
+        : `Revoked ${id}; peers using it were disconnected.\n`,
+    );
+    return ExitCode.ok;
+  }
+  throw new UsageError(`keys takes create, list or revoke; got "${action ?? ''}"`);
+}

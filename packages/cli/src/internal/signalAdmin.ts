@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { CliError, ConnectionError, ExitCode } from '../errors.js';
+
+/** What a running `trainwire signal` leaves in its data directory for the operator commands. */
+const AdminFileSchema = z.object({
+  url: z.string(),
+  httpUrl: z.string(),
+  adminToken: z.string().min(16),
+  pid: z.number(),
+});
+
+/** The admin file of a signaling data directory. */
+export function adminFilePath(dataDir: string): string {
+  return join(dataDir, 'admin.json');
+}
+
+/** A fresh admin token for a server about to start. */
+export function newAdminToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/** Writes the running server's addresses and admin token (0600); `remove` when it stops. */
+export async function writeAdminFile(
+  dataDir: string,
+  server: { url: string; httpUrl: string },
+  token: string,
+): Promise<{ remove(): Promise<void> }> {
+  const path = adminFilePath(dataDir);
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(
+    temp,
+    JSON.stringify({
+      url: server.url,
+      httpUrl: server.httpUrl,
+      adminToken: token,
+      pid: process.pid,
+    }),
+    { mode: 0o600 },
+  );
+  await chmod(temp, 0o600);
+  await rename(temp, path);
+  return { remove: () => rm(path, { force: true }) };
+}
+
+/** The running server's admin API, when one answers for `dataDir`. */
+export async function runningServer(
+  dataDir: string,
+): Promise<{ httpUrl: string; adminToken: string } | undefined> {
+  let text: string;
+  try {
+    text = await readFile(adminFilePath(dataDir), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const parsed = AdminFileSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) return undefined;
+  try {
+    const health = await fetch(`${parsed.data.httpUrl}/health`, {
+      signal: AbortSignal.timeout(2_000),
+    });
+    return health.ok ? parsed.data : undefined;
+  } catch {
+    return undefined; // A stale file from a server that is gone: use the store directly.
+  }
+}
+
+/** Calls the admin API; an error reply becomes a message that says what went wrong. */
+export async function adminRequest(
+  server: { httpUrl: string; adminToken: string },
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const response = await fetch(`${server.httpUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  }).catch((error: Error) => {
+    throw new ConnectionError(
+      `the signaling server at ${server.httpUrl} did not answer: ${error.message}`,
+    );
+  });
+  const reply = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
+  if (!response.ok) {
+    throw new CliError(
+      reply.error ?? 'admin_failed',
+      response.status === 404 ? ExitCode.usage : ExitCode.connection,
+      `${method} ${path}: ${reply.message ?? reply.error ?? response.statusText}`,
+    );
+  }
+  return reply;
+}

@@ -1,0 +1,140 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Daemon, requireBuilt, run, shellSplit, start } from './cli.js';
+
+const CRASH_ONCE = fileURLToPath(new URL('./fixtures/crashOnce.mjs', import.meta.url));
+
+describe('trainwire signal, worker and train as three processes on loopback (WebRTC)', () => {
+  let dir: string;
+  let signal: Daemon;
+  let worker: Daemon;
+  let clientEnv: Record<string, string>;
+
+  beforeAll(async () => {
+    requireBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'tw-e2e-'));
+    const signalDir = join(dir, 'signal');
+    signal = start(['signal', '--port', '0', '--data-dir', signalDir, '--json']);
+    const { url } = JSON.parse(await signal.waitFor(/^\{"url"/));
+    expect((await run(['rooms', 'create', 'lab', '--data-dir', signalDir])).code).toBe(0);
+    const workerKey = JSON.parse(
+      (
+        await run([
+          'keys',
+          'create',
+          '--room',
+          'lab',
+          '--kind',
+          'worker-key',
+          '--data-dir',
+          signalDir,
+          '--json',
+        ])
+      ).stdout,
+    );
+    const token = JSON.parse(
+      (await run(['keys', 'create', '--room', 'lab', '--data-dir', signalDir, '--json'])).stdout,
+    );
+    writeFileSync(
+      join(dir, 'worker.yaml'),
+      `name: gpu-test\nstopGraceMs: 2000\nprofiles:\n  - id: crashy\n    configProfile: builtin\n    command: ["{node}", "${CRASH_ONCE}", "{builtinTrainer}"]\n`,
+    );
+    worker = start([
+      'worker',
+      '--url',
+      url,
+      '--room',
+      'lab',
+      '--key',
+      workerKey.secret,
+      '--data-dir',
+      join(dir, 'worker'),
+      '--config',
+      join(dir, 'worker.yaml'),
+    ]);
+    await worker.waitFor(/is online in room lab/);
+    clientEnv = { TRAINWIRE_URL: url, TRAINWIRE_ROOM: 'lab', TRAINWIRE_TOKEN: token.secret };
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await signal?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists the worker with its GPU line', async () => {
+    const listed = await run(['workers'], clientEnv);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/gpu-test\s+Not detected\s+available/);
+  });
+
+  it('trains with --json: NDJSON only, every epoch once and in order, and the model is registered', async () => {
+    const result = await run(
+      ['train', '--worker', 'gpu-test', '--preset', 'quick', '--epochs', '5', '--json'],
+      clientEnv,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(events.map((e) => e.seq)).toEqual(events.map((_: unknown, i: number) => i + 1));
+    const epochs = events.filter((e) => e.type === 'progress' && e.progress.event === 'epoch_end');
+    expect(epochs.map((e) => e.progress.epoch)).toEqual([0, 1, 2, 3, 4]);
+    expect(epochs[4].progress.logs['val/loss']).toBeLessThan(epochs[0].progress.logs['val/loss']);
+    expect(events.some((e) => e.type === 'artifact' && e.artifact.kind === 'model')).toBe(true);
+    const jobs = await run(['jobs', '--json'], clientEnv);
+    expect(jobs.stdout).toContain('"state":"completed"');
+  });
+
+  it('a trainer that dies exits 1 with the resume command, and that command resumes from the checkpoint', async () => {
+    const config = join(dir, 'long.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ epochs: 12, dataset: { synthetic: { samples: 20000 } } }),
+    );
+    const failed = await run(
+      ['train', '--worker', 'gpu-test', '--profile', 'crashy', '--config', config],
+      clientEnv,
+    );
+    expect(failed.code, failed.stdout + failed.stderr).toBe(1);
+    expect(failed.stdout).toContain('Remote Training Failed');
+    expect(failed.stdout).toMatch(/Reached epoch \d+ of 12\./);
+    const resumeLine = failed.stdout
+      .split('\n')
+      .find((l) => l.trim().startsWith('trainwire train'));
+    expect(resumeLine).toBeDefined();
+    const [, ...resumeArgs] = shellSplit(resumeLine!.trim());
+    expect(resumeArgs).toContain('--resume');
+    const resumed = await run([...resumeArgs, '--json'], clientEnv);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const epochs = resumed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .filter((e) => e.type === 'progress' && e.progress.event === 'epoch_end')
+      .map((e) => e.progress.epoch);
+    expect(epochs[0]).toBeGreaterThan(0);
+    expect(epochs.at(-1)).toBe(11);
+  });
+
+  it('a wrong token is refused with exit 3', async () => {
+    const refused = await run(['workers'], {
+      ...clientEnv,
+      TRAINWIRE_TOKEN: 'not-the-right-token',
+    });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/cannot join room lab/);
+  });
+
+  it('a missing flag without a terminal exits 2 and names the flag', async () => {
+    const missing = await run(['worker', '--data-dir', join(dir, 'w2')], {
+      TRAINWIRE_HOME: join(dir, 'nohome'),
+    });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('missing --url');
+  });
+});
