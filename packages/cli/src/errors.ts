@@ -1,5 +1,3 @@
-import { TrainwireError } from '@trainwire/core';
-
 /** Exit codes of the `trainwire` command. */
 export const ExitCode = {
   ok: 0,
@@ -9,13 +7,19 @@ export const ExitCode = {
   interrupted: 130,
 } as const;
 
-/** An error that ends the command with an exit code and a message a user can act on. */
-export class CliError extends TrainwireError {
+/**
+ * An error that ends the command with an exit code and a message a user can act on. It has
+ * the shape of core's `TrainwireError` (`name`, `code`) without importing the core, so
+ * `trainwire --help` loads nothing heavy.
+ */
+export class CliError extends Error {
   override name = 'CliError';
+  readonly code: string;
   readonly exitCode: number;
 
   constructor(code: string, exitCode: number, message: string, options: { cause?: unknown } = {}) {
-    super(code, message, options);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
     this.exitCode = exitCode;
   }
 }

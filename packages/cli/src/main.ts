@@ -1,4 +1,3 @@
-import { isTrainwireError } from '@trainwire/core';
 import { COMMANDS } from './commands.js';
 import { ExitCode } from './errors.js';
 import { type Io, processIo } from './Io.js';
@@ -53,16 +52,25 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     const run = await command.run();
     return await run(args, io);
   } catch (error) {
-    const exitCode =
-      isTrainwireError(error) && typeof (error as { exitCode?: unknown }).exitCode === 'number'
-        ? (error as unknown as { exitCode: number }).exitCode
-        : isTrainwireError(error) && /transport|connect|auth|signal/.test(error.code)
-          ? ExitCode.connection
-          : ExitCode.jobFailed;
+    const { code, exitCode } = classify(error);
     const message = error instanceof Error ? error.message : String(error);
-    const code = isTrainwireError(error) ? error.code : 'internal_error';
     if (json) io.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
     io.stderr.write(`trainwire ${name}: ${message}\n`);
     return exitCode;
   }
+}
+
+/** The code and exit code of an error, by its shape (errors of every trainwire package carry `code`). */
+function classify(error: unknown): { code: string; exitCode: number } {
+  const shape = (typeof error === 'object' && error !== null ? error : {}) as {
+    code?: unknown;
+    exitCode?: unknown;
+  };
+  const code = typeof shape.code === 'string' ? shape.code : 'internal_error';
+  if (typeof shape.exitCode === 'number') return { code, exitCode: shape.exitCode };
+  if (code === 'validation_failed' || code === 'config_invalid' || code === 'bad_params')
+    return { code, exitCode: ExitCode.usage };
+  if (/transport|connect|auth|signal|timeout|closed/.test(code))
+    return { code, exitCode: ExitCode.connection };
+  return { code, exitCode: ExitCode.jobFailed };
 }
