@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import type { PathCheck } from '@trainwire/core';
+import { baseName, type PathCheck } from '@trainwire/core';
 import type { Mount } from '../config/WorkerConfig.js';
 import { PathDeniedError } from '../errors.js';
 import { sha256File } from '../internal/sha256File.js';
@@ -122,6 +122,13 @@ export class Sandbox {
   }
 
   /** Whether `path` exists inside a mount, its size, and its SHA-256 when asked. */
+  /** Files named like `path`'s last part (`/` or `\\` separated), inside the mounts. */
+  private async findForPath(path: string): Promise<{ path: string; size: number }[]> {
+    const name = baseName(path);
+    if (name === '' || name.includes('\0')) return [];
+    return this.find(name);
+  }
+
   async check(
     path: string,
     options: { sha256?: boolean; findCandidates?: boolean } = {},
@@ -130,13 +137,17 @@ export class Sandbox {
     try {
       real = await this.resolve(path);
     } catch (error) {
-      if (error instanceof PathDeniedError) return { path, exists: false, denied: error.reason };
-      throw error;
+      if (!(error instanceof PathDeniedError)) throw error;
+      // A client's own path (a laptop's folder) is outside every mount: still offer the
+      // files of that name inside the mounts — the search never leaves them.
+      const result: PathCheck = { path, exists: false, denied: error.reason };
+      if (options.findCandidates) result.candidates = await this.findForPath(path);
+      return result;
     }
     const info = await stat(real).catch(() => undefined);
     if (!info) {
       const result: PathCheck = { path, exists: false };
-      if (options.findCandidates) result.candidates = await this.find(basename(path));
+      if (options.findCandidates) result.candidates = await this.findForPath(path);
       return result;
     }
     if (!info.isFile()) return { path, exists: true, denied: 'it is not a regular file' };
