@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JobSpecSchema } from '@trainwire/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -56,5 +58,44 @@ describe('worker restart', () => {
     expect(worker.jobs.getJob('r1')).toMatchObject({ state: 'failed', lastSeq: 3 });
     const attached = await client.request('job.attach', { jobId: 'r1', afterSeq: 2 });
     expect(attached).toMatchObject({ state: 'failed', lastSeq: 3 });
+  });
+
+  it("stops a trainer the dead worker left running — and only a process that is that job's trainer", async () => {
+    const dataDir = tempDir();
+    const db = openDatabase(join(dataDir, 'worker.sqlite'));
+    const jobs = new SqliteJobStore(db);
+    const spec = JobSpecSchema.parse({ profile: 'builtin', config: { epochs: 50 } });
+    const sleeper = (jobId: string) =>
+      spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
+        detached: true,
+        stdio: 'ignore',
+        env: { ...process.env, TRAINWIRE_JOB_ID: jobId },
+      });
+    const orphan = sleeper('o1');
+    const stranger = sleeper('someone-else');
+    const exited = (child: ReturnType<typeof sleeper>) => new Promise((r) => child.once('exit', r));
+    const orphanExit = exited(orphan);
+    for (const [jobId, pid] of [
+      ['o1', orphan.pid],
+      ['o2', stranger.pid],
+    ] as const) {
+      jobs.createJob({ jobId, spec, state: 'running', workerId: 'w', createdAt: 1 });
+      mkdirSync(join(dataDir, 'runs', jobId), { recursive: true });
+      writeFileSync(join(dataDir, 'runs', jobId, 'trainer.pid'), `${pid}\n`);
+    }
+    db.close();
+    try {
+      const { worker } = await startWorker({ dataDir });
+      workers.push(worker);
+      await orphanExit;
+      expect(worker.jobs.getJob('o1')?.error?.message).toContain(
+        `its trainer (pid ${orphan.pid}) was still running and was stopped`,
+      );
+      expect(stranger.exitCode).toBeNull();
+      expect(worker.jobs.getJob('o2')?.error?.message).not.toContain('was stopped');
+    } finally {
+      stranger.kill('SIGKILL');
+      orphan.kill('SIGKILL');
+    }
   });
 });

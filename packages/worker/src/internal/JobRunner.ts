@@ -17,6 +17,7 @@ import type { ExperimentStore } from '../store/ExperimentStore.js';
 import type { SqliteJobStore } from '../store/SqliteJobStore.js';
 import { ArtifactTracker } from './ArtifactTracker.js';
 import { resumeCommand } from './resumeCommand.js';
+import { removeTrainerPid, writeTrainerPid } from './trainerPidFile.js';
 
 /** What a job runner needs from the worker. */
 export interface JobRunnerDeps {
@@ -166,11 +167,13 @@ export class JobRunner {
       },
     });
     this.process = proc;
+    writeTrainerPid(plan.runDir, proc.pid);
     deps.jobs.updateJob(plan.jobId, { startedAt: deps.now() });
     if (!this.pendingStop) this.setState('running');
     if (this.pendingStop) proc.stop();
     if (this.pendingCancel) proc.cancel();
     const exit = await proc.exited;
+    removeTrainerPid(plan.runDir);
     this.tracker.scan();
     await this.tracker.settled();
 

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { isFinalJobState, type JobEventHub } from '@trainwire/core';
 import type { WorkerParts } from '../Worker.js';
 import { resumeCommand } from './resumeCommand.js';
+import { killOrphanedTrainer } from './trainerPidFile.js';
 
 /**
  * Marks jobs a previous run of the worker left unfinished as failed ("worker restarted"),
@@ -23,9 +24,12 @@ export function recoverInterruptedJobs(
       parts.profiles.get(job.spec.profile)?.configFormat === 'yaml' ? 'config.yaml' : 'config.json',
     );
     const command = last ? resumeCommand(job.spec.profile, configFile, last.path) : null;
+    const orphan = killOrphanedTrainer(runDir, job.jobId);
+    const stopped =
+      orphan === undefined ? '' : `; its trainer (pid ${orphan}) was still running and was stopped`;
     const message = last
-      ? `the worker restarted while this job was running; last checkpoint ${last.path}; resume with: ${command}`
-      : 'the worker restarted while this job was running; no checkpoint was saved';
+      ? `the worker restarted while this job was running${stopped}; last checkpoint ${last.path}; resume with: ${command}`
+      : `the worker restarted while this job was running${stopped}; no checkpoint was saved`;
     parts.jobs.updateJob(job.jobId, {
       state: 'failed',
       endedAt: parts.now(),
