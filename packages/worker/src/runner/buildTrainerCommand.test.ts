@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TrainerProfileSchema } from '../config/WorkerConfig.js';
-import { buildTrainerCommand, type LaunchContext } from './buildTrainerCommand.js';
+import { buildTrainerCommand, hydraQuote, type LaunchContext } from './buildTrainerCommand.js';
 import { builtinProfiles } from './builtinProfiles.js';
 
 const context: LaunchContext = {
@@ -29,8 +29,8 @@ describe('buildTrainerCommand', () => {
       'trainer_config.zmq.publish_port=41001',
       'trainer_config.zmq.controller_port=41002',
       'trainer_config.ckpt_dir=/var/tw/runs/job-7/checkpoints',
-      'trainer_config.run_name=centroid run',
-      'data_config.train_labels_path=[/data/fly 1.slp]',
+      "trainer_config.run_name='centroid run'",
+      "data_config.train_labels_path=['/data/fly 1.slp']",
     ]);
     expect(env).toMatchObject({
       TRAINWIRE_JOB_ID: 'job-7',
@@ -59,5 +59,11 @@ describe('buildTrainerCommand', () => {
     ).toBe('');
     const bad = TrainerProfileSchema.parse({ id: 'bad', command: ['python', '{scriptPath}'] });
     expect(() => buildTrainerCommand(bad, context)).toThrow(/unknown placeholder \{scriptPath\}/);
+  });
+
+  it('quotes Hydra values that need it, so a path with spaces, commas or quotes arrives intact', () => {
+    expect(hydraQuote('/var/tw/runs/job-7/checkpoints')).toBe('/var/tw/runs/job-7/checkpoints');
+    expect(hydraQuote("/data/my runs, v2/it's=[x].slp")).toBe("'/data/my runs, v2/it\\'s=[x].slp'");
+    expect(hydraQuote('C:\\data')).toBe("'C:\\\\data'");
   });
 });

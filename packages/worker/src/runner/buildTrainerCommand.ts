@@ -58,11 +58,14 @@ export function buildTrainerCommand(
     const optional = template.startsWith('?');
     const body = optional ? template.slice(1) : template;
     let empty = false;
-    const arg = body.replace(/\{([A-Za-z][A-Za-z0-9._-]*)\}/g, (_, name: string) => {
-      const value = values(name, profile.id);
-      if (value === '') empty = true;
-      return value;
-    });
+    const arg = body.replace(
+      /\{([A-Za-z][A-Za-z0-9._-]*)(\|hydra)?\}/g,
+      (_, name: string, hydra: string | undefined) => {
+        const value = values(name, profile.id);
+        if (value === '') empty = true;
+        return hydra === undefined || value === '' ? value : hydraQuote(value);
+      },
+    );
     if (optional && empty) continue;
     argv.push(arg);
   }
@@ -85,6 +88,16 @@ export function buildTrainerCommand(
   }
   if (context.device === 'cpu') env.CUDA_VISIBLE_DEVICES = '';
   return { argv, env: { ...profile.env, ...env } };
+}
+
+/**
+ * A value as a Hydra override needs it (`{name|hydra}` in a command template): plain when
+ * it is only letters, digits and `_ - + . / @`, otherwise single-quoted with `\` and `'`
+ * escaped — so paths with spaces, commas, brackets or `=` reach sleap-nn intact.
+ */
+export function hydraQuote(value: string): string {
+  if (/^[\w./@+-]+$/.test(value)) return value;
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 function placeholderValues(context: LaunchContext): (name: string, profile: string) => string {
