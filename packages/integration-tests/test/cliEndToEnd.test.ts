@@ -130,6 +130,16 @@ describe('trainwire signal, worker and train as three processes on loopback (Web
     expect(refused.stderr).toMatch(/cannot join room lab/);
   });
 
+  it('rooms are managed through the running server: a deleted room is gone at once', async () => {
+    const signalDir = join(dir, 'signal');
+    expect((await run(['rooms', 'create', 'scratch', '--data-dir', signalDir])).code).toBe(0);
+    expect((await run(['rooms', 'list', '--data-dir', signalDir])).stdout).toMatch(
+      /scratch\s+0 worker/,
+    );
+    expect((await run(['rooms', 'delete', 'scratch', '--data-dir', signalDir])).code).toBe(0);
+    expect((await run(['rooms', 'list', '--data-dir', signalDir])).stdout).not.toContain('scratch');
+  });
+
   it('a missing flag without a terminal exits 2 and names the flag', async () => {
     const missing = await run(['worker', '--data-dir', join(dir, 'w2')], {
       TRAINWIRE_HOME: join(dir, 'nohome'),

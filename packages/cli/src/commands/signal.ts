@@ -55,7 +55,7 @@ async function withStore<T>(
   return direct(SignalingStore.open(resolve(dataDir, 'signaling.json')));
 }
 
-/** `trainwire rooms create NAME | list`: the server's rooms (through a running server, or its store). */
+/** `trainwire rooms create NAME | list | delete NAME`: the server's rooms (through a running server, or its store). */
 export async function roomsCommand(args: ParsedArgs, io: Io): Promise<number> {
   const [action, name] = args.positionals;
   const dataDir = dataDirOf(args);
@@ -94,7 +94,27 @@ export async function roomsCommand(args: ParsedArgs, io: Io): Promise<number> {
     if (!json && rooms.length === 0) io.stdout.write('No rooms yet: trainwire rooms create NAME\n');
     return ExitCode.ok;
   }
-  throw new UsageError(`rooms takes create NAME or list; got "${action ?? ''}"`);
+  if (action === 'delete') {
+    if (name === undefined) throw new UsageError('missing NAME: trainwire rooms delete NAME');
+    const deleted = await withStore(
+      dataDir,
+      async (s) =>
+        (
+          (await adminRequest(s, 'DELETE', `/rooms/${encodeURIComponent(name)}`).catch(() => ({
+            deleted: undefined,
+          }))) as { deleted?: string }
+        ).deleted !== undefined,
+      (store) => store.deleteRoom(name) !== undefined,
+    );
+    if (!deleted) throw new UsageError(`no room ${name}; list them with \`trainwire rooms list\``);
+    io.stdout.write(
+      json
+        ? `${JSON.stringify({ deleted: name })}\n`
+        : `Deleted room ${name}; its keys are revoked and its peers disconnected.\n`,
+    );
+    return ExitCode.ok;
+  }
+  throw new UsageError(`rooms takes create NAME, list or delete NAME; got "${action ?? ''}"`);
 }
 
 /** `trainwire keys create --room R [--kind room-token|worker-key] | list --room R | revoke ID`. */

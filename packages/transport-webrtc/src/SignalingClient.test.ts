@@ -1,0 +1,78 @@
+import { rmSync } from 'node:fs';
+import { filter, firstValueFrom, takeWhile, toArray } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startServer, workerInfo } from './__tests__/signalingFixture.js';
+import { createSignalingServer } from './createSignalingServer.js';
+import { SignalingClient } from './SignalingClient.js';
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('SignalingClient and a server restart', () => {
+  it('keeps rooms and keys across a restart; the client reconnects with its peer id', async () => {
+    const first = await startServer();
+    const { dataDir, server } = first;
+    server.createRoom('lab');
+    const key = server.createCredential('lab', 'worker-key').secret;
+    const worker = new SignalingClient({
+      url: server.url,
+      room: 'lab',
+      role: 'worker',
+      credential: key,
+      info: workerInfo('w1', 16_384),
+      backoff: { initialMs: 20, maxMs: 200 },
+    });
+    cleanups.push(() => worker.close());
+    const peerId = await worker.connect();
+    await worker.update({ status: 'reserved' });
+    const statuses = firstValueFrom(
+      worker.status$.pipe(
+        takeWhile((s) => s !== 'open', true),
+        toArray(),
+      ),
+    );
+    const seen: string[] = [];
+    const sub = worker.status$.subscribe((s) => seen.push(s));
+    cleanups.push(async () => sub.unsubscribe());
+    await statuses;
+    await first.dispose(true);
+    await firstValueFrom(worker.status$.pipe(filter((s) => s === 'reconnecting')));
+
+    const second = await createSignalingServer({ host: '127.0.0.1', port: server.port, dataDir });
+    cleanups.push(async () => {
+      await second.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    expect(second.store.getRoom('lab')).toBeDefined();
+    await firstValueFrom(worker.status$.pipe(filter((s) => s === 'open')));
+    expect(worker.peerId).toBe(peerId);
+    expect(seen).toEqual(['open', 'reconnecting', 'open']);
+
+    second.createRoom('lab');
+    const token = second.createCredential('lab', 'room-token').secret;
+    const client = new SignalingClient({
+      url: second.url,
+      room: 'lab',
+      role: 'client',
+      credential: token,
+    });
+    cleanups.push(() => client.close());
+    await client.connect();
+    const [found] = await client.discover({ role: 'worker' });
+    // Re-registered with its metadata and its last published status.
+    expect(found).toMatchObject({ peerId, name: 'w1', status: 'reserved' });
+  });
+
+  it('rejects connect with signaling_unreachable when no server listens', async () => {
+    const client = new SignalingClient({
+      url: 'ws://127.0.0.1:1',
+      room: 'lab',
+      role: 'client',
+      credential: 'x',
+    });
+    const error = await client.connect().catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('signaling_unreachable');
+  });
+});

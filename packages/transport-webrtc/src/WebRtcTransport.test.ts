@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import { type ByteStreamReader, isTrainwireError, type TransportStatus } from '@trainwire/core';
+import { filter, firstValueFrom } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createWebRtcPair } from './__tests__/linkPair.js';
+import type { WebRtcTransport } from './WebRtcTransport.js';
+
+let pair: [WebRtcTransport, WebRtcTransport] | undefined;
+afterEach(async () => {
+  for (const end of pair ?? []) await end.close();
+  pair = undefined;
+});
+
+async function openPair() {
+  pair = createWebRtcPair();
+  await Promise.all(pair.map((end) => end.connect()));
+  return pair;
+}
+
+function pattern(size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i++) bytes[i] = (i * 7 + (i >> 11)) & 0xff;
+  return bytes;
+}
+
+/** Breaks the live peer connection underneath a transport, as a network failure would. */
+function breakLink(transport: WebRtcTransport): void {
+  (transport as unknown as { peer: { close(): void } }).peer.close();
+}
+
+describe('WebRtcTransport', () => {
+  it('negotiates a max message size and chunks byte streams under it', async () => {
+    const [client, worker] = await openPair();
+    expect(client.maxMessageSize).toBe(256 * 1024);
+    const stream = firstValueFrom(worker.byteStreams$);
+    const writer = await client.openByteStream({
+      id: 'x',
+      name: 'a b:c.bin',
+      size: 600_000,
+      offset: 0,
+    });
+    await writer.write(pattern(600_000));
+    const end = writer.end();
+    const sizes: number[] = [];
+    await new Promise<void>((resolve, reject) =>
+      stream.then((s) =>
+        s.chunks$.subscribe({
+          next: (c) => sizes.push(c.length),
+          error: reject,
+          complete: resolve,
+        }),
+      ),
+    );
+    await end;
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(client.maxMessageSize);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(600_000);
+  });
+
+  it('errors the receiver when the sender aborts, and carries several streams at once', async () => {
+    const [client, worker] = await openPair();
+    const streams: ByteStreamReader[] = [];
+    worker.byteStreams$.subscribe((s) => streams.push(s));
+    const a = await client.openByteStream({ id: 'a', name: 'a', size: 100_000, offset: 0 });
+    const b = await client.openByteStream({ id: 'b', name: 'b', size: 100_000, offset: 0 });
+    await Promise.all([a.write(pattern(50_000)), b.write(pattern(100_000))]);
+    a.abort('user cancelled');
+    await b.end();
+    const byId = (id: string) => streams.find((s) => s.header.id === id)!;
+    const failed = await firstValueFrom(byId('a').chunks$.pipe(filter(() => false))).catch(
+      (e: unknown) => e,
+    );
+    expect(isTrainwireError(failed, 'transport_closed')).toBe(true);
+    expect(String((failed as Error).message)).toMatch(/user cancelled/);
+    let total = 0;
+    await new Promise<void>((resolve) =>
+      byId('b').chunks$.subscribe({ next: (c) => (total += c.length), complete: resolve }),
+    );
+    expect(total).toBe(100_000);
+  });
+
+  it('reconnects after the peer connection breaks and a transfer resumes from the confirmed offset', async () => {
+    const [client, worker] = await openPair();
+    const statuses: TransportStatus[] = [];
+    client.status$.subscribe((s) => statuses.push(s));
+    const size = 8 * 1024 * 1024;
+    const data = pattern(size);
+    const stored: Uint8Array[] = [];
+    let storedBytes = 0;
+    const firstPart = new Promise<unknown>((resolve) =>
+      worker.byteStreams$.pipe(filter((s) => s.header.offset === 0)).subscribe((s) =>
+        s.chunks$.subscribe({
+          next: (chunk) => {
+            stored.push(chunk);
+            storedBytes += chunk.length;
+            if (storedBytes >= 512 * 1024 && statuses.at(-1) === 'open') breakLink(client);
+          },
+          error: resolve,
+          complete: () => resolve(undefined),
+        }),
+      ),
+    );
+    const writer = await client.openByteStream({ id: 'f', name: 'f.bin', size, offset: 0 });
+    const sending = (async () => {
+      for (let at = 0; at < size; at += 256 * 1024)
+        await writer.write(data.subarray(at, at + 256 * 1024));
+      await writer.end();
+    })();
+    expect(isTrainwireError(await sending.catch((e: unknown) => e))).toBe(true);
+    expect(isTrainwireError(await firstPart, 'transport_not_open')).toBe(true);
+
+    await firstValueFrom(client.status$.pipe(filter((s) => s === 'open')));
+    await firstValueFrom(worker.status$.pipe(filter((s) => s === 'open')));
+    expect(statuses).toEqual(['open', 'reconnecting', 'open']);
+
+    // The receiver kept `storedBytes`: the sender resumes from there, reusing the id.
+    const offset = storedBytes;
+    const rest = firstValueFrom(worker.byteStreams$);
+    const resumed = await client.openByteStream({ id: 'f', name: 'f.bin', size, offset });
+    await resumed.write(data.subarray(offset));
+    const ended = resumed.end();
+    const tail = await rest;
+    expect(tail.header.offset).toBe(offset);
+    await new Promise<void>((resolve, reject) =>
+      tail.chunks$.subscribe({ next: (c) => stored.push(c), error: reject, complete: resolve }),
+    );
+    await ended;
+    const hash = createHash('sha256');
+    for (const chunk of stored) hash.update(chunk);
+    expect(hash.digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
+
+    const echo = firstValueFrom(worker.messages$);
+    client.send('"after reconnect"');
+    expect(await echo).toBe('"after reconnect"');
+  });
+
+  it('closes the remote end too', async () => {
+    const [client, worker] = await openPair();
+    await client.close();
+    expect(await firstValueFrom(worker.status$.pipe(filter((s) => s === 'closed')))).toBe('closed');
+  });
+});

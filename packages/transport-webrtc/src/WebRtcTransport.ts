@@ -1,0 +1,338 @@
+import {
+  type ByteStreamHeader,
+  type ByteStreamReader,
+  type ByteStreamWriter,
+  type Transport,
+  TransportError,
+  type TransportStatus,
+  utf8Length,
+} from '@trainwire/core';
+import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
+import { platform } from '#platform';
+import {
+  type ByteChannelTuning,
+  type ChannelWriter,
+  DEFAULT_TUNING,
+  openByteChannel,
+  receiveByteChannel,
+} from './internal/byteChannels.js';
+import { CandidateQueue } from './internal/CandidateQueue.js';
+import { EarlyBuffer } from './internal/EarlyBuffer.js';
+import { replayFinal } from './internal/replayFinal.js';
+import type { RtcChannel, RtcOptions, RtcPeer } from './internal/rtcTypes.js';
+import {
+  BYTES_PROTOCOL,
+  CONTROL_PROTOCOL,
+  ControlFrameSchema,
+  type LinkSignal,
+  type LinkSignalInit,
+  parseJson,
+} from './internal/wireFrames.js';
+
+/** How a transport reaches its remote end through signaling (one link between two peers). */
+export interface LinkSignals {
+  /** Sends to the remote end; may throw while signaling is down (it is retried). */
+  send(signal: LinkSignalInit): void;
+  /** Signals from the remote end for this link, already validated. */
+  readonly inbound$: Observable<LinkSignal>;
+}
+
+/** Options of a {@link WebRtcTransport}. */
+export interface WebRtcTransportOptions {
+  /** Name for logs: usually the remote peer id. */
+  id: string;
+  /** The offerer (the client) starts and restarts the connection; the answerer follows. */
+  role: 'offerer' | 'answerer';
+  signals: LinkSignals;
+  rtc?: RtcOptions;
+  /** Byte-stream chunking and backpressure. */
+  tuning?: Partial<ByteChannelTuning>;
+  /** Give up the first connection after this long, ms (20 000). */
+  connectTimeoutMs?: number;
+  /** Give up reconnecting after this long, ms (30 000); the status then goes `closed`. */
+  reconnectTimeoutMs?: number;
+}
+
+/**
+ * core's `Transport` over WebRTC data channels: a reliable ordered `control` channel for
+ * text frames and one channel per byte stream. When the connection drops it goes
+ * `reconnecting`, the offerer negotiates a new one through signaling, and it is `open`
+ * again; byte streams in flight fail and are resumed by the caller (`offset`).
+ * Messages and byte streams that arrive before the first subscriber are kept and
+ * replayed to it, so a worker that subscribes once it has the transport misses nothing.
+ */
+export class WebRtcTransport implements Transport {
+  readonly id: string;
+  readonly status$: Observable<TransportStatus>;
+  readonly messages$: Observable<string>;
+  readonly byteStreams$: Observable<ByteStreamReader>;
+  private readonly status = new BehaviorSubject<TransportStatus>('connecting');
+  private readonly messages = new EarlyBuffer<string>(10_000);
+  private readonly streams = new EarlyBuffer<ByteStreamReader>(1_000);
+  private readonly tuning: ByteChannelTuning;
+  private readonly inbound = new Set<(reason: string) => void>();
+  private readonly outbound = new Set<ChannelWriter>();
+  private readonly subscription: Subscription;
+  private peer: RtcPeer | undefined;
+  private control: RtcChannel | undefined;
+  private attempt = 0;
+  /** Failed attempts since the link was last open: sets the retry delay. */
+  private failures = 0;
+  private candidates: CandidateQueue | undefined;
+  private deadline: ReturnType<typeof setTimeout> | undefined;
+  private retry: ReturnType<typeof setTimeout> | undefined;
+  private opened: Promise<void>;
+  private resolveOpened!: () => void;
+  private rejectOpened!: (error: Error) => void;
+
+  constructor(private readonly options: WebRtcTransportOptions) {
+    this.id = options.id;
+    this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
+    this.status$ = replayFinal(this.status, 'closed');
+    this.messages$ = this.messages.observable;
+    this.byteStreams$ = this.streams.observable;
+    this.opened = new Promise((resolve, reject) => {
+      this.resolveOpened = resolve;
+      this.rejectOpened = reject;
+    });
+    this.opened.catch(() => undefined);
+    this.subscription = options.signals.inbound$.subscribe((signal) => this.onSignal(signal));
+  }
+
+  get currentStatus(): TransportStatus {
+    return this.status.getValue();
+  }
+
+  /** The negotiated SCTP max-message-size (64 KiB until connected). */
+  get maxMessageSize(): number {
+    return this.peer && this.control?.readyState === 'open'
+      ? this.peer.maxMessageSize()
+      : 64 * 1024;
+  }
+
+  async connect(): Promise<void> {
+    const status = this.currentStatus;
+    if (status === 'closed')
+      throw new TransportError('transport_closed', `link ${this.id} is closed`);
+    if (status === 'open') return;
+    if (!this.deadline && !this.peer) {
+      const ms = this.options.connectTimeoutMs ?? 20_000;
+      this.deadline = setTimeout(
+        () => this.giveUp(`no connection to ${this.id} within ${ms} ms`),
+        ms,
+      );
+      if (this.options.role === 'offerer') this.establish();
+    }
+    await this.opened;
+  }
+
+  send(message: string): void {
+    const control = this.assertOpen();
+    const size = message.length * 3 <= this.maxMessageSize ? 0 : utf8Length(message);
+    if (size > this.maxMessageSize) {
+      throw new TransportError(
+        'message_too_large',
+        `message of ${size} bytes is above this link's limit of ${this.maxMessageSize}; send files as byte streams`,
+      );
+    }
+    control.send(message);
+  }
+
+  async openByteStream(header: ByteStreamHeader): Promise<ByteStreamWriter> {
+    this.assertOpen();
+    const writer = await openByteChannel(this.peer!, header, this.tuning);
+    this.outbound.add(writer);
+    const forget = () => this.outbound.delete(writer);
+    return {
+      header,
+      write: (chunk) => writer.write(chunk),
+      end: () => writer.end().finally(forget),
+      abort: (reason) => {
+        forget();
+        writer.abort(reason);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.currentStatus === 'closed') return;
+    if (this.control?.readyState === 'open')
+      this.control.send(new TextEncoder().encode('{"v":1,"type":"bye"}'));
+    try {
+      this.options.signals.send({ kind: 'bye' });
+    } catch {
+      // Signaling may be down; the remote end notices the closed connection instead.
+    }
+    this.shutdown('the link was closed');
+  }
+
+  private shutdown(reason: string): void {
+    clearTimeout(this.deadline);
+    clearTimeout(this.retry);
+    this.subscription.unsubscribe();
+    this.teardown(reason);
+    this.rejectOpened(new TransportError('transport_closed', reason));
+    this.status.next('closed');
+    this.messages.complete();
+    this.streams.complete();
+  }
+
+  private giveUp(reason: string): void {
+    if (this.currentStatus === 'closed') return;
+    this.rejectOpened(new TransportError('transport_not_open', reason));
+    this.shutdown(reason);
+  }
+
+  private teardown(reason: string): void {
+    for (const fail of this.inbound) fail(reason);
+    this.inbound.clear();
+    for (const writer of this.outbound) writer.fail(reason);
+    this.outbound.clear();
+    const peer = this.peer;
+    this.peer = undefined;
+    this.control = undefined;
+    peer?.close();
+  }
+
+  /** Offerer: a new peer connection, a control channel and an offer. */
+  private establish(): void {
+    const attempt = ++this.attempt;
+    const peer = this.createPeer(attempt);
+    this.adoptControl(peer.createDataChannel('control', CONTROL_PROTOCOL), peer);
+    peer
+      .createOffer()
+      .then((offer) => {
+        if (this.peer === peer)
+          this.options.signals.send({ kind: 'offer', attempt, sdp: offer.sdp });
+      })
+      .catch(() => this.dropped(peer));
+  }
+
+  private createPeer(attempt: number): RtcPeer {
+    this.teardown('the link was replaced');
+    const peer = platform.createPeer(this.options.rtc ?? {});
+    this.peer = peer;
+    this.candidates = new CandidateQueue(peer);
+    peer.onIceCandidate((candidate) => {
+      if (this.peer !== peer) return;
+      try {
+        this.options.signals.send({ kind: 'candidate', attempt, candidate });
+      } catch {
+        // Signaling is down: this attempt will time out and the next one re-gathers.
+      }
+    });
+    peer.onConnectionState((state) => {
+      if (state === 'failed' || state === 'closed') this.dropped(peer);
+    });
+    peer.onDataChannel((channel) => {
+      if (this.peer !== peer) return;
+      if (channel.protocol === CONTROL_PROTOCOL) this.adoptControl(channel, peer);
+      else if (channel.protocol === BYTES_PROTOCOL) {
+        const fail = receiveByteChannel(
+          channel,
+          this.tuning,
+          (reader) => this.streams.next(reader),
+          () => undefined,
+        );
+        this.inbound.add(fail);
+        channel.onClose(() => this.inbound.delete(fail));
+      } else channel.close();
+    });
+    return peer;
+  }
+
+  private adoptControl(channel: RtcChannel, peer: RtcPeer): void {
+    this.control = channel;
+    channel.onMessage((data) => {
+      if (this.peer !== peer) return;
+      if (typeof data === 'string') this.messages.next(data);
+      else if (parseJson(ControlFrameSchema, new TextDecoder().decode(data))?.type === 'bye')
+        this.shutdown('the remote end closed the link');
+    });
+    channel.onOpen(() => {
+      if (this.peer !== peer || this.currentStatus === 'closed') return;
+      clearTimeout(this.deadline);
+      this.deadline = undefined;
+      this.failures = 0;
+      this.status.next('open');
+      this.resolveOpened();
+    });
+    channel.onClose(() => this.dropped(peer));
+  }
+
+  /** The connection broke: go `reconnecting`; the offerer starts a new one. */
+  private dropped(peer: RtcPeer): void {
+    if (this.peer !== peer || this.currentStatus === 'closed') return;
+    const wasOpen = this.currentStatus === 'open';
+    this.teardown('the link dropped');
+    if (!wasOpen && this.currentStatus === 'connecting') {
+      if (this.options.role === 'offerer') this.retryLater();
+      return;
+    }
+    if (this.currentStatus !== 'reconnecting') this.markReconnecting();
+    if (this.options.role === 'offerer') this.retryLater();
+  }
+
+  private markReconnecting(): void {
+    this.status.next('reconnecting');
+    const ms = this.options.reconnectTimeoutMs ?? 30_000;
+    clearTimeout(this.deadline);
+    this.deadline = setTimeout(
+      () => this.giveUp(`no reconnection to ${this.id} within ${ms} ms`),
+      ms,
+    );
+  }
+
+  private retryLater(): void {
+    clearTimeout(this.retry);
+    const delay = Math.min(5_000, 100 * 2 ** Math.min(this.failures++, 6));
+    this.retry = setTimeout(
+      () => {
+        if (this.currentStatus !== 'closed' && !this.control) this.establish();
+      },
+      delay * (0.5 + Math.random() / 2),
+    );
+  }
+
+  private onSignal(signal: LinkSignal) {
+    if (this.currentStatus === 'closed') return;
+    if (signal.kind === 'bye') return this.shutdown('the remote end closed the link');
+    if (
+      signal.kind === 'offer' &&
+      this.options.role === 'answerer' &&
+      signal.attempt >= this.attempt
+    ) {
+      this.attempt = signal.attempt;
+      const peer = this.createPeer(signal.attempt);
+      if (this.currentStatus === 'open') this.markReconnecting();
+      peer
+        .answer({ type: 'offer', sdp: signal.sdp })
+        .then(async (answer) => {
+          if (this.peer !== peer) return;
+          await this.candidates?.flush();
+          this.options.signals.send({ kind: 'answer', attempt: signal.attempt, sdp: answer.sdp });
+        })
+        .catch(() => this.dropped(peer));
+      return;
+    }
+    const peer = this.peer;
+    if (!peer || signal.attempt !== this.attempt) return;
+    if (signal.kind === 'answer' && this.options.role === 'offerer') {
+      peer
+        .acceptAnswer({ type: 'answer', sdp: signal.sdp })
+        .then(() => this.candidates?.flush())
+        .catch(() => this.dropped(peer));
+    } else if (signal.kind === 'candidate') this.candidates?.add(signal.candidate);
+  }
+
+  private assertOpen(): RtcChannel {
+    const status = this.currentStatus;
+    if (status !== 'open' || this.control?.readyState !== 'open') {
+      throw new TransportError(
+        status === 'closed' ? 'transport_closed' : 'transport_not_open',
+        `link ${this.id} is ${status}; wait for status open and retry`,
+      );
+    }
+    return this.control;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The browser entry of `@trainwire/transport-webrtc` (the `browser` export condition):
+ * the signaling client and core's `Transport` over the browser's own
+ * `RTCPeerConnection` and `WebSocket`. The signaling server is Node-only and not here.
+ *
+ * @packageDocumentation
+ */
+
+export { autoSelect } from './autoSelect.js';
+export type { ByteChannelTuning } from './ByteChannelTuning.js';
+export { type ConnectToWorkerOptions, connectToWorker } from './connectToWorker.js';
+export {
+  createWorkerEndpoint,
+  type WorkerEndpoint,
+  type WorkerEndpointOptions,
+} from './createWorkerEndpoint.js';
+export { TransportWebrtcError, type TransportWebrtcErrorCode } from './errors.js';
+export { type LinkSignal, type LinkSignalInit, LinkSignalSchema } from './LinkSignal.js';
+export { listWorkers, type WorkerListing } from './listWorkers.js';
+export type { IceServer, RtcOptions } from './RtcOptions.js';
+export {
+  type PresenceEvent,
+  SignalingClient,
+  type SignalingClientOptions,
+  type SignalingStatus,
+} from './SignalingClient.js';
+export {
+  type ClientMessage,
+  ClientMessageSchema,
+  MAX_SIGNALING_MESSAGE_BYTES,
+  type PeerFilter,
+  PeerFilterSchema,
+  type PeerInfo,
+  PeerInfoSchema,
+  type PeerRole,
+  type ServerMessage,
+  ServerMessageSchema,
+  SIGNALING_VERSION,
+  type SignalData,
+} from './signalingMessages.js';
+export {
+  type LinkSignals,
+  WebRtcTransport,
+  type WebRtcTransportOptions,
+} from './WebRtcTransport.js';

@@ -1,0 +1,196 @@
+import { isTrainwireError } from '@trainwire/core';
+import { filter, firstValueFrom } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { rawSocket, startServer, workerInfo } from './__tests__/signalingFixture.js';
+import { listWorkers } from './listWorkers.js';
+
+type Started = Awaited<ReturnType<typeof startServer>>;
+let started: Started | undefined;
+afterEach(async () => {
+  await started?.dispose();
+  started = undefined;
+});
+
+async function roomWithKeys(room = 'lab') {
+  started = await startServer();
+  const { server } = started;
+  server.createRoom(room);
+  return {
+    ...started,
+    token: server.createCredential(room, 'room-token', 'clients').secret,
+    key: server.createCredential(room, 'worker-key', 'gpu box').secret,
+  };
+}
+
+describe('createSignalingServer', () => {
+  it('answers GET /health', async () => {
+    const { server } = await roomWithKeys();
+    const res = await fetch(`${server.httpUrl}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, signalingVersion: 1 });
+  });
+
+  it('registers peers, lists workers by GPU memory and pushes presence', async () => {
+    const { client, token, key } = await roomWithKeys();
+    const alice = client({ room: 'lab', role: 'client', credential: token, name: 'alice' });
+    await alice.connect();
+    const joined = firstValueFrom(alice.presence$.pipe(filter((e) => e.type === 'peer-joined')));
+    const big = client({
+      room: 'lab',
+      role: 'worker',
+      credential: key,
+      info: workerInfo('big', 24_576),
+    });
+    await big.connect();
+    expect(await joined).toMatchObject({
+      peer: { peerId: big.peerId, role: 'worker', name: 'big' },
+    });
+    const small = client({
+      room: 'lab',
+      role: 'worker',
+      credential: key,
+      info: workerInfo('small', 8_192),
+    });
+    await small.connect();
+
+    const workers = await listWorkers(alice);
+    expect(workers.map((w) => w.name)).toEqual(['big', 'small']);
+    const atLeast16 = await alice.discover({
+      role: 'worker',
+      properties: { gpuMemoryMiB: { $gte: 16_384 } },
+    });
+    expect(atLeast16.map((p) => p.name)).toEqual(['big']);
+    const atMost16 = await alice.discover({ properties: { gpuMemoryMiB: { $lte: 16_384 } } });
+    expect(atMost16.map((p) => p.name)).toEqual(['small']);
+
+    const updated = firstValueFrom(alice.presence$.pipe(filter((e) => e.type === 'peer-updated')));
+    await big.update({ status: 'busy' });
+    expect(await updated).toMatchObject({ peer: { name: 'big', status: 'busy' } });
+    expect((await alice.discover({ status: 'available' })).map((p) => p.name)).toEqual(['small']);
+
+    const left = firstValueFrom(alice.presence$.pipe(filter((e) => e.type === 'peer-left')));
+    await small.close();
+    expect(await left).toMatchObject({ peerId: small.peerId, reason: 'closed' });
+  });
+
+  it('refuses a wrong credential, a revoked one, and a worker key used by a client', async () => {
+    const { client, server, token, key } = await roomWithKeys();
+    const wrong = client({ room: 'lab', role: 'client', credential: `${token.slice(0, -2)}xx` });
+    const error = await wrong.connect().catch((e: unknown) => e);
+    expect(isTrainwireError(error, 'auth_failed')).toBe(true);
+    expect(await firstValueFrom(wrong.status$.pipe(filter((s) => s === 'closed')))).toBe('closed');
+
+    const asClient = client({ room: 'lab', role: 'client', credential: key });
+    expect(isTrainwireError(await asClient.connect().catch((e: unknown) => e), 'auth_failed')).toBe(
+      true,
+    );
+
+    const worker = client({ room: 'lab', role: 'worker', credential: key });
+    await worker.connect();
+    const keyId = server.store.listCredentials('lab').find((c) => c.kind === 'worker-key')!.id;
+    const kicked = firstValueFrom(worker.errors$);
+    expect(server.revokeCredential(keyId)).toBe(true);
+    expect((await kicked).code).toBe('auth_failed');
+    const again = client({ room: 'lab', role: 'worker', credential: key });
+    const refused = await again.connect().catch((e: unknown) => e);
+    expect(isTrainwireError(refused, 'auth_failed')).toBe(true);
+    expect(String((refused as Error).message)).toMatch(/revoked/);
+
+    const raw = await rawSocket(server.url);
+    raw.send({ v: 1, type: 'register', role: 'client', room: 'nowhere', credential: token });
+    expect(await raw.next()).toMatchObject({ type: 'error', code: 'room_not_found' });
+  });
+
+  it('keeps rooms apart: no discovery of, and no signal to, another room', async () => {
+    const { client, server, token, key } = await roomWithKeys('a');
+    server.createRoom('b');
+    const tokenB = server.createCredential('b', 'room-token').secret;
+    const inA = client({ room: 'a', role: 'client', credential: token });
+    const workerA = client({ room: 'a', role: 'worker', credential: key });
+    const inB = client({ room: 'b', role: 'client', credential: tokenB });
+    await Promise.all([inA.connect(), workerA.connect(), inB.connect()]);
+    expect(await inB.discover()).toEqual([]);
+    expect((await inA.discover()).map((p) => p.peerId)).toEqual([workerA.peerId]);
+    const refused = firstValueFrom(inB.errors$);
+    inB.signal(workerA.peerId!, { kind: 'offer', sdp: 'x' });
+    expect((await refused).code).toBe('peer_not_found');
+    expect(server.stats().relayed).toBe(0);
+    // The admin API needs its token; the room list shows who is online.
+    expect((await fetch(`${server.httpUrl}/rooms`)).status).toBe(404);
+  });
+
+  it('evicts a silent peer and tells the room', async () => {
+    started = await startServer({ heartbeatMs: 200, evictAfterMs: 1000 });
+    const { server, client } = started;
+    server.createRoom('lab');
+    const token = server.createCredential('lab', 'room-token').secret;
+    const watcher = client({ room: 'lab', role: 'client', credential: token });
+    await watcher.connect();
+    const raw = await rawSocket(server.url);
+    raw.send({ v: 1, type: 'register', role: 'client', room: 'lab', credential: token });
+    const { peerId } = await raw.next((m) => m.type === 'registered');
+    // The raw socket never answers pings: after evictAfterMs it is dropped.
+    const left = await firstValueFrom(
+      watcher.presence$.pipe(filter((e) => e.type === 'peer-left')),
+    );
+    expect(left).toMatchObject({ peerId, reason: 'timeout' });
+    expect(server.stats().evicted).toBeGreaterThan(0);
+  });
+
+  it('answers malformed messages with error replies and counts them', async () => {
+    const { server, token } = await roomWithKeys();
+    const raw = await rawSocket(server.url);
+    raw.send('not json');
+    expect(await raw.next()).toMatchObject({ type: 'error', code: 'bad_message' });
+    raw.send({ v: 2, type: 'discover' });
+    expect(await raw.next()).toMatchObject({ type: 'error', code: 'bad_message' });
+    raw.send({ v: 1, type: 'discover', rid: 'r1' });
+    expect(await raw.next()).toMatchObject({ type: 'error', code: 'not_registered', rid: 'r1' });
+    raw.send(JSON.stringify({ v: 1, type: 'ping', pad: 'x'.repeat(70_000) }));
+    expect(await raw.next()).toMatchObject({ type: 'error', code: 'message_too_large' });
+    raw.send({ v: 1, type: 'register', role: 'client', room: 'lab', credential: token, rid: 'r2' });
+    expect(await raw.next()).toMatchObject({ type: 'registered', rid: 'r2' });
+    expect(server.stats().badMessages).toBe(3);
+  });
+
+  it('rate-limits a flooding connection', async () => {
+    started = await startServer({ rateLimit: { perSecond: 5, burst: 10 } });
+    const raw = await rawSocket(started.server.url);
+    for (let i = 0; i < 40; i++) raw.send({ v: 1, type: 'ping', rid: String(i) });
+    expect(await raw.next((m) => m.type === 'error')).toMatchObject({ code: 'rate_limited' });
+    expect(started.server.stats().rateLimited).toBeGreaterThan(0);
+  });
+
+  it('serves the admin API with its bearer token', async () => {
+    started = await startServer({ adminToken: 'sesame' });
+    const { server, client } = started;
+    const api = (path: string, init: RequestInit = {}, token = 'sesame') =>
+      fetch(`${server.httpUrl}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      });
+    expect((await api('/rooms', {}, 'wrong')).status).toBe(401);
+    const room = await api('/rooms', {
+      method: 'POST',
+      body: JSON.stringify({ id: 'lab', name: 'Lab' }),
+    });
+    expect(room.status).toBe(201);
+    const issued = await api('/rooms/lab/credentials', {
+      method: 'POST',
+      body: JSON.stringify({ kind: 'room-token', label: 'students' }),
+    });
+    const { id, secret } = (await issued.json()) as { id: string; secret: string };
+    const peer = client({ room: 'lab', role: 'client', credential: secret });
+    await peer.connect();
+    expect(await (await api('/rooms')).json()).toMatchObject({
+      rooms: [{ id: 'lab', name: 'Lab', workers: 0, clients: 1 }],
+    });
+    const listed = (await (await api('/rooms/lab/credentials')).json()) as {
+      credentials: object[];
+    };
+    expect(JSON.stringify(listed)).not.toContain(secret.split('.')[1]!);
+    expect((await api(`/credentials/${id}`, { method: 'DELETE' })).status).toBe(200);
+    await firstValueFrom(peer.status$.pipe(filter((s) => s === 'closed' || s === 'reconnecting')));
+    expect((await api('/rooms/nowhere/credentials')).status).toBe(404);
+  });
+});

@@ -1,0 +1,90 @@
+import { type Observable, Subject } from 'rxjs';
+import { linkSignalsFrom } from './internal/linkSignals.js';
+import { type LinkSignal, WIRE_VERSION } from './internal/wireFrames.js';
+import { SignalingClient, type SignalingClientOptions } from './SignalingClient.js';
+import { WebRtcTransport, type WebRtcTransportOptions } from './WebRtcTransport.js';
+
+/** Options of {@link createWorkerEndpoint}. */
+export interface WorkerEndpointOptions
+  extends Pick<
+    WebRtcTransportOptions,
+    'rtc' | 'tuning' | 'connectTimeoutMs' | 'reconnectTimeoutMs'
+  > {
+  /**
+   * The worker's signaling client, or what to create one from (role `worker`); an
+   * endpoint that created its client connects it and closes it on `close()`.
+   */
+  signaling: SignalingClient | Omit<SignalingClientOptions, 'role'>;
+  /** Most links open at once (64); further offers are ignored. */
+  maxLinks?: number;
+}
+
+/** A worker accepting peer-to-peer connections from the clients of its room. */
+export interface WorkerEndpoint {
+  /** Each client connection, once `open`. */
+  readonly connections$: Observable<WebRtcTransport>;
+  /** The signaling client in use (its `peerId` is what clients connect to). */
+  readonly signaling: SignalingClient;
+  /** Resolves with the worker's peer id once registered. */
+  ready(): Promise<string>;
+  /** Stops accepting and closes every open link. */
+  close(): Promise<void>;
+}
+
+/**
+ * Accepts WebRTC connections from clients of the worker's room: each offer relayed by
+ * signaling becomes a {@link WebRtcTransport}, emitted once open. A reconnecting client
+ * re-offers on the same link and gets the same transport back to `open`.
+ *
+ * @example
+ * ```ts
+ * const endpoint = createWorkerEndpoint({ signaling: { url, room: 'lab', credential: workerKey, info } });
+ * endpoint.connections$.subscribe((transport) => serveJobs(transport));
+ * console.log('worker peer id', await endpoint.ready());
+ * ```
+ */
+export function createWorkerEndpoint(options: WorkerEndpointOptions): WorkerEndpoint {
+  const { maxLinks = 64, signaling: given, ...rest } = options;
+  // Duck-typed rather than instanceof: two copies of this package may be loaded.
+  const owned = !('signals$' in given);
+  const signaling = 'signals$' in given ? given : new SignalingClient({ ...given, role: 'worker' });
+  const registered = signaling.connect();
+  registered.catch(() => undefined);
+  const connections = new Subject<WebRtcTransport>();
+  const links = new Map<string, { inbound: Subject<LinkSignal>; transport: WebRtcTransport }>();
+  const subscription = linkSignalsFrom(signaling).subscribe(({ from, signal }) => {
+    const key = `${from}\n${signal.link}`;
+    const known = links.get(key);
+    if (known) return known.inbound.next(signal);
+    if (signal.kind !== 'offer' || links.size >= maxLinks) return;
+    const inbound = new Subject<LinkSignal>();
+    const transport = new WebRtcTransport({
+      ...rest,
+      id: from,
+      role: 'answerer',
+      signals: {
+        send: (s) => signaling.signal(from, { v: WIRE_VERSION, link: signal.link, ...s }),
+        inbound$: inbound.asObservable(),
+      },
+    });
+    links.set(key, { inbound, transport });
+    transport.status$.subscribe({ complete: () => links.delete(key) });
+    transport.connect().then(
+      () => connections.next(transport),
+      () => links.delete(key),
+    );
+    inbound.next(signal);
+  });
+  return {
+    connections$: connections.asObservable(),
+    signaling,
+    ready: () => registered,
+    close: async () => {
+      subscription.unsubscribe();
+      connections.complete();
+      await Promise.all([...links.values()].map(({ transport }) => transport.close()));
+      links.clear();
+      if (owned) await signaling.close();
+    },
+  };
+}

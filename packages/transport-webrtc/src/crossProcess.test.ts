@@ -1,0 +1,84 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from './__tests__/signalingFixture.js';
+
+const fixtures = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
+const SIZE = 16 * 1024 * 1024;
+
+type Line = Record<string, unknown>;
+
+/** Spawns a fixture; `lines` collects its JSON stdout lines, `next` waits for one. */
+function run(script: string, args: string[]) {
+  const child = spawn(process.execPath, [`${fixtures}${script}`, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Line[] = [];
+  const waiters: Array<() => void> = [];
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    lines.push(JSON.parse(line));
+    for (const wake of waiters.splice(0)) wake();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return {
+    child,
+    exited,
+    stderr: () => stderr,
+    async next(event: string): Promise<Line> {
+      for (;;) {
+        const found = lines.find((l) => l.event === event);
+        if (found) return found;
+        const exit = await Promise.race([
+          exited.then(() => 'exit'),
+          new Promise<void>((r) => waiters.push(r)),
+        ]);
+        if (exit === 'exit' && !lines.some((l) => l.event === event))
+          throw new Error(`${script} exited before ${event}: ${stderr}`);
+      }
+    },
+  };
+}
+
+describe('client and worker in separate processes, through a real signaling server', () => {
+  let started: Awaited<ReturnType<typeof startServer>>;
+  const children: ChildProcess[] = [];
+  beforeAll(async () => {
+    started = await startServer();
+  });
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await started.dispose();
+  });
+
+  it('discovers, connects, exchanges frames and moves a file both ways with matching SHA-256', async () => {
+    const { server } = started;
+    server.createRoom('lab');
+    const key = server.createCredential('lab', 'worker-key').secret;
+    const token = server.createCredential('lab', 'room-token').secret;
+    const big = run('worker.mjs', [server.url, 'lab', key, 'big-gpu', '24576']);
+    const small = run('worker.mjs', [server.url, 'lab', key, 'small-gpu', '8192']);
+    children.push(big.child, small.child);
+    await Promise.all([big.next('ready'), small.next('ready')]);
+
+    const client = run('client.mjs', [server.url, 'lab', token, String(SIZE)]);
+    children.push(client.child);
+    const workers = await client.next('workers');
+    expect(workers).toMatchObject({ names: ['big-gpu', 'small-gpu'], chosen: 'big-gpu' });
+    expect(await client.next('pong')).toMatchObject({ reply: { op: 'pong', n: 7 } });
+    const result = await client.next('result');
+    expect(result.atWorker).toBe(result.sent);
+    expect(result.workerSize).toBe(SIZE);
+    expect(result.returned).toEqual({
+      name: 'back: inputs: ünïcödé labels 🐭.slp',
+      sha256: result.sent,
+      bytes: SIZE,
+    });
+    expect(await client.exited).toBe(0);
+    expect(await big.next('connection')).toMatchObject({ event: 'connection' });
+  }, 120_000);
+});

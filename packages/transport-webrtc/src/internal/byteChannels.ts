@@ -1,0 +1,173 @@
+import {
+  type ByteStreamHeader,
+  type ByteStreamReader,
+  type ByteStreamWriter,
+  bufferUntilSubscribed,
+  TransportError,
+} from '@trainwire/core';
+import { Subject } from 'rxjs';
+import type { ByteChannelTuning } from '../ByteChannelTuning.js';
+import type { RtcChannel, RtcPeer } from './rtcTypes.js';
+import { BYTES_PROTOCOL, BytesFrameSchema, encodeFrame, parseJson } from './wireFrames.js';
+
+export type { ByteChannelTuning } from '../ByteChannelTuning.js';
+
+export const DEFAULT_TUNING: ByteChannelTuning = {
+  chunkSize: 256 * 1024,
+  highWaterMark: 4 * 1024 * 1024,
+  lowWaterMark: 1024 * 1024,
+  ackEvery: 4 * 1024 * 1024,
+};
+
+const dropped = (what: string) =>
+  new TransportError('transport_not_open', `the link dropped during ${what}`);
+
+/** The receiving side of one byte-stream channel. Returns a function failing it. */
+export function receiveByteChannel(
+  channel: RtcChannel,
+  tuning: ByteChannelTuning,
+  onStream: (reader: ByteStreamReader) => void,
+  onProblem: (code: string, message: string) => void,
+): (reason: string) => void {
+  let subject: Subject<Uint8Array> | undefined;
+  let header: ByteStreamHeader | undefined;
+  let received = 0;
+  let acked = 0;
+  let finished = false;
+  const fail = (error: Error) => {
+    if (finished) return;
+    finished = true;
+    subject?.error(error);
+  };
+  const refuse = (code: string, message: string) => {
+    onProblem(code, message);
+    if (channel.readyState === 'open') channel.send(encodeFrame({ type: 'error', code, message }));
+    fail(new TransportError('protocol_error', message));
+    channel.close();
+  };
+  channel.onMessage((data) => {
+    if (finished) return;
+    if (typeof data !== 'string') {
+      if (!subject || !header) return refuse('bad_frame', 'bytes before the header frame');
+      received += data.length;
+      if (header.offset + received > header.size)
+        return refuse(
+          'bad_frame',
+          `transfer ${header.id} sent more than its size of ${header.size}`,
+        );
+      subject.next(data);
+      if (received - acked >= tuning.ackEvery) {
+        acked = received;
+        channel.send(encodeFrame({ type: 'ack', received }));
+      }
+      return;
+    }
+    const frame = parseJson(BytesFrameSchema, data);
+    if (!frame) return refuse('bad_frame', 'unreadable byte-stream frame');
+    if (frame.type === 'header') {
+      if (header) return refuse('bad_frame', 'a second header frame');
+      header = frame.header;
+      subject = new Subject<Uint8Array>();
+      onStream({ header, chunks$: bufferUntilSubscribed(subject) });
+    } else if (frame.type === 'end') {
+      if (!subject || frame.sent !== received)
+        return refuse('bad_frame', `end after ${frame.sent} bytes, but ${received} arrived`);
+      finished = true;
+      subject.complete();
+      channel.send(encodeFrame({ type: 'done', received }));
+    } else if (frame.type === 'abort') {
+      fail(new TransportError('transport_closed', `sender aborted: ${frame.reason}`));
+      channel.close();
+    }
+  });
+  channel.onClose(() => fail(dropped(`transfer ${header?.id ?? '(no header)'}`)));
+  return (reason) => fail(dropped(reason));
+}
+
+/** A writer over a fresh data channel; `fail` breaks it when the link drops. */
+export interface ChannelWriter extends ByteStreamWriter {
+  /** Bytes the receiver confirmed (`ack`/`done`), counted from `header.offset`. */
+  readonly confirmed: number;
+  fail(reason: string): void;
+}
+
+/** Opens a byte-stream channel on `peer`, sends the header and resolves once open. */
+export async function openByteChannel(
+  peer: RtcPeer,
+  header: ByteStreamHeader,
+  tuning: ByteChannelTuning,
+): Promise<ChannelWriter> {
+  const channel = peer.createDataChannel(`bytes/${header.id}`, BYTES_PROTOCOL);
+  const chunkSize = Math.max(1024, Math.min(tuning.chunkSize, peer.maxMessageSize()));
+  channel.bufferedAmountLowThreshold = tuning.lowWaterMark;
+  let broken: Error | undefined;
+  let ended = false;
+  let confirmed = 0;
+  const waiters = new Set<{ resolve(): void; reject(e: Error): void }>();
+  let done: { resolve(): void; reject(e: Error): void } | undefined;
+  const breakWith = (error: Error) => {
+    if (broken) return;
+    broken = error;
+    for (const waiter of waiters) waiter.reject(error);
+    waiters.clear();
+    done?.reject(error);
+  };
+  channel.onBufferedAmountLow(() => {
+    for (const waiter of waiters) waiter.resolve();
+    waiters.clear();
+  });
+  channel.onMessage((data) => {
+    if (typeof data !== 'string') return;
+    const frame = parseJson(BytesFrameSchema, data);
+    if (frame?.type === 'ack') confirmed = Math.max(confirmed, frame.received);
+    else if (frame?.type === 'done') {
+      confirmed = frame.received;
+      done?.resolve();
+    } else if (frame?.type === 'error')
+      breakWith(new TransportError('protocol_error', `receiver refused: ${frame.message}`));
+  });
+  channel.onClose(() => breakWith(dropped(`transfer ${header.id}`)));
+  await new Promise<void>((resolve, reject) => {
+    channel.onOpen(resolve);
+    channel.onClose(() => reject(dropped(`transfer ${header.id}`)));
+  });
+  channel.send(encodeFrame({ type: 'header', header }));
+  let sent = 0;
+  const check = () => {
+    if (broken) throw broken;
+    if (ended) throw new TransportError('transport_closed', `byte stream ${header.id} has ended`);
+  };
+  return {
+    header,
+    get confirmed() {
+      return confirmed;
+    },
+    async write(chunk) {
+      check();
+      for (let at = 0; at < chunk.length; at += chunkSize) {
+        while (channel.bufferedAmount > tuning.highWaterMark) {
+          await new Promise<void>((resolve, reject) => waiters.add({ resolve, reject }));
+          check();
+        }
+        // A copy: the caller may reuse its buffer once write resolves.
+        channel.send(chunk.slice(at, at + chunkSize));
+        sent += Math.min(chunkSize, chunk.length - at);
+      }
+    },
+    async end() {
+      check();
+      ended = true;
+      const finished = new Promise<void>((resolve, reject) => (done = { resolve, reject }));
+      channel.send(encodeFrame({ type: 'end', sent }));
+      await finished;
+      channel.close();
+    },
+    abort(reason) {
+      if (ended || broken) return;
+      ended = true;
+      if (channel.readyState === 'open') channel.send(encodeFrame({ type: 'abort', reason }));
+      breakWith(new TransportError('transport_closed', `aborted: ${reason}`));
+    },
+    fail: (reason) => breakWith(dropped(reason)),
+  };
+}

@@ -1,0 +1,36 @@
+import type { WorkerInfo, WorkerStatus } from '@trainwire/core';
+import type { SignalingClient } from './SignalingClient.js';
+import type { PeerFilter } from './signalingMessages.js';
+
+/** A worker of the room, as a picker shows it. */
+export interface WorkerListing {
+  peerId: string;
+  name: string;
+  /** GPU model, or `null` when none was detected. */
+  gpuModel: string | null;
+  /** GPU memory in MiB (0 without a GPU). */
+  gpuMemoryMiB: number;
+  status: WorkerStatus;
+  info: WorkerInfo | undefined;
+}
+
+/**
+ * The workers online in the signaling client's room, most GPU memory first; `filter`
+ * narrows them (tags, status, `properties: { gpuMemoryMiB: { $gte: 16384 } }`).
+ */
+export async function listWorkers(
+  signaling: SignalingClient,
+  filter: Omit<PeerFilter, 'role'> = {},
+): Promise<WorkerListing[]> {
+  const peers = await signaling.discover({ ...filter, role: 'worker' });
+  return peers
+    .map((peer) => ({
+      peerId: peer.peerId,
+      name: peer.name,
+      gpuModel: peer.info?.gpu?.name ?? null,
+      gpuMemoryMiB: peer.info?.gpu?.memoryMiB ?? 0,
+      status: peer.status ?? 'available',
+      info: peer.info,
+    }))
+    .sort((a, b) => b.gpuMemoryMiB - a.gpuMemoryMiB);
+}

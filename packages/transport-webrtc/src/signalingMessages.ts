@@ -1,0 +1,137 @@
+import { WorkerInfoSchema, WorkerStatusSchema } from '@trainwire/core';
+import { z } from 'zod';
+
+/** Version of the signaling protocol; every message carries it as `v`. */
+export const SIGNALING_VERSION = 1;
+
+/** Largest signaling message, in UTF-8 bytes, a server or client accepts. */
+export const MAX_SIGNALING_MESSAGE_BYTES = 64 * 1024;
+
+const v = z.literal(SIGNALING_VERSION, {
+  error: `unsupported signaling version; this server speaks v${SIGNALING_VERSION}`,
+});
+const rid = z.string().min(1).max(64).optional();
+const peerId = z.string().min(1).max(64);
+const roomId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/, 'room id may use letters, digits, ".", "_" and "-"');
+const scalar = z.union([z.string().max(256), z.number(), z.boolean()]);
+
+/** `peer-joined` etc. describe a peer with this. */
+export const PeerRoleSchema = z.enum(['worker', 'client']);
+
+/** Free-form, filterable facts about a peer (workers get `gpuMemoryMiB` etc. from their info). */
+export const PeerPropertiesSchema = z
+  .record(z.string().min(1).max(64), scalar)
+  .refine((value) => Object.keys(value).length <= 64, 'at most 64 properties');
+
+/** A peer as the room sees it. */
+export const PeerInfoSchema = z.object({
+  peerId,
+  role: PeerRoleSchema,
+  name: z.string().max(128),
+  status: WorkerStatusSchema.optional(),
+  info: WorkerInfoSchema.optional(),
+  tags: z.array(z.string().max(64)).max(64),
+  properties: PeerPropertiesSchema,
+  joinedAt: z.number(),
+});
+
+const comparison = z
+  .object({ $eq: scalar.optional(), $gte: z.number().optional(), $lte: z.number().optional() })
+  .strict();
+
+/** Which peers `discover` returns: all conditions must hold. */
+export const PeerFilterSchema = z
+  .object({
+    role: PeerRoleSchema.optional(),
+    status: WorkerStatusSchema.optional(),
+    /** Every tag listed must be present. */
+    tags: z.array(z.string().max(64)).max(32).optional(),
+    /** `{ gpuMemoryMiB: { $gte: 16384 } }`; a bare value means `$eq`. */
+    properties: z.record(z.string().min(1).max(64), z.union([scalar, comparison])).optional(),
+  })
+  .strict();
+
+/** What peers relay to each other (offers, answers, ICE candidates); the server never reads it. */
+export const SignalDataSchema = z.record(z.string(), z.unknown());
+
+/** Every message a peer may send to the server. */
+export const ClientMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    v,
+    type: z.literal('register'),
+    rid,
+    role: PeerRoleSchema,
+    room: roomId,
+    credential: z.string().min(1).max(256),
+    /** With `resumeKey`, asks to keep the peer id of an earlier registration. */
+    peerId: peerId.optional(),
+    resumeKey: z.string().min(1).max(128).optional(),
+    name: z.string().max(128).optional(),
+    info: WorkerInfoSchema.optional(),
+    tags: z.array(z.string().max(64)).max(64).optional(),
+    properties: PeerPropertiesSchema.optional(),
+  }),
+  z.object({ v, type: z.literal('discover'), rid, filter: PeerFilterSchema.optional() }),
+  z.object({
+    v,
+    type: z.literal('update'),
+    rid,
+    status: WorkerStatusSchema.optional(),
+    info: WorkerInfoSchema.optional(),
+    tags: z.array(z.string().max(64)).max(64).optional(),
+    properties: PeerPropertiesSchema.optional(),
+  }),
+  z.object({ v, type: z.literal('signal'), rid, to: peerId, data: SignalDataSchema }),
+  z.object({ v, type: z.literal('ping'), rid, ts: z.number().optional() }),
+  z.object({ v, type: z.literal('pong'), rid, ts: z.number().optional() }),
+]);
+
+/** Every message the server may send to a peer. */
+export const ServerMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    v,
+    type: z.literal('registered'),
+    rid,
+    peerId,
+    resumeKey: z.string(),
+    room: roomId,
+    heartbeatMs: z.number(),
+  }),
+  z.object({ v, type: z.literal('peers'), rid, peers: z.array(PeerInfoSchema) }),
+  z.object({ v, type: z.literal('updated'), rid, peer: PeerInfoSchema }),
+  z.object({ v, type: z.literal('peer-joined'), peer: PeerInfoSchema }),
+  z.object({ v, type: z.literal('peer-updated'), peer: PeerInfoSchema }),
+  z.object({
+    v,
+    type: z.literal('peer-left'),
+    peerId,
+    reason: z.enum(['closed', 'timeout', 'revoked', 'replaced']),
+  }),
+  z.object({ v, type: z.literal('signal'), from: peerId, data: SignalDataSchema }),
+  z.object({ v, type: z.literal('ping'), rid, ts: z.number().optional() }),
+  z.object({ v, type: z.literal('pong'), rid, ts: z.number().optional() }),
+  z.object({
+    v,
+    type: z.literal('error'),
+    rid,
+    code: z.string().max(64),
+    message: z.string().max(4096),
+  }),
+]);
+
+/** A message to the server. */
+export type ClientMessage = z.infer<typeof ClientMessageSchema>;
+/** A message from the server. */
+export type ServerMessage = z.infer<typeof ServerMessageSchema>;
+/** A peer of a room. */
+export type PeerInfo = z.infer<typeof PeerInfoSchema>;
+/** A `discover` filter. */
+export type PeerFilter = z.infer<typeof PeerFilterSchema>;
+/** `worker` or `client`. */
+export type PeerRole = z.infer<typeof PeerRoleSchema>;
+/** Relayed offer, answer or candidate. */
+export type SignalData = z.infer<typeof SignalDataSchema>;
