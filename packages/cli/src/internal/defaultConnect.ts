@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { isTrainwireError, type WorkerInfo } from '@trainwire/core';
+import type { SignalingClient } from '@trainwire/transport-webrtc';
 import { ConnectionError, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
 import { requireValue } from './ask.js';
@@ -27,6 +28,28 @@ export async function credentialsFrom(io: Io): Promise<Credentials> {
   return stored;
 }
 
+/** Joins the credentials' room as a client; a refusal or an unreachable server is exit 3. */
+export async function joinRoom(credentials: Credentials, name: string): Promise<SignalingClient> {
+  const { SignalingClient } = await import('@trainwire/transport-webrtc');
+  const signaling = new SignalingClient({
+    url: credentials.signalingUrl,
+    room: credentials.room,
+    role: 'client',
+    credential: credentials.credential,
+    name,
+  });
+  try {
+    await signaling.connect();
+    return signaling;
+  } catch (error) {
+    await signaling.close().catch(() => undefined);
+    throw new ConnectionError(
+      `cannot join room ${credentials.room} at ${credentials.signalingUrl}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
 /** The default connection: the signaling server of the stored credentials, then WebRTC. */
 export function defaultConnect(io: Io): Connect {
   return async (options) => connectWithCredentials(await credentialsFrom(io), options, io);
@@ -42,22 +65,7 @@ export async function connectWithCredentials(
   io: Io,
 ): Promise<Connection> {
   const webrtc = await import('@trainwire/transport-webrtc');
-  const signaling = new webrtc.SignalingClient({
-    url: credentials.signalingUrl,
-    room: credentials.room,
-    role: 'client',
-    credential: credentials.credential,
-    name: `cli@${hostname()}`,
-  });
-  try {
-    await signaling.connect();
-  } catch (error) {
-    await signaling.close().catch(() => undefined);
-    throw new ConnectionError(
-      `cannot join room ${credentials.room} at ${credentials.signalingUrl}: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
+  const signaling = await joinRoom(credentials, `cli@${hostname()}`);
   try {
     const workers = await webrtc.listWorkers(signaling);
     const names =
