@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from './__tests__/signalingFixture.js';
 
 const fixtures = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
-const SIZE = 16 * 1024 * 1024;
+// 256 MiB up and back, as users move datasets and models; TRAINWIRE_TRANSFER_MIB shrinks
+// it for a quick local run.
+const SIZE = Number(process.env.TRAINWIRE_TRANSFER_MIB ?? 256) * 1024 * 1024;
 
 type Line = Record<string, unknown>;
 
