@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,6 +119,43 @@ describe('trainwire signal, worker and train as three processes on loopback (Web
       .map((e) => e.progress.epoch);
     expect(epochs[0]).toBeGreaterThan(0);
     expect(epochs.at(-1)).toBe(11);
+  });
+
+  it('uploads a dataset from this machine over WebRTC, verified by hash, and skips it the next time', async () => {
+    const rows = ['x1,x2,label'];
+    for (let i = 0; i < 3000; i++) {
+      const label = i % 2;
+      rows.push(
+        `${(label ? 1 : -1) + Math.sin(i) * 0.3},${(label ? -1 : 1) + Math.cos(i) * 0.3},${label}`,
+      );
+    }
+    const local = join(dir, 'my data: ünï.csv');
+    writeFileSync(local, `${rows.join('\n')}\n`);
+    const first = await run(
+      ['train', '--worker', 'gpu-test', '--epochs', '3', '--upload', `dataset=${local}`],
+      clientEnv,
+    );
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('Remote Training Completed Successfully');
+    expect(first.stdout).toContain('Uploading to the worker: 100%');
+    const uploads = readdirSync(join(dir, 'worker', 'uploads'), { recursive: true }).filter((f) =>
+      String(f).endsWith('.csv'),
+    );
+    expect(uploads).toHaveLength(1);
+    const again = await run(
+      ['train', '--worker', 'gpu-test', '--epochs', '2', '--upload', `dataset=${local}`],
+      clientEnv,
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(
+      'The worker already has the input files (same SHA-256): nothing to upload.',
+    );
+    expect(again.stdout).not.toContain('Uploading');
+    expect(
+      readdirSync(join(dir, 'worker', 'uploads'), { recursive: true }).filter((f) =>
+        String(f).endsWith('.csv'),
+      ),
+    ).toHaveLength(1);
   });
 
   it('a wrong token is refused with exit 3', async () => {

@@ -69,7 +69,9 @@ export async function runOnConnection(
     for (;;) {
       session = manager.submit(spec, { uploads });
       if (json) printNdjson(session, io);
+      const stopShowing = json ? undefined : showUploads(session, io, Object.keys(uploads).length);
       const settled = await untilStartedOrFailed(session);
+      stopShowing?.(settled === 'started');
       if (settled !== 'paths_missing') break;
       const fixed = await resolveInteractively(
         io,
@@ -123,6 +125,34 @@ export async function runOnConnection(
     manager.dispose();
     scope.dispose();
   }
+}
+
+/** Upload progress every 10 %, or that the worker already had every file (same SHA-256). */
+function showUploads(
+  session: JobSession,
+  io: Io,
+  files: number,
+): ((started: boolean) => void) | undefined {
+  if (files === 0) return undefined;
+  let shown = -1;
+  const unsubscribe = session.subscribe(() => {
+    const upload = session.getSnapshot().upload;
+    if (upload === null) return;
+    const percent = Math.floor((upload.bytes * 100) / Math.max(1, upload.total));
+    if (percent < shown + 10 && percent !== 100) return;
+    if (percent === shown) return;
+    shown = percent;
+    io.stdout.write(
+      `Uploading to the worker: ${percent}% of ${(upload.total / 1048576).toFixed(1)} MiB\n`,
+    );
+  });
+  return (started) => {
+    unsubscribe();
+    if (started && shown < 0)
+      io.stdout.write(
+        'The worker already has the input files (same SHA-256): nothing to upload.\n',
+      );
+  };
 }
 
 async function untilStartedOrFailed(
