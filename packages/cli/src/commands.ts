@@ -331,6 +331,24 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: async () => (await import('./commands/signal.js')).keysCommand,
   },
   {
+    name: 'fetch',
+    summary:
+      "Download a job's model (or checkpoints, or every file) from its worker, verified by SHA-256.",
+    usage: 'fetch JOB [--out DIR] [--kind model|checkpoint|dataset|all] [--worker NAME]',
+    positionals: 'JOB',
+    flags: {
+      ...WORKER_FLAGS,
+      out: { type: 'string', value: 'DIR', description: 'where to put the files (default ./JOB)' },
+      kind: {
+        type: 'string',
+        value: 'KIND',
+        description:
+          'model (default: models, else the last checkpoint), checkpoint, dataset, … or all',
+      },
+    },
+    run: remote(async () => (await import('./commands/fetch.js')).fetchCommand),
+  },
+  {
     name: 'validate',
     summary:
       'Check a trainer config (YAML or JSON): errors and warnings with field paths; exit 2 on errors.',

@@ -8,6 +8,7 @@
 
 export { bufferUntilSubscribed } from './bufferUntilSubscribed.js';
 export { container, type DependencyContainer, inject, injectable, Lifecycle } from './di.js';
+export { type Download, downloadFile } from './downloadFile.js';
 export { type Eta, EtaEstimator } from './EtaEstimator.js';
 export { EventBus, type EventChannel, type EventChannels } from './EventBus.js';
 export {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,17 @@ describe('trainwire signal, worker and train as three processes on loopback (Web
     expect(events.some((e) => e.type === 'artifact' && e.artifact.kind === 'model')).toBe(true);
     const jobs = await run(['jobs', '--json'], clientEnv);
     expect(jobs.stdout).toContain('"state":"completed"');
+
+    // The model comes back over WebRTC, byte for byte.
+    const jobId = events[0].jobId as string;
+    const out = join(dir, 'fetched');
+    const fetched = await run(
+      ['fetch', jobId, '--worker', 'gpu-test', '--out', out, '--json'],
+      clientEnv,
+    );
+    expect(fetched.code, fetched.stderr).toBe(0);
+    const file = JSON.parse(fetched.stdout.trim());
+    expect(readFileSync(file.to).equals(readFileSync(file.from))).toBe(true);
   });
 
   it('a trainer that dies exits 1 with the resume command, and that command resumes from the checkpoint', async () => {

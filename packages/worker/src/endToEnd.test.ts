@@ -117,3 +117,30 @@ describe('browsing the worker over the protocol', () => {
     });
   });
 });
+
+describe('getting files back', () => {
+  it('downloads a model over a byte stream, resumes from an offset, and refuses paths outside the mounts', async () => {
+    const { manager } = await setup();
+    const final = await manager.submit({
+      profile: 'builtin',
+      config: { epochs: 2, dataset: { synthetic: { samples: 300 } } },
+    }).done;
+    const model = final.artifacts.find((a) => a.kind === 'model')!;
+    const { createHash } = await import('node:crypto');
+    const { downloadFile } = await import('@trainwire/core');
+    const { lastValueFrom, toArray } = await import('rxjs');
+    const whole = await downloadFile(manager.peerFor(), model.path);
+    const bytes = Buffer.concat(await lastValueFrom(whole.chunks$.pipe(toArray())));
+    expect(bytes.length).toBe(whole.size);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(whole.sha256);
+    expect(bytes.equals(readFileSync(model.path))).toBe(true);
+
+    const rest = await downloadFile(manager.peerFor(), model.path, 100);
+    const tail = Buffer.concat(await lastValueFrom(rest.chunks$.pipe(toArray())));
+    expect(Buffer.concat([bytes.subarray(0, 100), tail]).equals(bytes)).toBe(true);
+
+    await expect(downloadFile(manager.peerFor(), '/etc/passwd')).rejects.toMatchObject({
+      code: 'path_denied',
+    });
+  });
+});

@@ -13,7 +13,9 @@ export type WorkerErrorCode =
   | 'upload_corrupt'
   | 'device_unavailable'
   | 'unknown_transfer'
-  | 'store_failed';
+  | 'store_failed'
+  | 'not_a_file'
+  | 'bad_offset';
 
 /**
  * Base class of every error `@trainwire/worker` throws. Check `code` (or

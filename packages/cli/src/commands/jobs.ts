@@ -1,10 +1,11 @@
-import { isFinalJobState, isTrainwireError } from '@trainwire/core';
+import { isTrainwireError, type LogLine } from '@trainwire/core';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
 import type { ParsedArgs } from '../internal/args.js';
 import type { Connect } from '../internal/Connection.js';
 import { followSession, printNdjson } from '../internal/followSession.js';
 import { formatDuration } from '../internal/format.js';
+import { loadJob } from '../internal/loadJob.js';
 import { withManager } from '../internal/withManager.js';
 
 /** What the job commands need from outside. */
@@ -66,28 +67,17 @@ export async function logsCommand(args: ParsedArgs, io: Io, deps: JobDeps): Prom
   const jobId = jobIdOf(args, 'logs');
   const follow = args.values.follow === true;
   return withManager(deps.connect, args, async (manager) => {
-    const session = await manager.attach(jobId).catch(unknownJob);
     const json = args.values.json === true;
-    session.logs$.subscribe((line) =>
-      io.stdout.write(json ? `${JSON.stringify(line)}\n` : `${line.line}\n`),
-    );
+    const print = (line: LogLine) =>
+      io.stdout.write(json ? `${JSON.stringify(line)}\n` : `${line.line}\n`);
     if (follow) {
+      const session = await manager.attach(jobId).catch(unknownJob);
+      session.logs$.subscribe(print);
       await session.done;
       return ExitCode.ok;
     }
     // Without --follow: what the worker has now, then stop.
-    const { lastSeq } = await manager.peerFor().request('job.attach', { jobId, afterSeq: 0 });
-    await new Promise<void>((resolve) => {
-      const check = () =>
-        session.getSnapshot().lastSeq >= lastSeq || isFinalJobState(session.getSnapshot().state);
-      if (check()) return resolve();
-      const unsubscribe = session.subscribe(() => {
-        if (check()) {
-          unsubscribe();
-          resolve();
-        }
-      });
-    });
+    await loadJob(manager, jobId, (session) => session.logs$.subscribe(print));
     return ExitCode.ok;
   });
 }

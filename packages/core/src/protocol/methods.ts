@@ -126,6 +126,26 @@ export const METHODS = {
       results: z.array(z.object({ path, size: z.number().int().nonnegative() })),
     }),
   },
+  'file.download': {
+    params: z
+      .object({
+        /** A file on the worker inside its mounts (an artifact's path). */
+        path,
+        /** Bytes the client already holds (a resumed download). */
+        offset: z.number().int().nonnegative().default(0),
+        /** The byte stream's id: the client subscribes to it before asking. */
+        transferId: z.string().min(1).max(64),
+      })
+      .strict(),
+    /** Sent once the byte stream is open; its bytes follow on that stream. */
+    result: z.object({
+      transferId: z.string().min(1).max(64),
+      name: z.string(),
+      size: z.number().int().nonnegative(),
+      sha256,
+      offset: z.number().int().nonnegative(),
+    }),
+  },
   'upload.begin': {
     params: z
       .object({

@@ -1,5 +1,6 @@
 import { type MethodHandlers, toJobSummary } from '@trainwire/core';
 import type { Worker, WorkerParts } from '../Worker.js';
+import { serveDownload } from './serveDownload.js';
 
 /** The protocol's methods, served by one worker. */
 export function createHandlers(worker: Worker, parts: WorkerParts): MethodHandlers {
@@ -38,6 +39,7 @@ export function createHandlers(worker: Worker, parts: WorkerParts): MethodHandle
         ...(maxResults === undefined ? {} : { maxResults }),
       }),
     }),
+    'file.download': (request, { peer }) => serveDownload(parts.sandbox, peer, request),
     'upload.begin': (request) => parts.uploads.begin(request),
     'upload.finish': ({ transferId }) => parts.uploads.finish(transferId),
   };

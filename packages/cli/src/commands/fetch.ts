@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type Artifact, baseName, downloadFile, type RpcPeer } from '@trainwire/core';
+import { CliError, ExitCode, UsageError } from '../errors.js';
+import type { Io } from '../Io.js';
+import { type ParsedArgs, stringFlag } from '../internal/args.js';
+import type { Connect } from '../internal/Connection.js';
+import { loadJob } from '../internal/loadJob.js';
+import { withManager } from '../internal/withManager.js';
+
+/** What `fetch` needs from outside. */
+export interface FetchDeps {
+  connect: Connect;
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function sizeOf(path: string): Promise<number | undefined> {
+  return (await stat(path).catch(() => undefined))?.size;
+}
+
+/** Which of a job's artifacts to fetch: its models (else its last checkpoint), one kind, or all. */
+export function pickArtifacts(artifacts: readonly Artifact[], kind: string): Artifact[] {
+  const unique = [...new Map(artifacts.map((a) => [a.path, a])).values()];
+  if (kind === 'all') return unique;
+  if (kind !== 'default') return unique.filter((a) => a.kind === kind);
+  const models = unique.filter((a) => a.kind === 'model');
+  if (models.length > 0) return models;
+  const checkpoints = unique.filter((a) => a.kind === 'checkpoint');
+  const last = checkpoints.find((a) => a.label === 'last') ?? checkpoints[checkpoints.length - 1];
+  return last === undefined ? [] : [last];
+}
+
+/**
+ * Downloads one file into `dir`: resumes a `.part` left by a broken download, verifies
+ * size and SHA-256 before the file takes its name, and skips a file already there.
+ */
+async function fetchOne(
+  peer: RpcPeer,
+  path: string,
+  dir: string,
+  name: string,
+): Promise<{ target: string; bytes: number; skipped: boolean }> {
+  const target = join(dir, name);
+  const part = `${target}.part`;
+  const [remote] = (await peer.request('paths.check', { paths: [path], sha256: true })).results;
+  if (
+    remote?.sha256 !== undefined &&
+    (await sizeOf(target)) === remote.size &&
+    (await sha256Of(target)) === remote.sha256
+  ) {
+    return { target, bytes: 0, skipped: true };
+  }
+  const offset = (await sizeOf(part)) ?? 0;
+  const download = await downloadFile(peer, path, offset);
+  const out = createWriteStream(part, { flags: offset > 0 ? 'a' : 'w' });
+  await new Promise<void>((done, fail) => {
+    download.chunks$.subscribe({
+      next: (chunk) => {
+        out.write(chunk);
+      },
+      error: (error: unknown) => out.end(() => fail(error)),
+      complete: () => out.end(() => done()),
+    });
+  }).catch((error: unknown) => {
+    throw new CliError(
+      'download_interrupted',
+      ExitCode.connection,
+      `the download of ${name} broke off (${(error as Error).message}); run the same command again to resume it`,
+    );
+  });
+  if ((await sizeOf(part)) !== download.size || (await sha256Of(part)) !== download.sha256) {
+    await rm(part, { force: true });
+    throw new CliError(
+      'download_corrupt',
+      ExitCode.jobFailed,
+      `${name} arrived damaged (size or SHA-256 differs); it was removed, run the command again`,
+    );
+  }
+  await rename(part, target);
+  return { target, bytes: download.size - offset, skipped: false };
+}
+
+/** `trainwire fetch JOB [--out DIR] [--kind model|checkpoint|all]`: a job's files, verified by hash. */
+export async function fetchCommand(args: ParsedArgs, io: Io, deps: FetchDeps): Promise<number> {
+  const jobId = args.positionals[0];
+  if (jobId === undefined)
+    throw new UsageError(
+      'missing JOB: name the job whose files to fetch (list them with `trainwire jobs`)',
+    );
+  const kind = stringFlag(args, 'kind') ?? 'default';
+  if (
+    !['default', 'all', 'model', 'checkpoint', 'dataset', 'log', 'predictions', 'video'].includes(
+      kind,
+    )
+  ) {
+    throw new UsageError(
+      `--kind must be model, checkpoint, dataset, log, predictions, video or all; got "${kind}"`,
+    );
+  }
+  const dir = resolve(stringFlag(args, 'out') ?? jobId);
+  const json = args.values.json === true;
+  return withManager(deps.connect, args, async (manager, connection) => {
+    const session = await loadJob(manager, jobId);
+    const chosen = pickArtifacts(session.getSnapshot().artifacts, kind);
+    if (chosen.length === 0) {
+      throw new CliError(
+        'nothing_to_fetch',
+        ExitCode.jobFailed,
+        `job ${jobId} on ${connection.worker.name} has no ${kind === 'default' ? 'model or checkpoint' : kind} files`,
+      );
+    }
+    await mkdir(dir, { recursive: true });
+    for (const artifact of chosen) {
+      const result = await fetchOne(manager.peerFor(), artifact.path, dir, baseName(artifact.path));
+      if (json)
+        io.stdout.write(
+          `${JSON.stringify({ kind: artifact.kind, from: artifact.path, to: result.target, bytes: result.bytes, skipped: result.skipped })}\n`,
+        );
+      else
+        io.stdout.write(
+          result.skipped
+            ? `${result.target} is already here (same SHA-256).\n`
+            : `Fetched ${artifact.kind} ${result.target} (${result.bytes} bytes, SHA-256 verified).\n`,
+        );
+    }
+    return ExitCode.ok;
+  });
+}
