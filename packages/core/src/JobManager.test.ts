@@ -170,6 +170,7 @@ describe('JobManager over MemoryTransport with a scripted worker', () => {
     expect(uploaded.state).toBe('completed');
     const path = `/uploads/${file.sha256}/${file.name}`;
     expect(scripted.hasFile(path)).toBe(true);
+    expect(first.spec.inputs.dataset).toBe(path);
     let reads = 0;
     const counted: LocalFile = {
       ...file,

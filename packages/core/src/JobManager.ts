@@ -217,6 +217,7 @@ export class JobManager {
           inputs[role] = await this.upload(target, session, file);
         }
         finalSpec = { ...spec, inputs };
+        session.setLocal({ spec: finalSpec });
       }
       if (this.aborted.has(session.jobId)) return;
       step = 'start';

@@ -106,7 +106,6 @@ const REPAIR_RETRY_MS = 1_000;
  */
 export class JobSession {
   readonly jobId: string;
-  readonly spec: JobSpec;
   /** The job's state; replays the current one. */
   readonly state$: Observable<JobState>;
   /** The worker's events, in `seq` order, each once. */
@@ -137,6 +136,7 @@ export class JobSession {
   private readonly pending = new Map<number, JobEvent>();
   private resolveDone!: (snapshot: JobSnapshot) => void;
 
+  private currentSpec: JobSpec;
   private lastSeq = 0;
   private lastTs = 0;
   private lastReceivedAt = 0;
@@ -158,7 +158,7 @@ export class JobSession {
 
   constructor(init: JobSessionInit) {
     this.jobId = init.jobId;
-    this.spec = init.spec;
+    this.currentSpec = init.spec;
     this.link = init.link;
     this.scheduler = init.scheduler ?? asyncScheduler;
     this.logTail = init.logTail ?? 200;
@@ -190,12 +190,17 @@ export class JobSession {
     });
   }
 
+  /** What the job runs: the spec as submitted, with uploaded inputs' worker paths once known. */
+  get spec(): JobSpec {
+    return this.currentSpec;
+  }
+
   /** The current snapshot; the same object until something changes. */
   getSnapshot = (): JobSnapshot => {
     if (this.snapshot === null) {
       this.snapshot = {
         jobId: this.jobId,
-        spec: this.spec,
+        spec: this.currentSpec,
         state: this.state,
         submitStep: this.submitStep,
         error: this.error,
@@ -268,12 +273,14 @@ export class JobSession {
 
   /** @internal Used by `JobManager` while the job is still on the client. */
   setLocal(patch: {
+    spec?: JobSpec;
     state?: JobState;
     submitStep?: SubmitStep | null;
     error?: JobError;
     warnings?: readonly ConfigIssue[];
     upload?: { bytes: number; total: number } | null;
   }): void {
+    if (patch.spec !== undefined) this.currentSpec = patch.spec;
     if (patch.submitStep !== undefined) this.submitStep = patch.submitStep;
     if (patch.warnings !== undefined) this.warnings = patch.warnings;
     if (patch.upload !== undefined) this.upload = patch.upload;
