@@ -17,6 +17,7 @@ import { RpcPeer } from './protocol/RpcPeer.js';
 import type { JobError, JobEvent } from './schemas/JobEvent.js';
 import { type JobSpec, type JobSpecInput, JobSpecSchema } from './schemas/JobSpec.js';
 import { isFinalJobState } from './schemas/JobState.js';
+import { TransferMeter } from './TransferProgress.js';
 import type { Transport } from './Transport.js';
 import { CLOCK, CONFIG_PROFILES, JOB_MANAGER_OPTIONS, TRANSPORT } from './tokens.js';
 import type { ConfigProfileRegistry } from './validation/ConfigProfileRegistry.js';
@@ -252,11 +253,13 @@ export class JobManager {
           offset: begun.offset,
         });
         let sent = begun.offset;
-        session.setLocal({ upload: { bytes: sent, total: file.size } });
+        const meter = new TransferMeter(file.name, file.size, sent, () => this.scheduler.now());
+        session.setLocal({ upload: meter.update(sent) ?? null });
         for await (const chunk of file.read(begun.offset)) {
           await writer.write(chunk);
           sent += chunk.length;
-          session.setLocal({ upload: { bytes: sent, total: file.size } });
+          const progress = meter.update(sent);
+          if (progress !== undefined) session.setLocal({ upload: progress });
         }
         await writer.end();
         return (await target.peer.request('upload.finish', { transferId: begun.transferId })).path;

@@ -18,6 +18,7 @@ import type { Artifact } from './schemas/Artifact.js';
 import type { JobError, JobEvent } from './schemas/JobEvent.js';
 import type { JobSpec } from './schemas/JobSpec.js';
 import { isFinalJobState, type JobState } from './schemas/JobState.js';
+import type { TransferProgress } from './TransferProgress.js';
 import type { ConfigIssue } from './validation/ConfigProfile.js';
 
 /** What a session needs from the connection to its worker. */
@@ -68,7 +69,8 @@ export interface JobSnapshot {
   /** Last lines of output, carriage-return updates applied. */
   logs: readonly LogLine[];
   artifacts: readonly Artifact[];
-  upload: { bytes: number; total: number } | null;
+  /** The upload in progress (throttled: a few updates a second), or null. */
+  upload: TransferProgress | null;
   lastSeq: number;
   stats: SessionStats;
 }
@@ -148,7 +150,7 @@ export class JobSession {
   private progress: JobProgress;
   private logs: readonly LogLine[] = [];
   private artifacts: readonly Artifact[] = [];
-  private upload: { bytes: number; total: number } | null = null;
+  private upload: TransferProgress | null = null;
   private readonly stats: SessionStats = { duplicates: 0, gapsRepaired: 0, malformed: 0 };
   private epochBeginTs = new Map<number, number>();
   private snapshot: JobSnapshot | null = null;
@@ -278,7 +280,7 @@ export class JobSession {
     submitStep?: SubmitStep | null;
     error?: JobError;
     warnings?: readonly ConfigIssue[];
-    upload?: { bytes: number; total: number } | null;
+    upload?: TransferProgress | null;
   }): void {
     if (patch.spec !== undefined) this.currentSpec = patch.spec;
     if (patch.submitStep !== undefined) this.submitStep = patch.submitStep;

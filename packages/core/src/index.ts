@@ -123,6 +123,7 @@ export {
   type WorkerStatus,
   WorkerStatusSchema,
 } from './schemas/WorkerInfo.js';
+export { TransferMeter, type TransferProgress } from './TransferProgress.js';
 export type {
   ByteStreamHeader,
   ByteStreamReader,

@@ -148,7 +148,7 @@ describe('trainwire signal, worker and train as three processes on loopback (Web
     );
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('Remote Training Completed Successfully');
-    expect(first.stdout).toContain('Uploading to the worker: 100%');
+    expect(first.stdout).toMatch(/Uploading my data: ünï\.csv: 100% of 0\.\d MiB/);
     const uploads = readdirSync(join(dir, 'worker', 'uploads'), { recursive: true }).filter((f) =>
       String(f).endsWith('.csv'),
     );

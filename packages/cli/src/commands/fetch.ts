@@ -2,11 +2,19 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type Artifact, baseName, downloadFile, type RpcPeer } from '@trainwire/core';
+import {
+  type Artifact,
+  baseName,
+  downloadFile,
+  type RpcPeer,
+  TransferMeter,
+  type TransferProgress,
+} from '@trainwire/core';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
 import { type ParsedArgs, stringFlag } from '../internal/args.js';
 import type { Connect } from '../internal/Connection.js';
+import { describeTransfer } from '../internal/format.js';
 import { loadJob } from '../internal/loadJob.js';
 import { withManager } from '../internal/withManager.js';
 
@@ -46,6 +54,7 @@ async function fetchOne(
   path: string,
   dir: string,
   name: string,
+  onProgress?: (progress: TransferProgress) => void,
 ): Promise<{ target: string; bytes: number; skipped: boolean }> {
   const target = join(dir, name);
   const part = `${target}.part`;
@@ -60,10 +69,15 @@ async function fetchOne(
   const offset = (await sizeOf(part)) ?? 0;
   const download = await downloadFile(peer, path, offset);
   const out = createWriteStream(part, { flags: offset > 0 ? 'a' : 'w' });
+  const meter = new TransferMeter(name, download.size, offset, Date.now, 1_000);
+  let received = offset;
   await new Promise<void>((done, fail) => {
     download.chunks$.subscribe({
       next: (chunk) => {
         out.write(chunk);
+        received += chunk.length;
+        const progress = meter.update(received);
+        if (progress !== undefined && progress.bytes < progress.total) onProgress?.(progress);
       },
       error: (error: unknown) => out.end(() => fail(error)),
       complete: () => out.end(() => done()),
@@ -118,7 +132,16 @@ export async function fetchCommand(args: ParsedArgs, io: Io, deps: FetchDeps): P
     }
     await mkdir(dir, { recursive: true });
     for (const artifact of chosen) {
-      const result = await fetchOne(manager.peerFor(), artifact.path, dir, baseName(artifact.path));
+      const show = json
+        ? undefined
+        : (p: TransferProgress) => io.stdout.write(`${describeTransfer('Fetching', p)}\n`);
+      const result = await fetchOne(
+        manager.peerFor(),
+        artifact.path,
+        dir,
+        baseName(artifact.path),
+        show,
+      );
       if (json)
         io.stdout.write(
           `${JSON.stringify({ kind: artifact.kind, from: artifact.path, to: result.target, bytes: result.bytes, skipped: result.skipped })}\n`,

@@ -9,6 +9,7 @@ import {
   registerCore,
   resolvedInputs,
   TRANSPORT,
+  type TransferProgress,
 } from '@trainwire/core';
 import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
@@ -16,6 +17,7 @@ import { intFlag, listFlag, type ParsedArgs, stringFlag } from '../internal/args
 import { buildSpec, resumeCommandFor } from '../internal/buildSpec.js';
 import type { Connect, Connection } from '../internal/Connection.js';
 import { followSession, printNdjson } from '../internal/followSession.js';
+import { describeTransfer } from '../internal/format.js';
 import { localFile } from '../internal/localFile.js';
 
 /** What `train` needs from outside: how to reach a worker. */
@@ -127,28 +129,23 @@ export async function runOnConnection(
   }
 }
 
-/** Upload progress every 10 %, or that the worker already had every file (same SHA-256). */
+/** Upload progress (name, share, rate, time left), or that the worker had every file. */
 function showUploads(
   session: JobSession,
   io: Io,
   files: number,
 ): ((started: boolean) => void) | undefined {
   if (files === 0) return undefined;
-  let shown = -1;
+  let last: TransferProgress | null = null;
   const unsubscribe = session.subscribe(() => {
     const upload = session.getSnapshot().upload;
-    if (upload === null) return;
-    const percent = Math.floor((upload.bytes * 100) / Math.max(1, upload.total));
-    if (percent < shown + 10 && percent !== 100) return;
-    if (percent === shown) return;
-    shown = percent;
-    io.stdout.write(
-      `Uploading to the worker: ${percent}% of ${(upload.total / 1048576).toFixed(1)} MiB\n`,
-    );
+    if (upload === null || upload === last) return;
+    last = upload;
+    io.stdout.write(`${describeTransfer('Uploading', upload)}\n`);
   });
   return (started) => {
     unsubscribe();
-    if (started && shown < 0)
+    if (started && last === null)
       io.stdout.write(
         'The worker already has the input files (same SHA-256): nothing to upload.\n',
       );

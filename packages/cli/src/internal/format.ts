@@ -21,3 +21,14 @@ export const RULE = '─'.repeat(64);
 export function framed(text: string): string {
   return `${RULE}\n${text}\n${RULE}\n`;
 }
+
+/** "Uploading a.csv: 45% of 12.3 MiB at 15.2 MB/s, 0:03 left". */
+export function describeTransfer(
+  verb: string,
+  p: { name: string; bytes: number; total: number; bytesPerSecond: number; etaMs: number | null },
+): string {
+  const percent = Math.floor((p.bytes * 100) / Math.max(1, p.total));
+  const rate = p.bytesPerSecond > 0 ? ` at ${(p.bytesPerSecond / 1e6).toFixed(1)} MB/s` : '';
+  const left = p.etaMs !== null && p.bytes < p.total ? `, ${formatDuration(p.etaMs)} left` : '';
+  return `${verb} ${p.name}: ${percent}% of ${(p.total / 1048576).toFixed(1)} MiB${rate}${left}`;
+}
