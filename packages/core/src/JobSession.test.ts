@@ -76,8 +76,23 @@ describe('JobSession', () => {
           expect(final.state).toBe('completed');
         },
       ),
-      { numRuns: 150, timeout: 2000 },
+      { numRuns: 300 },
     );
+  });
+
+  it('a resync during a gap repair still fetches the tail after the last gap (regression)', async () => {
+    const events = history(2); // 8 events; #8 is the final state
+    const session = new JobSession({ jobId: 'j1', spec, link: linkOver(events) });
+    session.ingest(events[0]!); // #1
+    session.ingest(events[2]!); // #3: gap 2 → a fetch is in flight
+    session.resync(); // asked while that fetch runs
+    session.ingest(events[5]!); // #6: a second gap (4–5); #7 and #8 never arrive
+    const final = await Promise.race([
+      session.done,
+      new Promise((r) => setTimeout(() => r('hung'), 2000)),
+    ]);
+    expect(final).not.toBe('hung');
+    expect(session.getSnapshot().lastSeq).toBe(8);
   });
 
   it('drops duplicates and counts them', () => {

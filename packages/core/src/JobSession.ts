@@ -156,7 +156,8 @@ export class JobSession {
   private snapshot: JobSnapshot | null = null;
   private notifyQueued = false;
   private repairing = false;
-  private repairAgain = false;
+  /** A resync asked for every event after the last one. */
+  private wantTail = false;
 
   constructor(init: JobSessionInit) {
     this.jobId = init.jobId;
@@ -258,12 +259,13 @@ export class JobSession {
       return;
     }
     if (this.pending.size < PENDING_LIMIT) this.pending.set(seq, event);
-    this.repair(seq - 1);
+    this.repair();
   }
 
   /** Fetches every event after the last one seen (after a reconnection). */
   resync(): void {
-    this.repair(undefined);
+    this.wantTail = true;
+    this.repair();
   }
 
   /** Records a protocol problem seen on the job's connection. */
@@ -302,38 +304,43 @@ export class JobSession {
     for (const seq of this.pending.keys()) if (seq <= this.lastSeq) this.pending.delete(seq);
   }
 
-  private repair(untilSeq: number | undefined): void {
-    if (this.repairing) {
-      this.repairAgain = true;
+  /**
+   * Fetches what is missing: first the gap before the earliest held event (bounded), then
+   * — when a resync asked for it — everything after the last event (unbounded). One fetch
+   * at a time; each one's end starts the next, so no request for the tail is ever lost.
+   */
+  private repair(): void {
+    if (this.repairing) return;
+    const gapEnd = this.pending.size > 0 ? Math.min(...this.pending.keys()) - 1 : undefined;
+    if (gapEnd === undefined && !this.wantTail) return;
+    if (gapEnd === undefined && isFinalJobState(this.state)) {
+      this.wantTail = false;
       return;
     }
+    const tail = gapEnd === undefined;
+    if (tail) this.wantTail = false;
     this.repairing = true;
     const before = this.lastSeq;
     this.link
-      .fetchEvents(this.jobId, this.lastSeq, untilSeq)
+      .fetchEvents(this.jobId, before, gapEnd)
       .then((events) => {
+        this.repairing = false;
         for (const event of events) this.ingest(event);
-        if (this.lastSeq > before && untilSeq !== undefined) this.stats.gapsRepaired++;
-        this.finishRepair(0);
+        const progressed = this.lastSeq > before;
+        if (progressed && !tail) this.stats.gapsRepaired++;
+        // A gap the worker could not fill yet (events not stored yet): ask again later.
+        if (!progressed && !tail) this.scheduler.schedule(() => this.repair(), REPAIR_RETRY_MS);
+        else this.repair();
       })
       .catch((error: unknown) => {
+        this.repairing = false;
+        if (tail) this.wantTail = true;
         this.noteProblem({
           code: 'repair_failed',
           message: `could not fetch missed events after #${before}: ${(error as Error).message}`,
         });
-        this.finishRepair(REPAIR_RETRY_MS);
+        this.scheduler.schedule(() => this.repair(), REPAIR_RETRY_MS);
       });
-  }
-
-  private finishRepair(delayMs: number): void {
-    this.repairing = false;
-    const gap = this.pending.size > 0;
-    if (!gap && !this.repairAgain) return;
-    this.repairAgain = false;
-    if (isFinalJobState(this.state) && !gap) return;
-    const again = () => this.repair(gap ? Math.min(...this.pending.keys()) - 1 : undefined);
-    if (delayMs === 0) again();
-    else this.scheduler.schedule(again, delayMs);
   }
 
   private apply(event: JobEvent): void {
