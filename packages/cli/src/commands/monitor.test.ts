@@ -6,14 +6,17 @@ import { main } from '../main.js';
 describe('trainwire monitor', () => {
   it('shows a sleap-nn-format publisher epoch by epoch, NaN included, and ends at train_end', async () => {
     const t = fakeIo();
-    const port = 42000 + Math.floor(Math.random() * 2000);
+    // Port 0: the monitor binds free ports and says which.
     const monitoring = main(
-      ['monitor', `tcp://127.0.0.1:${port}`, '--control', `tcp://127.0.0.1:${port + 1}`],
+      ['monitor', 'tcp://127.0.0.1:0', '--control', 'tcp://127.0.0.1:0'],
       t.io,
     );
+    const listening = /Listening for progress on (\S+) \(control on (\S+)\)/;
+    while (!listening.test(t.err())) await new Promise((r) => setTimeout(r, 5));
+    const [, publishAddress, controlAddress] = listening.exec(t.err())!;
     const publisher = await createProgressPublisher({
-      publishAddress: `tcp://127.0.0.1:${port}`,
-      controlAddress: `tcp://127.0.0.1:${port + 1}`,
+      publishAddress: publishAddress!,
+      controlAddress: controlAddress!,
       what: 'run-1',
     });
     await publisher.publish({ event: 'train_begin', what: 'run-1' });

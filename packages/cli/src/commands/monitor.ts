@@ -8,7 +8,7 @@ import { formatMetric } from '../internal/format.js';
 export function parseTcpAddress(address: string, flag: string): { host: string; port: number } {
   const match = /^tcp:\/\/(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(address);
   const port = Number(match?.[2]);
-  if (match === null || !(port >= 1 && port <= 65535)) {
+  if (match === null || !(port >= 0 && port <= 65535)) {
     throw new UsageError(`${flag} must look like tcp://127.0.0.1:9001; got "${address}"`);
   }
   return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
