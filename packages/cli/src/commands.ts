@@ -1,4 +1,6 @@
-import type { CommandSpec, FlagSpec } from './internal/args.js';
+import type { Io } from './Io.js';
+import type { CommandSpec, FlagSpec, ParsedArgs } from './internal/args.js';
+import type { RemoteDeps } from './internal/Connection.js';
 
 const WORKER_FLAGS: Record<string, FlagSpec> = {
   worker: {
@@ -17,25 +19,16 @@ const WORKER_FLAGS: Record<string, FlagSpec> = {
   },
 };
 
-/** Loads a remote command with the default connection (signaling server + WebRTC). */
-function remote<D>(
-  load: () => Promise<
-    (
-      args: import('./internal/args.js').ParsedArgs,
-      io: import('./Io.js').Io,
-      deps: D & { connect: import('./internal/Connection.js').Connect },
-    ) => Promise<number>
-  >,
-) {
+type Remote = (args: ParsedArgs, io: Io, deps: RemoteDeps) => Promise<number>;
+
+/** Loads a command that talks to a worker, with the default connection (signaling + WebRTC). */
+function remote(load: () => Promise<Remote>): CommandSpec['run'] {
   return async () => {
     const [command, { defaultConnect }] = await Promise.all([
       load(),
       import('./internal/defaultConnect.js'),
     ]);
-    return (args: import('./internal/args.js').ParsedArgs, io: import('./Io.js').Io) =>
-      command(args, io, { connect: defaultConnect(io) } as D & {
-        connect: import('./internal/Connection.js').Connect;
-      });
+    return (args, io) => command(args, io, { connect: defaultConnect(io) });
   };
 }
 

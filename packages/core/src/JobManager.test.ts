@@ -217,3 +217,16 @@ describe('JobManager over MemoryTransport with a scripted worker', () => {
     expect(final.lastSeq).toBe(done.lastSeq);
   });
 });
+
+describe('cancelling before the job reaches the worker', () => {
+  it('ends it on the client, even right after submit, and the worker never sees it', async () => {
+    const { manager, scripted } = await setup();
+    const session = manager.submit({ profile: 'builtin', config: { epochs: 3 } });
+    await session.cancel();
+    const final = await session.done;
+    expect(final.state).toBe('cancelled');
+    expect(final.error?.message).toContain('before it reached the worker');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(scripted.store.listJobs()).toEqual([]);
+  });
+});

@@ -73,7 +73,6 @@ export class JobManager {
 
   private readonly jobs = new BehaviorSubject<readonly JobSession[]>([]);
   private readonly targets = new Map<Transport, Target>();
-  private readonly aborted = new Set<string>();
   private readonly maxConcurrent: number;
   private counter = 0;
 
@@ -165,11 +164,14 @@ export class JobManager {
     spec: JobSpec,
     uploads: Record<string, LocalFile>,
   ): Promise<void> {
+    // Cancelled on the client while the pipeline ran (see abortLocally): stop quietly.
+    const cancelled = () => session.getSnapshot().state === 'cancelled';
     const fail = (step: SubmitStep, error: JobError) =>
       session.setLocal({ state: 'failed', submitStep: step, error });
     let step: SubmitStep = 'validate-config';
     // Let the caller subscribe to the session it was just handed: it sees `queued` first.
     await Promise.resolve();
+    if (cancelled()) return;
     try {
       session.setLocal({ state: 'validating', submitStep: step });
       const profile = this.profiles.get(spec.profile);
@@ -186,7 +188,7 @@ export class JobManager {
           return;
         }
       }
-      if (this.aborted.has(session.jobId)) return;
+      if (cancelled()) return;
       step = 'check-paths';
       session.setLocal({ submitStep: step });
       const paths = Object.values(spec.inputs);
@@ -214,20 +216,20 @@ export class JobManager {
         session.setLocal({ state: 'uploading', submitStep: step });
         const inputs = { ...spec.inputs };
         for (const [role, file] of Object.entries(uploads)) {
-          if (this.aborted.has(session.jobId)) return;
+          if (cancelled()) return;
           inputs[role] = await this.upload(target, session, file);
         }
         finalSpec = { ...spec, inputs };
         session.setLocal({ spec: finalSpec });
       }
-      if (this.aborted.has(session.jobId)) return;
+      if (cancelled()) return;
       step = 'start';
       session.setLocal({ state: 'starting', submitStep: step, upload: null });
       await target.peer.request('job.start', { jobId: session.jobId, spec: finalSpec });
       session.setLocal({ submitStep: null });
       session.resync();
     } catch (error) {
-      if (this.aborted.has(session.jobId)) return;
+      if (cancelled()) return;
       fail(step, {
         code: isTrainwireError(error) ? error.code : 'internal_error',
         message: error instanceof Error ? error.message : String(error),
@@ -385,9 +387,11 @@ export class JobManager {
   /** Cancels a job still on the client (before `job.start`); true if it was. */
   private abortLocally(session: JobSession | undefined): boolean {
     if (session === undefined) return false;
-    const { submitStep, lastSeq } = session.getSnapshot();
-    if (submitStep === null || submitStep === 'start' || lastSeq > 0) return false;
-    this.aborted.add(session.jobId);
+    const { state, lastSeq } = session.getSnapshot();
+    // Before job.start nothing runs on the worker: the job simply ends here.
+    const onClient =
+      lastSeq === 0 && (state === 'queued' || state === 'validating' || state === 'uploading');
+    if (!onClient) return false;
     session.setLocal({
       state: 'cancelled',
       error: { code: 'cancelled', message: 'cancelled before it reached the worker' },

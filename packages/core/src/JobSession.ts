@@ -289,7 +289,10 @@ export class JobSession {
     if (patch.warnings !== undefined) this.warnings = patch.warnings;
     if (patch.upload !== undefined) this.upload = patch.upload;
     if (patch.error !== undefined) this.error = patch.error;
-    if (patch.state !== undefined && patch.state !== this.state) this.setState(patch.state);
+    // A finished job stays finished (a pipeline step may still be unwinding).
+    if (patch.state !== undefined && patch.state !== this.state && !isFinalJobState(this.state)) {
+      this.setState(patch.state);
+    }
     this.changed();
     if (isFinalJobState(this.state) && this.pending.size === 0) this.finish();
   }

@@ -12,6 +12,7 @@ export {
   loadWorkerConfig,
   type Mount,
   MountSchema,
+  readWorkerConfigFile,
   type TrainerProfile,
   type TrainerProfileInput,
   TrainerProfileSchema,

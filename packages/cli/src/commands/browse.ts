@@ -2,16 +2,11 @@ import { RpcPeer } from '@trainwire/core';
 import { ExitCode } from '../errors.js';
 import type { Io } from '../Io.js';
 import { intFlag, type ParsedArgs } from '../internal/args.js';
-import type { Connect } from '../internal/Connection.js';
+import type { RemoteDeps } from '../internal/Connection.js';
 import { connectOptions } from '../internal/withManager.js';
 
-/** What `browse` needs from outside. */
-export interface BrowseDeps {
-  connect: Connect;
-}
-
 /** `trainwire browse [PATH]`: the worker's mounts, or one page of a folder inside them. */
-export async function browseCommand(args: ParsedArgs, io: Io, deps: BrowseDeps): Promise<number> {
+export async function browseCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
   const connection = await deps.connect(connectOptions(args));
   const peer = new RpcPeer(connection.transport);
   try {

@@ -13,15 +13,10 @@ import {
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
 import { type ParsedArgs, stringFlag } from '../internal/args.js';
-import type { Connect } from '../internal/Connection.js';
+import type { RemoteDeps } from '../internal/Connection.js';
 import { describeTransfer } from '../internal/format.js';
 import { loadJob } from '../internal/loadJob.js';
 import { withManager } from '../internal/withManager.js';
-
-/** What `fetch` needs from outside. */
-export interface FetchDeps {
-  connect: Connect;
-}
 
 async function sha256Of(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -102,7 +97,7 @@ async function fetchOne(
 }
 
 /** `trainwire fetch JOB [--out DIR] [--kind model|checkpoint|all]`: a job's files, verified by hash. */
-export async function fetchCommand(args: ParsedArgs, io: Io, deps: FetchDeps): Promise<number> {
+export async function fetchCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
   const jobId = args.positionals[0];
   if (jobId === undefined)
     throw new UsageError(

@@ -2,16 +2,11 @@ import { isTrainwireError, type LogLine } from '@trainwire/core';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
 import type { ParsedArgs } from '../internal/args.js';
-import type { Connect } from '../internal/Connection.js';
+import type { RemoteDeps } from '../internal/Connection.js';
 import { followSession, printNdjson } from '../internal/followSession.js';
 import { formatDuration } from '../internal/format.js';
 import { loadJob } from '../internal/loadJob.js';
 import { withManager } from '../internal/withManager.js';
-
-/** What the job commands need from outside. */
-export interface JobDeps {
-  connect: Connect;
-}
 
 function jobIdOf(args: ParsedArgs, command: string): string {
   const jobId = args.positionals[0];
@@ -29,7 +24,7 @@ function unknownJob(error: unknown): never {
 }
 
 /** `trainwire jobs`: the worker's jobs, newest last. */
-export async function jobsCommand(args: ParsedArgs, io: Io, deps: JobDeps): Promise<number> {
+export async function jobsCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
   return withManager(deps.connect, args, async (manager, connection) => {
     const { jobs } = await manager.peerFor().request('job.list', {});
     if (args.values.json === true) {
@@ -49,7 +44,7 @@ export async function jobsCommand(args: ParsedArgs, io: Io, deps: JobDeps): Prom
 }
 
 /** `trainwire attach JOB`: follows a job from where it is, with its whole history. */
-export async function attachCommand(args: ParsedArgs, io: Io, deps: JobDeps): Promise<number> {
+export async function attachCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
   const jobId = jobIdOf(args, 'attach');
   return withManager(deps.connect, args, async (manager, connection) => {
     const session = await manager.attach(jobId).catch(unknownJob);
@@ -63,7 +58,7 @@ export async function attachCommand(args: ParsedArgs, io: Io, deps: JobDeps): Pr
 }
 
 /** `trainwire logs JOB [--follow]`: the trainer's output lines. */
-export async function logsCommand(args: ParsedArgs, io: Io, deps: JobDeps): Promise<number> {
+export async function logsCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
   const jobId = jobIdOf(args, 'logs');
   const follow = args.values.follow === true;
   return withManager(deps.connect, args, async (manager) => {
@@ -85,7 +80,7 @@ export async function logsCommand(args: ParsedArgs, io: Io, deps: JobDeps): Prom
 async function control(
   args: ParsedArgs,
   io: Io,
-  deps: JobDeps,
+  deps: RemoteDeps,
   method: 'job.stop' | 'job.cancel',
 ): Promise<number> {
   const jobId = jobIdOf(args, method === 'job.stop' ? 'stop' : 'cancel');
@@ -103,11 +98,11 @@ async function control(
 }
 
 /** `trainwire stop JOB`: finish the epoch, save a checkpoint, end. */
-export function stopCommand(args: ParsedArgs, io: Io, deps: JobDeps): Promise<number> {
+export function stopCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
   return control(args, io, deps, 'job.stop');
 }
 
 /** `trainwire cancel JOB`: end now. */
-export function cancelCommand(args: ParsedArgs, io: Io, deps: JobDeps): Promise<number> {
+export function cancelCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
   return control(args, io, deps, 'job.cancel');
 }

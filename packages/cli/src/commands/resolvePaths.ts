@@ -3,13 +3,8 @@ import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
 import { type ParsedArgs, pairsFlag } from '../internal/args.js';
 import { mapPaths } from '../internal/buildSpec.js';
-import type { Connect } from '../internal/Connection.js';
+import type { RemoteDeps } from '../internal/Connection.js';
 import { connectOptions } from '../internal/withManager.js';
-
-/** What `resolve-paths` needs from outside. */
-export interface ResolveDeps {
-  connect: Connect;
-}
 
 /**
  * `trainwire resolve-paths --input ROLE=PATH…`: checks each input on the worker; for a
@@ -20,7 +15,7 @@ export interface ResolveDeps {
 export async function resolvePathsCommand(
   args: ParsedArgs,
   io: Io,
-  deps: ResolveDeps,
+  deps: RemoteDeps,
 ): Promise<number> {
   const inputs = mapPaths(pairsFlag(args, 'input'), pairsFlag(args, 'map-path'));
   if (Object.keys(inputs).length === 0)

@@ -1,6 +1,7 @@
 import {
   applyPathFix,
   container,
+  isFinalJobState,
   JobManager,
   type JobSession,
   type JobSpecInput,
@@ -15,15 +16,11 @@ import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
 import { intFlag, listFlag, type ParsedArgs, stringFlag } from '../internal/args.js';
 import { buildSpec, resumeCommandFor } from '../internal/buildSpec.js';
-import type { Connect, Connection } from '../internal/Connection.js';
+import type { Connection, RemoteDeps } from '../internal/Connection.js';
 import { followSession, printNdjson } from '../internal/followSession.js';
 import { describeTransfer } from '../internal/format.js';
 import { localFile } from '../internal/localFile.js';
-
-/** What `train` needs from outside: how to reach a worker. */
-export interface TrainDeps {
-  connect: Connect;
-}
+import { whenSnapshot } from '../internal/whenSnapshot.js';
 
 /**
  * `trainwire train`: validates the config, checks input paths on the worker (asking how
@@ -31,7 +28,7 @@ export interface TrainDeps {
  * not have, starts the job and follows it. Exit 0 completed, 1 failed, 2 usage or
  * validation error, 3 connection error, 130 interrupted.
  */
-export async function trainCommand(args: ParsedArgs, io: Io, deps: TrainDeps): Promise<number> {
+export async function trainCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
   const spec = await buildSpec(args);
   const uploads: Record<string, LocalFile> = {};
   for (const item of listFlag(args, 'upload')) {
@@ -152,27 +149,14 @@ function showUploads(
   };
 }
 
-async function untilStartedOrFailed(
+/** Settles once the job reached the worker, or failed before it did. */
+function untilStartedOrFailed(
   session: JobSession,
 ): Promise<'started' | 'paths_missing' | 'failed'> {
-  return new Promise((resolve) => {
-    const check = () => {
-      const { state, submitStep, error } = session.getSnapshot();
-      if (state === 'failed') resolve(error?.code === 'paths_missing' ? 'paths_missing' : 'failed');
-      else if (
-        (submitStep === null && state !== 'queued') ||
-        state === 'running' ||
-        state === 'completed' ||
-        state === 'cancelled'
-      ) {
-        resolve('started');
-      } else return false;
-      return true;
-    };
-    if (check()) return;
-    const unsubscribe = session.subscribe(() => {
-      if (check()) unsubscribe();
-    });
+  return whenSnapshot(session, ({ state, submitStep, error }) => {
+    if (state === 'failed') return error?.code === 'paths_missing' ? 'paths_missing' : 'failed';
+    if (isFinalJobState(state) || (submitStep === null && state !== 'queued')) return 'started';
+    return undefined;
   });
 }
 

@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { isTrainwireError, parseConfigText } from '@trainwire/core';
-import { createWorker, type WorkerConfigInput } from '@trainwire/worker';
-import { CliError, ExitCode, UsageError } from '../errors.js';
+import { createWorker, readWorkerConfigFile, type WorkerConfigInput } from '@trainwire/worker';
+import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
 import { intFlag, listFlag, type ParsedArgs, stringFlag } from '../internal/args.js';
 import { requireValue } from '../internal/ask.js';
@@ -16,18 +14,6 @@ export function parseMount(text: string): { name: string; path: string; readOnly
   return { name: match[1]!, path: resolve(match[2]!), readOnly: match[3] !== 'rw' };
 }
 
-async function readConfigFile(path: string): Promise<Partial<WorkerConfigInput>> {
-  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot read --config ${path}: ${error.code ?? error.message}`);
-  });
-  try {
-    return parseConfigText(text, path) as Partial<WorkerConfigInput>;
-  } catch (error) {
-    if (isTrainwireError(error)) throw new CliError(error.code, ExitCode.usage, error.message);
-    throw error;
-  }
-}
-
 /**
  * `trainwire worker`: runs a worker — its store, trainers and mounts — online in a room
  * until Ctrl-C. Flags override the `--config` file; the signaling URL, room and key come
@@ -36,7 +22,7 @@ async function readConfigFile(path: string): Promise<Partial<WorkerConfigInput>>
 export async function workerCommand(args: ParsedArgs, io: Io): Promise<number> {
   const file = stringFlag(args, 'config');
   // Flags complete the file (it may leave out dataDir); createWorker validates the whole.
-  const base: Partial<WorkerConfigInput> = file === undefined ? {} : await readConfigFile(file);
+  const base: Partial<WorkerConfigInput> = file === undefined ? {} : readWorkerConfigFile(file);
   const stored = await readCredentials(credentialsPath(io.env));
   const url = await requireValue(
     io,

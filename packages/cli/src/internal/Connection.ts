@@ -17,3 +17,8 @@ export interface ConnectOptions {
 
 /** Opens a connection to a worker; the default goes through the signaling server, tests pass their own. */
 export type Connect = (options: ConnectOptions) => Promise<Connection>;
+
+/** What a command that talks to a worker needs from outside: how to reach it. */
+export interface RemoteDeps {
+  connect: Connect;
+}

@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
@@ -59,7 +59,10 @@ export async function writeCredentials(path: string, credentials: Credentials): 
 
 /** Removes the credentials; true if there were some. */
 export async function removeCredentials(path: string): Promise<boolean> {
-  const existed = (await readCredentials(path).catch(() => 'damaged')) !== undefined;
+  const existed = await stat(path).then(
+    () => true,
+    () => false,
+  );
   await rm(path, { force: true });
   return existed;
 }

@@ -5,6 +5,7 @@ import {
   type JobSession,
 } from '@trainwire/core';
 import { CliError, ExitCode } from '../errors.js';
+import { whenSnapshot } from './whenSnapshot.js';
 
 /**
  * Attaches to a job and waits until its history, as the worker has it now, is in;
@@ -25,16 +26,8 @@ export async function loadJob(
   }
   watch?.(session);
   const { lastSeq } = await manager.peerFor().request('job.attach', { jobId, afterSeq: 0 });
-  await new Promise<void>((resolve) => {
-    const loaded = () =>
-      session.getSnapshot().lastSeq >= lastSeq || isFinalJobState(session.getSnapshot().state);
-    if (loaded()) return resolve();
-    const unsubscribe = session.subscribe(() => {
-      if (loaded()) {
-        unsubscribe();
-        resolve();
-      }
-    });
-  });
+  await whenSnapshot(session, (snapshot) =>
+    snapshot.lastSeq >= lastSeq || isFinalJobState(snapshot.state) ? true : undefined,
+  );
   return session;
 }

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanTempDirs, tempDir } from '../__tests__/helpers.js';
-import { loadWorkerConfig } from './WorkerConfig.js';
+import { loadWorkerConfig, readWorkerConfigFile } from './WorkerConfig.js';
 
 afterEach(cleanTempDirs);
 
@@ -38,5 +38,26 @@ describe('loadWorkerConfig', () => {
     const file = join(tempDir(), 'worker.json');
     writeFileSync(file, JSON.stringify({ dataDir: '/x', maxConcurrentJobs: 0 }));
     expect(() => loadWorkerConfig(file)).toThrow(/maxConcurrentJobs/);
+  });
+
+  it('reads a partial file for a caller to complete, with mounts still taken from its folder', () => {
+    const dir = tempDir();
+    const file = join(dir, 'worker.yaml');
+    writeFileSync(
+      file,
+      'name: lab-gpu\nmounts:\n  - { name: data, path: data, readOnly: false }\n',
+    );
+    expect(readWorkerConfigFile(file)).toEqual({
+      name: 'lab-gpu',
+      mounts: [{ name: 'data', path: join(dir, 'data'), readOnly: false }],
+    });
+  });
+
+  it('names the file and line of a syntax error', () => {
+    const file = join(tempDir(), 'worker.yaml');
+    writeFileSync(file, 'name: x\nmounts: [\n');
+    expect(() => readWorkerConfigFile(file)).toThrow(
+      /worker\.yaml is not valid YAML or JSON at line \d+/,
+    );
   });
 });

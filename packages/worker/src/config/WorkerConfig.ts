@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
-import { parseOrThrow } from '@trainwire/core';
-import { parse as parseYaml } from 'yaml';
+import { dirname, resolve } from 'node:path';
+import { parseConfigText, parseOrThrow } from '@trainwire/core';
 import { z } from 'zod';
 import { WorkerError } from '../errors.js';
 
@@ -77,16 +76,12 @@ export type WorkerConfig = z.infer<typeof WorkerConfigSchema>;
 export type WorkerConfigInput = z.input<typeof WorkerConfigSchema>;
 
 /**
- * Reads a worker config file (`.yaml`, `.yml` or `.json`); relative paths in it are taken
- * from the file's folder. Throws a `ValidationError` that names each bad field.
- *
- * @example
- * ```ts
- * const config = loadWorkerConfig('/etc/trainwire/worker.yaml');
- * const worker = await createWorker(config);
- * ```
+ * Reads a worker config file (YAML or JSON) as written — validation comes later, so a
+ * caller may complete it (the CLI adds `--data-dir`, `--mount`). Relative `dataDir` and
+ * mount paths are taken from the file's folder. Errors name the file, and the line of a
+ * syntax error.
  */
-export function loadWorkerConfig(path: string): WorkerConfig {
+export function readWorkerConfigFile(path: string): Partial<WorkerConfigInput> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -95,21 +90,37 @@ export function loadWorkerConfig(path: string): WorkerConfig {
       cause: error,
     });
   }
-  let raw: unknown;
+  let raw: Record<string, unknown>;
   try {
-    raw = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+    raw = parseConfigText(text, `worker config ${path}`);
   } catch (error) {
-    throw new WorkerError(
-      'config_invalid',
-      `worker config ${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
-      { cause: error },
-    );
+    throw new WorkerError('config_invalid', (error as Error).message, { cause: error });
   }
-  const config = parseOrThrow(WorkerConfigSchema, raw, `worker config ${path}`);
-  const base = resolve(path, '..');
-  return {
-    ...config,
-    dataDir: resolve(base, config.dataDir),
-    mounts: config.mounts.map((m) => ({ ...m, path: resolve(base, m.path) })),
-  };
+  const base = dirname(resolve(path));
+  const config = { ...raw } as Partial<WorkerConfigInput> & Record<string, unknown>;
+  if (typeof raw.dataDir === 'string') config.dataDir = resolve(base, raw.dataDir);
+  if (Array.isArray(raw.mounts)) {
+    config.mounts = raw.mounts.map((mount: unknown) =>
+      typeof mount === 'object' &&
+      mount !== null &&
+      typeof (mount as { path?: unknown }).path === 'string'
+        ? { ...mount, path: resolve(base, (mount as { path: string }).path) }
+        : mount,
+    ) as WorkerConfigInput['mounts'];
+  }
+  return config;
+}
+
+/**
+ * Reads and validates a worker config file; relative paths in it are taken from the file's
+ * folder. Throws a `ValidationError` that names each bad field.
+ *
+ * @example
+ * ```ts
+ * const config = loadWorkerConfig('/etc/trainwire/worker.yaml');
+ * const worker = await createWorker(config);
+ * ```
+ */
+export function loadWorkerConfig(path: string): WorkerConfig {
+  return parseOrThrow(WorkerConfigSchema, readWorkerConfigFile(path), `worker config ${path}`);
 }
