@@ -1,10 +1,10 @@
 // The receiving worker of transfer.bench.mjs, in its own process as in real use: hashes
 // each inbound byte stream and reports the digest on the control channel.
-// Usage: node receiver.mjs <signalingUrl> <room> <workerKey>
+// Usage: node receiver.mjs <signalingUrl> <room> <workerKey> [tuneSctp: true|false]
 import { createHash } from 'node:crypto';
 import { createWorkerEndpoint, SignalingClient } from '@trainwire/transport-webrtc';
 
-const [url, room, credential] = process.argv.slice(2);
+const [url, room, credential, tune = 'true'] = process.argv.slice(2);
 const signaling = new SignalingClient({
   url,
   room,
@@ -13,7 +13,10 @@ const signaling = new SignalingClient({
   name: 'bench-worker',
 });
 await signaling.connect();
-const endpoint = createWorkerEndpoint({ signaling, rtc: { loopbackOnly: true } });
+const endpoint = createWorkerEndpoint({
+  signaling,
+  rtc: { loopbackOnly: true, tuneSctp: tune !== 'false' },
+});
 endpoint.connections$.subscribe((transport) => {
   transport.byteStreams$.subscribe((stream) => {
     const hash = createHash('sha256');

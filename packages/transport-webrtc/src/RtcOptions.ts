@@ -16,4 +16,12 @@ export interface RtcOptions {
   loopbackOnly?: boolean;
   /** SCTP max-message-size this end advertises (256 KiB by default). */
   maxMessageSize?: number;
+  /**
+   * Node (werift) only: apply trainwire's SCTP tuning to this end's associations (on by
+   * default). It acknowledges every second packet instead of every packet and skips two
+   * scans werift repeats per packet; the wire format stays standard SCTP. `false` keeps
+   * werift exactly as shipped, to compare or to rule the tuning out. See
+   * docs/protocol.md, "Throughput".
+   */
+  tuneSctp?: boolean;
 }

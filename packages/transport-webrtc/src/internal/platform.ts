@@ -16,6 +16,7 @@ import {
   type SessionDescription,
   type WebSocketLike,
 } from './rtcTypes.js';
+import { tuneSctp } from './weriftSctp.js';
 
 const isLoopback = (address: string) => address === '127.0.0.1' || address === '::1';
 
@@ -54,7 +55,10 @@ function createPeer(options: RtcOptions): RtcPeer {
       }),
     onConnectionState: (cb) =>
       void pc.connectionStateChange.subscribe((state) => {
-        if (state === 'connected') enlargeSocketBuffers(pc);
+        if (state === 'connected') {
+          enlargeSocketBuffers(pc);
+          if (options.tuneSctp !== false) tuneSctp(pc.sctpTransport?.sctp);
+        }
         cb(state);
       }),
     createOffer: () => local(pc.createOffer()),
@@ -93,7 +97,7 @@ interface IceInternals {
  * ~1% of datagrams dropped, throughput down by half). Larger socket buffers avoid that.
  * These are werift internals, so any surprise leaves the defaults in place.
  */
-function enlargeSocketBuffers(pc: RTCPeerConnection): void {
+export function enlargeSocketBuffers(pc: RTCPeerConnection): void {
   for (const transport of pc.iceTransports as unknown as IceInternals[]) {
     for (const protocol of transport.connection?.protocols ?? []) {
       const socket = protocol.transport?.socket as

@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type RTCDataChannel, RTCPeerConnection } from 'werift';
+import { enlargeSocketBuffers } from './platform.js';
+import { isTunableSctp, type SctpAssociation, tuneSctp } from './weriftSctp.js';
+
+const loopback = (address: string) => address === '127.0.0.1';
+
+/** Two werift peers in this process over 127.0.0.1, with one ordered channel each way. */
+async function connectPair() {
+  const options = {
+    iceServers: [],
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceUseIpv6: false,
+    iceFilterCandidatePair: (pair: {
+      localCandidate: { host: string };
+      remoteCandidate: { host: string };
+    }) => loopback(pair.localCandidate.host) && loopback(pair.remoteCandidate.host),
+  };
+  const sender = new RTCPeerConnection(options);
+  const receiver = new RTCPeerConnection(options);
+  sender.onIceCandidate.subscribe((c) => c && receiver.addIceCandidate(c).catch(() => {}));
+  receiver.onIceCandidate.subscribe((c) => c && sender.addIceCandidate(c).catch(() => {}));
+  const channels = ['a', 'b'].map((label) => sender.createDataChannel(label, { ordered: true }));
+  const remote = new Map<string, RTCDataChannel>();
+  const allRemote = new Promise<void>((resolve) =>
+    receiver.onDataChannel.subscribe((channel) => {
+      remote.set(channel.label, channel);
+      if (remote.size === channels.length) resolve();
+    }),
+  );
+  await sender.setLocalDescription(await sender.createOffer());
+  await receiver.setRemoteDescription(sender.localDescription!);
+  await receiver.setLocalDescription(await receiver.createAnswer());
+  await sender.setRemoteDescription(receiver.localDescription!);
+  await Promise.all(
+    channels.map(
+      (channel) =>
+        new Promise<void>((resolve) => {
+          if (channel.readyState === 'open') resolve();
+          else channel.stateChanged.subscribe((s) => s === 'open' && resolve());
+        }),
+    ),
+  );
+  await allRemote;
+  // As the platform does: werift's bursts overflow the default UDP buffers.
+  enlargeSocketBuffers(sender);
+  enlargeSocketBuffers(receiver);
+  const association = (pc: RTCPeerConnection) => pc.sctpTransport?.sctp as unknown;
+  return { sender, receiver, channels, remote, association };
+}
+
+/** Watches the sending association: SACKs with and without gap reports, T3 expiries. */
+function watch(sctp: SctpAssociation) {
+  const counts = { sacks: 0, gapReports: 0, t3: 0 };
+  const receiveSackChunk = sctp.receiveSackChunk.bind(sctp);
+  sctp.receiveSackChunk = (chunk) => {
+    counts.sacks++;
+    if (chunk.gaps.length > 0) counts.gapReports++;
+    return receiveSackChunk(chunk);
+  };
+  const timer3Expired = sctp.timer3Expired;
+  sctp.timer3Expired = () => {
+    counts.t3++;
+    timer3Expired();
+  };
+  return counts;
+}
+
+/**
+ * Drops the first transmission of every `oneIn`-th DATA packet the association sends, as a
+ * lossy path would, up to `limit` packets; retransmissions and the tail get through, so
+ * every loss can be repaired by fast retransmit (three gap reports) without the T3 timer.
+ */
+function dropSome(sctp: unknown, oneIn: number, limit: number) {
+  const bridge = (sctp as { transport: { send: (data: Buffer) => Promise<void> } }).transport;
+  const send = bridge.send;
+  const sent = new Set<number>();
+  let n = 0;
+  let dropped = 0;
+  bridge.send = (packet) => {
+    // SCTP common header (12 bytes), then the first chunk: type 0 is DATA, TSN at 16.
+    if (packet.length > 20 && packet[12] === 0) {
+      const tsn = packet.readUInt32BE(16);
+      const first = !sent.has(tsn);
+      sent.add(tsn);
+      if (first && ++n % oneIn === 0 && dropped < limit) {
+        dropped++;
+        return Promise.resolve();
+      }
+    }
+    return send(packet);
+  };
+  return () => dropped;
+}
+
+/** Sends `size` bytes on each channel in 64 KiB messages; resolves with what arrived. */
+async function transfer(pair: Awaited<ReturnType<typeof connectPair>>, size: number) {
+  const message = 64 * 1024;
+  const arrived = [...pair.remote.values()].map(
+    (channel) =>
+      new Promise<{ label: string; sha256: string }>((resolve) => {
+        const hash = createHash('sha256');
+        let bytes = 0;
+        channel.onMessage.subscribe((data) => {
+          hash.update(data as Buffer);
+          bytes += (data as Buffer).length;
+          if (bytes === size) resolve({ label: channel.label, sha256: hash.digest('hex') });
+        });
+      }),
+  );
+  const expected = new Map<string, string>();
+  for (const channel of pair.channels) {
+    const data = Buffer.alloc(size);
+    for (let i = 0; i < size; i += 997) data[i] = (i / 997 + channel.label.charCodeAt(0)) & 0xff;
+    expected.set(channel.label, createHash('sha256').update(data).digest('hex'));
+    for (let at = 0; at < size; at += message) channel.send(data.subarray(at, at + message));
+  }
+  const results = await Promise.all(arrived);
+  return results.map((r) => ({ ...r, ok: expected.get(r.label) === r.sha256 }));
+}
+
+describe('werift SCTP tuning', () => {
+  let closing: RTCPeerConnection[] = [];
+  afterEach(async () => {
+    await Promise.all(closing.map((pc) => pc.close()));
+    closing = [];
+  });
+
+  it('finds the shape it relies on in werift associations, and leaves anything else alone', async () => {
+    const pair = await connectPair();
+    closing.push(pair.sender, pair.receiver);
+    // A werift upgrade that renames these fails here, not silently in the benchmark.
+    expect(isTunableSctp(pair.association(pair.sender))).toBe(true);
+    expect(tuneSctp(pair.association(pair.sender))).toBe(true);
+    expect(tuneSctp(pair.association(pair.sender))).toBe(true);
+    expect(tuneSctp(undefined)).toBe(false);
+    expect(tuneSctp({ receiveDataChunk() {} })).toBe(false);
+  });
+
+  it.each([
+    ['tuned', true],
+    ['as shipped', false],
+  ])('delivers two interleaved channels intact, %s', async (_label, tune) => {
+    const pair = await connectPair();
+    closing.push(pair.sender, pair.receiver);
+    const sending = pair.association(pair.sender) as SctpAssociation;
+    if (tune) {
+      tuneSctp(sending);
+      tuneSctp(pair.association(pair.receiver));
+    }
+    const counts = watch(sending);
+    const size = 2 * 1024 * 1024;
+    const results = await transfer(pair, size);
+    expect(results.every((r) => r.ok)).toBe(true);
+    // werift acknowledges every 1200-byte packet; tuned, every second one (RFC 9260 §6.2).
+    const packets = (2 * size) / 1200;
+    if (tune) expect(counts.sacks).toBeLessThan(packets * 0.65);
+    else expect(counts.sacks).toBeGreaterThan(packets * 0.9);
+  });
+
+  it('recovers lost packets by fast retransmit, not by waiting for the T3 timer', async () => {
+    const pair = await connectPair();
+    closing.push(pair.sender, pair.receiver);
+    const sending = pair.association(pair.sender) as SctpAssociation;
+    tuneSctp(sending);
+    tuneSctp(pair.association(pair.receiver));
+    const counts = watch(sending);
+    const dropped = dropSome(sending, 40, 30);
+    const results = await transfer(pair, 1024 * 1024);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(dropped()).toBe(30);
+    expect(counts.gapReports).toBeGreaterThan(0);
+    // A T3 expiry costs at least a second (RTO.min) and resends everything in flight.
+    expect(counts.t3).toBe(0);
+  }, 60_000);
+});

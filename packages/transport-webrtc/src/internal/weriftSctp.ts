@@ -1,0 +1,219 @@
+// Per-association changes to werift 0.24's SCTP, which set the speed of every transfer.
+// Measured on a 256 MiB transfer between two processes (bench/transfer): werift spends
+// most of its time on three things that SCTP does not require.
+//
+//  1. The receiver acknowledges every packet (`sackImmediate` is set for all new data),
+//     so the sender decrypts and processes one SACK per 1200-byte packet. RFC 9260
+//     §6.2 asks for a SACK for at least every second packet; that is what this does,
+//     and an odd packet is acknowledged within 10 ms (werift's delayed SACK: 200 ms).
+//  2. Each transmit scans the whole sent queue (~900 chunks in flight) for chunks
+//     marked for retransmission. Only a SACK with gap reports or a T3 timeout marks
+//     them, so the scan is skipped until one of those has happened.
+//  3. Each arriving fragment rescans the stream's whole reassembly queue for a complete
+//     message. A fragment that extends the newest message at the tail and is not its
+//     last cannot complete anything, so the scan is skipped for it.
+//
+// Only our own peers' associations change; what goes on the wire stays standard SCTP,
+// so a browser peer (or any other stack) on the far side is unaffected. Every change
+// wraps a werift method with the behaviour above and defers to werift otherwise; if a
+// werift release no longer has the shape relied on here, nothing is changed.
+
+const LAST_FRAGMENT = 0x01;
+/** Longest a SACK waits for a second packet (RFC 9260 allows up to 500 ms). */
+const SACK_DELAY_MS = 10;
+const UNORDERED = 0x04;
+
+interface DataChunk {
+  tsn: number;
+  flags: number;
+  streamSeqNum: number;
+  bookSize: number;
+  sentCount: number;
+  sentTime?: number;
+  retransmit?: boolean;
+}
+
+interface SackChunk {
+  gaps: unknown[];
+}
+
+interface InboundStream {
+  reassembly: DataChunk[];
+  addChunk(chunk: DataChunk): void;
+  popMessages(): Iterable<unknown>;
+}
+
+/** The fields and methods of werift's `SCTP` class this module reads or wraps. */
+export interface SctpAssociation {
+  isStopped: boolean;
+  sackNeeded: boolean;
+  sackImmediate: boolean;
+  sackDuplicates: unknown[];
+  sackMisOrdered: Set<number>;
+  sentQueue: DataChunk[];
+  outboundQueue: DataChunk[];
+  forwardTsnChunk?: unknown;
+  fastRecoveryExit?: number;
+  flightSize: number;
+  cwnd: number;
+  readonly peerRwnd: number;
+  timer3Handle?: unknown;
+  flush: { execute(): void };
+  receiveDataChunk(chunk: DataChunk): void;
+  receiveSackChunk(chunk: SackChunk): Promise<void>;
+  scheduleSack(): Promise<void>;
+  sendSack(): Promise<void>;
+  transmitOnce(): Promise<void>;
+  timer3Expired: () => void;
+  timer3Start(): void;
+  sendChunk(chunk: DataChunk): Promise<void>;
+  flightSizeIncrease(chunk: DataChunk): void;
+  getInboundStream(streamId: number): InboundStream;
+}
+
+const METHODS = [
+  'receiveDataChunk',
+  'receiveSackChunk',
+  'scheduleSack',
+  'sendSack',
+  'transmitOnce',
+  'timer3Expired',
+  'timer3Start',
+  'sendChunk',
+  'flightSizeIncrease',
+  'getInboundStream',
+] as const;
+const FIELDS = ['sentQueue', 'outboundQueue', 'sackMisOrdered', 'sackDuplicates', 'flush'] as const;
+
+/** Whether `value` has everything this module relies on (werift 0.24's SCTP). */
+export function isTunableSctp(value: unknown): value is SctpAssociation {
+  if (typeof value !== 'object' || value === null) return false;
+  const sctp = value as Record<string, unknown>;
+  return (
+    METHODS.every((name) => typeof sctp[name] === 'function') &&
+    FIELDS.every((name) => sctp[name] !== undefined) &&
+    typeof sctp.sackImmediate === 'boolean' &&
+    typeof sctp.flightSize === 'number'
+  );
+}
+
+const tuned = new WeakSet<object>();
+
+/** Applies the three changes to one association, once; false when werift's shape differs. */
+export function tuneSctp(value: unknown): boolean {
+  if (!isTunableSctp(value)) return false;
+  if (tuned.has(value)) return true;
+  tuned.add(value);
+  acknowledgeEverySecondPacket(value);
+  skipIdleRetransmitScan(value);
+  skipHopelessReassembly(value);
+  return true;
+}
+
+function acknowledgeEverySecondPacket(sctp: SctpAssociation): void {
+  const receiveDataChunk = sctp.receiveDataChunk.bind(sctp);
+  sctp.receiveDataChunk = (chunk) => {
+    const immediateBefore = sctp.sackImmediate;
+    const duplicatesBefore = sctp.sackDuplicates.length;
+    receiveDataChunk(chunk);
+    // New, in-order data: let handleData's packet count decide (every second packet).
+    // Duplicates and gaps keep werift's immediate SACK, as RFC 9260 §6.7 asks.
+    const inOrderAndNew =
+      sctp.sackDuplicates.length === duplicatesBefore && sctp.sackMisOrdered.size === 0;
+    if (inOrderAndNew) sctp.sackImmediate = immediateBefore;
+  };
+  // The odd packet's SACK waits at most SACK_DELAY_MS (werift: 200 ms). One timer serves
+  // every packet in that window; if a SACK went out meanwhile, sendSack has nothing to do.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const scheduleSack = sctp.scheduleSack.bind(sctp);
+  sctp.scheduleSack = async () => {
+    if (sctp.isStopped || !sctp.sackNeeded) return;
+    if (sctp.sackImmediate) return scheduleSack();
+    if (timer !== undefined) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      sctp.sendSack().catch(() => undefined);
+    }, SACK_DELAY_MS);
+  };
+}
+
+function skipIdleRetransmitScan(sctp: SctpAssociation): void {
+  // True while some chunk in the sent queue may be marked for retransmission.
+  let mayRetransmit = false;
+  const receiveSackChunk = sctp.receiveSackChunk.bind(sctp);
+  sctp.receiveSackChunk = (chunk) => {
+    if (chunk.gaps.length > 0) mayRetransmit = true;
+    return receiveSackChunk(chunk);
+  };
+  const timer3Expired = sctp.timer3Expired;
+  sctp.timer3Expired = () => {
+    mayRetransmit = true;
+    timer3Expired();
+  };
+  const transmitOnce = sctp.transmitOnce.bind(sctp);
+  sctp.transmitOnce = async () => {
+    if (sctp.isStopped) return;
+    if (mayRetransmit || sctp.forwardTsnChunk) {
+      await transmitOnce();
+      mayRetransmit = sctp.sentQueue.some((chunk) => chunk.retransmit);
+      return;
+    }
+    await transmitNewData(sctp);
+  };
+}
+
+/** werift's transmit for the case of nothing to retransmit: new chunks within the windows. */
+async function transmitNewData(sctp: SctpAssociation): Promise<void> {
+  // RFC 9260 §6.1 rule C, with werift's burst limit of four chunks (two in fast recovery).
+  const burst = (sctp.fastRecoveryExit === undefined ? 4 : 2) * 1200;
+  const window = Math.min(sctp.flightSize + burst, sctp.cwnd);
+  while (sctp.outboundQueue.length > 0 && sctp.flightSize < window && sctp.peerRwnd > 0) {
+    const chunk = sctp.outboundQueue[0]!;
+    if (chunk.bookSize > sctp.peerRwnd && sctp.flightSize > 0) break;
+    sctp.outboundQueue.shift();
+    sctp.sentQueue.push(chunk);
+    sctp.flightSizeIncrease(chunk);
+    chunk.sentCount++;
+    chunk.sentTime = Date.now() / 1000;
+    await sctp.sendChunk(chunk).catch(() => undefined);
+    if (!sctp.timer3Handle) sctp.timer3Start();
+  }
+  sctp.flush.execute();
+}
+
+function skipHopelessReassembly(sctp: SctpAssociation): void {
+  const seen = new WeakSet<InboundStream>();
+  const getInboundStream = sctp.getInboundStream.bind(sctp);
+  sctp.getInboundStream = (streamId) => {
+    const stream = getInboundStream(streamId);
+    if (!seen.has(stream)) {
+      seen.add(stream);
+      watchReassembly(stream);
+    }
+    return stream;
+  };
+}
+
+function watchReassembly(stream: InboundStream): void {
+  let nothingNew = false;
+  const addChunk = stream.addChunk.bind(stream);
+  stream.addChunk = (chunk) => {
+    const tail = stream.reassembly.at(-1);
+    addChunk(chunk);
+    nothingNew =
+      tail !== undefined &&
+      stream.reassembly.at(-1) === chunk &&
+      (chunk.flags & LAST_FRAGMENT) === 0 &&
+      (chunk.flags & UNORDERED) === 0 &&
+      (tail.flags & (LAST_FRAGMENT | UNORDERED)) === 0 &&
+      tail.streamSeqNum === chunk.streamSeqNum;
+  };
+  const popMessages = stream.popMessages.bind(stream);
+  stream.popMessages = function* () {
+    if (nothingNew) {
+      nothingNew = false;
+      return;
+    }
+    yield* popMessages();
+  };
+}
