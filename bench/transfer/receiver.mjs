@@ -1,5 +1,6 @@
 // The receiving worker of transfer.bench.mjs, in its own process as in real use: hashes
-// each inbound byte stream and reports the digest on the control channel.
+// each inbound byte stream and reports the digest and the CPU time it took on the
+// control channel.
 // Usage: node receiver.mjs <signalingUrl> <room> <workerKey> [tuneSctp: true|false]
 import { createHash } from 'node:crypto';
 import { createWorkerEndpoint, SignalingClient } from '@trainwire/transport-webrtc';
@@ -20,10 +21,21 @@ const endpoint = createWorkerEndpoint({
 endpoint.connections$.subscribe((transport) => {
   transport.byteStreams$.subscribe((stream) => {
     const hash = createHash('sha256');
+    // CPU this process spent on the transfer, less the hashing (the bench's, not ours).
+    const cpuBefore = process.cpuUsage();
+    let hashingMs = 0;
     stream.chunks$.subscribe({
-      next: (chunk) => hash.update(chunk),
+      next: (chunk) => {
+        const t = performance.now();
+        hash.update(chunk);
+        hashingMs += performance.now() - t;
+      },
       error: (error) => transport.send(JSON.stringify({ error: String(error) })),
-      complete: () => transport.send(JSON.stringify({ sha256: hash.digest('hex') })),
+      complete: () => {
+        const cpu = process.cpuUsage(cpuBefore);
+        const cpuMs = (cpu.user + cpu.system) / 1000 - hashingMs;
+        transport.send(JSON.stringify({ sha256: hash.digest('hex'), cpuMs }));
+      },
     });
   });
 });
