@@ -10,7 +10,8 @@ import {
 import { inject, injectable } from './di.js';
 import { EventBus } from './EventBus.js';
 import { isTrainwireError, parseOrThrow, TrainwireError } from './errors.js';
-import { type JobLink, JobSession, type SubmitStep } from './JobSession.js';
+import { JobSession } from './JobSession.js';
+import type { JobLink, SubmitStep } from './JobSnapshot.js';
 import type { LocalFile } from './LocalFile.js';
 import { createPathResolution } from './paths/PathResolution.js';
 import { RpcPeer } from './protocol/RpcPeer.js';

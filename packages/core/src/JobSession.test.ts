@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type JobLink, JobSession } from './JobSession.js';
+import { JobSession } from './JobSession.js';
+import type { JobLink } from './JobSnapshot.js';
 import type { JobEvent } from './schemas/JobEvent.js';
 import { JobSpecSchema } from './schemas/JobSpec.js';
 import { VirtualClock } from './testing/VirtualClock.js';

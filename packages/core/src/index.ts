@@ -31,15 +31,14 @@ export {
   isLowerBetter,
   type JobProgress,
 } from './JobProgress.js';
-export {
-  type JobLink,
-  JobSession,
-  type JobSessionInit,
-  type JobSnapshot,
-  type LogLine,
-  type SessionStats,
-  type SubmitStep,
-} from './JobSession.js';
+export { JobSession, type JobSessionInit } from './JobSession.js';
+export type {
+  JobLink,
+  JobSnapshot,
+  LogLine,
+  SessionStats,
+  SubmitStep,
+} from './JobSnapshot.js';
 export type { EventPage, JobRecord, JobStore } from './JobStore.js';
 export type { LocalFile } from './LocalFile.js';
 export type { Prefs, PrefsValues } from './Prefs.js';

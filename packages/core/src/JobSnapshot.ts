@@ -1,0 +1,65 @@
+import type { Eta } from './EtaEstimator.js';
+import type { JobProgress } from './JobProgress.js';
+import type { Artifact } from './schemas/Artifact.js';
+import type { JobError, JobEvent } from './schemas/JobEvent.js';
+import type { JobSpec } from './schemas/JobSpec.js';
+import type { JobState } from './schemas/JobState.js';
+import type { TransferProgress } from './TransferProgress.js';
+import type { ConfigIssue } from './validation/ConfigProfile.js';
+
+// The shapes a JobSession shows: its snapshot and what goes into it, and the link it
+// talks to the worker through.
+
+/** What a session needs from the connection to its worker. */
+export interface JobLink {
+  /** Events with `afterSeq < seq <= untilSeq` (to the end when `untilSeq` is absent). */
+  fetchEvents(jobId: string, afterSeq: number, untilSeq?: number): Promise<JobEvent[]>;
+  stop(jobId: string): Promise<void>;
+  cancel(jobId: string): Promise<void>;
+}
+
+/** Steps of the pre-submission pipeline, in order. */
+export type SubmitStep = 'validate-config' | 'check-paths' | 'upload' | 'start';
+
+/** A line of the trainer's output. */
+export interface LogLine {
+  seq: number;
+  ts: number;
+  stream: 'stdout' | 'stderr';
+  line: string;
+  /** A carriage-return update (tqdm): it replaced the stream's previous such line. */
+  replace: boolean;
+}
+
+/** Counters a session keeps about what it received. */
+export interface SessionStats {
+  /** Events received twice and dropped. */
+  duplicates: number;
+  /** Gaps in `seq` repaired by asking the worker. */
+  gapsRepaired: number;
+  /** Malformed frames and other protocol problems seen while the job ran. */
+  malformed: number;
+}
+
+/** Everything about a job at one moment, for React (`useSyncExternalStore`) and the CLI. */
+export interface JobSnapshot {
+  jobId: string;
+  spec: JobSpec;
+  state: JobState;
+  /** Pre-submission step in progress, or the one that failed. */
+  submitStep: SubmitStep | null;
+  error: JobError | null;
+  /** Config-validation warnings (errors stop the job before it reaches a worker). */
+  warnings: readonly ConfigIssue[];
+  progress: JobProgress;
+  /** Last batch reported in the current epoch. */
+  batch: number | null;
+  eta: Eta | null;
+  /** Last lines of output, carriage-return updates applied. */
+  logs: readonly LogLine[];
+  artifacts: readonly Artifact[];
+  /** The upload in progress (throttled: a few updates a second), or null. */
+  upload: TransferProgress | null;
+  lastSeq: number;
+  stats: SessionStats;
+}
