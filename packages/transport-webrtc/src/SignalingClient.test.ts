@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { VirtualClock } from '@trainwire/core/testing';
 import { filter, firstValueFrom, takeWhile, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, workerInfo } from './__tests__/signalingFixture.js';
@@ -74,5 +75,32 @@ describe('SignalingClient and a server restart', () => {
     });
     const error = await client.connect().catch((e: unknown) => e);
     expect((error as { code?: string }).code).toBe('signaling_unreachable');
+  });
+
+  it('drops a link silent for three heartbeats and comes back with its peer id', async () => {
+    // The client's time is virtual; the server's first ping is 15 real seconds away.
+    const clock = new VirtualClock();
+    const started = await startServer();
+    cleanups.push(() => started.dispose());
+    started.server.createRoom('lab');
+    const token = started.server.createCredential('lab', 'room-token').secret;
+    const client = started.client({
+      room: 'lab',
+      role: 'client',
+      credential: token,
+      scheduler: clock,
+    });
+    const peerId = await client.connect();
+    const statuses: string[] = [];
+    client.status$.subscribe((status) => statuses.push(status));
+
+    clock.advanceBy(45_000); // three heartbeats of silence: not yet more than that
+    expect(client.currentStatus).toBe('open');
+    clock.advanceBy(15_000);
+    await firstValueFrom(client.status$.pipe(filter((s) => s === 'reconnecting')));
+    clock.advanceBy(250); // the first retry waits at most backoff.initialMs
+    await firstValueFrom(client.status$.pipe(filter((s) => s === 'open')));
+    expect(client.peerId).toBe(peerId);
+    expect(statuses).toEqual(['open', 'reconnecting', 'open']);
   });
 });

@@ -1,5 +1,15 @@
 import { toFieldIssues, type WorkerInfo, type WorkerStatus } from '@trainwire/core';
-import { BehaviorSubject, filter, firstValueFrom, type Observable, Subject } from 'rxjs';
+import {
+  asyncScheduler,
+  BehaviorSubject,
+  filter,
+  firstValueFrom,
+  interval,
+  type Observable,
+  type SchedulerLike,
+  Subject,
+  type Subscription,
+} from 'rxjs';
 import { platform } from '#platform';
 import { TransportWebrtcError, type TransportWebrtcErrorCode } from './errors.js';
 import { PendingRequests } from './internal/PendingRequests.js';
@@ -41,6 +51,8 @@ export interface SignalingClientOptions {
   backoff?: { initialMs?: number; maxMs?: number };
   /** How long a request (register, discover, update) may take, ms (10 000). */
   requestTimeoutMs?: number;
+  /** Where heartbeats, backoff and timeouts take their time from (RxJS `asyncScheduler`). */
+  scheduler?: SchedulerLike;
 }
 
 type Outbound = ClientMessage extends infer M
@@ -81,9 +93,10 @@ export class SignalingClient {
   private status2: WorkerStatus | undefined;
   private attempt = 0;
   private connecting: Promise<void> | undefined;
-  private lastHeard = Date.now();
-  private heartbeat: ReturnType<typeof setInterval> | undefined;
-  private retry: ReturnType<typeof setTimeout> | undefined;
+  private readonly scheduler: SchedulerLike;
+  private lastHeard: number;
+  private heartbeat: Subscription | undefined;
+  private retry: Subscription | undefined;
 
   constructor(private readonly options: SignalingClientOptions) {
     this.status$ = replayFinal(this.status, 'closed');
@@ -92,7 +105,9 @@ export class SignalingClient {
     this.errors$ = this.errors.asObservable();
     const { name, info, tags, properties } = options;
     this.meta = { name, info, tags, properties };
-    this.pending = new PendingRequests(options.requestTimeoutMs ?? 10_000);
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.lastHeard = this.scheduler.now();
+    this.pending = new PendingRequests(options.requestTimeoutMs ?? 10_000, this.scheduler);
   }
 
   /** This peer's id, once registered; kept across reconnections. */
@@ -166,8 +181,8 @@ export class SignalingClient {
   }
 
   private finish(error?: TransportWebrtcError): void {
-    clearTimeout(this.retry);
-    clearInterval(this.heartbeat);
+    this.retry?.unsubscribe();
+    this.heartbeat?.unsubscribe();
     const socket = this.socket;
     this.socket = undefined;
     if (socket) {
@@ -192,7 +207,7 @@ export class SignalingClient {
       const socket = new platform.WebSocket(this.options.url);
       this.socket = socket;
       socket.onopen = () => {
-        this.lastHeard = Date.now();
+        this.lastHeard = this.scheduler.now();
         const { peerId, resumeKey } = this.identity ?? {};
         const { name, info, tags, properties } = this.meta;
         this.request({
@@ -230,7 +245,7 @@ export class SignalingClient {
       socket.onclose = () => {
         if (this.socket !== socket) return;
         this.socket = undefined;
-        clearInterval(this.heartbeat);
+        this.heartbeat?.unsubscribe();
         this.pending.failAll(
           new TransportWebrtcError('signaling_closed', 'signaling link dropped'),
         );
@@ -256,22 +271,22 @@ export class SignalingClient {
     const max = this.options.backoff?.maxMs ?? 10_000;
     const ceiling = Math.min(max, initial * 2 ** Math.min(this.attempt++, 20));
     const delay = ceiling / 2 + (Math.random() * ceiling) / 2;
-    this.retry = setTimeout(() => {
+    this.retry = this.scheduler.schedule(() => {
       this.open().catch(() => undefined);
     }, delay);
   }
 
   /** Drops a link that went silent (no ping for 3 heartbeats), which starts a reconnection. */
   private watch(heartbeatMs: number): void {
-    clearInterval(this.heartbeat);
-    this.heartbeat = setInterval(() => {
-      if (Date.now() - this.lastHeard > heartbeatMs * 3) this.socket?.close(4000, 'silent');
-    }, heartbeatMs);
-    (this.heartbeat as { unref?: () => void }).unref?.();
+    this.heartbeat?.unsubscribe();
+    this.heartbeat = interval(heartbeatMs, this.scheduler).subscribe(() => {
+      if (this.scheduler.now() - this.lastHeard > heartbeatMs * 3)
+        this.socket?.close(4000, 'silent');
+    });
   }
 
   private receive(raw: unknown) {
-    this.lastHeard = Date.now();
+    this.lastHeard = this.scheduler.now();
     let parsed: ReturnType<typeof ServerMessageSchema.safeParse>;
     try {
       parsed = ServerMessageSchema.safeParse(JSON.parse(String(raw)));

@@ -7,7 +7,13 @@ import {
   type TransportStatus,
   utf8Length,
 } from '@trainwire/core';
-import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
+import {
+  asyncScheduler,
+  BehaviorSubject,
+  type Observable,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
 import { platform } from '#platform';
 import {
   type ByteChannelTuning,
@@ -51,6 +57,8 @@ export interface WebRtcTransportOptions {
   connectTimeoutMs?: number;
   /** Give up reconnecting after this long, ms (30 000); the status then goes `closed`. */
   reconnectTimeoutMs?: number;
+  /** Where timeouts and retry delays take their time from (RxJS `asyncScheduler`). */
+  scheduler?: SchedulerLike;
 }
 
 /**
@@ -79,8 +87,9 @@ export class WebRtcTransport implements Transport {
   /** Failed attempts since the link was last open: sets the retry delay. */
   private failures = 0;
   private candidates: CandidateQueue | undefined;
-  private deadline: ReturnType<typeof setTimeout> | undefined;
-  private retry: ReturnType<typeof setTimeout> | undefined;
+  private readonly scheduler: SchedulerLike;
+  private deadline: Subscription | undefined;
+  private retry: Subscription | undefined;
   private opened: Promise<void>;
   private resolveOpened!: () => void;
   private rejectOpened!: (error: Error) => void;
@@ -88,6 +97,7 @@ export class WebRtcTransport implements Transport {
   constructor(private readonly options: WebRtcTransportOptions) {
     this.id = options.id;
     this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
+    this.scheduler = options.scheduler ?? asyncScheduler;
     this.status$ = replayFinal(this.status, 'closed');
     this.messages$ = this.messages.observable;
     this.byteStreams$ = this.streams.observable;
@@ -117,7 +127,7 @@ export class WebRtcTransport implements Transport {
     if (status === 'open') return;
     if (!this.deadline && !this.peer) {
       const ms = this.options.connectTimeoutMs ?? 20_000;
-      this.deadline = setTimeout(
+      this.deadline = this.scheduler.schedule(
         () => this.giveUp(`no connection to ${this.id} within ${ms} ms`),
         ms,
       );
@@ -167,8 +177,8 @@ export class WebRtcTransport implements Transport {
   }
 
   private shutdown(reason: string): void {
-    clearTimeout(this.deadline);
-    clearTimeout(this.retry);
+    this.deadline?.unsubscribe();
+    this.retry?.unsubscribe();
     this.subscription.unsubscribe();
     this.teardown(reason);
     this.rejectOpened(new TransportError('transport_closed', reason));
@@ -251,7 +261,7 @@ export class WebRtcTransport implements Transport {
     });
     channel.onOpen(() => {
       if (this.peer !== peer || this.currentStatus === 'closed') return;
-      clearTimeout(this.deadline);
+      this.deadline?.unsubscribe();
       this.deadline = undefined;
       this.failures = 0;
       this.status.next('open');
@@ -276,17 +286,17 @@ export class WebRtcTransport implements Transport {
   private markReconnecting(): void {
     this.status.next('reconnecting');
     const ms = this.options.reconnectTimeoutMs ?? 30_000;
-    clearTimeout(this.deadline);
-    this.deadline = setTimeout(
+    this.deadline?.unsubscribe();
+    this.deadline = this.scheduler.schedule(
       () => this.giveUp(`no reconnection to ${this.id} within ${ms} ms`),
       ms,
     );
   }
 
   private retryLater(): void {
-    clearTimeout(this.retry);
+    this.retry?.unsubscribe();
     const delay = Math.min(5_000, 100 * 2 ** Math.min(this.failures++, 6));
-    this.retry = setTimeout(
+    this.retry = this.scheduler.schedule(
       () => {
         if (this.currentStatus !== 'closed' && !this.control) this.establish();
       },

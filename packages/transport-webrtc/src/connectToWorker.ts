@@ -7,7 +7,7 @@ import { WebRtcTransport, type WebRtcTransportOptions } from './WebRtcTransport.
 export interface ConnectToWorkerOptions
   extends Pick<
     WebRtcTransportOptions,
-    'rtc' | 'tuning' | 'connectTimeoutMs' | 'reconnectTimeoutMs'
+    'rtc' | 'tuning' | 'connectTimeoutMs' | 'reconnectTimeoutMs' | 'scheduler'
   > {
   /** A registered (connected) client of the worker's room. */
   signaling: SignalingClient;

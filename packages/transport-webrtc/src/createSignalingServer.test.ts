@@ -1,4 +1,5 @@
 import { isTrainwireError } from '@trainwire/core';
+import { VirtualClock } from '@trainwire/core/testing';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rawSocket, startServer, workerInfo } from './__tests__/signalingFixture.js';
@@ -119,8 +120,10 @@ describe('createSignalingServer', () => {
     expect((await fetch(`${server.httpUrl}/rooms`)).status).toBe(404);
   });
 
-  it('evicts a silent peer and tells the room', async () => {
-    started = await startServer({ heartbeatMs: 200, evictAfterMs: 1000 });
+  it('evicts a peer silent for evictAfterMs, tells the room, and keeps the others', async () => {
+    // The server's time is virtual: the defaults (15 s pings, eviction after 45 s) in no time.
+    const clock = new VirtualClock();
+    started = await startServer({ scheduler: clock });
     const { server, client } = started;
     server.createRoom('lab');
     const token = server.createCredential('lab', 'room-token').secret;
@@ -129,12 +132,21 @@ describe('createSignalingServer', () => {
     const raw = await rawSocket(server.url);
     raw.send({ v: 1, type: 'register', role: 'client', room: 'lab', credential: token });
     const { peerId } = await raw.next((m) => m.type === 'registered');
-    // The raw socket never answers pings: after evictAfterMs it is dropped.
-    const left = await firstValueFrom(
-      watcher.presence$.pipe(filter((e) => e.type === 'peer-left')),
-    );
-    expect(left).toMatchObject({ peerId, reason: 'timeout' });
-    expect(server.stats().evicted).toBeGreaterThan(0);
+    const left = firstValueFrom(watcher.presence$.pipe(filter((e) => e.type === 'peer-left')));
+
+    clock.advanceBy(30_000);
+    // The watcher speaks at 30 s (its answer means the server has heard it); raw never does.
+    await watcher.discover({ role: 'client' });
+    expect(server.stats().evicted).toBe(0);
+    clock.advanceBy(15_000); // 45 s of silence is not yet more than evictAfterMs
+    expect(server.stats().evicted).toBe(0);
+    clock.advanceBy(15_000);
+    expect(await left).toMatchObject({ peerId, reason: 'timeout' });
+    expect(server.stats().evicted).toBe(1);
+    // The watcher was never dropped: same link, and raw is gone from the room.
+    expect(watcher.currentStatus).toBe('open');
+    expect(server.stats().connections).toBe(1);
+    expect(await watcher.discover({ role: 'client' })).toEqual([]);
   });
 
   it('answers malformed messages with error replies and counts them', async () => {

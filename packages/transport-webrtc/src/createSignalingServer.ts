@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { TransportWebrtcError } from './errors.js';
@@ -29,6 +30,8 @@ export interface SignalingServerOptions {
   rateLimit?: { perSecond: number; burst: number };
   /** Largest inbound message in bytes (64 KiB by default). */
   maxMessageBytes?: number;
+  /** Where heartbeats and eviction take their time from (RxJS `asyncScheduler`; tests: a `VirtualClock`). */
+  scheduler?: SchedulerLike;
 }
 
 /** A running signaling server. */
@@ -88,6 +91,7 @@ export async function createSignalingServer(
     evictAfterMs: options.evictAfterMs ?? heartbeatMs * 3,
     maxMessageBytes,
     rate: options.rateLimit ?? { perSecond: 50, burst: 100 },
+    scheduler: options.scheduler ?? asyncScheduler,
   });
   const api = {
     createRoom: (id: string, name?: string) => void store.createRoom({ id, name }),

@@ -8,7 +8,7 @@ import { WebRtcTransport, type WebRtcTransportOptions } from './WebRtcTransport.
 export interface WorkerEndpointOptions
   extends Pick<
     WebRtcTransportOptions,
-    'rtc' | 'tuning' | 'connectTimeoutMs' | 'reconnectTimeoutMs'
+    'rtc' | 'tuning' | 'connectTimeoutMs' | 'reconnectTimeoutMs' | 'scheduler'
   > {
   /**
    * The worker's signaling client, or what to create one from (role `worker`); an

@@ -1,10 +1,11 @@
+import type { SchedulerLike, Subscription } from 'rxjs';
 import { TransportWebrtcError, type TransportWebrtcErrorCode } from '../errors.js';
 import type { ServerMessage } from '../signalingMessages.js';
 
 interface Pending {
   resolve(message: ServerMessage): void;
   reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout>;
+  timer: Subscription;
 }
 
 /** Requests to the signaling server awaiting the answer with their `rid`. */
@@ -12,7 +13,10 @@ export class PendingRequests {
   private readonly pending = new Map<string, Pending>();
   private nextRid = 1;
 
-  constructor(private readonly timeoutMs: number) {}
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly scheduler: SchedulerLike,
+  ) {}
 
   /** Sends via `write(rid)` and resolves with the answer; rejects on `error` or timeout. */
   request(
@@ -22,7 +26,7 @@ export class PendingRequests {
   ): Promise<ServerMessage> {
     return new Promise((resolve, reject) => {
       const rid = String(this.nextRid++);
-      const timer = setTimeout(() => {
+      const timer = this.scheduler.schedule(() => {
         this.pending.delete(rid);
         const message = `no answer to ${what} in ${this.timeoutMs} ms; is the signaling server overloaded?`;
         reject(new TransportWebrtcError('signaling_unreachable', message));
@@ -30,7 +34,7 @@ export class PendingRequests {
       this.pending.set(rid, { resolve, reject, timer });
       if (!write(rid)) {
         this.pending.delete(rid);
-        clearTimeout(timer);
+        timer.unsubscribe();
         const message = `signaling is ${status()}; retry once it is open`;
         reject(new TransportWebrtcError('signaling_closed', message));
       }
@@ -43,7 +47,7 @@ export class PendingRequests {
     const waiting = rid !== undefined ? this.pending.get(rid) : undefined;
     if (!waiting || rid === undefined) return false;
     this.pending.delete(rid);
-    clearTimeout(waiting.timer);
+    waiting.timer.unsubscribe();
     if (message.type === 'error') {
       waiting.reject(
         new TransportWebrtcError(message.code as TransportWebrtcErrorCode, message.message),
@@ -54,7 +58,7 @@ export class PendingRequests {
 
   failAll(error: Error): void {
     for (const waiting of this.pending.values()) {
-      clearTimeout(waiting.timer);
+      waiting.timer.unsubscribe();
       waiting.reject(error);
     }
     this.pending.clear();

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { toFieldIssues } from '@trainwire/core';
+import { interval, type SchedulerLike, type Subscription } from 'rxjs';
 import type { WebSocket } from 'ws';
 import type { SignalingStore } from '../SignalingStore.js';
 import {
@@ -30,6 +31,8 @@ export interface HubOptions {
   evictAfterMs: number;
   maxMessageBytes: number;
   rate: { perSecond: number; burst: number };
+  /** Time for heartbeats, eviction and rate limits. */
+  scheduler: SchedulerLike;
 }
 
 interface Connection {
@@ -61,11 +64,12 @@ export class SignalingHub {
   };
   private readonly connections = new Set<Connection>();
   private readonly peers = new Map<string, Peer>();
-  private readonly timer: NodeJS.Timeout;
+  private readonly pinging: Subscription;
 
   constructor(private readonly options: HubOptions) {
-    this.timer = setInterval(() => this.heartbeat(), options.heartbeatMs);
-    this.timer.unref();
+    this.pinging = interval(options.heartbeatMs, options.scheduler).subscribe(() =>
+      this.heartbeat(),
+    );
   }
 
   /** Peers online in `room`. */
@@ -77,8 +81,8 @@ export class SignalingHub {
     const { perSecond, burst } = this.options.rate;
     const connection: Connection = {
       ws,
-      bucket: new TokenBucket(perSecond, burst),
-      lastSeen: Date.now(),
+      bucket: new TokenBucket(perSecond, burst, () => this.options.scheduler.now()),
+      lastSeen: this.options.scheduler.now(),
       strikes: 0,
     };
     this.connections.add(connection);
@@ -103,12 +107,12 @@ export class SignalingHub {
   }
 
   close(): void {
-    clearInterval(this.timer);
+    this.pinging.unsubscribe();
     for (const connection of this.connections) connection.ws.terminate();
   }
 
   private receive(connection: Connection, data: Buffer, isBinary: boolean) {
-    connection.lastSeen = Date.now();
+    connection.lastSeen = this.options.scheduler.now();
     if (!connection.bucket.take()) {
       this.stats.rateLimited++;
       // Past a few hundred refusals the peer is not listening: cut it off.
@@ -221,7 +225,7 @@ export class SignalingHub {
         info: message.info,
         tags: message.tags ?? message.info?.tags ?? [],
         properties: { ...workerProperties(message.info), ...message.properties },
-        joinedAt: previous?.info.joinedAt ?? Date.now(),
+        joinedAt: previous?.info.joinedAt ?? this.options.scheduler.now(),
       },
     };
     connection.peer = peer;
@@ -256,7 +260,7 @@ export class SignalingHub {
   }
 
   private heartbeat(): void {
-    const now = Date.now();
+    const now = this.options.scheduler.now();
     for (const connection of [...this.connections]) {
       if (now - connection.lastSeen > this.options.evictAfterMs) {
         this.stats.evicted++;
