@@ -115,11 +115,15 @@ function acknowledgeEverySecondPacket(sctp: SctpAssociation): void {
   sctp.receiveDataChunk = (chunk) => {
     const immediateBefore = sctp.sackImmediate;
     const duplicatesBefore = sctp.sackDuplicates.length;
+    const gapBefore = sctp.sackMisOrdered.size > 0;
     receiveDataChunk(chunk);
     // New, in-order data: let handleData's packet count decide (every second packet).
-    // Duplicates and gaps keep werift's immediate SACK, as RFC 9260 §6.7 asks.
+    // A duplicate, a gap, or the chunk that fills one keeps werift's immediate SACK
+    // (RFC 9260 §6.7), so the sender's loss recovery is not slowed.
     const inOrderAndNew =
-      sctp.sackDuplicates.length === duplicatesBefore && sctp.sackMisOrdered.size === 0;
+      !gapBefore &&
+      sctp.sackDuplicates.length === duplicatesBefore &&
+      sctp.sackMisOrdered.size === 0;
     if (inOrderAndNew) sctp.sackImmediate = immediateBefore;
   };
   // The odd packet's SACK waits at most SACK_DELAY_MS (werift: 200 ms). One timer serves
