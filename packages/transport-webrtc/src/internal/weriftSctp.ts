@@ -1,6 +1,7 @@
 // Per-association changes to werift 0.24's SCTP, which set the speed of every transfer.
 // Measured on a 256 MiB transfer between two processes (bench/transfer): werift spends
-// most of its time on three things that SCTP does not require.
+// most of its time on three things that SCTP does not require. A fourth change fixes
+// how werift orders received TSNs (serialTsns.ts).
 //
 //  1. The receiver acknowledges every packet (`sackImmediate` is set for all new data),
 //     so the sender decrypts and processes one SACK per 1200-byte packet. RFC 9260
@@ -18,12 +19,19 @@
 // wraps a werift method with the behaviour above and defers to werift otherwise; if a
 // werift release no longer has the shape relied on here, nothing is changed.
 
+import { orderTsnsSerially } from './serialTsns.js';
+
 const LAST_FRAGMENT = 0x01;
 /** Longest a SACK waits for a second packet (RFC 9260 allows up to 500 ms). */
 const SACK_DELAY_MS = 10;
 const UNORDERED = 0x04;
 
-interface DataChunk {
+/** Any SCTP chunk werift sends; `type` is the chunk type (0 DATA, 3 SACK, …). */
+export interface SctpChunk {
+  readonly type: number;
+}
+
+interface DataChunk extends SctpChunk {
   tsn: number;
   flags: number;
   streamSeqNum: number;
@@ -33,8 +41,10 @@ interface DataChunk {
   retransmit?: boolean;
 }
 
-interface SackChunk {
-  gaps: unknown[];
+/** werift's SACK chunk; its gap blocks are offsets from `cumulativeTsn`. */
+export interface SackChunk extends SctpChunk {
+  cumulativeTsn: number;
+  gaps: Array<[number, number]>;
 }
 
 interface InboundStream {
@@ -48,8 +58,9 @@ export interface SctpAssociation {
   isStopped: boolean;
   sackNeeded: boolean;
   sackImmediate: boolean;
-  sackDuplicates: unknown[];
+  sackDuplicates: number[];
   sackMisOrdered: Set<number>;
+  lastReceivedTsn: number;
   sentQueue: DataChunk[];
   outboundQueue: DataChunk[];
   forwardTsnChunk?: unknown;
@@ -66,7 +77,8 @@ export interface SctpAssociation {
   transmitOnce(): Promise<void>;
   timer3Expired: () => void;
   timer3Start(): void;
-  sendChunk(chunk: DataChunk): Promise<void>;
+  sendChunk(chunk: SctpChunk): Promise<void>;
+  markReceived(tsn: number): boolean;
   flightSizeIncrease(chunk: DataChunk): void;
   getInboundStream(streamId: number): InboundStream;
 }
@@ -82,6 +94,7 @@ const METHODS = [
   'sendChunk',
   'flightSizeIncrease',
   'getInboundStream',
+  'markReceived',
 ] as const;
 const FIELDS = ['sentQueue', 'outboundQueue', 'sackMisOrdered', 'sackDuplicates', 'flush'] as const;
 
@@ -93,13 +106,14 @@ export function isTunableSctp(value: unknown): value is SctpAssociation {
     METHODS.every((name) => typeof sctp[name] === 'function') &&
     FIELDS.every((name) => sctp[name] !== undefined) &&
     typeof sctp.sackImmediate === 'boolean' &&
-    typeof sctp.flightSize === 'number'
+    typeof sctp.flightSize === 'number' &&
+    typeof sctp.lastReceivedTsn === 'number'
   );
 }
 
 const tuned = new WeakSet<object>();
 
-/** Applies the three changes to one association, once; false when werift's shape differs. */
+/** Applies the changes to one association, once; false when werift's shape differs. */
 export function tuneSctp(value: unknown): boolean {
   if (!isTunableSctp(value)) return false;
   if (tuned.has(value)) return true;
@@ -107,6 +121,7 @@ export function tuneSctp(value: unknown): boolean {
   acknowledgeEverySecondPacket(value);
   skipIdleRetransmitScan(value);
   skipHopelessReassembly(value);
+  orderTsnsSerially(value);
   return true;
 }
 
