@@ -15,13 +15,8 @@ import {
   type Subscription,
 } from 'rxjs';
 import { platform } from '#platform';
-import {
-  type ByteChannelTuning,
-  type ChannelWriter,
-  DEFAULT_TUNING,
-  openByteChannel,
-  receiveByteChannel,
-} from './internal/byteChannels.js';
+import { ByteStreamSet } from './internal/ByteStreamSet.js';
+import { type ByteChannelTuning, DEFAULT_TUNING } from './internal/byteChannels.js';
 import { CandidateQueue } from './internal/CandidateQueue.js';
 import { EarlyBuffer } from './internal/EarlyBuffer.js';
 import { replayFinal } from './internal/replayFinal.js';
@@ -77,9 +72,7 @@ export class WebRtcTransport implements Transport {
   private readonly status = new BehaviorSubject<TransportStatus>('connecting');
   private readonly messages = new EarlyBuffer<string>(10_000);
   private readonly streams = new EarlyBuffer<ByteStreamReader>(1_000);
-  private readonly tuning: ByteChannelTuning;
-  private readonly inbound = new Set<(reason: string) => void>();
-  private readonly outbound = new Set<ChannelWriter>();
+  private readonly byteStreams: ByteStreamSet;
   private readonly subscription: Subscription;
   private peer: RtcPeer | undefined;
   private control: RtcChannel | undefined;
@@ -96,7 +89,9 @@ export class WebRtcTransport implements Transport {
 
   constructor(private readonly options: WebRtcTransportOptions) {
     this.id = options.id;
-    this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
+    this.byteStreams = new ByteStreamSet({ ...DEFAULT_TUNING, ...options.tuning }, (reader) =>
+      this.streams.next(reader),
+    );
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.status$ = replayFinal(this.status, 'closed');
     this.messages$ = this.messages.observable;
@@ -150,18 +145,7 @@ export class WebRtcTransport implements Transport {
 
   async openByteStream(header: ByteStreamHeader): Promise<ByteStreamWriter> {
     this.assertOpen();
-    const writer = await openByteChannel(this.peer!, header, this.tuning);
-    this.outbound.add(writer);
-    const forget = () => this.outbound.delete(writer);
-    return {
-      header,
-      write: (chunk) => writer.write(chunk),
-      end: () => writer.end().finally(forget),
-      abort: (reason) => {
-        forget();
-        writer.abort(reason);
-      },
-    };
+    return this.byteStreams.open(this.peer!, header);
   }
 
   async close(): Promise<void> {
@@ -194,10 +178,7 @@ export class WebRtcTransport implements Transport {
   }
 
   private teardown(reason: string): void {
-    for (const fail of this.inbound) fail(reason);
-    this.inbound.clear();
-    for (const writer of this.outbound) writer.fail(reason);
-    this.outbound.clear();
+    this.byteStreams.failAll(reason);
     const peer = this.peer;
     this.peer = undefined;
     this.control = undefined;
@@ -237,16 +218,8 @@ export class WebRtcTransport implements Transport {
     peer.onDataChannel((channel) => {
       if (this.peer !== peer) return;
       if (channel.protocol === CONTROL_PROTOCOL) this.adoptControl(channel, peer);
-      else if (channel.protocol === BYTES_PROTOCOL) {
-        const fail = receiveByteChannel(
-          channel,
-          this.tuning,
-          (reader) => this.streams.next(reader),
-          () => undefined,
-        );
-        this.inbound.add(fail);
-        channel.onClose(() => this.inbound.delete(fail));
-      } else channel.close();
+      else if (channel.protocol === BYTES_PROTOCOL) this.byteStreams.accept(channel);
+      else channel.close();
     });
     return peer;
   }
