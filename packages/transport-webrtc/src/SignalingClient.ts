@@ -12,6 +12,7 @@ import {
 } from 'rxjs';
 import { platform } from '#platform';
 import { TransportWebrtcError, type TransportWebrtcErrorCode } from './errors.js';
+import { backoffDelay } from './internal/backoff.js';
 import { PendingRequests } from './internal/PendingRequests.js';
 import { replayFinal } from './internal/replayFinal.js';
 import type { WebSocketLike } from './internal/rtcTypes.js';
@@ -267,10 +268,10 @@ export class SignalingClient {
 
   private scheduleReconnect(): void {
     if (this.currentStatus !== 'reconnecting') this.status.next('reconnecting');
-    const initial = this.options.backoff?.initialMs ?? 250;
-    const max = this.options.backoff?.maxMs ?? 10_000;
-    const ceiling = Math.min(max, initial * 2 ** Math.min(this.attempt++, 20));
-    const delay = ceiling / 2 + (Math.random() * ceiling) / 2;
+    const delay = backoffDelay(this.attempt++, {
+      initialMs: this.options.backoff?.initialMs ?? 250,
+      maxMs: this.options.backoff?.maxMs ?? 10_000,
+    });
     this.retry = this.scheduler.schedule(() => {
       this.open().catch(() => undefined);
     }, delay);

@@ -16,6 +16,7 @@ import {
 } from 'rxjs';
 import { platform } from '#platform';
 import { ByteStreamSet } from './internal/ByteStreamSet.js';
+import { backoffDelay } from './internal/backoff.js';
 import { type ByteChannelTuning, DEFAULT_TUNING } from './internal/byteChannels.js';
 import { CandidateQueue } from './internal/CandidateQueue.js';
 import { EarlyBuffer } from './internal/EarlyBuffer.js';
@@ -268,13 +269,10 @@ export class WebRtcTransport implements Transport {
 
   private retryLater(): void {
     this.retry?.unsubscribe();
-    const delay = Math.min(5_000, 100 * 2 ** Math.min(this.failures++, 6));
-    this.retry = this.scheduler.schedule(
-      () => {
-        if (this.currentStatus !== 'closed' && !this.control) this.establish();
-      },
-      delay * (0.5 + Math.random() / 2),
-    );
+    const delay = backoffDelay(this.failures++, { initialMs: 100, maxMs: 5_000 });
+    this.retry = this.scheduler.schedule(() => {
+      if (this.currentStatus !== 'closed' && !this.control) this.establish();
+    }, delay);
   }
 
   private onSignal(signal: LinkSignal) {
