@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RTCDataChannel, RTCPeerConnection } from 'werift';
 import { enlargeSocketBuffers } from './platform.js';
@@ -219,6 +220,85 @@ describe('werift SCTP tuning', () => {
     },
     60_000,
   );
+});
+
+describe('reassembly with the scan skipped', () => {
+  interface Chunk {
+    tsn: number;
+    flags: number;
+    streamId: number;
+    streamSeqNum: number;
+    protocol: number;
+    userData: Buffer;
+  }
+  interface Stream {
+    addChunk(chunk: Chunk): void;
+    popMessages(): Iterable<[number, number, Buffer]>;
+  }
+
+  /** Messages (ordered or not) cut into fragments with consecutive TSNs, from `firstTsn`. */
+  function fragments(messages: Array<{ size: number; ordered: boolean }>, firstTsn: number) {
+    const chunks: Chunk[] = [];
+    let tsn = firstTsn;
+    let ssn = 0;
+    messages.forEach(({ size, ordered }, m) => {
+      for (let i = 0; i < size; i++) {
+        const flags = (i === 0 ? 2 : 0) | (i === size - 1 ? 1 : 0) | (ordered ? 0 : 4);
+        const userData = Buffer.from(`m${m}f${i};`);
+        chunks.push({
+          tsn: tsn++ % 2 ** 32,
+          flags,
+          streamId: 1,
+          streamSeqNum: ordered ? ssn : 0,
+          protocol: 53,
+          userData,
+        });
+      }
+      if (ordered) ssn++;
+    });
+    return chunks;
+  }
+
+  it('delivers exactly what werift delivers, for any arrival order', async () => {
+    const pair = await connectPair();
+    try {
+      const tuned = pair.association(pair.receiver) as SctpAssociation;
+      tuneSctp(tuned);
+      const streamOf = (id: number) => tuned.getInboundStream(id) as unknown as Stream;
+      let nextStream = 1000;
+      const Plain = (tuned.getInboundStream(nextStream++) as object)
+        .constructor as new () => Stream;
+      const messages = fc.array(
+        fc.record({ size: fc.integer({ min: 1, max: 6 }), ordered: fc.boolean() }),
+        { minLength: 1, maxLength: 6 },
+      );
+      const run = (stream: Stream, arrivals: Chunk[]) =>
+        arrivals.map((chunk) => {
+          stream.addChunk(chunk);
+          return [...stream.popMessages()].map(([, , data]) => data.toString()).join('|');
+        });
+      fc.assert(
+        fc.property(
+          messages,
+          fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+          fc.integer({ min: 0, max: 2 ** 31 }),
+          (list, firstTsn, seed) => {
+            const chunks = fragments(list, firstTsn);
+            // A deterministic shuffle of the arrival order from `seed`.
+            const arrivals = chunks
+              .map((chunk, i) => ({ chunk, key: Math.sin(seed + i * 7919) }))
+              .sort((a, b) => a.key - b.key)
+              .map((a) => a.chunk);
+            const withSkip = run(streamOf(nextStream++), arrivals);
+            expect(withSkip).toEqual(run(new Plain(), arrivals));
+          },
+        ),
+        { numRuns: 300 },
+      );
+    } finally {
+      await Promise.all([pair.sender.close(), pair.receiver.close()]);
+    }
+  });
 });
 
 describe('gap blocks', () => {
