@@ -18,9 +18,9 @@ import { RpcPeer } from './protocol/RpcPeer.js';
 import type { JobError, JobEvent } from './schemas/JobEvent.js';
 import { type JobSpec, type JobSpecInput, JobSpecSchema } from './schemas/JobSpec.js';
 import { isFinalJobState } from './schemas/JobState.js';
-import { TransferMeter } from './TransferProgress.js';
 import type { Transport } from './Transport.js';
 import { CLOCK, CONFIG_PROFILES, JOB_MANAGER_OPTIONS, TRANSPORT } from './tokens.js';
+import { uploadFile } from './uploadFile.js';
 import type { ConfigProfileRegistry } from './validation/ConfigProfileRegistry.js';
 import { validateWithProfile } from './validation/ConfigProfileRegistry.js';
 
@@ -218,7 +218,10 @@ export class JobManager {
         const inputs = { ...spec.inputs };
         for (const [role, file] of Object.entries(uploads)) {
           if (cancelled()) return;
-          inputs[role] = await this.upload(target, session, file);
+          inputs[role] = await uploadFile(target.peer, file, {
+            onProgress: (upload) => session.setLocal({ upload }),
+            now: () => this.scheduler.now(),
+          });
         }
         finalSpec = { ...spec, inputs };
         session.setLocal({ spec: finalSpec });
@@ -236,47 +239,6 @@ export class JobManager {
         message: error instanceof Error ? error.message : String(error),
       });
     }
-  }
-
-  private async upload(target: Target, session: JobSession, file: LocalFile): Promise<string> {
-    let lastError: unknown;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const begun = await target.peer.request('upload.begin', {
-        name: file.name,
-        size: file.size,
-        sha256: file.sha256,
-      });
-      if (begun.have) return begun.path;
-      try {
-        const writer = await target.transport.openByteStream({
-          id: begun.transferId,
-          name: file.name,
-          size: file.size,
-          sha256: file.sha256,
-          offset: begun.offset,
-        });
-        let sent = begun.offset;
-        const meter = new TransferMeter(file.name, file.size, sent, () => this.scheduler.now());
-        session.setLocal({ upload: meter.update(sent) ?? null });
-        for await (const chunk of file.read(begun.offset)) {
-          await writer.write(chunk);
-          sent += chunk.length;
-          const progress = meter.update(sent);
-          if (progress !== undefined) session.setLocal({ upload: progress });
-        }
-        await writer.end();
-        return (await target.peer.request('upload.finish', { transferId: begun.transferId })).path;
-      } catch (error) {
-        lastError = error;
-        const retryable =
-          isTrainwireError(error) &&
-          ['transport_not_open', 'transport_closed', 'upload_corrupt', 'request_timeout'].includes(
-            error.code,
-          );
-        if (!retryable) throw error;
-      }
-    }
-    throw lastError;
   }
 
   private track(target: Target, session: JobSession): void {

@@ -138,6 +138,7 @@ export {
   PREFS,
   TRANSPORT,
 } from './tokens.js';
+export { type UploadOptions, uploadFile } from './uploadFile.js';
 export {
   type BuiltinTrainerConfig,
   BuiltinTrainerConfigSchema,
