@@ -18,10 +18,11 @@ export interface RtcOptions {
   maxMessageSize?: number;
   /**
    * Node (werift) only: apply trainwire's SCTP tuning to this end's associations (on by
-   * default). It acknowledges every second packet instead of every packet and skips two
-   * scans werift repeats per packet; the wire format stays standard SCTP. `false` keeps
-   * werift exactly as shipped, to compare or to rule the tuning out. See
-   * docs/protocol.md, "Throughput".
+   * default). It acknowledges every second packet instead of every packet, skips two
+   * scans werift repeats per packet, and keeps received TSNs in serial-number order (a
+   * werift bug stalls a lossy association whose TSNs cross 10^9). The wire format stays
+   * standard SCTP. `false` keeps werift exactly as shipped, to compare or to rule the
+   * tuning out. See docs/protocol-signaling.md §3.4.
    */
   tuneSctp?: boolean;
 }
