@@ -103,7 +103,7 @@ describe('Worker', () => {
   });
 
   it('refuses a second job at the limit with worker_busy, and bad configs naming the field', async () => {
-    const { client } = await setup();
+    const { client, events } = await setup();
     await client.request('job.start', {
       jobId: 'long',
       spec: { profile: 'builtin', config: long },
@@ -120,7 +120,26 @@ describe('Worker', () => {
     await expect(
       client.request('job.start', { jobId: 'x', spec: { profile: 'rm -rf', config: {} } }),
     ).rejects.toMatchObject({ code: 'unknown_profile' });
-    expect((await client.request('job.cancel', { jobId: 'long' })).state).toBeDefined();
+    await client.request('job.cancel', { jobId: 'long' });
+    expect((await finalState(events, 'long')).state).toBe('cancelled');
+  });
+
+  it('refuses a parent experiment it does not have, before storing anything', async () => {
+    const { client, worker } = await setup();
+    await expect(
+      client.request('job.start', {
+        jobId: 'orphan',
+        spec: { profile: 'builtin', config: quick, parentExperiment: 'nowhere' },
+      }),
+    ).rejects.toMatchObject({
+      code: 'config_invalid',
+      message: expect.stringMatching(
+        /no experiment nowhere on this worker; .*leave parentExperiment out/,
+      ),
+    });
+    expect(worker.jobs.getJob('orphan')).toBeUndefined();
+    expect(worker.experiments.get('orphan')).toBeUndefined();
+    expect(worker.jobs.listJobs()).toEqual([]);
   });
 
   it('stop saves a checkpoint; a resumed job continues from it', async () => {

@@ -81,8 +81,9 @@ export class Worker {
     return {
       id: this.parts.id,
       name: config.name ?? this.parts.id,
-      gpu: config.cpuOnly ? null : machine.gpu,
-      ...(config.cpuOnly || machine.gpus.length < 2 ? {} : { gpus: machine.gpus }),
+      // detectMachine finds no GPU on a CPU-only worker.
+      gpu: machine.gpu,
+      ...(machine.gpus.length < 2 ? {} : { gpus: machine.gpus }),
       cpu: machine.cpu,
       ramMiB: machine.ramMiB,
       status: this.runners.size >= config.maxConcurrentJobs ? 'busy' : 'available',
@@ -162,24 +163,27 @@ export class Worker {
       return this.startJob(jobId, spec, peer); // raced with another start while resolving paths
     }
 
-    this.jobs.createJob({
-      jobId,
-      spec,
-      state: 'starting',
-      workerId: this.parts.id,
-      createdAt: this.parts.now(),
-    });
-    this.experiments.create({
-      id: jobId,
-      name: spec.name ?? jobId,
-      preset: spec.profile,
-      config: spec.config,
-      ...(spec.parentExperiment ? { parentId: spec.parentExperiment } : {}),
-      ...(resume ? { checkpointSource: resume } : {}),
-      status: 'running',
-      tags: spec.tags,
-      jobId,
-    });
+    // One transaction: a job row never outlives a failed experiment insert.
+    this.parts.db.transaction(() => {
+      this.jobs.createJob({
+        jobId,
+        spec,
+        state: 'starting',
+        workerId: this.parts.id,
+        createdAt: this.parts.now(),
+      });
+      this.experiments.create({
+        id: jobId,
+        name: spec.name ?? jobId,
+        preset: spec.profile,
+        config: spec.config,
+        ...(spec.parentExperiment ? { parentId: spec.parentExperiment } : {}),
+        ...(resume ? { checkpointSource: resume } : {}),
+        status: 'running',
+        tags: spec.tags,
+        jobId,
+      });
+    })();
     if (peer) this.hub.attach(jobId, peer);
     this.hub.emit(jobId, { type: 'state', state: 'starting' });
     const runner = new JobRunner(

@@ -10,6 +10,7 @@ import {
 } from '@trainwire/core';
 import {
   type TrainerProfile,
+  WORKER_MOUNT_NAMES,
   type WorkerConfig,
   type WorkerConfigInput,
   WorkerConfigSchema,
@@ -79,14 +80,14 @@ export async function createWorker(
     }
   }
   const db = openDatabase(join(config.dataDir, 'worker.sqlite'));
-  const internalMounts = [
-    { name: 'uploads', path: join(config.dataDir, 'uploads'), readOnly: true },
-    { name: 'datasets', path: join(config.dataDir, 'datasets'), readOnly: true },
-    { name: 'runs', path: join(config.dataDir, 'runs'), readOnly: true },
-  ];
+  // The config schema keeps configured mounts off these names.
+  const internalMounts = WORKER_MOUNT_NAMES.map((name) => ({
+    name,
+    path: join(config.dataDir, name),
+    readOnly: true,
+  }));
   for (const mount of internalMounts) mkdirSync(mount.path, { recursive: true });
-  const taken = new Set(config.mounts.map((m) => m.name));
-  const mounts = [...config.mounts, ...internalMounts.filter((m) => !taken.has(m.name))];
+  const mounts = [...config.mounts, ...internalMounts];
   const worker = new Worker({
     config,
     id: config.id ?? workerId(config.dataDir),

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanTempDirs, tempDir } from '../__tests__/helpers.js';
-import { loadWorkerConfig, readWorkerConfigFile } from './WorkerConfig.js';
+import { loadWorkerConfig, readWorkerConfigFile, WorkerConfigSchema } from './WorkerConfig.js';
 
 afterEach(cleanTempDirs);
 
@@ -38,6 +38,58 @@ describe('loadWorkerConfig', () => {
     const file = join(tempDir(), 'worker.json');
     writeFileSync(file, JSON.stringify({ dataDir: '/x', maxConcurrentJobs: 0 }));
     expect(() => loadWorkerConfig(file)).toThrow(/maxConcurrentJobs/);
+  });
+
+  it('refuses mount names the worker keeps for itself, and duplicates', () => {
+    const dir = tempDir();
+    const file = join(dir, 'worker.yaml');
+    writeFileSync(
+      file,
+      [
+        'dataDir: ./state',
+        'mounts:',
+        '  - { name: data, path: ./a }',
+        '  - { name: uploads, path: ./b }',
+        '  - { name: data, path: ./c }',
+      ].join('\n'),
+    );
+    expect(() => loadWorkerConfig(file)).toThrow(
+      /mounts\[1\]\.name: mount name "uploads" is reserved for the worker's own folder; rename it/,
+    );
+    expect(() => loadWorkerConfig(file)).toThrow(
+      /mounts\[2\]\.name: mount name "data" is used twice; give each mount its own name/,
+    );
+    for (const name of ['datasets', 'runs']) {
+      const result = WorkerConfigSchema.safeParse({
+        dataDir: '/x',
+        mounts: [{ name, path: '/srv' }],
+      });
+      expect(result.error?.issues).toEqual([
+        expect.objectContaining({
+          path: ['mounts', 0, 'name'],
+          message: expect.stringContaining(`mount name "${name}" is reserved`),
+        }),
+      ]);
+    }
+  });
+
+  it('refuses a trainer profile with an unknown placeholder, naming profile, placeholder and the known ones', () => {
+    const file = join(tempDir(), 'worker.yaml');
+    writeFileSync(
+      file,
+      [
+        'dataDir: /x',
+        'profiles:',
+        '  - id: my-trainer',
+        '    command: [python, "{scriptPath}", --config, "{config}", "--labels={input.labels}"]',
+      ].join('\n'),
+    );
+    expect(() => loadWorkerConfig(file)).toThrow(
+      /profiles\[0\]\.command\[1\]: trainer profile "my-trainer" uses an unknown placeholder \{scriptPath\}; use one of \{jobId\}, .*\{input\.ROLE\}/,
+    );
+    expect(() => loadWorkerConfig(file)).not.toThrow(
+      /unknown placeholder \{(config|input\.labels)\}/,
+    );
   });
 
   it('reads a partial file for a caller to complete, with mounts still taken from its folder', () => {

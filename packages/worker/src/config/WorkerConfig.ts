@@ -3,6 +3,16 @@ import { dirname, resolve } from 'node:path';
 import { parseConfigText, parseOrThrow } from '@trainwire/core';
 import { z } from 'zod';
 import { WorkerError } from '../errors.js';
+import {
+  isKnownPlaceholder,
+  placeholdersIn,
+  TRAINER_PLACEHOLDERS,
+} from '../runner/buildTrainerCommand.js';
+
+/** Mounts the worker adds for its own folders in `dataDir`; a configured mount may not take these names. */
+export const WORKER_MOUNT_NAMES = ['uploads', 'datasets', 'runs'] as const;
+
+const KNOWN_PLACEHOLDERS = [...TRAINER_PLACEHOLDERS, 'input.ROLE'].map((n) => `{${n}}`).join(', ');
 
 /** A folder clients may reach, by name. */
 export const MountSchema = z
@@ -38,7 +48,19 @@ export const TrainerProfileSchema = z
     /** Working directory; defaults to the job's run directory. */
     cwd: z.string().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((profile, ctx) => {
+    profile.command.forEach((template, index) => {
+      for (const name of placeholdersIn(template)) {
+        if (isKnownPlaceholder(name)) continue;
+        ctx.addIssue({
+          code: 'custom',
+          path: ['command', index],
+          message: `trainer profile "${profile.id}" uses an unknown placeholder {${name}}; use one of ${KNOWN_PLACEHOLDERS} (see docs/trainers.md)`,
+        });
+      }
+    });
+  });
 
 /** The worker's config file (YAML or JSON). */
 export const WorkerConfigSchema = z
@@ -58,11 +80,29 @@ export const WorkerConfigSchema = z
     stopGraceMs: z.number().int().nonnegative().default(30_000),
     /** After SIGTERM on cancel, how long before SIGKILL. */
     cancelGraceMs: z.number().int().nonnegative().default(5_000),
-    /** Upload destination mount; default: the worker's own `uploads` folder in `dataDir`. */
-    uploadMount: z.string().optional(),
     tags: z.array(z.string().max(64)).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.mounts.forEach((mount, index) => {
+      const path = ['mounts', index, 'name'];
+      if ((WORKER_MOUNT_NAMES as readonly string[]).includes(mount.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `mount name "${mount.name}" is reserved for the worker's own folder; rename it (${WORKER_MOUNT_NAMES.join(', ')} are taken)`,
+        });
+      } else if (seen.has(mount.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `mount name "${mount.name}" is used twice; give each mount its own name`,
+        });
+      }
+      seen.add(mount.name);
+    });
+  });
 
 /** A mount. */
 export type Mount = z.infer<typeof MountSchema>;

@@ -5,8 +5,8 @@ import type { WorkerParts } from '../Worker.js';
 
 /**
  * Checks what a client asked for before anything runs: a profile this worker offers, a
- * config its validation profile accepts, a device it has. Throws a `WorkerError` that
- * says what to change.
+ * config its validation profile accepts, a parent experiment it knows, a device it has.
+ * Throws a `WorkerError` that says what to change.
  */
 export function checkJobSpec(
   parts: WorkerParts,
@@ -32,19 +32,28 @@ export function checkJobSpec(
       );
     }
   }
+  const parent = spec.parentExperiment;
+  if (parent !== undefined && parts.experiments.get(parent) === undefined) {
+    throw new WorkerError(
+      'config_invalid',
+      `no experiment ${parent} on this worker; name one of its jobs (each job is an experiment, job.list lists them) or leave parentExperiment out`,
+      { details: { parentExperiment: parent } },
+    );
+  }
   if (profile.command.some((arg) => arg.includes('{builtinTrainer}')) && !parts.builtinTrainer) {
     throw new WorkerError(
       'spawn_failed',
       'the built-in trainer is not built on this worker; run "npm run build -w @trainwire/worker" there',
     );
   }
-  const gpu = parts.config.cpuOnly ? null : parts.machine.gpu;
+  // detectMachine reports no GPU on a CPU-only worker.
+  const { gpu, summary } = parts.machine;
   if (spec.device === 'gpu' && !gpu) {
     throw new WorkerError(
       'device_unavailable',
       parts.config.cpuOnly
         ? `${workerName} is CPU-only; choose device "cpu" or "auto", or another worker`
-        : `${workerName} has no GPU (GPU: Not detected); choose device "cpu" or "auto", or another worker`,
+        : `${workerName} has no GPU (${summary}); choose device "cpu" or "auto", or another worker`,
     );
   }
   return { profile, device: spec.device !== 'cpu' && gpu ? 'cuda' : 'cpu' };

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import type { GpuInfo } from '@trainwire/core';
+import { describeGpu, type GpuInfo } from '@trainwire/core';
 import { parseNvidiaSmi } from './parseNvidiaSmi.js';
 
 /** Runs a program and returns its stdout; rejects when it is missing or fails. */
@@ -55,10 +55,10 @@ export async function detectMachine(
   const cpuList = cpus();
   const gpu = gpus[0] ?? null;
   const gpuText = gpu
-    ? `${gpu.name} (${gpu.memoryMiB} MiB)${gpus.length > 1 ? ` ×${gpus.length}` : ''}`
+    ? `${describeGpu(gpu)}${gpus.length > 1 ? ` ×${gpus.length}` : ''}`
     : options.cpuOnly
       ? 'Not used (CPU-only)'
-      : 'Not detected';
+      : describeGpu(null);
   return {
     gpus,
     gpu,

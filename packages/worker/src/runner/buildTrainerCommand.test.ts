@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TrainerProfileSchema } from '../config/WorkerConfig.js';
+import { type TrainerProfile, TrainerProfileSchema } from '../config/WorkerConfig.js';
 import { buildTrainerCommand, hydraQuote, type LaunchContext } from './buildTrainerCommand.js';
 import { builtinProfiles } from './builtinProfiles.js';
 
@@ -57,8 +57,15 @@ describe('buildTrainerCommand', () => {
       buildTrainerCommand(profile('builtin'), { ...context, device: 'cpu' }).env
         .CUDA_VISIBLE_DEVICES,
     ).toBe('');
-    const bad = TrainerProfileSchema.parse({ id: 'bad', command: ['python', '{scriptPath}'] });
+    // Built without the schema (which refuses it too), so the check at job start still runs.
+    const bad: TrainerProfile = {
+      id: 'bad',
+      command: ['python', '{scriptPath}'],
+      configFormat: 'json',
+      env: {},
+    };
     expect(() => buildTrainerCommand(bad, context)).toThrow(/unknown placeholder \{scriptPath\}/);
+    expect(TrainerProfileSchema.safeParse(bad).success).toBe(false);
   });
 
   it('quotes Hydra values that need it, so a path with spaces, commas or quotes arrives intact', () => {

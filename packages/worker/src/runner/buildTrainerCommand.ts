@@ -27,6 +27,46 @@ export interface LaunchContext {
   builtinTrainer?: string;
 }
 
+/**
+ * Placeholder names a profile's command template may use, besides `{input.ROLE}`
+ * ({@link isKnownPlaceholder} accepts those too).
+ */
+export const TRAINER_PLACEHOLDERS = [
+  'jobId',
+  'config',
+  'configDir',
+  'configName',
+  'runDir',
+  'checkpointDir',
+  'resume',
+  'device',
+  'runName',
+  'zmqPublish',
+  'zmqControl',
+  'publishPort',
+  'controlPort',
+  'baseModel',
+  'node',
+  'builtinTrainer',
+  'datasetDir',
+] as const;
+
+/** A placeholder name of {@link TRAINER_PLACEHOLDERS}. */
+export type TrainerPlaceholder = (typeof TRAINER_PLACEHOLDERS)[number];
+
+/** `{name}` or `{name|hydra}` in a command template. */
+const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9._-]*)(\|hydra)?\}/g;
+
+/** True for a name of {@link TRAINER_PLACEHOLDERS} or `input.ROLE`. */
+export function isKnownPlaceholder(name: string): boolean {
+  return name.startsWith('input.') || (TRAINER_PLACEHOLDERS as readonly string[]).includes(name);
+}
+
+/** Placeholder names used in one command-template argument, in order. */
+export function placeholdersIn(template: string): string[] {
+  return [...template.matchAll(PLACEHOLDER)].map((match) => match[1]!);
+}
+
 /** The program, its arguments and its environment. */
 export interface TrainerLaunch {
   argv: string[];
@@ -58,14 +98,11 @@ export function buildTrainerCommand(
     const optional = template.startsWith('?');
     const body = optional ? template.slice(1) : template;
     let empty = false;
-    const arg = body.replace(
-      /\{([A-Za-z][A-Za-z0-9._-]*)(\|hydra)?\}/g,
-      (_, name: string, hydra: string | undefined) => {
-        const value = values(name, profile.id);
-        if (value === '') empty = true;
-        return hydra === undefined || value === '' ? value : hydraQuote(value);
-      },
-    );
+    const arg = body.replace(PLACEHOLDER, (_, name: string, hydra: string | undefined) => {
+      const value = values(name, profile.id);
+      if (value === '') empty = true;
+      return hydra === undefined || value === '' ? value : hydraQuote(value);
+    });
     if (optional && empty) continue;
     argv.push(arg);
   }
@@ -101,7 +138,7 @@ export function hydraQuote(value: string): string {
 }
 
 function placeholderValues(context: LaunchContext): (name: string, profile: string) => string {
-  const table: Record<string, string | undefined> = {
+  const table: Record<TrainerPlaceholder, string> = {
     jobId: context.jobId,
     config: context.configPath,
     configDir: dirname(context.configPath),
@@ -122,14 +159,13 @@ function placeholderValues(context: LaunchContext): (name: string, profile: stri
   };
   return (name, profile) => {
     if (name.startsWith('input.')) return context.inputs?.[name.slice('input.'.length)] ?? '';
-    const value = table[name];
-    if (value === undefined) {
+    if (!isKnownPlaceholder(name)) {
       throw new WorkerError(
         'config_invalid',
         `trainer profile "${profile}" uses an unknown placeholder {${name}}; see docs/trainers.md for the list`,
       );
     }
-    return value;
+    return table[name as TrainerPlaceholder];
   };
 }
 

@@ -3,7 +3,6 @@ import {
   type JobEvent,
   JobEventSchema,
   type JobRecord,
-  type JobSpec,
   JobSpecSchema,
   type JobState,
   type JobStore,
@@ -39,6 +38,7 @@ export class SqliteJobStore implements JobStore {
   private readonly insertJob;
   private readonly selectJob;
   private readonly selectJobs;
+  private readonly selectLastSeq;
   private readonly insertEvent;
   private readonly bumpSeq;
   private readonly selectEvents;
@@ -53,6 +53,9 @@ export class SqliteJobStore implements JobStore {
     );
     this.selectJob = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE job_id = ?');
     this.selectJobs = db.prepare<[], JobRow>('SELECT * FROM jobs ORDER BY created_at, job_id');
+    this.selectLastSeq = db.prepare<[string], { last_seq: number }>(
+      'SELECT last_seq FROM jobs WHERE job_id = ?',
+    );
     this.insertEvent = db.prepare(
       'INSERT INTO job_events (job_id, seq, ts, type, body) VALUES (?, ?, ?, ?, ?)',
     );
@@ -107,11 +110,11 @@ export class SqliteJobStore implements JobStore {
 
   getJob(jobId: string): JobRecord | undefined {
     const row = this.selectJob.get(jobId);
-    return row ? this.toRecord(row) : undefined;
+    return row ? toRecord(row) : undefined;
   }
 
   listJobs(): JobRecord[] {
-    return this.selectJobs.all().map((row) => this.toRecord(row));
+    return this.selectJobs.all().map(toRecord);
   }
 
   updateJob(jobId: string, patch: Partial<Omit<JobRecord, 'jobId' | 'lastSeq'>>): void {
@@ -136,21 +139,6 @@ export class SqliteJobStore implements JobStore {
 
   appendEvent(event: JobEvent): void {
     this.appendInTransaction(event);
-  }
-
-  /**
-   * Parsed specs by their JSON: the event hub reads the job record for every event.
-   * Records share the parsed spec: treat it as read-only.
-   */
-  private readonly specs = new Map<string, { raw: string; spec: JobSpec }>();
-
-  private toRecord(row: JobRow): JobRecord {
-    let cached = this.specs.get(row.job_id);
-    if (cached?.raw !== row.spec) {
-      cached = { raw: row.spec, spec: JobSpecSchema.parse(JSON.parse(row.spec)) };
-      this.specs.set(row.job_id, cached);
-    }
-    return toRecord(row, cached.spec);
   }
 
   /**
@@ -184,7 +172,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   lastSeq(jobId: string): number {
-    return this.selectJob.get(jobId)?.last_seq ?? 0;
+    return this.selectLastSeq.get(jobId)?.last_seq ?? 0;
   }
 
   eventsAfter(jobId: string, afterSeq: number, untilSeq?: number): JobEvent[] {
@@ -196,10 +184,10 @@ export class SqliteJobStore implements JobStore {
   }
 }
 
-function toRecord(row: JobRow, spec: JobSpec): JobRecord {
+function toRecord(row: JobRow): JobRecord {
   const record: JobRecord = {
     jobId: row.job_id,
-    spec,
+    spec: JobSpecSchema.parse(JSON.parse(row.spec)),
     state: row.state as JobState,
     workerId: row.worker_id,
     createdAt: row.created_at,

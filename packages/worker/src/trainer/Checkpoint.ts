@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { toFieldIssues } from '@trainwire/core';
 import { z } from 'zod';
 
 /** What the built-in trainer writes to a checkpoint file (JSON). */
@@ -45,9 +46,9 @@ export function loadCheckpoint(path: string): Checkpoint {
   }
   const parsed = CheckpointSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+    const [issue] = toFieldIssues(parsed.error);
     throw new Error(
-      `${path} is not a built-in trainer checkpoint (${issue?.path.join('.') || '(root)'}: ${issue?.message})`,
+      `${path} is not a built-in trainer checkpoint (${issue?.path}: ${issue?.message})`,
     );
   }
   return parsed.data;

@@ -5,8 +5,7 @@
  * Exit codes: 0 done or stopped early, 1 failed, 2 bad config or environment.
  */
 import { readFileSync } from 'node:fs';
-import { formatPath } from '@trainwire/core';
-import type { z } from 'zod';
+import { isTrainwireError, parseOrThrow } from '@trainwire/core';
 import { openProgressPublisher } from '../internal/progressPublisher.js';
 import { generateSynthetic, loadDataset } from './Dataset.js';
 import { DatasetExistsError, generateDataset } from './generateDataset.js';
@@ -20,13 +19,6 @@ import { runTraining } from './train.js';
 
 class UsageError extends Error {}
 
-function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const detail = result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ');
-  throw new UsageError(`invalid ${what}: ${detail}`);
-}
-
 function readConfig(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
@@ -36,7 +28,11 @@ function readConfig(path: string): unknown {
 }
 
 async function train(env: TrainerEnv): Promise<number> {
-  const config = parse(TrainerConfigSchema, readConfig(env.TRAINWIRE_CONFIG), 'trainer config');
+  const config = parseOrThrow(
+    TrainerConfigSchema,
+    readConfig(env.TRAINWIRE_CONFIG),
+    'trainer config',
+  );
   const dataset = env.TRAINWIRE_INPUT_DATASET
     ? loadDataset(env.TRAINWIRE_INPUT_DATASET)
     : generateSynthetic(config.dataset?.synthetic ?? SyntheticDatasetSchema.parse({}));
@@ -82,7 +78,7 @@ async function train(env: TrainerEnv): Promise<number> {
 }
 
 async function makeDataset(env: TrainerEnv): Promise<number> {
-  const config = parse(
+  const config = parseOrThrow(
     GenerateDatasetConfigSchema,
     readConfig(env.TRAINWIRE_CONFIG),
     'dataset config',
@@ -114,14 +110,19 @@ async function makeDataset(env: TrainerEnv): Promise<number> {
 async function main(): Promise<number> {
   const mode = process.argv[2] ?? 'train';
   try {
-    const env = parse(TrainerEnvSchema, process.env, 'trainer environment');
+    const env = parseOrThrow(TrainerEnvSchema, process.env, 'trainer environment');
     if (mode === 'train') return await train(env);
     if (mode === 'generate-dataset') return await makeDataset(env);
     throw new UsageError(`unknown mode "${mode}"; use "train" or "generate-dataset"`);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     console.error(`error: ${message}`);
-    return error instanceof UsageError || error instanceof DatasetExistsError ? 2 : 1;
+    // A bad config or environment (parseOrThrow's ValidationError) exits 2.
+    return error instanceof UsageError ||
+      isTrainwireError(error, 'validation_failed') ||
+      error instanceof DatasetExistsError
+      ? 2
+      : 1;
   }
 }
 
