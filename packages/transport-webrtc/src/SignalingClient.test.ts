@@ -77,6 +77,31 @@ describe('SignalingClient and a server restart', () => {
     expect((error as { code?: string }).code).toBe('signaling_unreachable');
   });
 
+  it('rejects connect at once when the server refuses the register (a 200-character name)', async () => {
+    const started = await startServer();
+    cleanups.push(() => started.dispose());
+    started.server.createRoom('lab');
+    const token = started.server.createCredential('lab', 'room-token').secret;
+    const client = started.client({
+      room: 'lab',
+      role: 'client',
+      credential: token,
+      name: 'n'.repeat(200),
+    });
+    const outcome = await Promise.race([
+      client.connect().then(
+        () => 'connected',
+        (error: unknown) => error,
+      ),
+      new Promise((resolve) => setTimeout(resolve, 1000, 'still waiting after 1 s')),
+    ]);
+    expect(outcome).toBeInstanceOf(Error);
+    expect((outcome as Error).name).toBe('TransportWebrtcError');
+    expect((outcome as { code?: string }).code).toBe('bad_message');
+    expect((outcome as Error).message).toMatch(/name: .*128/);
+    expect(client.currentStatus).toBe('closed');
+  });
+
   it('drops a link silent for three heartbeats and comes back with its peer id', async () => {
     // The client's time is virtual; the server's first ping is 15 real seconds away.
     const clock = new VirtualClock();

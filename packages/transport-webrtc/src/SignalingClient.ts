@@ -1,4 +1,4 @@
-import { toFieldIssues, type WorkerInfo, type WorkerStatus } from '@trainwire/core';
+import type { WorkerInfo, WorkerStatus } from '@trainwire/core';
 import {
   asyncScheduler,
   BehaviorSubject,
@@ -13,6 +13,7 @@ import {
 import { platform } from '#platform';
 import { TransportWebrtcError, type TransportWebrtcErrorCode } from './errors.js';
 import { backoffDelay } from './internal/backoff.js';
+import { describeInvalid } from './internal/describeInvalid.js';
 import { PendingRequests } from './internal/PendingRequests.js';
 import { replayFinal } from './internal/replayFinal.js';
 import type { WebSocketLike } from './internal/rtcTypes.js';
@@ -91,7 +92,6 @@ export class SignalingClient {
   private socket: WebSocketLike | undefined;
   private identity: { peerId: string; resumeKey: string } | undefined;
   private meta: Pick<SignalingClientOptions, 'name' | 'info' | 'tags' | 'properties'>;
-  private status2: WorkerStatus | undefined;
   private attempt = 0;
   private connecting: Promise<void> | undefined;
   private readonly scheduler: SchedulerLike;
@@ -155,10 +155,12 @@ export class SignalingClient {
     tags?: string[];
     properties?: Record<string, string | number | boolean>;
   }): Promise<PeerInfo> {
+    // The server's rule: the status given, else the one in the new info, else the previous.
+    const status = change.status ?? change.info?.status;
     if (change.info) this.meta.info = change.info;
+    if (status && this.meta.info) this.meta.info = { ...this.meta.info, status };
     if (change.tags) this.meta.tags = change.tags;
     if (change.properties) this.meta.properties = change.properties;
-    if (change.status) this.status2 = change.status;
     const reply = await this.request({ type: 'update', ...change });
     if (reply.type !== 'updated') throw new TransportWebrtcError('bad_message', 'unexpected reply');
     return reply.peer;
@@ -219,12 +221,19 @@ export class SignalingClient {
           peerId,
           resumeKey,
           name,
-          info: info && this.status2 ? { ...info, status: this.status2 } : info,
+          info,
           tags,
           properties,
         }).then(
           (reply) => {
-            if (reply.type !== 'registered') return;
+            if (reply.type !== 'registered') {
+              return refused(
+                new TransportWebrtcError(
+                  'bad_message',
+                  `the server answered register with ${reply.type}; is ${this.options.url} a trainwire signaling server?`,
+                ),
+              );
+            }
             this.identity = { peerId: reply.peerId, resumeKey: reply.resumeKey };
             this.attempt = 0;
             this.watch(reply.heartbeatMs);
@@ -232,14 +241,21 @@ export class SignalingClient {
             settled = true;
             resolve();
           },
-          (error: TransportWebrtcError) => {
-            if (error.code === 'auth_failed' || error.code === 'room_not_found') {
-              settled = true;
-              reject(error);
-              this.finish(error);
-            }
-          },
+          (error: TransportWebrtcError) => refused(error),
         );
+      };
+      // A refused or unanswered register: fatal before the first registration (a retry
+      // would be refused alike) and for a bad credential or room; a reconnection drops
+      // this link instead, so that onclose schedules the next attempt.
+      const refused = (error: TransportWebrtcError) => {
+        if (settled || this.currentStatus === 'closed' || this.socket !== socket) return;
+        if (!this.identity || error.code === 'auth_failed' || error.code === 'room_not_found') {
+          settled = true;
+          reject(error);
+          this.finish(error);
+          return;
+        }
+        socket.close(4000, 'register failed');
       };
       socket.onmessage = (event) => this.receive(event.data);
       socket.onerror = () => undefined;
@@ -295,9 +311,8 @@ export class SignalingClient {
       return;
     }
     if (!parsed.success) {
-      const issues = toFieldIssues(parsed.error).map((i) => `${i.path}: ${i.message}`);
       this.errors.next(
-        new TransportWebrtcError('bad_message', `bad server message: ${issues.join('; ')}`),
+        new TransportWebrtcError('bad_message', describeInvalid('server message', parsed.error)),
       );
       return;
     }

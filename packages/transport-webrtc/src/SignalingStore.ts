@@ -1,9 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type Room, RoomSchema, toFieldIssues } from '@trainwire/core';
+import { type Room, RoomSchema } from '@trainwire/core';
 import { z } from 'zod';
 import { TransportWebrtcError } from './errors.js';
+import { describeInvalid } from './internal/describeInvalid.js';
 
 /** `room-token` lets clients (and workers) join a room; `worker-key` lets only workers join. */
 export type CredentialKind = 'room-token' | 'worker-key';
@@ -84,11 +85,10 @@ export class SignalingStore {
     }
     const parsed = StoreFileSchema.safeParse(json);
     if (!parsed.success) {
-      const issues = toFieldIssues(parsed.error).map((i) => `${i.path}: ${i.message}`);
-      throw new TransportWebrtcError(
-        'store_corrupt',
-        `signaling store ${path} is invalid (${issues.join('; ')}); restore it from a backup`,
-      );
+      const problem = describeInvalid(`signaling store ${path}`, parsed.error);
+      throw new TransportWebrtcError('store_corrupt', `${problem}; restore it from a backup`, {
+        cause: parsed.error,
+      });
     }
     return new SignalingStore(path, parsed.data);
   }

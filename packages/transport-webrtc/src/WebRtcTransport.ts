@@ -26,6 +26,7 @@ import {
   BYTES_PROTOCOL,
   CONTROL_PROTOCOL,
   ControlFrameSchema,
+  encodeFrame,
   type LinkSignal,
   type LinkSignalInit,
   parseJson,
@@ -134,11 +135,13 @@ export class WebRtcTransport implements Transport {
 
   send(message: string): void {
     const control = this.assertOpen();
-    const size = message.length * 3 <= this.maxMessageSize ? 0 : utf8Length(message);
-    if (size > this.maxMessageSize) {
+    const limit = this.maxMessageSize;
+    // Three bytes per UTF-16 unit at most: only a long message needs counting.
+    const size = message.length * 3 <= limit ? 0 : utf8Length(message);
+    if (size > limit) {
       throw new TransportError(
         'message_too_large',
-        `message of ${size} bytes is above this link's limit of ${this.maxMessageSize}; send files as byte streams`,
+        `message of ${size} bytes is above this link's limit of ${limit}; send files as byte streams`,
       );
     }
     control.send(message);
@@ -152,7 +155,7 @@ export class WebRtcTransport implements Transport {
   async close(): Promise<void> {
     if (this.currentStatus === 'closed') return;
     if (this.control?.readyState === 'open')
-      this.control.send(new TextEncoder().encode('{"v":1,"type":"bye"}'));
+      this.control.send(new TextEncoder().encode(encodeFrame({ type: 'bye' })));
     try {
       this.options.signals.send({ kind: 'bye' });
     } catch {
@@ -247,13 +250,12 @@ export class WebRtcTransport implements Transport {
   /** The connection broke: go `reconnecting`; the offerer starts a new one. */
   private dropped(peer: RtcPeer): void {
     if (this.peer !== peer || this.currentStatus === 'closed') return;
-    const wasOpen = this.currentStatus === 'open';
     this.teardown('the link dropped');
-    if (!wasOpen && this.currentStatus === 'connecting') {
-      if (this.options.role === 'offerer') this.retryLater();
-      return;
-    }
-    if (this.currentStatus !== 'reconnecting') this.markReconnecting();
+    // A callback of the failed byte streams may have closed the transport.
+    const status = this.status.getValue();
+    if (status === 'closed') return;
+    // Connecting, or already reconnecting, stays as it is.
+    if (status === 'open') this.markReconnecting();
     if (this.options.role === 'offerer') this.retryLater();
   }
 

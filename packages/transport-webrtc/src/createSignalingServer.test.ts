@@ -165,6 +165,17 @@ describe('createSignalingServer', () => {
     expect(server.stats().badMessages).toBe(3);
   });
 
+  it('rejects with bad_config, not a crash, when the port is in use', async () => {
+    started = await startServer();
+    const { port } = started.server;
+    const second = await startServer({ port }).catch((e: unknown) => e);
+    expect(isTrainwireError(second, 'bad_config')).toBe(true);
+    expect((second as Error).name).toBe('TransportWebrtcError');
+    expect((second as Error).message).toBe(
+      `port ${port} on 127.0.0.1 is in use; stop the other server or use port 0 for a free one`,
+    );
+  });
+
   it('rate-limits a flooding connection', async () => {
     started = await startServer({ rateLimit: { perSecond: 5, burst: 10 } });
     const raw = await rawSocket(started.server.url);
@@ -204,5 +215,34 @@ describe('createSignalingServer', () => {
     expect((await api(`/credentials/${id}`, { method: 'DELETE' })).status).toBe(200);
     await firstValueFrom(peer.status$.pipe(filter((s) => s === 'closed' || s === 'reconnecting')));
     expect((await api('/rooms/nowhere/credentials')).status).toBe(404);
+  });
+
+  it('answers a bad admin request with a 400 that names the problem', async () => {
+    started = await startServer({ adminToken: 'sesame' });
+    const { server } = started;
+    const api = (path: string, init: RequestInit = {}) =>
+      fetch(`${server.httpUrl}${path}`, {
+        ...init,
+        headers: { authorization: 'Bearer sesame', 'content-type': 'application/json' },
+      });
+    const badId = await api('/rooms', { method: 'POST', body: JSON.stringify({ id: 'a b' }) });
+    expect(badId.status).toBe(400);
+    expect(await badId.json()).toEqual({
+      error: 'bad_message',
+      message: 'invalid room: id: room id may use letters, digits, ".", "_" and "-"',
+    });
+    expect(server.store.listRooms()).toEqual([]);
+    server.createRoom('lab');
+    const badKind = await api('/rooms/lab/credentials', {
+      method: 'POST',
+      body: JSON.stringify({ kind: 'admin' }),
+    });
+    expect(badKind.status).toBe(400);
+    expect(await badKind.json()).toMatchObject({
+      message: 'invalid credential: kind: must be room-token or worker-key',
+    });
+    const badEscape = await api('/rooms/%E0%A4%A/credentials');
+    expect(badEscape.status).toBe(400);
+    expect(await badEscape.json()).toMatchObject({ message: expect.stringMatching(/escape/) });
   });
 });

@@ -2,13 +2,15 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { RoomSchema } from '@trainwire/core';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { TransportWebrtcError } from './errors.js';
+import { describeInvalid } from './internal/describeInvalid.js';
 import { SignalingHub, type SignalingStats } from './internal/SignalingHub.js';
 import { type CredentialKind, type IssuedCredential, SignalingStore } from './SignalingStore.js';
-import { MAX_SIGNALING_MESSAGE_BYTES } from './signalingMessages.js';
+import { MAX_SIGNALING_MESSAGE_BYTES, SIGNALING_VERSION } from './signalingMessages.js';
 
 /** Options of {@link createSignalingServer}. */
 export interface SignalingServerOptions {
@@ -55,9 +57,9 @@ export interface SignalingServer {
   close(): Promise<void>;
 }
 
-const RoomBody = z.object({ id: z.string(), name: z.string().max(128).optional() });
+const RoomBody = RoomSchema.pick({ id: true, name: true });
 const CredentialBody = z.object({
-  kind: z.enum(['room-token', 'worker-key']),
+  kind: z.enum(['room-token', 'worker-key'], { error: 'must be room-token or worker-key' }),
   label: z.string().max(128).optional(),
 });
 
@@ -113,12 +115,29 @@ export async function createSignalingServer(
       if (!res.headersSent) reply(res, 500, { error: 'internal_error' });
     });
   });
+  const wantedPort = options.port ?? 0;
+  const wantedHost = options.host ?? '127.0.0.1';
+  // Listen before the WebSocket server attaches: it re-emits the server's errors, and a
+  // port in use would then crash the process instead of rejecting here.
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(wantedPort, wantedHost, () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (cause) {
+    hub.close();
+    const code = (cause as { code?: string }).code;
+    const message =
+      code === 'EADDRINUSE'
+        ? `port ${wantedPort} on ${wantedHost} is in use; stop the other server or use port 0 for a free one`
+        : `cannot listen on port ${wantedPort} on ${wantedHost} (${String(cause)}); check host and port`;
+    throw new TransportWebrtcError('bad_config', message, { cause });
+  }
   const wss = new WebSocketServer({ server: http, maxPayload: maxMessageBytes * 4 });
   wss.on('connection', (ws) => hub.attach(ws));
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
   const { port, address, family } = http.address() as AddressInfo;
   const host = family === 'IPv6' ? `[${address}]` : address;
   return {
@@ -153,10 +172,9 @@ interface HttpContext {
 
 async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: HttpContext) {
   const url = new URL(req.url ?? '/', 'http://x');
-  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (req.method === 'GET' && url.pathname === '/health') {
     const { peers, connections } = ctx.hub.stats;
-    return reply(res, 200, { ok: true, signalingVersion: 1, peers, connections });
+    return reply(res, 200, { ok: true, signalingVersion: SIGNALING_VERSION, peers, connections });
   }
   if (ctx.adminToken === undefined)
     return reply(res, 404, { error: 'not_found', message: 'admin API disabled (no adminToken)' });
@@ -165,6 +183,15 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: HttpCo
       error: 'auth_failed',
       message: 'send Authorization: Bearer <adminToken>',
     });
+  let parts: string[];
+  try {
+    parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return reply(res, 400, {
+      error: 'bad_message',
+      message: `path ${url.pathname} has a bad %-escape; encode ids with encodeURIComponent`,
+    });
+  }
   const body = req.method === 'POST' ? await readJson(req) : undefined;
   if (req.method === 'GET' && parts.length === 1 && parts[0] === 'rooms') {
     const rooms = ctx.store.listRooms().map((room) => {
@@ -176,13 +203,8 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: HttpCo
   }
   if (req.method === 'POST' && parts.length === 1 && parts[0] === 'rooms') {
     const parsed = RoomBody.safeParse(body);
-    if (!parsed.success)
-      return reply(res, 400, { error: 'bad_message', message: parsed.error.message });
-    try {
-      return reply(res, 201, ctx.store.createRoom(parsed.data));
-    } catch (error) {
-      return reply(res, 400, { error: 'bad_message', message: String(error) });
-    }
+    if (!parsed.success) return badBody(res, 'room', body, parsed.error);
+    return reply(res, 201, ctx.store.createRoom(parsed.data));
   }
   if (req.method === 'DELETE' && parts[0] === 'rooms' && parts.length === 2) {
     const found = ctx.api.deleteRoom(parts[1]!);
@@ -197,8 +219,12 @@ async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: HttpCo
     if (!ctx.store.getRoom(room)) return reply(res, 404, { error: 'room_not_found' });
     if (req.method === 'GET')
       return reply(res, 200, { credentials: ctx.store.listCredentials(room) });
+    if (req.method !== 'POST') {
+      const message = 'GET lists the credentials of a room, POST issues one';
+      return reply(res, 400, { error: 'bad_message', message });
+    }
     const parsed = CredentialBody.safeParse(body);
-    if (req.method !== 'POST' || !parsed.success) return reply(res, 400, { error: 'bad_message' });
+    if (!parsed.success) return badBody(res, 'credential', body, parsed.error);
     return reply(res, 201, ctx.api.createCredential(room, parsed.data.kind, parsed.data.label));
   }
   if (req.method === 'DELETE' && parts[0] === 'credentials' && parts.length === 2) {
@@ -226,6 +252,15 @@ function sameSecret(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
+}
+
+/** 400 with a message that names each bad field of the body. */
+function badBody(res: ServerResponse, what: string, body: unknown, error: z.ZodError): void {
+  const message =
+    body === undefined
+      ? `send the ${what} as a JSON body of at most 16 KiB`
+      : describeInvalid(what, error);
+  reply(res, 400, { error: 'bad_message', message });
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): void {

@@ -1,5 +1,4 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { toFieldIssues } from '@trainwire/core';
 import { interval, type SchedulerLike, type Subscription } from 'rxjs';
 import type { WebSocket } from 'ws';
 import type { SignalingStore } from '../SignalingStore.js';
@@ -11,6 +10,7 @@ import {
   type ServerMessage,
   SIGNALING_VERSION,
 } from '../signalingMessages.js';
+import { describeInvalid } from './describeInvalid.js';
 import { matchPeer, workerProperties } from './matchPeer.js';
 import { TokenBucket } from './TokenBucket.js';
 
@@ -138,11 +138,11 @@ export class SignalingHub {
     const parsed = ClientMessageSchema.safeParse(json);
     if (!parsed.success) {
       const rid = (json as { rid?: unknown } | null)?.rid;
-      const issues = toFieldIssues(parsed.error).map((i) => `${i.path}: ${i.message}`);
+      const problem = describeInvalid('message', parsed.error).slice(0, 1000);
       return this.refuse(
         connection,
         'bad_message',
-        `invalid message (${issues.join('; ').slice(0, 1000)}); see docs/protocol.md#signaling`,
+        `${problem}; see docs/protocol.md#signaling`,
         typeof rid === 'string' && rid.length <= 64 ? rid : undefined,
       );
     }
