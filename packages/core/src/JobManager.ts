@@ -9,7 +9,7 @@ import {
 } from 'rxjs';
 import { inject, injectable } from './di.js';
 import { EventBus } from './EventBus.js';
-import { isTrainwireError, parseOrThrow, TrainwireError } from './errors.js';
+import { formatFieldIssues, isTrainwireError, parseOrThrow, TrainwireError } from './errors.js';
 import { JobSession } from './JobSession.js';
 import type { JobLink, SubmitStep } from './JobSnapshot.js';
 import type { LocalFile } from './LocalFile.js';
@@ -183,7 +183,7 @@ export class JobManager {
           const errors = report.issues.filter((i) => i.severity === 'error');
           fail(step, {
             code: 'config_invalid',
-            message: `the ${spec.profile} config has ${errors.length} error(s): ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+            message: `the ${spec.profile} config has ${errors.length} error(s): ${formatFieldIssues(errors)}`,
             details: { issues: report.issues },
           });
           return;

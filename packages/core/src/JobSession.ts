@@ -251,6 +251,8 @@ export class JobSession {
       this.apply(next);
       next = this.pending.get(this.lastSeq + 1);
     }
+    // Not dead code: a subscriber that calls `ingest` from inside `apply` can apply a held
+    // seq on the in-order path; drop it here or it stays held (and blocks `finish()`).
     for (const seq of this.pending.keys()) if (seq <= this.lastSeq) this.pending.delete(seq);
   }
 
@@ -387,7 +389,7 @@ export class JobSession {
     };
     let tail = this.logs;
     if (line.replace) {
-      const index = findLastIndex(tail, (l) => l.stream === line.stream);
+      const index = tail.findLastIndex((l) => l.stream === line.stream);
       if (index >= 0 && tail[index]!.replace)
         tail = tail.slice(0, index).concat(tail.slice(index + 1));
     }
@@ -445,9 +447,4 @@ function sameEta(a: Eta | null, b: Eta | null): boolean {
     Math.round(a.remainingMs / 1000) === Math.round(b.remainingMs / 1000) &&
     a.epochsLeft === b.epochsLeft
   );
-}
-
-function findLastIndex<T>(items: readonly T[], predicate: (item: T) => boolean): number {
-  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i]!)) return i;
-  return -1;
 }

@@ -1,4 +1,4 @@
-import { filter, type Observable, type Subscription, take, timeout } from 'rxjs';
+import { filter, type Observable, type Subscription, take, throwError, timeout } from 'rxjs';
 import { TransportError } from './errors.js';
 import type { MethodResult } from './protocol/methods.js';
 import type { RpcPeer } from './protocol/RpcPeer.js';
@@ -44,7 +44,17 @@ export async function downloadFile(
       .pipe(
         filter((s) => s.header.id === transferId),
         take(1),
-        timeout(openTimeoutMs),
+        timeout({
+          first: openTimeoutMs,
+          with: () =>
+            throwError(
+              () =>
+                new TransportError(
+                  'request_timeout',
+                  `the worker did not start sending ${path} within ${openTimeoutMs} ms; check that it is online and fetch again (the download resumes)`,
+                ),
+            ),
+        }),
       )
       .subscribe({
         next: resolve,
@@ -55,6 +65,9 @@ export async function downloadFile(
           ),
       });
   });
+  // The stream may fail (open timeout, link closed) while the request below is still
+  // pending; mark it handled so that is not an unhandled rejection (`await stream` still throws).
+  stream.catch(() => undefined);
   let result: MethodResult<'file.download'>;
   try {
     result = await peer.request('file.download', { path, offset, transferId });

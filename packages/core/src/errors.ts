@@ -47,7 +47,7 @@ export class ValidationError extends TrainwireError {
   readonly issues: readonly FieldIssue[];
 
   constructor(what: string, issues: readonly FieldIssue[], options: { cause?: unknown } = {}) {
-    super('validation_failed', `invalid ${what}: ${issues.map(formatIssue).join('; ')}`, {
+    super('validation_failed', `invalid ${what}: ${formatFieldIssues(issues)}`, {
       cause: options.cause,
       details: { issues },
     });
@@ -73,8 +73,17 @@ export function isTrainwireError(value: unknown, code?: string): value is Trainw
   return code === undefined || candidate.code === code;
 }
 
-function formatIssue(issue: FieldIssue): string {
-  return `${issue.path}: ${issue.message}`;
+/**
+ * Field issues as one line that names each field and what was expected:
+ * `inputs.labels: Required; tags[2]: too long`.
+ *
+ * @example
+ * ```ts
+ * formatFieldIssues([{ path: 'jobId', message: 'Required' }]); // 'jobId: Required'
+ * ```
+ */
+export function formatFieldIssues(issues: readonly { path: string; message: string }[]): string {
+  return issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
 }
 
 /** Dotted path of a zod issue: `inputs.labels`, `tags[2]`. */

@@ -14,6 +14,7 @@ export { EventBus, type EventChannel, type EventChannels } from './EventBus.js';
 export {
   type CoreErrorCode,
   type FieldIssue,
+  formatFieldIssues,
   formatPath,
   isTrainwireError,
   parseOrThrow,
@@ -98,6 +99,7 @@ export {
   JobEventSchema,
   type JobEventType,
 } from './schemas/JobEvent.js';
+export { type JobId, JobIdSchema } from './schemas/JobId.js';
 export {
   type Device,
   DeviceSchema,

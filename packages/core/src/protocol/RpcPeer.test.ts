@@ -116,6 +116,22 @@ describe('RpcPeer', () => {
     await expect(client.request('job.list', {})).rejects.toMatchObject({ code: 'unknown_method' });
   });
 
+  it('refuses a job id that would escape the worker data dir before the handler runs', async () => {
+    const { client, server } = await pair();
+    let called = false;
+    server.serve({
+      'job.stop': () => {
+        called = true;
+        return { state: 'stopping' as const };
+      },
+    });
+    await expect(client.request('job.stop', { jobId: '../../escape' })).rejects.toMatchObject({
+      code: 'bad_params',
+      message: expect.stringContaining('jobId: a job id is letters, digits'),
+    });
+    expect(called).toBe(false);
+  });
+
   it('refuses a result that does not match the schema', async () => {
     const { client, server } = await pair();
     server.serve({ 'worker.info': () => ({ ...info, ramMiB: -1 }) });

@@ -9,7 +9,13 @@ import {
   take,
   timeout,
 } from 'rxjs';
-import { isTrainwireError, RemoteError, TransportError, toFieldIssues } from '../errors.js';
+import {
+  formatFieldIssues,
+  isTrainwireError,
+  RemoteError,
+  TransportError,
+  toFieldIssues,
+} from '../errors.js';
 import type { JobEvent } from '../schemas/JobEvent.js';
 import type { Transport } from '../Transport.js';
 import { decodeFrame } from './decodeFrame.js';
@@ -203,9 +209,7 @@ export class RpcPeer {
     }
     const parsed = METHODS[method].result.safeParse(response.result);
     if (!parsed.success) {
-      const detail = toFieldIssues(parsed.error)
-        .map((i) => `${i.path}: ${i.message}`)
-        .join('; ');
+      const detail = formatFieldIssues(toFieldIssues(parsed.error));
       throw new RemoteError('protocol_error', `the worker sent a bad ${method} result: ${detail}`);
     }
     return parsed.data as MethodResult<M>;
@@ -283,7 +287,7 @@ export class RpcPeer {
         ok: false,
         error: {
           code: 'bad_params',
-          message: `bad ${method} params: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+          message: `bad ${method} params: ${formatFieldIssues(issues)}`,
           details: { issues },
         },
       });

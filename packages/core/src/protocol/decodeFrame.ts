@@ -1,4 +1,4 @@
-import { toFieldIssues } from '../errors.js';
+import { formatFieldIssues, toFieldIssues } from '../errors.js';
 import {
   ErrorFrameSchema,
   EventFrameSchema,
@@ -49,9 +49,7 @@ export function decodeFrame(text: string): DecodedFrame {
   }
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, frame: parsed.data as Frame };
-  const detail = toFieldIssues(parsed.error)
-    .map((issue) => `${issue.path}: ${issue.message}`)
-    .join('; ');
+  const detail = formatFieldIssues(toFieldIssues(parsed.error));
   return withRef(`bad ${type} frame: ${detail}`, ref);
 }
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { JobEventSchema } from '../schemas/JobEvent.js';
+import { JobIdSchema } from '../schemas/JobId.js';
 import { JobSpecSchema } from '../schemas/JobSpec.js';
 import { JobStateSchema } from '../schemas/JobState.js';
 import { WorkerInfoSchema } from '../schemas/WorkerInfo.js';
 
-const jobId = z.string().min(1).max(128);
+const jobId = JobIdSchema;
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex digits');
 const path = z
   .string()

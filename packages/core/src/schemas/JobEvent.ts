@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { ArtifactSchema } from './Artifact.js';
+import { JobIdSchema } from './JobId.js';
 import { JobStateSchema } from './JobState.js';
 import { ProgressMessageSchema } from './ProgressMessage.js';
 
 const base = {
-  jobId: z.string().min(1).max(128),
+  jobId: JobIdSchema,
   /** Position of the event in its job, from 1, without gaps. */
   seq: z.number().int().positive(),
   /** Milliseconds since the epoch, on the worker's clock. */

@@ -1,6 +1,7 @@
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import { TrainwireError } from '../errors.js';
 import { JobEventHub } from '../JobEventHub.js';
+import { baseName } from '../paths/pathParts.js';
 import { type MethodHandlers, toJobSummary } from '../protocol/methods.js';
 import { RpcPeer } from '../protocol/RpcPeer.js';
 import type { JobSpec } from '../schemas/JobSpec.js';
@@ -46,7 +47,6 @@ export class ScriptedWorker {
     string,
     { name: string; size: number; sha256: string; chunks: Uint8Array[]; received: number }
   >();
-  private readonly peers = new Set<RpcPeer>();
 
   constructor(private readonly options: ScriptedWorkerOptions = {}) {
     this.scheduler = options.scheduler ?? asyncScheduler;
@@ -70,7 +70,6 @@ export class ScriptedWorker {
   /** Serves the protocol on one connection. */
   accept(transport: Transport): RpcPeer {
     const peer = new RpcPeer(transport, { scheduler: this.scheduler });
-    this.peers.add(peer);
     peer.serve(this.handlers());
     transport.byteStreams$.subscribe((stream) => {
       const upload = this.uploads.get(stream.header.id);
@@ -155,9 +154,9 @@ export class ScriptedWorker {
           const file = this.files.get(path);
           if (file !== undefined) return { path, exists: true, size: file.size };
           if (!findCandidates) return { path, exists: false };
-          const name = path.split(/[\\/]/).pop();
+          const name = baseName(path);
           const candidates = [...this.files]
-            .filter(([p]) => p.split('/').pop() === name)
+            .filter(([p]) => baseName(p) === name)
             .map(([p, f]) => ({ path: p, size: f.size }));
           return { path, exists: false, candidates };
         }),

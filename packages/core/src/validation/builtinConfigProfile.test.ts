@@ -10,6 +10,11 @@ describe('builtin config profile', () => {
     expect(registry.validate('builtin', {})).toEqual({ ok: true, issues: [] });
   });
 
+  it('counts the schema default of 20 epochs when the config sets none', () => {
+    expect(builtinConfigProfile.totalEpochs({})).toBe(20);
+    expect(builtinConfigProfile.totalEpochs({ epochs: 5 })).toBe(5);
+  });
+
   it('names the field and what was expected', () => {
     const report = registry.validate('builtin', { epochs: 0, learningRate: -1, extra: true });
     expect(report.ok).toBe(false);

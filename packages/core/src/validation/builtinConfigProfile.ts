@@ -31,6 +31,9 @@ export const BuiltinTrainerConfigSchema = z
   })
   .strict();
 
+/** Epochs of a config that does not set `epochs`: the schema's own default. */
+const DEFAULT_EPOCHS = BuiltinTrainerConfigSchema.shape.epochs.parse(undefined);
+
 /** Settings of a synthetic dataset. */
 export type SyntheticDataset = z.infer<typeof SyntheticDatasetSchema>;
 /** A validated built-in trainer config. */
@@ -74,6 +77,6 @@ export const builtinConfigProfile: ConfigProfile = {
   rules: [rangeWarnings],
   totalEpochs: (config) => {
     const epochs = config.epochs;
-    return typeof epochs === 'number' ? epochs : 20;
+    return typeof epochs === 'number' ? epochs : DEFAULT_EPOCHS;
   },
 };
