@@ -150,10 +150,11 @@ export class JobManager {
     return session;
   }
 
-  /** Stops listening to every target; sessions stay as they are. */
+  /** Stops listening to every target; sessions keep their state but stop asking for events. */
   dispose(): void {
     for (const target of this.targets.values()) {
       for (const subscription of target.subscriptions) subscription.unsubscribe();
+      for (const session of target.sessions.values()) session.detach();
       target.peer.dispose();
     }
     this.targets.clear();

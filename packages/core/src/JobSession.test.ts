@@ -125,6 +125,31 @@ describe('JobSession', () => {
     expect(session.getSnapshot().stats.gapsRepaired).toBe(1);
   });
 
+  it('retries a failed repair every second until detached, then leaves no timer behind', async () => {
+    const events = history(2);
+    const clock = new VirtualClock();
+    let fetches = 0;
+    const link: JobLink = {
+      fetchEvents: async () => {
+        fetches++;
+        throw new Error('link closed');
+      },
+      stop: async () => undefined,
+      cancel: async () => undefined,
+    };
+    const session = new JobSession({ jobId: 'j1', spec, link, scheduler: clock });
+    session.ingest(events[0]!);
+    session.ingest(events[4]!);
+    await clock.tick(2_500, 500);
+    expect(fetches).toBe(3);
+    session.detach();
+    await clock.tick(5_000, 500);
+    expect(fetches).toBe(3);
+    // Only the ETA ticker (while subscribed) could still be scheduled; nothing is.
+    expect(clock.pending).toBe(0);
+    expect(session.getSnapshot().lastSeq).toBe(1);
+  });
+
   it('tracks progress: latest and best metrics, epoch history, total from train_begin', () => {
     const session = new JobSession({ jobId: 'j1', spec, link: linkOver([]) });
     const e = (seq: number, progress: Record<string, unknown>) =>

@@ -8,6 +8,7 @@ import {
   type Observable,
   type SchedulerLike,
   Subject,
+  type Subscription,
   startWith,
   takeUntil,
 } from 'rxjs';
@@ -105,6 +106,9 @@ export class JobSession {
   private repairing = false;
   /** A resync asked for every event after the last one. */
   private wantTail = false;
+  /** Set by {@link JobSession.detach}: the link is gone for good, stop asking it. */
+  private detached = false;
+  private retryTimer: Subscription | undefined;
 
   constructor(init: JobSessionInit) {
     this.jobId = init.jobId;
@@ -262,7 +266,7 @@ export class JobSession {
    * at a time; each one's end starts the next, so no request for the tail is ever lost.
    */
   private repair(): void {
-    if (this.repairing) return;
+    if (this.repairing || this.detached) return;
     const gapEnd = this.pending.size > 0 ? Math.min(...this.pending.keys()) - 1 : undefined;
     if (gapEnd === undefined && !this.wantTail) return;
     if (gapEnd === undefined && isFinalJobState(this.state)) {
@@ -281,7 +285,7 @@ export class JobSession {
         const progressed = this.lastSeq > before;
         if (progressed && !tail) this.stats.gapsRepaired++;
         // A gap the worker could not fill yet (events not stored yet): ask again later.
-        if (!progressed && !tail) this.scheduler.schedule(() => this.repair(), REPAIR_RETRY_MS);
+        if (!progressed && !tail) this.retryLater();
         else this.repair();
       })
       .catch((error: unknown) => {
@@ -291,8 +295,23 @@ export class JobSession {
           code: 'repair_failed',
           message: `could not fetch missed events after #${before}: ${(error as Error).message}`,
         });
-        this.scheduler.schedule(() => this.repair(), REPAIR_RETRY_MS);
+        this.retryLater();
       });
+  }
+
+  private retryLater(): void {
+    this.retryTimer?.unsubscribe();
+    this.retryTimer = this.scheduler.schedule(() => this.repair(), REPAIR_RETRY_MS);
+  }
+
+  /**
+   * Stops asking the worker for missed events, for a session whose link is gone for good
+   * (`JobManager.dispose()` does this): no retry timer outlives it. The session keeps
+   * what it has; its state does not change.
+   */
+  detach(): void {
+    this.detached = true;
+    this.retryTimer?.unsubscribe();
   }
 
   private apply(event: JobEvent): void {
