@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ProgressMessage, parseOrThrow } from '@trainwire/core';
+import { type ProgressMessage, ProgressMessageSchema, parseOrThrow } from '@trainwire/core';
 import { type Observable, Subject } from 'rxjs';
 import { Subscriber, XPublisher } from 'zeromq';
 import { z } from 'zod';
@@ -13,7 +13,6 @@ import {
   MAX_FRAME_BYTES,
   MAX_QUEUED,
 } from './internal/limits.js';
-import { parseProgressOrThrow } from './internal/parseProgress.js';
 import { parsePythonJson } from './parsePythonJson.js';
 import { stringifyPythonJson } from './stringifyPythonJson.js';
 
@@ -140,7 +139,7 @@ export async function createProgressPublisher(
     },
     async publish(message) {
       if (closed) throw new BridgeClosedError('this progress publisher');
-      const valid = parseProgressOrThrow(message);
+      const valid = parseOrThrow(ProgressMessageSchema, message, 'progress message');
       seq++;
       const out = {
         ...(what === undefined ? {} : { what }),

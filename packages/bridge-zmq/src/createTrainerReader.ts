@@ -4,7 +4,7 @@ import { Subscriber, XPublisher } from 'zeromq';
 import { z } from 'zod';
 import { decodeTrainerMessage } from './internal/decodeTrainerMessage.js';
 import { bindTcp, HostSchema, isClosedError, PortSchema } from './internal/endpoint.js';
-import { HIGH_WATER_MARK, MAX_FRAME_BYTES } from './internal/limits.js';
+import { HIGH_WATER_MARK, MAX_FRAME_BYTES, MAX_SEQ_STREAMS } from './internal/limits.js';
 import { SendQueue } from './internal/SendQueue.js';
 import { stringifyPythonJson } from './stringifyPythonJson.js';
 import type { TrainerMessage } from './TrainerMessage.js';
@@ -129,6 +129,10 @@ export async function createTrainerReader(
         if (decoded.stream !== undefined && decoded.seq !== undefined) {
           const last = lastSeq.get(decoded.stream);
           if (last !== undefined && decoded.seq > last + 1) stats.dropped += decoded.seq - last - 1;
+          if (last === undefined && lastSeq.size >= MAX_SEQ_STREAMS) {
+            // Forget the stream heard of first (a Map iterates in insertion order).
+            lastSeq.delete(lastSeq.keys().next().value as string);
+          }
           lastSeq.set(decoded.stream, decoded.seq);
         }
         subject.next(decoded.message);

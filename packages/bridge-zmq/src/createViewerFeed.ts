@@ -2,6 +2,7 @@ import { type JobEvent, parseOrThrow } from '@trainwire/core';
 import type { Observable } from 'rxjs';
 import { Subscriber, XPublisher } from 'zeromq';
 import { z } from 'zod';
+import { BadAddressError } from './errors.js';
 import { bindEndpoint, EndpointSchema, isClosedError } from './internal/endpoint.js';
 import { GatedPublisher } from './internal/GatedPublisher.js';
 import { HIGH_WATER_MARK, MAX_FRAME_BYTES, MAX_HISTORY, MAX_QUEUED } from './internal/limits.js';
@@ -128,6 +129,22 @@ export async function createViewerFeed(
       throw error;
     }
   } else {
+    let connecting = publishAddress;
+    try {
+      pub.connect(publishAddress);
+      connecting = controlAddress;
+      control.connect(controlAddress);
+    } catch (error) {
+      // Leave nothing open: the sockets would keep Node alive.
+      pub.close();
+      control.close();
+      throw new BadAddressError(
+        connecting,
+        `ZeroMQ cannot connect there (${(error as Error).message}); pass another address`,
+        { cause: error },
+      );
+    }
+    // Watched only once connected: a socket's event observer also keeps Node alive.
     pub.events.on('connect:retry', () =>
       notice(
         'nobody',
@@ -136,8 +153,6 @@ export async function createViewerFeed(
           'or pass another publish address)',
       ),
     );
-    pub.connect(publishAddress);
-    control.connect(controlAddress);
   }
 
   const gate = new GatedPublisher(pub, {

@@ -33,6 +33,7 @@ export {
   type BridgeZmqErrorCode,
   PortInUseError,
 } from './errors.js';
+export { checkEndpoint, EndpointSchema } from './internal/endpoint.js';
 export { parsePythonJson } from './parsePythonJson.js';
 export { stringifyPythonJson } from './stringifyPythonJson.js';
 export type { TrainerMessage } from './TrainerMessage.js';

@@ -2,6 +2,8 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { filter, firstValueFrom, of, timeout } from 'rxjs';
+import type { TrainerMessage, TrainerReader } from '../src/index.js';
 
 /** Debian's python, which has pyzmq and jsonpickle (the pyenv one on PATH has not). */
 const PYTHON = process.env.TRAINWIRE_PYTHON ?? '/usr/bin/python3';
@@ -73,4 +75,44 @@ export class PythonPeer {
     this.waiters = [];
     for (const wake of waiters) wake();
   }
+}
+
+/** True for the `{"event": "hello"}` that fake_sleap_nn_trainer.py repeats until "go". */
+function isHello(message: TrainerMessage): boolean {
+  return (
+    message.kind === 'raw' &&
+    typeof message.raw === 'object' &&
+    message.raw !== null &&
+    (message.raw as { event?: unknown }).event === 'hello'
+  );
+}
+
+/**
+ * Starts fake_sleap_nn_trainer.py against `reader` (with `args` after the two addresses),
+ * waits up to `timeoutMs` for the reader to hear its hello (the PUB link is up, so no
+ * message is lost to ZeroMQ's slow joiner), then tells it to go. `hello` is the message
+ * heard, or null when none came in time; the caller asserts on it. `start` starts the
+ * peer (a test passes one that also registers its cleanup).
+ */
+export async function startTrainer(
+  reader: TrainerReader,
+  args: string[],
+  start: (script: string, args: string[]) => PythonPeer,
+  timeoutMs = 20_000,
+): Promise<{ trainer: PythonPeer; hello: TrainerMessage | null }> {
+  // Listen before the trainer starts: messages$ is hot.
+  const heard = firstValueFrom(
+    reader.messages$.pipe(filter(isHello), timeout({ first: timeoutMs, with: () => of(null) })),
+    { defaultValue: null },
+  );
+  const trainer = start('fake_sleap_nn_trainer.py', [
+    '--publish-address',
+    reader.publishAddress,
+    '--control-address',
+    reader.controlAddress,
+    ...args,
+  ]);
+  const hello = await heard;
+  trainer.send('go');
+  return { trainer, hello };
 }

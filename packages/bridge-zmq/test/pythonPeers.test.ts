@@ -7,7 +7,7 @@ import {
   type ViewerFeed,
 } from '../src/index.js';
 import { FakeSession } from './FakeSession.js';
-import { PythonPeer } from './PythonPeer.js';
+import { PythonPeer, startTrainer } from './PythonPeer.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -154,31 +154,20 @@ describe('reading a sleap-nn trainer (Python ProgressReporterZMQ)', () => {
     const reader = await createTrainerReader();
     cleanups.push(() => reader.close());
     const messages: TrainerMessage[] = [];
-    let hello = false;
     reader.messages$.subscribe((m) => {
-      if (m.kind === 'raw' && (m.raw as { event?: string }).event === 'hello') hello = true;
-      else messages.push(m);
+      // The trainer repeats hello until "go" arrives: some may come after the first.
+      if (m.kind === 'raw' && (m.raw as { event?: string }).event === 'hello') return;
+      messages.push(m);
       if (m.kind === 'progress' && m.progress.event === 'epoch_end' && m.progress.epoch === 0) {
         void reader.sendStop();
       }
     });
-    const trainer = peer('fake_sleap_nn_trainer.py', [
-      '--publish-address',
-      reader.publishAddress,
-      '--control-address',
-      reader.controlAddress,
-      '--what',
-      'centroid',
-      '--epochs',
-      '3',
-      '--batches',
-      '2',
-      '--wait-stop-after-epoch',
-      '0',
-    ]);
-    for (let i = 0; i < 200 && !hello; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(hello).toBe(true);
-    trainer.send('go');
+    const { trainer, hello } = await startTrainer(
+      reader,
+      ['--what', 'centroid', '--epochs', '3', '--batches', '2', '--wait-stop-after-epoch', '0'],
+      peer,
+    );
+    expect(hello).toEqual({ kind: 'raw', raw: { event: 'hello' } });
 
     const stop = await trainer.waitFor((l) => 'stop' in l);
     expect(stop).toEqual({ stop: { command: 'stop' } });
@@ -219,10 +208,8 @@ describe('sleap-nn trainer → reader → job events → viewer feed → LossVie
     const reader = await createTrainerReader();
     cleanups.push(() => reader.close());
     const session = new FakeSession(() => reader.sendStop());
-    let hello = false;
     reader.messages$.subscribe((m) => {
       if (m.kind === 'progress') session.progress(m.progress);
-      else hello = true;
     });
     const { viewer, publish, control } = await startViewer();
     const feed = await createViewerFeed(session, {
@@ -231,22 +218,12 @@ describe('sleap-nn trainer → reader → job events → viewer feed → LossVie
       controlAddress: control,
     });
     cleanups.push(() => feed.close());
-    const trainer = peer('fake_sleap_nn_trainer.py', [
-      '--publish-address',
-      reader.publishAddress,
-      '--control-address',
-      reader.controlAddress,
-      '--what',
-      'centroid',
-      '--epochs',
-      '5',
-      '--batches',
-      '1',
-      '--wait-stop-after-epoch',
-      '1',
-    ]);
-    for (let i = 0; i < 200 && !hello; i++) await new Promise((r) => setTimeout(r, 100));
-    trainer.send('go');
+    const { trainer, hello } = await startTrainer(
+      reader,
+      ['--what', 'centroid', '--epochs', '5', '--batches', '1', '--wait-stop-after-epoch', '1'],
+      peer,
+    );
+    expect(hello).toEqual({ kind: 'raw', raw: { event: 'hello' } });
 
     const isEpochEnd1 = (l: Record<string, unknown>) =>
       (l.received as { event?: string; epoch?: number })?.event === 'epoch_end' &&

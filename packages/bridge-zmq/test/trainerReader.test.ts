@@ -109,11 +109,57 @@ describe('createTrainerReader with createProgressPublisher', () => {
     const r = await reader();
     const p = await publisher(r);
     const stopped = firstValueFrom(p.stopRequested$);
+    // Once: sendStop itself waits for the trainer's control socket to subscribe.
     await r.sendStop();
-    // sendStop waits for a listener, but the first subscription may race a slow machine.
-    const retry = setInterval(() => void r.sendStop(), 500);
-    cleanups.push(() => clearInterval(retry));
     await expect(stopped).resolves.toBeUndefined();
+  });
+
+  it('ignores sequence numbers of the wrong shape from any peer, and still counts real gaps', async () => {
+    const r = await reader();
+    const pub = new Publisher({ linger: 0 });
+    cleanups.push(() => pub.close());
+    pub.connect(r.publishAddress);
+    const frame = (event: string, seq: unknown, stream: unknown = 's') =>
+      JSON.stringify({ event, trainwire_seq: seq, trainwire_stream: stream });
+    const first = firstValueFrom(r.messages$);
+    // A plain PUB has no way to know the reader subscribed: repeat until one arrives.
+    const hello = setInterval(() => void pub.send(frame('hello', 1)), 50);
+    cleanups.push(() => clearInterval(hello));
+    await first;
+    clearInterval(hello);
+    const events: string[] = [];
+    const ended = new Promise<void>((resolve) => {
+      r.messages$.subscribe((m) => {
+        const event = (m.raw as { event: string }).event;
+        if (event === 'hello') return; // sent before the interval was cleared
+        events.push(event);
+        if (event === 'end') resolve();
+      });
+    });
+    await pub.send(frame('huge', 1e300));
+    await pub.send(frame('unsafe', Number.MAX_SAFE_INTEGER + 2));
+    await pub.send(frame('negative', -5));
+    await pub.send(frame('fraction', 1.5));
+    await pub.send(frame('text', '9'));
+    await pub.send(frame('long stream', 9, 'x'.repeat(10_000)));
+    await pub.send(frame('two', 2));
+    await pub.send(frame('five', 5));
+    await pub.send(frame('end', 6));
+    await ended;
+    expect(events).toEqual([
+      'huge',
+      'unsafe',
+      'negative',
+      'fraction',
+      'text',
+      'long stream',
+      'two',
+      'five',
+      'end',
+    ]);
+    // Only the real gap counts: 3 and 4 are missing between 2 and 5.
+    expect(r.stats.dropped).toBe(2);
+    expect(r.stats.malformed).toBe(0);
   });
 
   it('names the port when it is already taken', async () => {

@@ -27,7 +27,14 @@ export interface GatedPublisherOptions {
 export class GatedPublisher {
   private readonly topics = new Set<string>();
   private readonly queue: SendQueue;
-  private kept: string[] = [];
+  /** Replay mode: the run's first message (its train_begin), never dropped for room. */
+  private first: string | undefined;
+  /**
+   * The other kept messages, oldest at `keptHead`. A head index instead of `shift()` /
+   * `splice(1, 1)`, so a publish stays O(1) with a full history of many thousands.
+   */
+  private kept: (string | undefined)[] = [];
+  private keptHead = 0;
   private presenceWaiters: (() => void)[] = [];
 
   constructor(
@@ -43,18 +50,13 @@ export class GatedPublisher {
     return this.topics.size > 0;
   }
 
-  /** Messages waiting for a subscriber (buffer mode) or kept for replay. */
-  get keptCount(): number {
-    return this.kept.length;
-  }
-
   /**
    * Sends `text` (or keeps it, see the mode). `startsRun` marks a `train_begin`: in
    * replay mode the history restarts with it.
    */
   publish(text: string, startsRun = false): Promise<void> {
     if (this.options.mode === 'replay') {
-      if (startsRun) this.kept = [];
+      if (startsRun) this.clearKept();
       this.keep(text);
       return this.present ? this.queue.push(text) : Promise.resolve();
     }
@@ -84,11 +86,11 @@ export class GatedPublisher {
    * send queue (what is left then is counted dropped).
    */
   async flush(timeoutMs: number): Promise<void> {
-    if (this.options.mode === 'buffer' && this.kept.length > 0) {
+    if (this.options.mode === 'buffer' && this.keptSize > 0) {
       await this.waitForSubscriber(timeoutMs);
       if (!this.present) {
-        this.options.onDrop(this.kept.length);
-        this.kept = [];
+        this.options.onDrop(this.keptSize);
+        this.clearKept();
       }
     }
     // A viewer that stopped reading (noDrop) would hold the queue forever: bound the wait.
@@ -101,21 +103,32 @@ export class GatedPublisher {
     if (late) this.queue.discard();
   }
 
-  /** Counts what is still queued as dropped. */
-  discard(): void {
-    this.queue.discard();
+  /** Messages kept in `kept` (not counting `first`). */
+  private get keptSize(): number {
+    return this.kept.length - this.keptHead;
+  }
+
+  private clearKept(): void {
+    this.first = undefined;
+    this.kept = [];
+    this.keptHead = 0;
   }
 
   private keep(text: string): void {
-    this.kept.push(text);
-    if (this.kept.length <= this.options.maxKept) return;
-    if (this.options.mode === 'replay') {
-      // Keep the first message (the run's train_begin): a viewer needs it to take `what`.
-      this.kept.splice(1, 1);
-      return;
+    const replay = this.options.mode === 'replay';
+    // Keep the first message (the run's train_begin): a viewer needs it to take `what`.
+    if (replay && this.first === undefined) this.first = text;
+    else this.kept.push(text);
+    const total = this.keptSize + (this.first === undefined ? 0 : 1);
+    if (total <= this.options.maxKept || this.keptSize === 0) return;
+    this.kept[this.keptHead] = undefined; // let the dropped text be collected now
+    this.keptHead++;
+    if (!replay) this.options.onDrop(1);
+    // Drop the consumed slots once they are most of the array: amortized O(1).
+    if (this.keptHead > 4096 && this.keptHead * 2 > this.kept.length) {
+      this.kept.splice(0, this.keptHead);
+      this.keptHead = 0;
     }
-    this.kept.shift();
-    this.options.onDrop(1);
   }
 
   private async watch(): Promise<void> {
@@ -137,9 +150,12 @@ export class GatedPublisher {
     this.options.onSubscribers?.(this.present);
     if (!this.present) return;
     // Hand over synchronously so that later publishes queue behind these, in order.
+    const first = this.first;
     const kept = this.kept;
-    if (this.options.mode === 'buffer') this.kept = [];
-    for (const text of kept) void this.queue.push(text);
+    const head = this.keptHead;
+    if (this.options.mode === 'buffer') this.clearKept();
+    if (first !== undefined) void this.queue.push(first);
+    for (let i = head; i < kept.length; i++) void this.queue.push(kept[i] as string);
     const waiters = this.presenceWaiters;
     this.presenceWaiters = [];
     for (const resolve of waiters) resolve();

@@ -17,6 +17,9 @@ export const EndpointSchema = z
   .max(1024)
   .regex(/^(tcp:\/\/[^\s/]+:\d{1,5}|ipc:\/\/\S+|inproc:\/\/\S+)$/, {
     message: 'an endpoint such as tcp://127.0.0.1:9001',
+  })
+  .refine((address) => Number(/^tcp:\/\/.+:(\d+)$/.exec(address)?.[1] ?? 0) <= 65_535, {
+    message: 'a TCP port from 0 to 65535',
   });
 
 /** Checks an endpoint given by a caller; throws {@link BadAddressError} naming it. */
@@ -27,12 +30,6 @@ export function checkEndpoint(address: unknown, what: string): string {
     String(address),
     `${what} must look like tcp://127.0.0.1:9001 (or ipc://… / inproc://…)`,
   );
-}
-
-/** The port of a `tcp://host:port` endpoint, or null for other transports. */
-export function portOf(endpoint: string): number | null {
-  const match = /^tcp:\/\/.+:(\d+)$/.exec(endpoint);
-  return match ? Number(match[1]) : null;
 }
 
 interface Bindable {

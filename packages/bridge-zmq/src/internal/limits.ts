@@ -20,3 +20,10 @@ export const CLOSE_LINGER_MS = 5_000;
  * bigger one is disconnected by ZeroMQ. Progress messages are a few hundred bytes.
  */
 export const MAX_FRAME_BYTES = 1024 * 1024;
+
+/**
+ * Most publisher streams (`trainwire_stream`) a trainer reader tracks to count lost
+ * messages. One trainer has one, or a few processes; any PUB peer can name new ones, so
+ * past this the oldest is forgotten instead of the map growing for ever.
+ */
+export const MAX_SEQ_STREAMS = 16;
