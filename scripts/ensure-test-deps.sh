@@ -4,19 +4,37 @@
 # behave like SLEAP's LossViewer and sleap-nn's ProgressReporterZMQ); chromium (the
 # WebRTC transport runs its compliance suite in a real browser); iproute2 (that test puts
 # Chromium in a network namespace of its own).
-# Runs before `npm test` (npm's pretest) and from .ci/run; changes nothing when all is there.
+# The Python modules are checked in the interpreter the tests run: $TRAINWIRE_PYTHON, or
+# Debian's /usr/bin/python3 when it is unset (as in bridge-zmq's test/PythonPeer.ts).
+# Runs before `npm test` (npm's pretest); changes nothing when all is there.
 set -euo pipefail
 
+python="${TRAINWIRE_PYTHON:-/usr/bin/python3}"
 missing=()
-/usr/bin/python3 -c 'import zmq' 2>/dev/null || missing+=(python3-zmq)
-/usr/bin/python3 -c 'import jsonpickle' 2>/dev/null || missing+=(python3-jsonpickle)
+pip_missing=()
+"$python" -c 'import zmq' 2>/dev/null || { missing+=(python3-zmq); pip_missing+=(pyzmq); }
+"$python" -c 'import jsonpickle' 2>/dev/null || {
+  missing+=(python3-jsonpickle)
+  pip_missing+=(jsonpickle)
+}
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
+# Debian's packages only reach Debian's python: another one needs the modules installed into it.
+if [ "$python" != /usr/bin/python3 ] && [ ${#pip_missing[@]} -gt 0 ]; then
+  echo "TRAINWIRE_PYTHON=$python lacks the Python modules ${pip_missing[*]}." >&2
+  echo "Install them into it (\"$python\" -m pip install ${pip_missing[*]}), or unset" >&2
+  echo "TRAINWIRE_PYTHON to use Debian's /usr/bin/python3, and run npm test again." >&2
+  exit 1
+fi
+
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "The tests need the Debian packages ${missing[*]}." >&2
   echo "Install them (sudo apt-get install ${missing[*]}) and run npm test again." >&2
+  if [ ${#pip_missing[@]} -gt 0 ]; then
+    echo "Or point TRAINWIRE_PYTHON at a Python that has pyzmq and jsonpickle." >&2
+  fi
   exit 1
 fi
 echo "Installing ${missing[*]} for the tests (apt-get)..."

@@ -5,9 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { positiveIntEnv } from '../env.mjs';
 
 const BIN = fileURLToPath(new URL('../../packages/cli/bin/trainwire.js', import.meta.url));
-const ROUNDS = Number(process.env.ROUNDS ?? 7);
+const ROUNDS = positiveIntEnv('ROUNDS', 7);
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 function timeSync(args) {

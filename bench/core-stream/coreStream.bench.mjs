@@ -3,8 +3,9 @@
 
 import { JobSession, JobSpecSchema } from '@trainwire/core';
 import { Subject } from 'rxjs';
+import { positiveIntEnv } from '../env.mjs';
 
-const EVENTS = Number(process.env.EVENTS ?? 500_000);
+const EVENTS = positiveIntEnv('EVENTS', 500_000);
 const SUBSCRIBERS = 10;
 const ROUNDS = 5;
 

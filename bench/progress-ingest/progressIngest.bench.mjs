@@ -8,12 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parsePythonJson } from '@trainwire/bridge-zmq';
 import { RpcPeer } from '@trainwire/core';
 import { createMemoryTransportPair } from '@trainwire/core/testing';
 import { createWorker } from '@trainwire/worker';
 import { Subscriber } from 'zeromq';
+import { positiveIntEnv } from '../env.mjs';
 
-const COUNT = Number(process.env.BENCH_COUNT ?? 10_000);
+const COUNT = positiveIntEnv('BENCH_COUNT', 10_000);
 const publisher = fileURLToPath(new URL('./publisher.mjs', import.meta.url));
 const now = () => performance.timeOrigin + performance.now();
 
@@ -41,7 +43,7 @@ async function rawZmq(mode = 'raw') {
   });
   const exited = new Promise((resolve) => child.on('exit', resolve));
   for await (const [frame] of sub) {
-    const message = JSON.parse(frame.toString().replace(/\bNaN\b/g, 'null'));
+    const message = parsePythonJson(frame.toString());
     if (message.event === 'batch_end') latencies.push(now() - message.logs.sent_at);
     if (message.event === 'train_end') break;
   }

@@ -2,9 +2,10 @@
 // TRAINWIRE_ZMQ_PUBLISH, each stamped with its send time, paced in small bursts.
 // `raw`: a bare zeromq PUB socket (the baseline). `bridge`: trainwire's progress publisher.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { positiveIntEnv } from '../env.mjs';
 
 const mode = process.argv[2] ?? 'bridge';
-const count = Number(process.env.BENCH_COUNT ?? 10_000);
+const count = positiveIntEnv('BENCH_COUNT', 10_000);
 const burst = 20;
 const address = process.env.TRAINWIRE_ZMQ_PUBLISH;
 if (!address) throw new Error('TRAINWIRE_ZMQ_PUBLISH is not set');

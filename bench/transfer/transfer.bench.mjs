@@ -20,12 +20,13 @@ import {
   SignalingClient,
 } from '@trainwire/transport-webrtc';
 import { firstValueFrom } from 'rxjs';
+import { positiveIntEnv } from '../env.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-const SIZE = Number(process.env.SIZE_MIB ?? 256) * 1024 * 1024;
-const WRITE = Number(process.env.CHUNK_KIB ?? 1024) * 1024;
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const SIZE = positiveIntEnv('SIZE_MIB', 256) * 1024 * 1024;
+const WRITE = positiveIntEnv('CHUNK_KIB', 1024) * 1024;
+const ROUNDS = positiveIntEnv('ROUNDS', 3);
 
 const data = new Uint8Array(SIZE);
 for (let i = 0; i < SIZE; i += 4096) data[i] = (i / 4096) & 0xff;

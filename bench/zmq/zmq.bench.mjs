@@ -1,5 +1,5 @@
 // ZeroMQ bench for @trainwire/bridge-zmq. Run after a build:
-//   npm run build -w @trainwire/core -w @trainwire/bridge-zmq && node bench/zmq/zmqBench.mjs
+//   npm run build -w @trainwire/core -w @trainwire/bridge-zmq && node bench/zmq/zmq.bench.mjs
 // Options (env): ZMQ_BENCH_MESSAGES (default 100000), ZMQ_BENCH_PINGS (default 2000), ZMQ_BENCH_JSON=1.
 //
 // Measures, on loopback, in one run:
@@ -15,9 +15,10 @@ import {
 } from '@trainwire/bridge-zmq';
 import { Subject } from 'rxjs';
 import { Publisher, Subscriber } from 'zeromq';
+import { positiveIntEnv } from '../env.mjs';
 
-const MESSAGES = Number(process.env.ZMQ_BENCH_MESSAGES ?? 100_000);
-const PINGS = Number(process.env.ZMQ_BENCH_PINGS ?? 2_000);
+const MESSAGES = positiveIntEnv('ZMQ_BENCH_MESSAGES', 100_000);
+const PINGS = positiveIntEnv('ZMQ_BENCH_PINGS', 2_000);
 const HWM = 1_000_000;
 const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
