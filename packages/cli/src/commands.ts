@@ -301,9 +301,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'rooms',
     summary:
-      "Create or list the signaling server's rooms (through the running server, or its store).",
-    usage: 'rooms create NAME | rooms list  [--data-dir DIR]',
-    positionals: 'create NAME | list',
+      "Create, list or delete the signaling server's rooms (through the running server, or its store).",
+    usage: 'rooms create NAME | rooms list | rooms delete NAME  [--data-dir DIR]',
+    positionals: 'create NAME | list | delete NAME',
     flags: {
       'data-dir': { type: 'string', value: 'DIR', description: "the signaling server's data dir" },
     },

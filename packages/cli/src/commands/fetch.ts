@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
@@ -16,13 +15,8 @@ import { type ParsedArgs, stringFlag } from '../internal/args.js';
 import type { RemoteDeps } from '../internal/Connection.js';
 import { describeTransfer } from '../internal/format.js';
 import { loadJob } from '../internal/loadJob.js';
+import { sha256File } from '../internal/sha256File.js';
 import { withManager } from '../internal/withManager.js';
-
-async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 async function sizeOf(path: string): Promise<number | undefined> {
   return (await stat(path).catch(() => undefined))?.size;
@@ -57,7 +51,7 @@ async function fetchOne(
   if (
     remote?.sha256 !== undefined &&
     (await sizeOf(target)) === remote.size &&
-    (await sha256Of(target)) === remote.sha256
+    (await sha256File(target)) === remote.sha256
   ) {
     return { target, bytes: 0, skipped: true };
   }
@@ -84,7 +78,7 @@ async function fetchOne(
       `the download of ${name} broke off (${(error as Error).message}); run the same command again to resume it`,
     );
   });
-  if ((await sizeOf(part)) !== download.size || (await sha256Of(part)) !== download.sha256) {
+  if ((await sizeOf(part)) !== download.size || (await sha256File(part)) !== download.sha256) {
     await rm(part, { force: true });
     throw new CliError(
       'download_corrupt',

@@ -1,10 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { RoomSchema } from '@trainwire/core';
 import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
 import { intFlag, type ParsedArgs, stringFlag } from '../internal/args.js';
 import {
   adminRequest,
+  isNotFoundReply,
   newAdminToken,
   runningServer,
   writeAdminFile,
@@ -43,6 +45,14 @@ export async function signalCommand(args: ParsedArgs, io: Io): Promise<number> {
   return ExitCode.ok;
 }
 
+/** A room name checked against core's room id rule; `what` names where it came from. */
+function roomName(name: string, what: string): string {
+  if (RoomSchema.shape.id.safeParse(name).success) return name;
+  throw new UsageError(
+    `${what} must be 1 to 64 letters, digits, ".", "_" or "-" (no spaces); got "${name}"`,
+  );
+}
+
 async function withStore<T>(
   dataDir: string,
   viaApi: (server: { httpUrl: string; adminToken: string }) => Promise<T>,
@@ -57,9 +67,10 @@ async function withStore<T>(
 
 /** `trainwire rooms create NAME | list | delete NAME`: the server's rooms (through a running server, or its store). */
 export async function roomsCommand(args: ParsedArgs, io: Io): Promise<number> {
-  const [action, name] = args.positionals;
+  const [action, given] = args.positionals;
   const dataDir = dataDirOf(args);
   const json = args.values.json === true;
+  const name = given === undefined || action === 'list' ? given : roomName(given, 'the room NAME');
   if (action === 'create') {
     if (name === undefined) throw new UsageError('missing NAME: trainwire rooms create NAME');
     const room = await withStore(
@@ -100,9 +111,13 @@ export async function roomsCommand(args: ParsedArgs, io: Io): Promise<number> {
       dataDir,
       async (s) =>
         (
-          (await adminRequest(s, 'DELETE', `/rooms/${encodeURIComponent(name)}`).catch(() => ({
-            deleted: undefined,
-          }))) as { deleted?: string }
+          (await adminRequest(s, 'DELETE', `/rooms/${encodeURIComponent(name)}`).catch(
+            (error: unknown) => {
+              // Only "no such room" means not deleted; auth, server and network errors say so.
+              if (isNotFoundReply(error)) return { deleted: undefined };
+              throw error;
+            },
+          )) as { deleted?: string }
         ).deleted !== undefined,
       (store) => store.deleteRoom(name) !== undefined,
     );
@@ -122,7 +137,8 @@ export async function keysCommand(args: ParsedArgs, io: Io): Promise<number> {
   const [action, id] = args.positionals;
   const dataDir = dataDirOf(args);
   const json = args.values.json === true;
-  const room = stringFlag(args, 'room');
+  const givenRoom = stringFlag(args, 'room');
+  const room = givenRoom === undefined ? undefined : roomName(givenRoom, '--room');
   if (action === 'create') {
     if (room === undefined) throw new UsageError('missing --room: the room the key opens');
     const kind = stringFlag(args, 'kind') ?? 'room-token';
@@ -177,9 +193,12 @@ export async function keysCommand(args: ParsedArgs, io: Io): Promise<number> {
       dataDir,
       async (s) =>
         (
-          (await adminRequest(s, 'DELETE', `/credentials/${encodeURIComponent(id)}`).catch(() => ({
-            revoked: false,
-          }))) as { revoked: boolean }
+          (await adminRequest(s, 'DELETE', `/credentials/${encodeURIComponent(id)}`).catch(
+            (error: unknown) => {
+              if (isNotFoundReply(error)) return { revoked: false };
+              throw error;
+            },
+          )) as { revoked: boolean }
         ).revoked,
       (store) => store.revokeCredential(id),
     );

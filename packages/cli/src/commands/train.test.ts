@@ -38,7 +38,8 @@ describe('trainwire train (scripted worker over the memory transport)', () => {
     expect(t.out()).toContain('Remote Training Completed Successfully');
   });
 
-  it('a failing job exits 1 with the epoch reached and the exact resume command', async () => {
+  // The scripted worker saves no checkpoint before it fails, so no resume command can be shown here.
+  it("a failing job exits 1 with the epoch reached and the trainer's error", async () => {
     const { connect } = scriptedConnect({ failAtEpoch: 2 });
     const t = fakeIo();
     expect(
@@ -83,6 +84,40 @@ describe('trainwire train (scripted worker over the memory transport)', () => {
     expect(await trainCommand(args('--config', join(dir, 'bad.yaml')), t.io, { connect })).toBe(2);
     expect(t.err()).toContain('epochs: epochs must be at least 1');
     expect(t.err()).toContain('learningRate');
+    expect(worker.store.listJobs()).toEqual([]);
+  });
+
+  it('a bad --zmq-publish or --zmq-control exits 2 naming the flag, and no job reaches the worker', async () => {
+    const { connect, worker } = scriptedConnect();
+    let connects = 0;
+    const counted: typeof connect = (options) => {
+      connects++;
+      return connect(options);
+    };
+    for (const [flag, value] of [
+      ['--zmq-publish', 'bogus'],
+      ['--zmq-control', 'tcp://127.0.0.1:70000'],
+    ] as const) {
+      await expect(
+        trainCommand(args('--epochs', '1', flag, value), fakeIo().io, { connect: counted }),
+      ).rejects.toMatchObject({
+        exitCode: 2,
+        message: expect.stringContaining(`${flag} must be a ZeroMQ address`),
+      });
+    }
+    expect(connects).toBe(0);
+    expect(worker.store.listJobs()).toEqual([]);
+  });
+
+  it('a bad --min-gpu-memory fails before any --upload is read or anything connects', async () => {
+    const { connect, worker } = scriptedConnect();
+    await expect(
+      trainCommand(
+        args('--epochs', '1', '--min-gpu-memory', 'lots', '--upload', 'labels=/no/such/file.slp'),
+        fakeIo().io,
+        { connect },
+      ),
+    ).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('--min-gpu-memory') });
     expect(worker.store.listJobs()).toEqual([]);
   });
 

@@ -12,15 +12,17 @@ import {
   TRANSPORT,
   type TransferProgress,
 } from '@trainwire/core';
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode } from '../errors.js';
 import type { Io } from '../Io.js';
-import { intFlag, listFlag, type ParsedArgs, stringFlag } from '../internal/args.js';
+import { type ParsedArgs, pairsFlag } from '../internal/args.js';
 import { buildSpec, resumeCommandFor } from '../internal/buildSpec.js';
 import type { Connection, RemoteDeps } from '../internal/Connection.js';
 import { followSession, printNdjson } from '../internal/followSession.js';
 import { describeTransfer } from '../internal/format.js';
 import { localFile } from '../internal/localFile.js';
+import { viewerAddresses } from '../internal/viewerAddresses.js';
 import { whenSnapshot } from '../internal/whenSnapshot.js';
+import { connectOptions } from '../internal/withManager.js';
 
 /**
  * `trainwire train`: validates the config, checks input paths on the worker (asking how
@@ -30,19 +32,14 @@ import { whenSnapshot } from '../internal/whenSnapshot.js';
  */
 export async function trainCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
   const spec = await buildSpec(args);
+  // Every flag is checked before a file is hashed or anything connects, so a bad one
+  // fails fast and never leaves a job running on the worker.
+  await viewerAddresses(args);
+  const options = connectOptions(args);
   const uploads: Record<string, LocalFile> = {};
-  for (const item of listFlag(args, 'upload')) {
-    const at = item.indexOf('=');
-    if (at <= 0) throw new UsageError(`--upload takes ROLE=LOCAL_PATH; got "${item}"`);
-    uploads[item.slice(0, at)] = await localFile(item.slice(at + 1));
-  }
-  const minGpuMemoryMiB = intFlag(args, 'min-gpu-memory', 0);
-  const worker = stringFlag(args, 'worker');
-  const connection = await deps.connect({
-    ...(worker === undefined ? {} : { worker }),
-    autoSelect: args.values['auto-select'] === true,
-    ...(minGpuMemoryMiB === undefined ? {} : { minGpuMemoryMiB }),
-  });
+  for (const [role, path] of Object.entries(pairsFlag(args, 'upload', 'ROLE=LOCAL_PATH')))
+    uploads[role] = await localFile(path);
+  const connection = await deps.connect(options);
   try {
     return await runOnConnection(args, io, connection, spec, uploads);
   } finally {
@@ -191,14 +188,13 @@ async function resolveInteractively(
 }
 
 async function startViewerFeed(args: ParsedArgs, io: Io, session: JobSession) {
-  const publishAddress = stringFlag(args, 'zmq-publish');
-  const controlAddress = stringFlag(args, 'zmq-control');
-  if (publishAddress === undefined && controlAddress === undefined) return undefined;
+  const addresses = await viewerAddresses(args);
+  if (addresses.publishAddress === undefined && addresses.controlAddress === undefined)
+    return undefined;
   const { createViewerFeed } = await import('@trainwire/bridge-zmq');
   return createViewerFeed(session, {
     what: session.spec.name ?? session.jobId,
-    ...(publishAddress === undefined ? {} : { publishAddress }),
-    ...(controlAddress === undefined ? {} : { controlAddress }),
+    ...addresses,
     onNotice: (message) => io.stderr.write(`loss viewer: ${message}\n`),
   });
 }

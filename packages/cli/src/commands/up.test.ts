@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openDatabase, SqliteJobStore } from '@trainwire/worker';
 import { describe, expect, it } from 'vitest';
 import { fakeIo } from '../../test/fakeIo.js';
 import { main } from '../main.js';
@@ -36,5 +37,25 @@ describe('trainwire up (real signaling server, worker, WebRTC and trainer in one
     const second = fakeIo();
     expect(await main(['up', '--data-dir', dataDir, '--epochs', '2'], second.io)).toBe(0);
     expect(second.out()).toContain('Remote Training Completed Successfully');
+    // Both runs are in the worker's store under the same data directory.
+    const db = openDatabase(join(dataDir, 'worker', 'worker.sqlite'));
+    try {
+      const jobs = new SqliteJobStore(db).listJobs();
+      expect(jobs).toHaveLength(2);
+      expect(new Set(jobs.map((job) => job.jobId)).size).toBe(2);
+      expect(jobs.map((job) => job.state)).toEqual(['completed', 'completed']);
+    } finally {
+      db.close();
+    }
   }, 60_000);
+
+  it('a bad --zmq-publish is exit 2 naming the flag, before anything starts', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tw-up-'));
+    const t = fakeIo();
+    expect(
+      await main(['up', '--data-dir', dataDir, '--epochs', '2', '--zmq-publish', 'bogus'], t.io),
+    ).toBe(2);
+    expect(t.err()).toContain('--zmq-publish must be a ZeroMQ address');
+    expect(t.out()).not.toContain('Signaling server');
+  });
 });

@@ -6,6 +6,7 @@ import { buildSpec, PRESETS } from '../internal/buildSpec.js';
 import { connectWithCredentials } from '../internal/defaultConnect.js';
 import { framed } from '../internal/format.js';
 import { goOnline } from '../internal/goOnline.js';
+import { viewerAddresses } from '../internal/viewerAddresses.js';
 import { runOnConnection } from './train.js';
 
 const ROOM = 'local';
@@ -31,6 +32,9 @@ export async function upCommand(args: ParsedArgs, io: Io): Promise<number> {
   ) {
     spec.config = { ...structuredClone(PRESETS.quick), ...spec.config };
   }
+  // Checked before anything starts: a bad address is exit 2 with nothing left running.
+  await viewerAddresses(args);
+  const port = intFlag(args, 'port', 0, 65535) ?? 0;
   await mkdir(dataDir, { recursive: true });
 
   const [{ createSignalingServer }, { createWorker }] = await Promise.all([
@@ -39,7 +43,7 @@ export async function upCommand(args: ParsedArgs, io: Io): Promise<number> {
   ]);
   const server = await createSignalingServer({
     host: '127.0.0.1',
-    port: intFlag(args, 'port', 0, 65535) ?? 0,
+    port,
     dataDir: join(dataDir, 'signal'),
   });
   server.createRoom(ROOM, 'trainwire up');
@@ -74,8 +78,15 @@ export async function upCommand(args: ParsedArgs, io: Io): Promise<number> {
       { worker: WORKER },
       io,
     );
+    // Closed once, whichever comes first: here, or by the cleanups when a step fails late.
+    let closing: Promise<void> | undefined;
+    const closeConnection = () => {
+      closing ??= connection.close();
+      return closing;
+    };
+    cleanups.unshift(closeConnection);
     const code = await runOnConnection(args, io, connection, spec, {});
-    await connection.close();
+    await closeConnection();
 
     note(
       `\nEverything ${WORKER} keeps (store, runs, checkpoints, models, datasets) is under ${join(dataDir, 'worker')}.\n`,

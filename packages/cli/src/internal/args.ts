@@ -110,13 +110,20 @@ export function numberFlag(args: ParsedArgs, name: string): number | undefined {
   return value;
 }
 
-/** `key=value` pairs of a repeatable flag, e.g. `--input labels=/data/a.slp`. */
-export function pairsFlag(args: ParsedArgs, name: string): Record<string, string> {
+/**
+ * `key=value` pairs of a repeatable flag, e.g. `--input labels=/data/a.slp`; `form` is how
+ * the error shows the expected shape (`ROLE=LOCAL_PATH`).
+ */
+export function pairsFlag(
+  args: ParsedArgs,
+  name: string,
+  form = 'KEY=VALUE',
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const item of listFlag(args, name)) {
     const at = item.indexOf('=');
     if (at <= 0 || at === item.length - 1)
-      throw new UsageError(`--${name} takes KEY=VALUE; got "${item}"`);
+      throw new UsageError(`--${name} takes ${form}; got "${item}"`);
     out[item.slice(0, at)] = item.slice(at + 1);
   }
   return out;

@@ -5,7 +5,12 @@ import { ConnectionError, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
 import { requireValue } from './ask.js';
 import type { Connect, Connection, ConnectOptions } from './Connection.js';
-import { type Credentials, credentialsPath, readCredentials } from './credentials.js';
+import {
+  type Credentials,
+  CredentialsSchema,
+  credentialsPath,
+  readCredentials,
+} from './credentials.js';
 
 /** True for a signaling server on this machine: then WebRTC stays on the loopback interface. */
 export function isLocalUrl(url: string): boolean {
@@ -17,7 +22,22 @@ export function isLocalUrl(url: string): boolean {
 export async function credentialsFrom(io: Io): Promise<Credentials> {
   const { TRAINWIRE_URL: url, TRAINWIRE_ROOM: room, TRAINWIRE_TOKEN: token } = io.env;
   if (url !== undefined && room !== undefined && token !== undefined) {
-    return { signalingUrl: url, room, credential: token, role: 'client' };
+    // The same rules as `trainwire login`, each problem named by its variable.
+    const parsed = CredentialsSchema.safeParse({
+      signalingUrl: url,
+      room,
+      credential: token,
+      role: 'client',
+    });
+    if (parsed.success) return parsed.data;
+    const field = parsed.error.issues[0]?.path[0];
+    if (field === 'signalingUrl')
+      throw new UsageError(`TRAINWIRE_URL must be a ws:// or wss:// URL; got "${url}"`);
+    if (field === 'room')
+      throw new UsageError(`TRAINWIRE_ROOM must be 1 to 64 characters; got "${room}"`);
+    throw new UsageError(
+      `TRAINWIRE_TOKEN must be 8 to 512 characters (a room token from \`trainwire keys create\`); it has ${token.length}`,
+    );
   }
   const stored = await readCredentials(credentialsPath(io.env));
   if (stored === undefined) {

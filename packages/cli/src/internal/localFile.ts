@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { LocalFile } from '@trainwire/core';
 import { UsageError } from '../errors.js';
+import { sha256File } from './sha256File.js';
 
 /** A file on this machine, hashed once, readable from any offset (for resumed uploads). */
 export async function localFile(path: string): Promise<LocalFile> {
@@ -13,12 +13,11 @@ export async function localFile(path: string): Promise<LocalFile> {
     );
   });
   if (!info.isFile()) throw new UsageError(`cannot upload ${path}: not a file`);
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  const sha256 = await sha256File(path);
   return {
     name: basename(path),
     size: info.size,
-    sha256: hash.digest('hex'),
+    sha256,
     async *read(offset: number) {
       for await (const chunk of createReadStream(path, {
         start: offset,

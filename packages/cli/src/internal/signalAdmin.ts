@@ -86,10 +86,16 @@ export async function adminRequest(
   const reply = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
   if (!response.ok) {
     throw new CliError(
-      reply.error ?? 'admin_failed',
+      reply.error ?? (response.status === 404 ? 'not_found' : 'admin_failed'),
       response.status === 404 ? ExitCode.usage : ExitCode.connection,
       `${method} ${path}: ${reply.message ?? reply.error ?? response.statusText}`,
     );
   }
   return reply;
+}
+
+/** True for the admin API's "no such room or key" reply (404), not for auth, server or network errors. */
+export function isNotFoundReply(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'room_not_found' || code === 'not_found';
 }
