@@ -3,18 +3,18 @@ import {
   distinctUntilChanged,
   map,
   type Observable,
-  pairwise,
   type SchedulerLike,
-  type Subscription,
 } from 'rxjs';
+import { isRefusalCode } from './describeOutcome.js';
 import { inject, injectable } from './di.js';
 import { EventBus } from './EventBus.js';
 import { formatFieldIssues, isTrainwireError, parseOrThrow, TrainwireError } from './errors.js';
+import { WorkerTarget } from './internal/WorkerTarget.js';
 import { JobSession } from './JobSession.js';
 import type { JobLink, SubmitStep } from './JobSnapshot.js';
 import type { LocalFile } from './LocalFile.js';
 import { createPathResolution } from './paths/PathResolution.js';
-import { RpcPeer } from './protocol/RpcPeer.js';
+import type { RpcPeer } from './protocol/RpcPeer.js';
 import type { JobError, JobEvent } from './schemas/JobEvent.js';
 import { type JobSpec, type JobSpecInput, JobSpecSchema } from './schemas/JobSpec.js';
 import { isFinalJobState } from './schemas/JobState.js';
@@ -30,6 +30,21 @@ export interface JobManagerOptions {
   maxConcurrentPerTarget?: number;
   /** RPC timeout per try, ms. */
   requestTimeoutMs?: number;
+  /** How often a silent worker is asked for a sign of life while a job of it is followed, ms (5 000). */
+  heartbeatIntervalMs?: number;
+  /**
+   * Silence after which the worker counts as unreachable, ms (30 000): its sessions show
+   * `connection.status === 'unreachable'`, with the job's last known progress.
+   */
+  heartbeatTimeoutMs?: number;
+  /** How long an unreachable worker is waited for before its sessions are `lost`, ms (600 000). */
+  reconnectForMs?: number;
+  /**
+   * Opens a new link to the same worker once the old one closed (the worker restarted, or
+   * the network was down longer than the transport waits). Tried with backoff until
+   * `reconnectForMs` passes; each live job is then attached again and caught up.
+   */
+  reconnect?: (lost: Transport) => Promise<Transport>;
 }
 
 /** Options of one submission. */
@@ -40,15 +55,6 @@ export interface SubmitOptions {
   uploads?: Record<string, LocalFile>;
   /** A job id of the caller's choosing (unique); one is generated otherwise. */
   jobId?: string;
-}
-
-interface Target {
-  transport: Transport;
-  peer: RpcPeer;
-  link: JobLink;
-  sessions: Map<string, JobSession>;
-  active: BehaviorSubject<number>;
-  subscriptions: Subscription[];
 }
 
 /**
@@ -73,7 +79,7 @@ export class JobManager {
   readonly canSubmit$: Observable<boolean>;
 
   private readonly jobs = new BehaviorSubject<readonly JobSession[]>([]);
-  private readonly targets = new Map<Transport, Target>();
+  private readonly targets = new Map<Transport, WorkerTarget>();
   private readonly maxConcurrent: number;
   private counter = 0;
 
@@ -113,7 +119,7 @@ export class JobManager {
     if (target.active.getValue() >= this.maxConcurrent) {
       throw new TrainwireError(
         'submit_refused',
-        `a job is already running on ${target.transport.id}; wait for it to finish, stop it, or pick another worker`,
+        `a job is already running on worker ${target.name}; wait for it to finish, stop it, or pick another worker`,
       );
     }
     const jobId = options.jobId ?? this.newJobId();
@@ -122,7 +128,8 @@ export class JobManager {
     const session = new JobSession({
       jobId,
       spec,
-      link: target.link,
+      link: this.sessionLink(target),
+      workerName: target.name,
       scheduler: this.scheduler,
       ...(totalEpochs === undefined ? {} : { totalEpochs }),
     });
@@ -141,7 +148,8 @@ export class JobManager {
     const session = new JobSession({
       jobId,
       spec: attached.spec,
-      link: target.link,
+      link: this.sessionLink(target),
+      workerName: target.name,
       scheduler: this.scheduler,
       ...(totalEpochs === undefined ? {} : { totalEpochs }),
     });
@@ -152,16 +160,12 @@ export class JobManager {
 
   /** Stops listening to every target; sessions keep their state but stop asking for events. */
   dispose(): void {
-    for (const target of this.targets.values()) {
-      for (const subscription of target.subscriptions) subscription.unsubscribe();
-      for (const session of target.sessions.values()) session.detach();
-      target.peer.dispose();
-    }
+    for (const target of new Set(this.targets.values())) target.dispose();
     this.targets.clear();
   }
 
   private async runPipeline(
-    target: Target,
+    target: WorkerTarget,
     session: JobSession,
     spec: JobSpec,
     uploads: Record<string, LocalFile>,
@@ -206,7 +210,7 @@ export class JobManager {
           );
           fail(step, {
             code: 'paths_missing',
-            message: `worker ${target.transport.id} has no file ${missing.map((e) => e.clientPath).join(', ')}; pick its path in the path dialog or pass --map-path`,
+            message: `worker ${target.name} has no file ${missing.map((e) => e.clientPath).join(', ')}`,
             details: { resolution },
           });
           return;
@@ -235,23 +239,34 @@ export class JobManager {
       session.resync();
     } catch (error) {
       if (cancelled()) return;
-      fail(step, {
-        code: isTrainwireError(error) ? error.code : 'internal_error',
-        message: error instanceof Error ? error.message : String(error),
-      });
+      const code = isTrainwireError(error) ? error.code : 'internal_error';
+      const message = error instanceof Error ? error.message : String(error);
+      const upload = session.getSnapshot().upload;
+      if (step === 'upload' && upload !== null && !isRefusalCode(code)) {
+        // The worker keeps what it received: the same submission resumes from there.
+        const share = upload.total > 0 ? Math.floor((upload.bytes / upload.total) * 100) : 0;
+        fail(step, {
+          code,
+          message: `the upload of ${upload.name} stopped at ${share} % (${message}); submit the same job again to resume it from there`,
+          details: { resumable: true, file: upload.name, bytes: upload.bytes, total: upload.total },
+        });
+        return;
+      }
+      fail(step, { code, message });
     }
   }
 
-  private track(target: Target, session: JobSession): void {
-    target.sessions.set(session.jobId, session);
-    target.active.next(target.active.getValue() + 1);
+  private track(target: WorkerTarget, session: JobSession): void {
+    target.add(session);
     this.jobs.next([...this.jobs.getValue(), session]);
     const { jobId } = session;
     session.state$.subscribe({
       next: (state) => this.bus.emit('experiment.status', { jobId, state }),
       complete: () => {
         const snapshot = session.getSnapshot();
-        target.active.next(target.active.getValue() - 1);
+        target.removed();
+        // Lost on this client: the job's end is not known, so nothing says it ended.
+        if (!isFinalJobState(snapshot.state)) return;
         this.bus.emit('training.complete', { jobId, state: snapshot.state, error: snapshot.error });
         const model = snapshot.artifacts.findLast((a) => a.kind === 'model');
         if (snapshot.state === 'completed' && model !== undefined)
@@ -274,78 +289,46 @@ export class JobManager {
     }
   }
 
-  private target(transport: Transport): Target {
+  private target(transport: Transport): WorkerTarget {
     const known = this.targets.get(transport);
     if (known !== undefined) return known;
-    const peer = new RpcPeer(transport, {
-      scheduler: this.scheduler,
-      ...(this.options.requestTimeoutMs === undefined
-        ? {}
-        : { requestTimeoutMs: this.options.requestTimeoutMs }),
-    });
-    const sessions = new Map<string, JobSession>();
-    const link: JobLink = {
-      fetchEvents: async (jobId, afterSeq, untilSeq) => {
-        const all: JobEvent[] = [];
-        let after = afterSeq;
-        for (;;) {
-          const page = await peer.request(
-            'job.events',
-            untilSeq === undefined
-              ? { jobId, afterSeq: after }
-              : { jobId, afterSeq: after, untilSeq },
-          );
-          all.push(...page.events);
-          const last = page.events[page.events.length - 1];
-          if (!page.more || last === undefined) return all;
-          after = last.seq;
-        }
-      },
-      stop: async (jobId) => {
-        if (this.abortLocally(sessions.get(jobId))) return;
-        await peer.request('job.stop', { jobId });
-      },
-      cancel: async (jobId) => {
-        if (this.abortLocally(sessions.get(jobId))) return;
-        await peer.request('job.cancel', { jobId });
-      },
-    };
-    const target: Target = {
+    const { options } = this;
+    const target = new WorkerTarget(
       transport,
-      peer,
-      link,
-      sessions,
-      active: new BehaviorSubject(0),
-      subscriptions: [],
-    };
-    target.subscriptions.push(
-      peer.events$.subscribe((event) => sessions.get(event.jobId)?.ingest(event)),
-      peer.problems$.subscribe((problem) => {
-        for (const session of sessions.values()) {
-          if (!isFinalJobState(session.getSnapshot().state))
-            session.noteProblem({ code: problem.code, message: problem.message });
-        }
-      }),
-      transport.status$.pipe(pairwise()).subscribe(([before, now]) => {
-        if (now === 'open' && before === 'reconnecting') this.reattach(target);
-      }),
+      {
+        heartbeatIntervalMs: options.heartbeatIntervalMs ?? 5_000,
+        heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 30_000,
+        reconnectForMs: options.reconnectForMs ?? 600_000,
+        reconnect: options.reconnect,
+        scheduler: this.scheduler,
+        rpc: {
+          scheduler: this.scheduler,
+          ...(options.requestTimeoutMs === undefined
+            ? {}
+            : { requestTimeoutMs: options.requestTimeoutMs }),
+        },
+      },
+      // Calls that name the lost transport still reach the worker.
+      (next) => this.targets.set(next, target),
     );
     this.targets.set(transport, target);
     return target;
   }
 
-  /** After a reconnection: subscribe again to each live job and fetch what was missed. */
-  private reattach(target: Target): void {
-    for (const session of target.sessions.values()) {
-      const { state, submitStep, lastSeq } = session.getSnapshot();
-      if (isFinalJobState(state) || (submitStep !== null && lastSeq === 0)) continue;
-      target.peer
-        .request('job.attach', { jobId: session.jobId, afterSeq: lastSeq })
-        .then(() => session.resync())
-        .catch((error: unknown) =>
-          session.noteProblem({ code: 'reattach_failed', message: (error as Error).message }),
-        );
-    }
+  /** The link a session of `target` talks through: stop and cancel end a job still on the client here. */
+  private sessionLink(target: WorkerTarget): JobLink {
+    return {
+      fetchEvents: (jobId, afterSeq, untilSeq) =>
+        target.link.fetchEvents(jobId, afterSeq, untilSeq),
+      stop: async (jobId) => {
+        if (this.abortLocally(target.sessions.get(jobId))) return;
+        await target.link.stop(jobId);
+      },
+      cancel: async (jobId) => {
+        if (this.abortLocally(target.sessions.get(jobId))) return;
+        await target.link.cancel(jobId);
+      },
+    };
   }
 
   /** Cancels a job still on the client (before `job.start`); true if it was. */

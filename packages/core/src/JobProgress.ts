@@ -17,8 +17,13 @@ export interface BestMetric {
 
 /** A job's progress: what a chart and a progress bar need. */
 export interface JobProgress {
-  /** Epochs finished so far. */
+  /**
+   * Epochs finished, counted by epoch number: the last finished epoch + 1. A run resumed
+   * at epoch 4 that finished epochs 4–7 has completed 8 (of 8), not 4.
+   */
   completedEpochs: number;
+  /** The first epoch this run trained (0, or where a resumed run started); null before any. */
+  startEpoch: number | null;
   /** Epoch in progress (0-based), or null between epochs. */
   currentEpoch: number | null;
   /** Total epochs, when known from the config or the trainer. */

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { describeOutcome, isRefusal } from './describeOutcome.js';
 import { JobSession } from './JobSession.js';
 import type { JobLink } from './JobSnapshot.js';
 import type { JobEvent } from './schemas/JobEvent.js';
@@ -168,6 +169,68 @@ describe('JobSession', () => {
     expect(progress.latest).toEqual({ 'val/loss': 0.7, 'train/accuracy': 0.9 });
     expect(progress.best['val/loss']).toEqual({ value: 0.5, epoch: 0 });
     expect(progress.best['train/accuracy']).toEqual({ value: 0.9, epoch: 1 });
+  });
+
+  it('counts a resumed run by epoch number: epochs 4–7 of 8 complete it, not stop it early', async () => {
+    const session = new JobSession({ jobId: 'j1', spec, link: linkOver([]), totalEpochs: 8 });
+    const e = (seq: number, progress: Record<string, unknown>) =>
+      ({ jobId: 'j1', seq, ts: seq, type: 'progress', progress }) as JobEvent;
+    session.ingest({ jobId: 'j1', seq: 1, ts: 0, type: 'state', state: 'running' });
+    let seq = 2;
+    for (let epoch = 4; epoch < 8; epoch++) {
+      session.ingest(e(seq++, { event: 'epoch_begin', epoch }));
+      if (epoch === 4) expect(session.getSnapshot().progress.startEpoch).toBe(4);
+      session.ingest(e(seq++, { event: 'epoch_end', epoch, logs: { loss: 1 } }));
+    }
+    session.ingest({ jobId: 'j1', seq, ts: seq, type: 'state', state: 'completed' });
+    const final = await session.done;
+    expect(final.progress.completedEpochs).toBe(8);
+    expect(final.progress.startEpoch).toBe(4);
+    expect(final.progress.history.map((h) => h.epoch)).toEqual([4, 5, 6, 7]);
+    expect(describeOutcome(final)).toMatchObject({
+      kind: 'completed',
+      reachedEpoch: 8,
+      totalEpochs: 8,
+      startEpoch: 4,
+    });
+  });
+
+  it('calls a stop before the last epoch stopped early, and a turned-down start refused', async () => {
+    const stopped = new JobSession({ jobId: 'j1', spec, link: linkOver([]), totalEpochs: 8 });
+    const events = history(3);
+    for (const event of events) stopped.ingest(event);
+    expect(describeOutcome(await stopped.done)).toMatchObject({
+      kind: 'stopped-early',
+      reachedEpoch: 3,
+    });
+    const refused = new JobSession({ jobId: 'j2', spec, link: linkOver([]) });
+    refused.setLocal({
+      state: 'failed',
+      submitStep: 'start',
+      error: { code: 'worker_busy', message: 'w1 already runs 1 job(s)' },
+    });
+    const final = await refused.done;
+    expect(isRefusal(final)).toBe(true);
+    expect(describeOutcome(final).kind).toBe('refused');
+    const crashed = new JobSession({ jobId: 'j3', spec, link: linkOver([]) });
+    crashed.ingest({ jobId: 'j3', seq: 1, ts: 0, type: 'state', state: 'running' });
+    crashed.ingest({
+      jobId: 'j3',
+      seq: 2,
+      ts: 1,
+      type: 'state',
+      state: 'failed',
+      error: {
+        code: 'trainer_failed',
+        message: 'exit 1',
+        details: { lastCheckpoint: '/runs/j3/last.json', resumeCommand: 'trainwire train …' },
+      },
+    });
+    expect(describeOutcome(await crashed.done)).toMatchObject({
+      kind: 'failed',
+      lastCheckpoint: '/runs/j3/last.json',
+      workerResumeCommand: 'trainwire train …',
+    });
   });
 
   it('coalesces carriage-return log lines into one', () => {

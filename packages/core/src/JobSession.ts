@@ -15,7 +15,14 @@ import {
 import { type Eta, EtaEstimator } from './EtaEstimator.js';
 import type { BestMetric, EpochRecord, JobProgress } from './JobProgress.js';
 import { isLowerBetter } from './JobProgress.js';
-import type { JobLink, JobSnapshot, LogLine, SessionStats, SubmitStep } from './JobSnapshot.js';
+import type {
+  JobLink,
+  JobSnapshot,
+  LogLine,
+  SessionStats,
+  SubmitStep,
+  WorkerLinkState,
+} from './JobSnapshot.js';
 import type { Artifact } from './schemas/Artifact.js';
 import type { JobError, JobEvent } from './schemas/JobEvent.js';
 import type { JobSpec } from './schemas/JobSpec.js';
@@ -30,6 +37,8 @@ export interface JobSessionInit {
   link: JobLink;
   totalEpochs?: number;
   scheduler?: SchedulerLike;
+  /** The worker's name, for the connection state (its transport id by default). */
+  workerName?: string;
   /** How many log lines the snapshot keeps. */
   logTail?: number;
   /** How often `eta$` re-counts while an epoch runs. */
@@ -109,6 +118,7 @@ export class JobSession {
   /** Set by {@link JobSession.detach}: the link is gone for good, stop asking it. */
   private detached = false;
   private retryTimer: Subscription | undefined;
+  private connection: WorkerLinkState;
 
   constructor(init: JobSessionInit) {
     this.jobId = init.jobId;
@@ -116,9 +126,16 @@ export class JobSession {
     this.link = init.link;
     this.scheduler = init.scheduler ?? asyncScheduler;
     this.logTail = init.logTail ?? 200;
+    this.connection = {
+      status: 'connected',
+      worker: init.workerName ?? 'the worker',
+      since: null,
+      reason: null,
+    };
     this.estimator = new EtaEstimator(init.totalEpochs);
     this.progress = {
       completedEpochs: 0,
+      startEpoch: null,
       currentEpoch: null,
       totalEpochs: init.totalEpochs ?? null,
       latest: {},
@@ -167,6 +184,7 @@ export class JobSession {
         upload: this.upload,
         lastSeq: this.lastSeq,
         stats: { ...this.stats },
+        connection: this.connection,
       };
     }
     return this.snapshot;
@@ -246,6 +264,27 @@ export class JobSession {
     }
     this.changed();
     if (isFinalJobState(this.state) && this.pending.size === 0) this.finish();
+  }
+
+  /**
+   * @internal Used by `JobManager`, which watches the worker's link. `lost` ends the
+   * session on this client (`done` resolves) with the job's last known state.
+   */
+  setConnection(connection: WorkerLinkState): void {
+    if (this.finished.closed) return;
+    const now = this.connection;
+    if (
+      now.status === connection.status &&
+      now.worker === connection.worker &&
+      now.reason === connection.reason
+    )
+      return;
+    this.connection = connection;
+    this.changed();
+    if (connection.status === 'lost') {
+      this.detach();
+      this.finish();
+    }
   }
 
   private drain(): void {
@@ -356,7 +395,11 @@ export class JobSession {
         this.epochBeginTs.set(message.epoch, event.ts);
         this.estimator.epochBegan(message.epoch, event.ts);
         this.batch = null;
-        this.setProgress({ ...this.progress, currentEpoch: message.epoch });
+        this.setProgress({
+          ...this.progress,
+          currentEpoch: message.epoch,
+          startEpoch: this.progress.startEpoch ?? message.epoch,
+        });
         return;
       case 'batch_end':
         // Snapshot only, no copy: a batch stream is too fast to re-emit progress for.
@@ -390,7 +433,9 @@ export class JobSession {
     this.batch = null;
     this.setProgress({
       ...this.progress,
-      completedEpochs: this.progress.completedEpochs + 1,
+      // By epoch number, so a resumed run counts from where it started.
+      completedEpochs: Math.max(this.progress.completedEpochs, epoch + 1),
+      startEpoch: this.progress.startEpoch ?? epoch,
       currentEpoch: null,
       latest: logs,
       best,

@@ -41,6 +41,30 @@ export interface SessionStats {
   malformed: number;
 }
 
+/**
+ * How the client's link to the job's worker stands, as a session sees it:
+ * - `connected`: the worker answers.
+ * - `reconnecting`: the transport is re-establishing a dropped link (events are caught up
+ *   afterwards).
+ * - `unreachable`: no word from the worker for the heartbeat timeout, or its link closed;
+ *   the job may still be running there. The client keeps trying to reach it again.
+ * - `lost`: the client gave up trying (`reconnectForMs` passed). The session is done on
+ *   this client (`done` resolves) with the job's last known state; it may still be running
+ *   on the worker, and attaching later shows how it ended.
+ */
+export type WorkerLinkStatus = 'connected' | 'reconnecting' | 'unreachable' | 'lost';
+
+/** The link to the worker, with when and why it last changed. */
+export interface WorkerLinkState {
+  status: WorkerLinkStatus;
+  /** The worker's name (its peer id until the worker said its name). */
+  worker: string;
+  /** When this status began, on the client's clock (ms); null for the first `connected`. */
+  since: number | null;
+  /** Why, in words a user reads ("no word from worker w1 for 30 s"); null when connected. */
+  reason: string | null;
+}
+
 /** Everything about a job at one moment, for React (`useSyncExternalStore`) and the CLI. */
 export interface JobSnapshot {
   jobId: string;
@@ -62,4 +86,6 @@ export interface JobSnapshot {
   upload: TransferProgress | null;
   lastSeq: number;
   stats: SessionStats;
+  /** The link to the worker: whether it answers, and since when it does not. */
+  connection: WorkerLinkState;
 }

@@ -7,6 +7,7 @@
  */
 
 export { bufferUntilSubscribed } from './bufferUntilSubscribed.js';
+export { describeOutcome, isRefusal, type JobOutcome } from './describeOutcome.js';
 export { container, type DependencyContainer, inject, injectable, Lifecycle } from './di.js';
 export { type Download, downloadFile } from './downloadFile.js';
 export { type Eta, EtaEstimator } from './EtaEstimator.js';
@@ -39,6 +40,8 @@ export type {
   LogLine,
   SessionStats,
   SubmitStep,
+  WorkerLinkState,
+  WorkerLinkStatus,
 } from './JobSnapshot.js';
 export type { EventPage, JobRecord, JobStore } from './JobStore.js';
 export type { LocalFile } from './LocalFile.js';

@@ -76,6 +76,11 @@ export class RpcPeer {
   readonly problems$: Observable<ProtocolProblem>;
   /** Counters: malformed frames received, error frames received. */
   readonly stats = { malformed: 0, errorFrames: 0 };
+  /** Emits each time anything arrives from the other side: it is alive. */
+  readonly heard$: Observable<void>;
+  /** When something last arrived from the other side (scheduler time; creation until then). */
+  lastHeardAt: number;
+  private readonly heard = new Subject<void>();
 
   private readonly events = new Subject<JobEvent>();
   private readonly problems = new Subject<ProtocolProblem>();
@@ -100,6 +105,8 @@ export class RpcPeer {
     this.openTimeoutMs = options.openTimeoutMs ?? 30_000;
     this.events$ = this.events.asObservable();
     this.problems$ = this.problems.asObservable();
+    this.heard$ = this.heard.asObservable();
+    this.lastHeardAt = this.scheduler.now();
     this.subscription = transport.messages$.subscribe((text) => this.receive(text));
   }
 
@@ -151,6 +158,7 @@ export class RpcPeer {
     this.pending.clear();
     this.events.complete();
     this.problems.complete();
+    this.heard.complete();
   }
 
   private async whenOpen(): Promise<void> {
@@ -216,6 +224,8 @@ export class RpcPeer {
   }
 
   private receive(text: string): void {
+    this.lastHeardAt = this.scheduler.now();
+    this.heard.next();
     const decoded = decodeFrame(text);
     if (!decoded.ok) {
       this.stats.malformed++;

@@ -61,6 +61,8 @@ export class MemoryTransport implements Transport {
   private random: () => number;
   /** Bumped at each disconnect, so deliveries in flight across it are lost. */
   private epoch = 0;
+  /** Set by {@link MemoryTransport.silence}: everything sent is lost, the status stays. */
+  private silenced = false;
 
   constructor(
     readonly id: string,
@@ -100,7 +102,7 @@ export class MemoryTransport implements Transport {
       );
     }
     this.stats.sent++;
-    if (this.dropRate > 0 && this.random() < this.dropRate) {
+    if (this.silenced || (this.dropRate > 0 && this.random() < this.dropRate)) {
       this.stats.dropped++;
       return;
     }
@@ -189,10 +191,21 @@ export class MemoryTransport implements Transport {
     }, downMs);
   }
 
+  /**
+   * Simulates a far end that vanished without a word (a killed process, a network that
+   * drops everything before the link notices): while `on`, every control message both
+   * ways is lost and the status stays as it is. `silence(false)` lets traffic through again.
+   */
+  silence(on = true): void {
+    this.silenced = on;
+    this.peer.silenced = on;
+  }
+
   private deliver(fn: () => void, onLost?: () => void): void {
     const epoch = this.epoch;
     this.scheduler.schedule(() => {
       if (
+        !this.silenced &&
         epoch === this.epoch &&
         this.status.getValue() === 'open' &&
         this.peer.status.getValue() === 'open'

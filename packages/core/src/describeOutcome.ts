@@ -1,0 +1,101 @@
+import type { JobSnapshot } from './JobSnapshot.js';
+import type { Artifact } from './schemas/Artifact.js';
+import type { JobError } from './schemas/JobEvent.js';
+
+/**
+ * How a job ended, as a person reads it: what the CLI's summary prints and a failure
+ * dialog shows. One computation, so both views say the same thing.
+ */
+export interface JobOutcome {
+  /**
+   * - `completed`: every epoch ran; `stopped-early`: completed after a stop, before the last
+   *   epoch; `failed`; `cancelled`;
+   * - `refused`: the worker (or the client's checks) turned the job down before it ran —
+   *   nothing was trained (an unknown profile, an invalid config, a busy worker);
+   * - `lost`: the client gave up on an unreachable worker; the job may still be running.
+   */
+  kind: 'completed' | 'stopped-early' | 'failed' | 'cancelled' | 'refused' | 'lost';
+  /** Epochs finished, by epoch number (a resumed run counts from where it started). */
+  reachedEpoch: number;
+  totalEpochs: number | null;
+  /** The first epoch this run trained (where a resumed run began); null if none ran. */
+  startEpoch: number | null;
+  error: JobError | null;
+  models: readonly Artifact[];
+  /** The newest checkpoint's path on the worker, when one was saved. */
+  lastCheckpoint: string | undefined;
+  /** The folder of the job's checkpoints on the worker, when the worker said it. */
+  checkpointDir: string | undefined;
+  /** The worker's own resume command (it names the config file on the worker). */
+  workerResumeCommand: string | undefined;
+}
+
+const REFUSALS = new Set([
+  'config_invalid',
+  'paths_missing',
+  'unknown_profile',
+  'bad_params',
+  'validation_failed',
+  'worker_busy',
+  'submit_refused',
+  'job_conflict',
+  'no_space',
+]);
+
+/** True for an error code that turns a job down before it runs (a usage or capacity answer). */
+export function isRefusalCode(code: string): boolean {
+  return REFUSALS.has(code);
+}
+
+/** True when `error` turned the job down before anything ran (no banner, no "reached epoch 0"). */
+export function isRefusal(snapshot: Pick<JobSnapshot, 'state' | 'lastSeq' | 'error'>): boolean {
+  return (
+    snapshot.state === 'failed' &&
+    snapshot.lastSeq === 0 &&
+    snapshot.error !== null &&
+    REFUSALS.has(snapshot.error.code)
+  );
+}
+
+/**
+ * The outcome of a finished (or lost) session.
+ *
+ * @example
+ * ```ts
+ * const outcome = describeOutcome(await session.done);
+ * if (outcome.kind === 'stopped-early')
+ *   console.log(`stopped after epoch ${outcome.reachedEpoch} of ${outcome.totalEpochs}`);
+ * ```
+ */
+export function describeOutcome(final: JobSnapshot): JobOutcome {
+  const { progress, error } = final;
+  const details = error?.details;
+  const text = (key: string) => (typeof details?.[key] === 'string' ? details[key] : undefined);
+  const checkpoints = final.artifacts.filter((a) => a.kind === 'checkpoint');
+  return {
+    kind: kindOf(final),
+    reachedEpoch: progress.completedEpochs,
+    totalEpochs: progress.totalEpochs,
+    startEpoch: progress.startEpoch,
+    error,
+    models: final.artifacts.filter((a) => a.kind === 'model'),
+    lastCheckpoint: text('lastCheckpoint') ?? checkpoints[checkpoints.length - 1]?.path,
+    checkpointDir: text('checkpointDir'),
+    workerResumeCommand: text('resumeCommand'),
+  };
+}
+
+function kindOf(final: JobSnapshot): JobOutcome['kind'] {
+  if (final.connection.status === 'lost') return 'lost';
+  switch (final.state) {
+    case 'completed': {
+      const { completedEpochs, totalEpochs } = final.progress;
+      const early = final.error === null && totalEpochs !== null && completedEpochs < totalEpochs;
+      return early ? 'stopped-early' : 'completed';
+    }
+    case 'cancelled':
+      return 'cancelled';
+    default:
+      return isRefusal(final) ? 'refused' : 'failed';
+  }
+}
