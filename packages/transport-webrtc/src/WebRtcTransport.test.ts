@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type ByteStreamReader, isTrainwireError, type TransportStatus } from '@trainwire/core';
+import { VirtualClock } from '@trainwire/core/testing';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWebRtcPair } from './__tests__/linkPair.js';
@@ -138,4 +139,48 @@ describe('WebRtcTransport', () => {
     await client.close();
     expect(await firstValueFrom(worker.status$.pipe(filter((s) => s === 'closed')))).toBe('closed');
   });
+
+  it('goes reconnecting when the remote end falls silent, and closed after reconnectTimeoutMs', async () => {
+    // Each end on its own clock: stopping the worker's clock stops its pings, as a
+    // process killed with no `bye` would, while its werift peer stays up.
+    const clientClock = new VirtualClock();
+    const workerClock = new VirtualClock();
+    pair = createWebRtcPair({ scheduler: clientClock }, { scheduler: workerClock });
+    const [client, worker] = pair;
+    await Promise.all(pair.map((end) => end.connect()));
+    const statuses: TransportStatus[] = [];
+    client.status$.subscribe((s) => statuses.push(s));
+    // The worker pinged on open; this message follows it on the ordered channel.
+    const hello = firstValueFrom(client.messages$);
+    worker.send('"hello"');
+    await hello;
+
+    // Idle for a minute, the worker pinging every 2 s: the link stays open.
+    for (let t = 0; t < 60_000; t += 2_000) {
+      await clientClock.tick(2_000);
+      await workerClock.tick(2_000);
+      await crossLoopback();
+    }
+    expect(statuses).toEqual(['open']);
+    // The last thing the worker says; it follows its last ping on the ordered channel.
+    const last = firstValueFrom(client.messages$);
+    worker.send('"last words"');
+    await last;
+
+    // The worker's pings stop: after 10 s of silence (the default) the client reconnects.
+    await clientClock.tick(9_000, 1_000);
+    expect(statuses).toEqual(['open']);
+    await clientClock.tick(1_000);
+    expect(statuses).toEqual(['open', 'reconnecting']);
+    // No new connection within reconnectTimeoutMs (30 s): closed.
+    await clientClock.tick(29_000, 1_000);
+    expect(statuses).toEqual(['open', 'reconnecting']);
+    await clientClock.tick(1_000);
+    expect(statuses).toEqual(['open', 'reconnecting', 'closed']);
+  });
 });
+
+/** Lets a frame sent on a real loopback link arrive (the clocks above are virtual). */
+function crossLoopback(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 25));
+}

@@ -20,6 +20,7 @@ import { backoffDelay } from './internal/backoff.js';
 import { type ByteChannelTuning, DEFAULT_TUNING } from './internal/byteChannels.js';
 import { CandidateQueue } from './internal/CandidateQueue.js';
 import { EarlyBuffer } from './internal/EarlyBuffer.js';
+import { Keepalive } from './internal/Keepalive.js';
 import { replayFinal } from './internal/replayFinal.js';
 import type { RtcChannel, RtcOptions, RtcPeer } from './internal/rtcTypes.js';
 import {
@@ -31,6 +32,8 @@ import {
   type LinkSignalInit,
   parseJson,
 } from './internal/wireFrames.js';
+
+const PING = new TextEncoder().encode(encodeFrame({ type: 'ping' }));
 
 /** How a transport reaches its remote end through signaling (one link between two peers). */
 export interface LinkSignals {
@@ -54,15 +57,29 @@ export interface WebRtcTransportOptions {
   connectTimeoutMs?: number;
   /** Give up reconnecting after this long, ms (30 000); the status then goes `closed`. */
   reconnectTimeoutMs?: number;
+  /**
+   * How often each end pings the other on the control channel while open, ms (2 000);
+   * 0 sends no pings (the remote end then never takes this end for gone).
+   */
+  keepaliveMs?: number;
+  /**
+   * Go `reconnecting` when nothing has arrived from the remote end for this long, ms
+   * (10 000): a peer whose process died or whose network vanished says no `bye`, and
+   * werift alone would notice only after 30 s. Counts once the remote end has pinged
+   * (so a peer without keepalive is never dropped); 0 turns the check off. Keep it a
+   * few times the remote end's `keepaliveMs`.
+   */
+  silenceTimeoutMs?: number;
   /** Where timeouts and retry delays take their time from (RxJS `asyncScheduler`). */
   scheduler?: SchedulerLike;
 }
 
 /**
  * core's `Transport` over WebRTC data channels: a reliable ordered `control` channel for
- * text frames and one channel per byte stream. When the connection drops it goes
- * `reconnecting`, the offerer negotiates a new one through signaling, and it is `open`
- * again; byte streams in flight fail and are resumed by the caller (`offset`).
+ * text frames and one channel per byte stream. When the connection drops, or the remote
+ * end goes silent (no keepalive for `silenceTimeoutMs`), it goes `reconnecting`, the
+ * offerer negotiates a new one through signaling, and it is `open` again; byte streams
+ * in flight fail and are resumed by the caller (`offset`).
  * Messages and byte streams that arrive before the first subscriber are kept and
  * replayed to it, so a worker that subscribes once it has the transport misses nothing.
  */
@@ -78,6 +95,7 @@ export class WebRtcTransport implements Transport {
   private readonly subscription: Subscription;
   private peer: RtcPeer | undefined;
   private control: RtcChannel | undefined;
+  private keepalive: Keepalive | undefined;
   private attempt = 0;
   /** Failed attempts since the link was last open: sets the retry delay. */
   private failures = 0;
@@ -186,6 +204,8 @@ export class WebRtcTransport implements Transport {
     const peer = this.peer;
     this.peer = undefined;
     this.control = undefined;
+    this.keepalive?.stop();
+    this.keepalive = undefined;
     peer?.close();
   }
 
@@ -222,25 +242,49 @@ export class WebRtcTransport implements Transport {
     peer.onDataChannel((channel) => {
       if (this.peer !== peer) return;
       if (channel.protocol === CONTROL_PROTOCOL) this.adoptControl(channel, peer);
-      else if (channel.protocol === BYTES_PROTOCOL) this.byteStreams.accept(channel);
-      else channel.close();
+      else if (channel.protocol === BYTES_PROTOCOL) {
+        // A large transfer can queue the sender's pings behind megabytes of data: the
+        // data is as good a sign of life.
+        channel.onMessage(() => {
+          if (this.peer === peer) this.keepalive?.heard();
+        });
+        this.byteStreams.accept(channel);
+      } else channel.close();
     });
     return peer;
   }
 
   private adoptControl(channel: RtcChannel, peer: RtcPeer): void {
     this.control = channel;
+    const keepalive = new Keepalive({
+      intervalMs: this.options.keepaliveMs ?? 2_000,
+      timeoutMs: this.options.silenceTimeoutMs ?? 10_000,
+      scheduler: this.scheduler,
+      ping: () => {
+        try {
+          if (channel.readyState === 'open') channel.send(PING);
+        } catch {
+          // Closing: onClose follows.
+        }
+      },
+      silent: () => this.dropped(peer),
+    });
+    this.keepalive?.stop();
+    this.keepalive = keepalive;
     channel.onMessage((data) => {
       if (this.peer !== peer) return;
-      if (typeof data === 'string') this.messages.next(data);
-      else if (parseJson(ControlFrameSchema, new TextDecoder().decode(data))?.type === 'bye')
-        this.shutdown('the remote end closed the link');
+      keepalive.heard();
+      if (typeof data === 'string') return this.messages.next(data);
+      const frame = parseJson(ControlFrameSchema, new TextDecoder().decode(data));
+      if (frame?.type === 'bye') this.shutdown('the remote end closed the link');
+      else if (frame?.type === 'ping') keepalive.heardPing();
     });
     channel.onOpen(() => {
       if (this.peer !== peer || this.currentStatus === 'closed') return;
       this.deadline?.unsubscribe();
       this.deadline = undefined;
       this.failures = 0;
+      keepalive.start();
       this.status.next('open');
       this.resolveOpened();
     });

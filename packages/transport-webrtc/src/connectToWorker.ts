@@ -7,7 +7,13 @@ import { WebRtcTransport, type WebRtcTransportOptions } from './WebRtcTransport.
 export interface ConnectToWorkerOptions
   extends Pick<
     WebRtcTransportOptions,
-    'rtc' | 'tuning' | 'connectTimeoutMs' | 'reconnectTimeoutMs' | 'scheduler'
+    | 'rtc'
+    | 'tuning'
+    | 'connectTimeoutMs'
+    | 'reconnectTimeoutMs'
+    | 'keepaliveMs'
+    | 'silenceTimeoutMs'
+    | 'scheduler'
   > {
   /** A registered (connected) client of the worker's room. */
   signaling: SignalingClient;

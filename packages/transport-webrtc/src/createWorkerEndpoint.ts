@@ -8,7 +8,13 @@ import { WebRtcTransport, type WebRtcTransportOptions } from './WebRtcTransport.
 export interface WorkerEndpointOptions
   extends Pick<
     WebRtcTransportOptions,
-    'rtc' | 'tuning' | 'connectTimeoutMs' | 'reconnectTimeoutMs' | 'scheduler'
+    | 'rtc'
+    | 'tuning'
+    | 'connectTimeoutMs'
+    | 'reconnectTimeoutMs'
+    | 'keepaliveMs'
+    | 'silenceTimeoutMs'
+    | 'scheduler'
   > {
   /**
    * The worker's signaling client, or what to create one from (role `worker`); an

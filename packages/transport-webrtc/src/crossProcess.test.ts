@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { TransportStatus } from '@trainwire/core';
+import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from './__tests__/signalingFixture.js';
+import { connectToWorker } from './connectToWorker.js';
 
 const fixtures = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
 // 256 MiB up and back, as users move datasets and models; TRAINWIRE_TRANSFER_MIB shrinks
@@ -86,4 +89,40 @@ describe('client and worker in separate processes, through a real signaling serv
     expect(big.lines.filter((l) => l.event === 'connection')).toHaveLength(1);
     expect(small.lines.filter((l) => l.event === 'connection')).toEqual([]);
   }, 120_000);
+
+  it('notices a worker killed without a word within the silence timeout, and closes the link', async () => {
+    const { server } = started;
+    server.createRoom('doomed');
+    const key = server.createCredential('doomed', 'worker-key').secret;
+    const token = server.createCredential('doomed', 'room-token').secret;
+    const worker = run('worker.mjs', [server.url, 'doomed', key, 'doomed-gpu', '8192']);
+    children.push(worker.child);
+    const { peerId } = await worker.next('ready');
+    const signaling = started.client({ room: 'doomed', role: 'client', credential: token });
+    await signaling.connect();
+    const timeouts = { keepaliveMs: 250, silenceTimeoutMs: 2_000, reconnectTimeoutMs: 2_000 };
+    const transport = await connectToWorker({
+      signaling,
+      workerId: peerId as string,
+      rtc: { loopbackOnly: true },
+      ...timeouts,
+    });
+    const pong = firstValueFrom(transport.messages$);
+    transport.send(JSON.stringify({ op: 'ping', n: 1 }));
+    expect(JSON.parse(await pong)).toEqual({ op: 'pong', n: 1 });
+    const seen: Array<{ status: TransportStatus; at: number }> = [];
+    transport.status$.subscribe((status) => seen.push({ status, at: Date.now() }));
+    const closed = firstValueFrom(transport.status$.pipe(filter((s) => s === 'closed')));
+
+    // kill -9: no `bye`, no SCTP ABORT; werift alone notices only when ICE consent
+    // expires, 30 s later.
+    const killedAt = Date.now();
+    worker.child.kill('SIGKILL');
+    await closed;
+    expect(seen.map((s) => s.status)).toEqual(['open', 'reconnecting', 'closed']);
+    const [, reconnecting, gone] = seen as [unknown, { at: number }, { at: number }];
+    expect(reconnecting.at - killedAt).toBeGreaterThanOrEqual(timeouts.silenceTimeoutMs - 300);
+    expect(reconnecting.at - killedAt).toBeLessThan(timeouts.silenceTimeoutMs + 3_000);
+    expect(gone.at - reconnecting.at).toBeGreaterThanOrEqual(timeouts.reconnectTimeoutMs - 50);
+  }, 30_000);
 });

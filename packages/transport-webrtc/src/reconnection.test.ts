@@ -1,9 +1,10 @@
 import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer } from './__tests__/signalingFixture.js';
+import { startServer, workerInfo } from './__tests__/signalingFixture.js';
 import { connectToWorker } from './connectToWorker.js';
 import { createSignalingServer } from './createSignalingServer.js';
 import { createWorkerEndpoint } from './createWorkerEndpoint.js';
+import { listWorkers } from './listWorkers.js';
 import type { SignalingClient } from './SignalingClient.js';
 import type { WebRtcTransport } from './WebRtcTransport.js';
 
@@ -66,5 +67,82 @@ describe('losing the signaling server', () => {
     const after = firstValueFrom(worker.messages$);
     client.send('"after reconnecting"');
     expect(await after).toBe('"after reconnecting"');
+  });
+
+  it('survives a restart mid-job: the link carries on, both peers re-register, new links connect', async () => {
+    const first = await startServer();
+    const { server, dataDir } = first;
+    cleanups.push(() => first.dispose());
+    server.createRoom('lab');
+    const key = server.createCredential('lab', 'worker-key').secret;
+    const token = server.createCredential('lab', 'room-token').secret;
+    const backoff = { initialMs: 20, maxMs: 200 };
+    const workerSignaling = first.client({
+      room: 'lab',
+      role: 'worker',
+      credential: key,
+      name: 'gpu-box',
+      info: workerInfo('gpu-box', 24_576),
+      backoff,
+    });
+    const clientSignaling = first.client({
+      room: 'lab',
+      role: 'client',
+      credential: token,
+      backoff,
+    });
+    const endpoint = createWorkerEndpoint({ signaling: workerSignaling, rtc });
+    cleanups.push(() => endpoint.close());
+    const clientId = await clientSignaling.connect();
+    const workerId = await endpoint.ready();
+    const accepted = firstValueFrom(endpoint.connections$);
+    const client = await connectToWorker({ signaling: clientSignaling, workerId, rtc });
+    cleanups.push(() => client.close());
+    const worker = await accepted;
+    // A job is running: the worker is busy, and the room knows it.
+    await workerSignaling.update({ status: 'busy' });
+
+    await server.close();
+    await Promise.all(
+      [clientSignaling, workerSignaling].map((s) =>
+        firstValueFrom(s.status$.pipe(filter((x) => x === 'reconnecting'))),
+      ),
+    );
+    // Job traffic goes on both ways over the open link while signaling is down.
+    const atWorker = firstValueFrom(worker.messages$);
+    client.send('{"method":"job.events"}');
+    expect(await atWorker).toBe('{"method":"job.events"}');
+    const atClient = firstValueFrom(client.messages$);
+    worker.send('{"event":"epoch","seq":7}');
+    expect(await atClient).toBe('{"event":"epoch","seq":7}');
+    // The job ends meanwhile: the room cannot be told now, but the re-registration tells it.
+    await expect(workerSignaling.update({ status: 'available' })).rejects.toMatchObject({
+      code: 'signaling_closed',
+    });
+
+    // The server comes back on the same port with the same store: rooms and keys survive.
+    const second = await createSignalingServer({ host: '127.0.0.1', port: server.port, dataDir });
+    cleanups.push(() => second.close());
+    await Promise.all([isOpen(clientSignaling), isOpen(workerSignaling)]);
+    expect(clientSignaling.peerId).toBe(clientId);
+    expect(workerSignaling.peerId).toBe(workerId);
+    const listed = await listWorkers(clientSignaling);
+    expect(listed).toMatchObject([{ peerId: workerId, name: 'gpu-box', status: 'available' }]);
+    expect((await workerSignaling.discover({ role: 'client' })).map((p) => p.peerId)).toEqual([
+      clientId,
+    ]);
+    expect(second.stats().peers).toBe(2);
+
+    // The running link never noticed; a second client link is negotiated through the new server.
+    expect([client.currentStatus, worker.currentStatus]).toEqual(['open', 'open']);
+    const acceptedAgain = firstValueFrom(endpoint.connections$);
+    const another = await connectToWorker({ signaling: clientSignaling, workerId, rtc });
+    cleanups.push(() => another.close());
+    const echoed = firstValueFrom((await acceptedAgain).messages$);
+    another.send('"second link"');
+    expect(await echoed).toBe('"second link"');
+    const stillThere = firstValueFrom(worker.messages$);
+    client.send('"first link"');
+    expect(await stillThere).toBe('"first link"');
   });
 });

@@ -5,9 +5,11 @@ import { WebRtcTransport, type WebRtcTransportOptions } from '../WebRtcTransport
 /**
  * Two werift transports wired by an in-process signal relay (no server): what the
  * compliance suite and unit tests use. Signals cross as JSON, as over a socket.
+ * `workerOptions` override `options` at the worker end (its own clock, say).
  */
 export function createWebRtcPair(
   options: Partial<WebRtcTransportOptions> = {},
+  workerOptions: Partial<WebRtcTransportOptions> = {},
 ): [WebRtcTransport, WebRtcTransport] {
   const toWorker = new Subject<LinkSignal>();
   const toClient = new Subject<LinkSignal>();
@@ -25,7 +27,8 @@ export function createWebRtcPair(
   });
   const worker = new WebRtcTransport({
     ...options,
-    rtc,
+    ...workerOptions,
+    rtc: { ...rtc, ...workerOptions.rtc },
     id: 'client',
     role: 'answerer',
     signals: { send: relay(toClient), inbound$: toWorker },

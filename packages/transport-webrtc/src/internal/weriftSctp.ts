@@ -12,7 +12,9 @@
 //     them, so the scan is skipped until one of those has happened.
 //  3. Each arriving fragment rescans the stream's whole reassembly queue for a complete
 //     message. A fragment that extends the newest message at the tail and is not its
-//     last cannot complete anything, so the scan is skipped for it.
+//     last cannot complete anything, so the scan is skipped for it, provided the last
+//     scan found nothing to deliver (after a delivery werift may leave a complete
+//     message for its next scan, and that scan must happen).
 //
 // Only our own peers' associations change; what goes on the wire stays standard SCTP,
 // so a browser peer (or any other stack) on the far side is unaffected. Every change
@@ -49,6 +51,7 @@ export interface SackChunk extends SctpChunk {
 
 interface InboundStream {
   reassembly: DataChunk[];
+  streamSequenceNumber: number;
   addChunk(chunk: DataChunk): void;
   popMessages(): Iterable<unknown>;
 }
@@ -214,25 +217,51 @@ function skipHopelessReassembly(sctp: SctpAssociation): void {
 }
 
 function watchReassembly(stream: InboundStream): void {
-  let nothingNew = false;
+  // werift's scan does not always leave the queue settled: after delivering a message it
+  // carries on from there without looking for a new message's first fragment, so a
+  // complete message behind it can wait for the next scan (werift's next arrival). A
+  // skip is only sound on a queue that a fresh scan found nothing in, and that nothing
+  // but addChunk has touched since (a FORWARD TSN moves the sequence number and prunes).
+  let settled: { queue: DataChunk[]; length: number; ssn: number } | undefined;
+  const settle = () => {
+    settled = {
+      queue: stream.reassembly,
+      length: stream.reassembly.length,
+      ssn: stream.streamSequenceNumber,
+    };
+  };
+  const untouched = () =>
+    settled !== undefined &&
+    settled.queue === stream.reassembly &&
+    settled.length === stream.reassembly.length &&
+    settled.ssn === stream.streamSequenceNumber;
   const addChunk = stream.addChunk.bind(stream);
   stream.addChunk = (chunk) => {
     const tail = stream.reassembly.at(-1);
+    const wasSettled = untouched();
     addChunk(chunk);
-    nothingNew =
+    const hopeless =
+      wasSettled &&
       tail !== undefined &&
       stream.reassembly.at(-1) === chunk &&
       (chunk.flags & LAST_FRAGMENT) === 0 &&
       (chunk.flags & UNORDERED) === 0 &&
       (tail.flags & (LAST_FRAGMENT | UNORDERED)) === 0 &&
       tail.streamSeqNum === chunk.streamSeqNum;
+    // The queue grew by a fragment that cannot complete anything: still settled.
+    if (hopeless) settle();
+    else settled = undefined;
   };
   const popMessages = stream.popMessages.bind(stream);
   stream.popMessages = function* () {
-    if (nothingNew) {
-      nothingNew = false;
-      return;
+    if (untouched()) return;
+    settled = undefined;
+    let delivered = false;
+    for (const message of popMessages()) {
+      delivered = true;
+      yield message;
     }
-    yield* popMessages();
+    // Only a scan that delivered nothing is known to leave nothing behind.
+    if (!delivered) settle();
   };
 }

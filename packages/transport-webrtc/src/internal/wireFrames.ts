@@ -38,6 +38,7 @@ export type BytesFrame = z.infer<typeof BytesFrameSchema>;
 /** Binary frames on the control channel (text there is the application's). */
 export const ControlFrameSchema = z.discriminatedUnion('type', [
   z.object({ v, type: z.literal('bye') }),
+  z.object({ v, type: z.literal('ping') }),
 ]);
 
 export {
