@@ -19,6 +19,20 @@ const WORKER_FLAGS: Record<string, FlagSpec> = {
   },
 };
 
+/** The flags of commands that follow a job: how long a silent worker is waited for. */
+const WATCH_FLAGS: Record<string, FlagSpec> = {
+  'heartbeat-timeout': {
+    type: 'string',
+    value: 'SECONDS',
+    description: 'say the worker is unreachable after this long without a word from it (30)',
+  },
+  'wait-for-worker': {
+    type: 'string',
+    value: 'SECONDS',
+    description: 'how long to wait for an unreachable worker to come back before giving up (600)',
+  },
+};
+
 type Remote = (args: ParsedArgs, io: Io, deps: RemoteDeps) => Promise<number>;
 
 /** Loads a command that talks to a worker, with the default connection (signaling + WebRTC). */
@@ -43,6 +57,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage:
       'train [--worker NAME | --auto-select] [--profile ID] [--config FILE | --preset NAME] [flags]',
     flags: {
+      ...WATCH_FLAGS,
       ...WORKER_FLAGS,
       profile: {
         type: 'string',
@@ -114,6 +129,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: 'attach JOB [--worker NAME] [--logs]',
     positionals: 'JOB',
     flags: {
+      ...WATCH_FLAGS,
       ...WORKER_FLAGS,
       logs: { type: 'boolean', description: "show the trainer's output lines" },
     },
@@ -152,6 +168,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'The whole system on one machine: signaling server, worker and client; trains the built-in model.',
     usage: 'up [--data-dir DIR] [--port N] [--keep-running] [train flags]',
     flags: {
+      ...WATCH_FLAGS,
       'data-dir': {
         type: 'string',
         value: 'DIR',
@@ -374,17 +391,27 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'login',
-    summary: 'Store the signaling URL, room and credential for later commands (file mode 0600).',
-    usage: 'login --url ws://HOST:PORT --room ROOM --token TOKEN [--role client|worker]',
+    summary:
+      'Check the signaling URL, room and credential with the server, then store them for later commands (file mode 0600).',
+    usage:
+      'login --url ws://HOST:PORT --room ROOM --token TOKEN [--role client|worker] [--no-check]',
     flags: {
-      url: { type: 'string', value: 'URL', description: 'signaling server URL' },
-      room: { type: 'string', value: 'ROOM', description: 'room to join' },
+      url: {
+        type: 'string',
+        value: 'URL',
+        description: 'signaling server URL (or TRAINWIRE_URL)',
+      },
+      room: { type: 'string', value: 'ROOM', description: 'room to join (or TRAINWIRE_ROOM)' },
       token: {
         type: 'string',
         value: 'TOKEN',
         description: 'room token or worker API key (or TRAINWIRE_TOKEN)',
       },
       role: { type: 'string', value: 'ROLE', description: 'client (default) or worker' },
+      'no-check': {
+        type: 'boolean',
+        description: 'save without asking the signaling server whether it accepts them',
+      },
     },
     run: async () => (await import('./commands/login.js')).loginCommand,
   },

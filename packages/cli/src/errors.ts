@@ -1,10 +1,16 @@
-/** Exit codes of the `trainwire` command. */
+/**
+ * Exit codes of the `trainwire` command: 0 success, 1 job failed or cancelled, 2 usage or
+ * validation error, 3 connection or authentication error, 4 the worker is busy (no room for
+ * another job), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM; the job goes on).
+ */
 export const ExitCode = {
   ok: 0,
   jobFailed: 1,
   usage: 2,
   connection: 3,
+  busy: 4,
   interrupted: 130,
+  terminated: 143,
 } as const;
 
 /**

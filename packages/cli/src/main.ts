@@ -16,7 +16,8 @@ function mainHelp(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
     'Every command takes --json and --help. Exit codes: 0 success, 1 job failed,',
-    '2 usage or validation error, 3 connection or authentication error, 130 interrupted.',
+    '2 usage or validation error, 3 connection or authentication error, 4 worker busy,',
+    '130 interrupted (Ctrl-C), 143 terminated (SIGTERM; a job goes on on its worker).',
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -68,8 +69,14 @@ function classify(error: unknown): { code: string; exitCode: number } {
   };
   const code = typeof shape.code === 'string' ? shape.code : 'internal_error';
   if (typeof shape.exitCode === 'number') return { code, exitCode: shape.exitCode };
-  if (code === 'validation_failed' || code === 'config_invalid' || code === 'bad_params')
+  if (
+    code === 'validation_failed' ||
+    code === 'config_invalid' ||
+    code === 'bad_params' ||
+    code === 'unknown_profile'
+  )
     return { code, exitCode: ExitCode.usage };
+  if (code === 'worker_busy' || code === 'submit_refused') return { code, exitCode: ExitCode.busy };
   if (/transport|connect|auth|signal|timeout|closed/.test(code))
     return { code, exitCode: ExitCode.connection };
   return { code, exitCode: ExitCode.jobFailed };

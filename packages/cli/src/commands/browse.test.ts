@@ -32,6 +32,21 @@ describe('browse and resolve-paths against a real worker', () => {
     expect(folder.out()).toMatch(/- +100 {2}labels\.slp/);
   });
 
+  it('takes a mount name as `browse` lists it for that folder, and a path under it', async () => {
+    const root = fakeIo();
+    expect(await browseCommand(args('browse', 'datasets'), root.io, env)).toBe(0);
+    expect(root.out()).toMatch(/^d +\d+ {2}proj\/$/m);
+    const sub = fakeIo();
+    expect(await browseCommand(args('browse', 'datasets/proj'), sub.io, env)).toBe(0);
+    expect(sub.out()).toMatch(/- +300 {2}video\.mp4/);
+    await expect(browseCommand(args('browse', 'nope'), fakeIo().io, env)).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining(
+        'gpu-server-01 has no shared folder named "nope" (its folders: ',
+      ),
+    });
+  });
+
   it('ranks candidates for missing inputs and exits 2 without a terminal; --map-path resolves them', async () => {
     const missing = fakeIo();
     const inputs = [

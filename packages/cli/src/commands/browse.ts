@@ -1,9 +1,28 @@
 import { RpcPeer } from '@trainwire/core';
-import { ExitCode } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
 import { intFlag, type ParsedArgs } from '../internal/args.js';
 import type { RemoteDeps } from '../internal/Connection.js';
 import { connectOptions } from '../internal/withManager.js';
+
+/**
+ * A path as `browse` takes it: absolute on the worker, or starting with a mount's name as
+ * `browse` lists them (`data`, `data/proj`), which stands for that mount's folder.
+ */
+async function onWorker(peer: RpcPeer, path: string, worker: string): Promise<string> {
+  if (path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path)) return path;
+  const [name = '', ...rest] = path.split('/').filter((part) => part !== '');
+  const { mounts } = await peer.request('mounts.list', {});
+  const mount = mounts.find((m) => m.name === name);
+  if (mount === undefined) {
+    const names = mounts.map((m) => m.name).join(', ') || 'none';
+    throw new UsageError(
+      `${worker} has no shared folder named "${name}" (its folders: ${names}); give a folder's name as \`trainwire browse\` lists them, or an absolute path on the worker`,
+    );
+  }
+  if (rest.length === 0) return mount.path;
+  return [mount.path.replace(/\/+$/, ''), ...rest].join('/');
+}
 
 /** `trainwire browse [PATH]`: the worker's mounts, or one page of a folder inside them. */
 export async function browseCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
@@ -24,7 +43,7 @@ export async function browseCommand(args: ParsedArgs, io: Io, deps: RemoteDeps):
     }
     const offset = intFlag(args, 'offset', 0) ?? 0;
     const page = await peer.request('paths.list', {
-      path,
+      path: await onWorker(peer, path, connection.worker.name),
       offset,
       limit: intFlag(args, 'limit', 1, 1000) ?? 200,
     });

@@ -78,6 +78,21 @@ describe('trainwire fetch against a real worker', () => {
     );
   });
 
+  it('an --out it cannot write into is said in words naming --out; the errno stays in cause', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tw-fetch-')), 'a-file');
+    writeFileSync(file, 'x');
+    const error = await fetchCommand(
+      args('fetch', jobId, '--out', join(file, 'models')),
+      fakeIo().io,
+      env,
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      exitCode: 2,
+      message: `cannot write into --out ${join(file, 'models')}: part of the path is a file, not a folder; pass --out a folder you can write to`,
+      cause: { code: 'ENOTDIR' },
+    });
+  });
+
   it('an unknown job is exit 2; a bad --kind names the choices', async () => {
     await expect(fetchCommand(args('fetch', 'job-nope'), fakeIo().io, env)).rejects.toMatchObject({
       exitCode: 2,

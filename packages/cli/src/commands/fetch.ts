@@ -14,9 +14,21 @@ import type { Io } from '../Io.js';
 import { type ParsedArgs, stringFlag } from '../internal/args.js';
 import type { RemoteDeps } from '../internal/Connection.js';
 import { describeTransfer } from '../internal/format.js';
+import { fsProblem } from '../internal/fsProblem.js';
+import { jobIdArg } from '../internal/jobIdArg.js';
 import { loadJob } from '../internal/loadJob.js';
 import { sha256File } from '../internal/sha256File.js';
 import { withManager } from '../internal/withManager.js';
+
+/** `--out` cannot take the files: what happened, in words, and the flag that fixes it. */
+function outProblem(dir: string, error: unknown): CliError {
+  return new CliError(
+    'out_unwritable',
+    ExitCode.usage,
+    `cannot write into --out ${dir}: ${fsProblem(error)}; pass --out a folder you can write to`,
+    { cause: error },
+  );
+}
 
 async function sizeOf(path: string): Promise<number | undefined> {
   return (await stat(path).catch(() => undefined))?.size;
@@ -61,22 +73,31 @@ async function fetchOne(
   const meter = new TransferMeter(name, download.size, offset, Date.now, 1_000);
   let received = offset;
   await new Promise<void>((done, fail) => {
-    download.chunks$.subscribe({
+    const subscription = download.chunks$.subscribe({
       next: (chunk) => {
         out.write(chunk);
         received += chunk.length;
         const progress = meter.update(received);
         if (progress !== undefined && progress.bytes < progress.total) onProgress?.(progress);
       },
-      error: (error: unknown) => out.end(() => fail(error)),
+      error: (error: unknown) =>
+        out.end(() =>
+          fail(
+            new CliError(
+              'download_interrupted',
+              ExitCode.connection,
+              `the download of ${name} broke off (${(error as Error).message}); run the same command again to resume it`,
+              { cause: error },
+            ),
+          ),
+        ),
       complete: () => out.end(() => done()),
     });
-  }).catch((error: unknown) => {
-    throw new CliError(
-      'download_interrupted',
-      ExitCode.connection,
-      `the download of ${name} broke off (${(error as Error).message}); run the same command again to resume it`,
-    );
+    // This machine's side failed (read-only --out, full disk): stop taking bytes.
+    out.once('error', (error) => {
+      subscription.unsubscribe();
+      fail(outProblem(dir, error));
+    });
   });
   if ((await sizeOf(part)) !== download.size || (await sha256File(part)) !== download.sha256) {
     await rm(part, { force: true });
@@ -86,17 +107,15 @@ async function fetchOne(
       `${name} arrived damaged (size or SHA-256 differs); it was removed, run the command again`,
     );
   }
-  await rename(part, target);
+  await rename(part, target).catch((error: unknown) => {
+    throw outProblem(dir, error);
+  });
   return { target, bytes: download.size - offset, skipped: false };
 }
 
 /** `trainwire fetch JOB [--out DIR] [--kind model|checkpoint|all]`: a job's files, verified by hash. */
 export async function fetchCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
-  const jobId = args.positionals[0];
-  if (jobId === undefined)
-    throw new UsageError(
-      'missing JOB: name the job whose files to fetch (list them with `trainwire jobs`)',
-    );
+  const jobId = jobIdArg(args, 'fetch');
   const kind = stringFlag(args, 'kind') ?? 'default';
   if (
     !['default', 'all', 'model', 'checkpoint', 'dataset', 'log', 'predictions', 'video'].includes(
@@ -110,7 +129,7 @@ export async function fetchCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): 
   const dir = resolve(stringFlag(args, 'out') ?? jobId);
   const json = args.values.json === true;
   return withManager(deps.connect, args, async (manager, connection) => {
-    const session = await loadJob(manager, jobId);
+    const session = await loadJob(manager, jobId, connection.worker.name);
     const chosen = pickArtifacts(session.getSnapshot().artifacts, kind);
     if (chosen.length === 0) {
       throw new CliError(
@@ -119,7 +138,9 @@ export async function fetchCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): 
         `job ${jobId} on ${connection.worker.name} has no ${kind === 'default' ? 'model or checkpoint' : kind} files`,
       );
     }
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+      throw outProblem(dir, error);
+    });
     for (const artifact of chosen) {
       const show = json
         ? undefined

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeIo } from '../../test/fakeIo.js';
+import { scriptedConnect } from '../../test/scriptedConnect.js';
 import { workerConnect } from '../../test/workerConnect.js';
 import { COMMANDS } from '../commands.js';
 import { parseCommandArgs } from '../internal/args.js';
@@ -48,16 +49,83 @@ describe('job commands against a real worker over the memory transport', () => {
     const stopId = JSON.parse(first.out().trim().split('\n').at(-1)!).jobId as string;
     const stopped = fakeIo();
     expect(await stopCommand(args('stop', stopId), stopped.io, env)).toBe(0);
+    expect(stopped.out()).toContain(
+      `Asked job ${stopId} on gpu-server-01 to stop: it finishes its epoch, saves a checkpoint and ends.`,
+    );
+    expect(stopped.out()).not.toContain('(now');
     expect(await env.worker.waitForJob(stopId)).toBe('completed');
+    const again = fakeIo();
+    expect(await stopCommand(args('stop', stopId), again.io, env)).toBe(0);
+    expect(again.out()).toContain(`Job ${stopId} had already ended (completed); nothing to stop.`);
 
     const second = fakeIo();
     expect(await trainCommand(args('train', ...long), second.io, env)).toBe(0);
     const cancelId = JSON.parse(second.out().trim().split('\n').at(-1)!).jobId as string;
-    expect(await cancelCommand(args('cancel', cancelId), fakeIo().io, env)).toBe(0);
-    expect(await env.worker.waitForJob(cancelId)).toBe('cancelled');
+    const cancelled = fakeIo();
+    expect(await cancelCommand(args('cancel', cancelId), cancelled.io, env)).toBe(0);
+    // Said once the job has ended, not "(now running)" as the worker answered at once.
+    expect(cancelled.out()).toBe(`Cancelled job ${cancelId} on gpu-server-01.\n`);
+    expect(env.worker.jobs.getJob(cancelId)?.state).toBe('cancelled');
 
-    await expect(stopCommand(args('stop', 'job-nope'), fakeIo().io, env)).rejects.toMatchObject({
+    const unknown = await stopCommand(args('stop', 'job-nope'), fakeIo().io, env).catch(
+      (e: unknown) => e,
+    );
+    expect(unknown).toMatchObject({
       exitCode: 2,
+      message:
+        'gpu-server-01 has no job job-nope; list its jobs with `trainwire jobs --worker gpu-server-01`',
     });
+  });
+
+  it('a JOB that is not a job id is exit 2 in words, never naming a protocol method', async () => {
+    for (const command of ['attach', 'logs', 'stop', 'cancel'] as const) {
+      const run = {
+        attach: attachCommand,
+        logs: logsCommand,
+        stop: stopCommand,
+        cancel: cancelCommand,
+      }[command];
+      const error = await run(args(command, '../etc'), fakeIo().io, env).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        exitCode: 2,
+        message: expect.stringContaining('"../etc" is not a job id'),
+      });
+      expect((error as Error).message).not.toMatch(/job\.\w+|params/);
+    }
+  });
+});
+
+describe('attach to a running job', () => {
+  it('shows each epoch once, the ones before the attach included', async () => {
+    const { connect } = scriptedConnect({ epochMs: 20 });
+    const started = fakeIo();
+    await trainCommand(args('train', '--epochs', '8', '--detach', '--json'), started.io, {
+      connect,
+    });
+    const jobId = JSON.parse(started.out().trim().split('\n').at(-1)!).jobId as string;
+    await new Promise((r) => setTimeout(r, 70)); // a few epochs in
+    const t = fakeIo();
+    expect(await attachCommand(args('attach', jobId), t.io, { connect })).toBe(0);
+    const epochs = t.out().match(/^Epoch \d+\/8/gm);
+    expect(epochs).toEqual(Array.from({ length: 8 }, (_, i) => `Epoch ${i + 1}/8`));
+  });
+
+  it('SIGTERM stops following and says the job goes on, exit 143; the job runs on', async () => {
+    const { connect, worker } = scriptedConnect({ epochMs: 30 });
+    const started = fakeIo();
+    await trainCommand(args('train', '--epochs', '100', '--detach', '--json'), started.io, {
+      connect,
+    });
+    const jobId = JSON.parse(started.out().trim().split('\n').at(-1)!).jobId as string;
+    const t = fakeIo();
+    const attached = attachCommand(args('attach', jobId), t.io, { connect });
+    while (!t.out().includes('Epoch ')) await new Promise((r) => setTimeout(r, 5));
+    t.terminate();
+    expect(await attached).toBe(143);
+    expect(t.err()).toContain(
+      `Stopped following job ${jobId} (SIGTERM): the job is still running on gpu-server-01.`,
+    );
+    expect(t.err()).toContain(`trainwire stop ${jobId} --worker gpu-server-01`);
+    expect(worker.store.getJob(jobId)?.state).toBe('running');
   });
 });

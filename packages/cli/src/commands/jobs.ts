@@ -1,27 +1,18 @@
-import { isTrainwireError, type LogLine } from '@trainwire/core';
-import { CliError, ExitCode, UsageError } from '../errors.js';
+import { isFinalJobState, type JobState, type LogLine } from '@trainwire/core';
+import { ExitCode } from '../errors.js';
 import type { Io } from '../Io.js';
 import type { ParsedArgs } from '../internal/args.js';
 import type { RemoteDeps } from '../internal/Connection.js';
 import { followSession, printNdjson } from '../internal/followSession.js';
+import { followUntilTerminated } from '../internal/followUntilTerminated.js';
 import { formatDuration } from '../internal/format.js';
+import { jobIdArg, unknownJob } from '../internal/jobIdArg.js';
 import { loadJob } from '../internal/loadJob.js';
+import { watchOptions } from '../internal/watchWorker.js';
 import { withManager } from '../internal/withManager.js';
 
-function jobIdOf(args: ParsedArgs, command: string): string {
-  const jobId = args.positionals[0];
-  if (jobId === undefined)
-    throw new UsageError(
-      `missing JOB: name the job, e.g. \`trainwire ${command} job-…\` (list them with \`trainwire jobs\`)`,
-    );
-  return jobId;
-}
-
-function unknownJob(error: unknown): never {
-  if (isTrainwireError(error, 'unknown_job'))
-    throw new CliError('unknown_job', ExitCode.usage, error.message);
-  throw error;
-}
+/** How long `cancel` waits to see the job end before it says it has not yet. */
+const CANCEL_WAIT_MS = 15_000;
 
 /** `trainwire jobs`: the worker's jobs, newest last. */
 export async function jobsCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
@@ -45,64 +36,108 @@ export async function jobsCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): P
 
 /** `trainwire attach JOB`: follows a job from where it is, with its whole history. */
 export async function attachCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
-  const jobId = jobIdOf(args, 'attach');
+  const jobId = jobIdArg(args, 'attach');
   return withManager(deps.connect, args, async (manager, connection) => {
-    const session = await manager.attach(jobId).catch(unknownJob);
+    const workerName = connection.worker.name;
+    const session = await manager.attach(jobId).catch(unknownJob(jobId, workerName));
     if (args.values.json === true) printNdjson(session, io);
-    return followSession(session, io, {
-      json: args.values.json === true,
-      workerName: connection.worker.name,
-      logs: args.values.logs === true,
-    });
+    return followUntilTerminated(io, session, workerName, () =>
+      followSession(session, io, {
+        json: args.values.json === true,
+        workerName,
+        logs: args.values.logs === true,
+        // Watching does not own the job: Ctrl-C detaches, `trainwire stop` stops it.
+        ownsJob: false,
+        waitForWorkerMs: watchOptions(args).reconnectForMs,
+      }),
+    );
   });
 }
 
 /** `trainwire logs JOB [--follow]`: the trainer's output lines. */
 export async function logsCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
-  const jobId = jobIdOf(args, 'logs');
+  const jobId = jobIdArg(args, 'logs');
   const follow = args.values.follow === true;
-  return withManager(deps.connect, args, async (manager) => {
+  return withManager(deps.connect, args, async (manager, connection) => {
     const json = args.values.json === true;
     const print = (line: LogLine) =>
       io.stdout.write(json ? `${JSON.stringify(line)}\n` : `${line.line}\n`);
     if (follow) {
-      const session = await manager.attach(jobId).catch(unknownJob);
+      const session = await manager.attach(jobId).catch(unknownJob(jobId, connection.worker.name));
       session.logs$.subscribe(print);
       await session.done;
       return ExitCode.ok;
     }
     // Without --follow: what the worker has now, then stop.
-    await loadJob(manager, jobId, (session) => session.logs$.subscribe(print));
-    return ExitCode.ok;
-  });
-}
-
-async function control(
-  args: ParsedArgs,
-  io: Io,
-  deps: RemoteDeps,
-  method: 'job.stop' | 'job.cancel',
-): Promise<number> {
-  const jobId = jobIdOf(args, method === 'job.stop' ? 'stop' : 'cancel');
-  return withManager(deps.connect, args, async (manager) => {
-    const { state } = await manager.peerFor().request(method, { jobId }).catch(unknownJob);
-    if (args.values.json === true) io.stdout.write(`${JSON.stringify({ jobId, state })}\n`);
-    else
-      io.stdout.write(
-        method === 'job.stop'
-          ? `Asked ${jobId} to stop after its epoch (now ${state}).\n`
-          : `Cancelled ${jobId} (now ${state}).\n`,
-      );
+    await loadJob(manager, jobId, connection.worker.name, (session) =>
+      session.logs$.subscribe(print),
+    );
     return ExitCode.ok;
   });
 }
 
 /** `trainwire stop JOB`: finish the epoch, save a checkpoint, end. */
-export function stopCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
-  return control(args, io, deps, 'job.stop');
+export async function stopCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
+  const jobId = jobIdArg(args, 'stop');
+  return withManager(deps.connect, args, async (manager, connection) => {
+    const worker = connection.worker.name;
+    const { state } = await manager
+      .peerFor()
+      .request('job.stop', { jobId })
+      .catch(unknownJob(jobId, worker));
+    const ended = isFinalJobState(state);
+    if (args.values.json === true)
+      io.stdout.write(`${JSON.stringify({ jobId, state, asked: ended ? null : 'stop' })}\n`);
+    else
+      io.stdout.write(
+        ended
+          ? `Job ${jobId} had already ended (${state}); nothing to stop.\n`
+          : `Asked job ${jobId} on ${worker} to stop: it finishes its epoch, saves a checkpoint and ends. Follow it with \`trainwire attach ${jobId} --worker ${worker}\`.\n`,
+      );
+    return ExitCode.ok;
+  });
 }
 
-/** `trainwire cancel JOB`: end now. */
-export function cancelCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
-  return control(args, io, deps, 'job.cancel');
+/** `trainwire cancel JOB`: end now; waits (with a deadline) to see that it ended. */
+export async function cancelCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
+  const jobId = jobIdArg(args, 'cancel');
+  return withManager(deps.connect, args, async (manager, connection) => {
+    const worker = connection.worker.name;
+    const before = await manager
+      .peerFor()
+      .request('job.cancel', { jobId })
+      .catch(unknownJob(jobId, worker));
+    const json = args.values.json === true;
+    if (isFinalJobState(before.state)) {
+      if (json) io.stdout.write(`${JSON.stringify({ jobId, state: before.state, ended: true })}\n`);
+      else
+        io.stdout.write(`Job ${jobId} had already ended (${before.state}); nothing to cancel.\n`);
+      return ExitCode.ok;
+    }
+    // The worker answers at once; the trainer takes a moment to go. Say how it ended.
+    const session = await manager.attach(jobId);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const state = await Promise.race<JobState | undefined>([
+      session.done.then((final) => final.state),
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve(undefined), CANCEL_WAIT_MS);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    const ended = state !== undefined;
+    if (json)
+      io.stdout.write(
+        `${JSON.stringify({ jobId, state: state ?? session.getSnapshot().state, ended })}\n`,
+      );
+    else if (!ended)
+      io.stdout.write(
+        `Asked ${worker} to cancel job ${jobId}; it has not ended after ${CANCEL_WAIT_MS / 1000} s. Check it with \`trainwire jobs --worker ${worker}\`.\n`,
+      );
+    else
+      io.stdout.write(
+        state === 'cancelled'
+          ? `Cancelled job ${jobId} on ${worker}.\n`
+          : `Job ${jobId} ended ${state} before the cancel reached it.\n`,
+      );
+    return ExitCode.ok;
+  });
 }

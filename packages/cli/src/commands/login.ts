@@ -2,6 +2,7 @@ import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
 import { type ParsedArgs, stringFlag } from '../internal/args.js';
 import { requireValue } from '../internal/ask.js';
+import { checkCredentials } from '../internal/checkCredentials.js';
 import {
   CredentialsSchema,
   credentialsPath,
@@ -10,15 +11,34 @@ import {
   writeCredentials,
 } from '../internal/credentials.js';
 
-/** `trainwire login`: stores the signaling URL, room and credential (0600) for later commands. */
-export async function loginCommand(args: ParsedArgs, io: Io): Promise<number> {
+/** What `login` needs from outside; tests shorten the deadline. */
+export interface LoginDeps {
+  /** How long the signaling server has to accept the credentials, ms. */
+  checkTimeoutMs?: number;
+}
+
+/**
+ * `trainwire login`: checks the signaling URL, room and credential against the server
+ * (unless `--no-check`), then stores them (0600) for later commands. A server that cannot
+ * be reached, or refuses them, is exit 3 and nothing is saved.
+ */
+export async function loginCommand(
+  args: ParsedArgs,
+  io: Io,
+  deps: LoginDeps = {},
+): Promise<number> {
   const signalingUrl = await requireValue(
     io,
-    stringFlag(args, 'url'),
+    stringFlag(args, 'url') ?? io.env.TRAINWIRE_URL,
     'url',
     'Signaling server URL (ws://host:port):',
   );
-  const room = await requireValue(io, stringFlag(args, 'room'), 'room', 'Room:');
+  const room = await requireValue(
+    io,
+    stringFlag(args, 'room') ?? io.env.TRAINWIRE_ROOM,
+    'room',
+    'Room:',
+  );
   const credential = await requireValue(
     io,
     stringFlag(args, 'token') ?? io.env.TRAINWIRE_TOKEN,
@@ -33,17 +53,22 @@ export async function loginCommand(args: ParsedArgs, io: Io): Promise<number> {
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    const flag = { signalingUrl: 'url', credential: 'token' }[String(issue?.path[0])];
     throw new UsageError(
-      `bad ${String(issue?.path[0] ?? 'value')}: ${issue?.message ?? 'invalid'}`,
+      `bad --${flag ?? String(issue?.path[0] ?? 'value')}: ${issue?.message ?? 'invalid'}`,
     );
   }
+  const checked = args.values['no-check'] !== true;
+  if (checked) await checkCredentials(parsed.data, deps.checkTimeoutMs);
   const path = credentialsPath(io.env);
   await writeCredentials(path, parsed.data);
   if (args.values.json === true)
-    io.stdout.write(`${JSON.stringify({ saved: path, room, signalingUrl })}\n`);
+    io.stdout.write(`${JSON.stringify({ saved: path, room, signalingUrl, checked })}\n`);
   else
     io.stdout.write(
-      `Logged in to room ${room} at ${signalingUrl}. Saved to ${path} (readable only by you).\n`,
+      checked
+        ? `Logged in to room ${room} at ${signalingUrl}: the server accepted the ${parsed.data.role === 'worker' ? 'worker key' : 'token'}. Saved to ${path} (readable only by you).\n`
+        : `Saved room ${room} at ${signalingUrl} to ${path} (readable only by you), without checking them (--no-check).\n`,
     );
   return ExitCode.ok;
 }

@@ -2,7 +2,7 @@ import {
   applyPathFix,
   container,
   isFinalJobState,
-  JobManager,
+  type JobManager,
   type JobSession,
   type JobSpecInput,
   type LocalFile,
@@ -14,13 +14,17 @@ import {
 } from '@trainwire/core';
 import { ExitCode } from '../errors.js';
 import type { Io } from '../Io.js';
-import { type ParsedArgs, pairsFlag } from '../internal/args.js';
+import { type ParsedArgs, pairsFlag, stringFlag } from '../internal/args.js';
 import { buildSpec, resumeCommandFor } from '../internal/buildSpec.js';
-import type { Connection, RemoteDeps } from '../internal/Connection.js';
+import type { Connect, Connection, RemoteDeps } from '../internal/Connection.js';
+import { describeRefusal } from '../internal/describeRefusal.js';
 import { followSession, printNdjson } from '../internal/followSession.js';
+import { followUntilTerminated } from '../internal/followUntilTerminated.js';
 import { describeTransfer } from '../internal/format.js';
 import { localFile } from '../internal/localFile.js';
+import { missingPathsAdvice } from '../internal/missingPathsAdvice.js';
 import { viewerAddresses } from '../internal/viewerAddresses.js';
+import { watchedManager } from '../internal/watchWorker.js';
 import { whenSnapshot } from '../internal/whenSnapshot.js';
 import { connectOptions } from '../internal/withManager.js';
 
@@ -28,7 +32,8 @@ import { connectOptions } from '../internal/withManager.js';
  * `trainwire train`: validates the config, checks input paths on the worker (asking how
  * to fix them when a person is at the terminal), uploads `--upload` files the worker does
  * not have, starts the job and follows it. Exit 0 completed, 1 failed, 2 usage or
- * validation error, 3 connection error, 130 interrupted.
+ * validation error (a refused start included), 3 connection error, 4 worker busy, 130
+ * interrupted, 143 SIGTERM (the job goes on on the worker).
  */
 export async function trainCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
   const spec = await buildSpec(args);
@@ -41,7 +46,10 @@ export async function trainCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): 
     uploads[role] = await localFile(path);
   const connection = await deps.connect(options);
   try {
-    return await runOnConnection(args, io, connection, spec, uploads);
+    return await runOnConnection(args, io, connection, spec, uploads, {
+      remoteWorker: true,
+      connect: deps.connect,
+    });
   } finally {
     await connection.close();
   }
@@ -54,10 +62,14 @@ export async function runOnConnection(
   connection: Connection,
   firstSpec: JobSpecInput,
   uploads: Record<string, LocalFile>,
+  options: {
+    remoteWorker?: boolean;
+    /** Reaches the worker again (by name) when its link closes mid-job. */
+    connect?: Connect;
+  } = {},
 ): Promise<number> {
-  const scope = registerCore(container.createChildContainer());
-  scope.register(TRANSPORT, { useValue: connection.transport });
-  const manager = scope.resolve(JobManager);
+  const watched = watchedManager(args, connection, options.connect);
+  const { manager } = watched;
   const json = args.values.json === true;
   try {
     let spec = firstSpec;
@@ -77,50 +89,106 @@ export async function runOnConnection(
       spec = { ...spec, inputs: fixed };
     }
     const snapshot = session.getSnapshot();
+    // Refused: failed in a client-side step, or the worker answered job.start with an
+    // error (nothing of the job reached its event log). A usage or capacity answer, not a run.
     if (
       snapshot.state === 'failed' &&
       snapshot.submitStep !== null &&
-      snapshot.submitStep !== 'start'
+      (snapshot.submitStep !== 'start' || snapshot.lastSeq === 0)
     ) {
-      // Refused before it reached the worker: a usage or validation problem.
-      if (json)
-        io.stdout.write(
-          `${JSON.stringify({ jobId: session.jobId, state: 'failed', step: snapshot.submitStep, error: snapshot.error })}\n`,
-        );
-      else {
-        io.stderr.write(`${snapshot.error?.message ?? 'the job was refused'}\n`);
-        for (const warning of snapshot.warnings)
-          io.stderr.write(`warning: ${warning.path}: ${warning.message}\n`);
-      }
-      return snapshot.error?.code === 'config_invalid' || snapshot.error?.code === 'paths_missing'
-        ? ExitCode.usage
-        : ExitCode.connection;
+      return await reportRefusal(args, io, manager, session, connection.worker.name);
     }
     const feed = await startViewerFeed(args, io, session);
     if (args.values.detach === true) {
+      // Only here did the worker accept job.start: the job exists on it.
+      const worker = connection.worker.name;
+      const on = `${session.jobId} --worker ${worker}`;
       if (json)
         io.stdout.write(
-          `${JSON.stringify({ jobId: session.jobId, worker: connection.worker.name, state: snapshot.state })}\n`,
+          `${JSON.stringify({ jobId: session.jobId, worker, state: snapshot.state })}\n`,
         );
       else
         io.stdout.write(
-          `Started job ${session.jobId} on ${connection.worker.name}. Follow it with \`trainwire attach ${session.jobId}\`.\n`,
+          `Started job ${session.jobId} on ${worker}. Follow it with \`trainwire attach ${on}\`; stop it with \`trainwire stop ${on}\`.\n`,
         );
       await feed?.close();
       return ExitCode.ok;
     }
-    const code = await followSession(session, io, {
-      json,
-      workerName: connection.worker.name,
-      logs: args.values.logs === true,
-      resumeCommand: (checkpoint) => resumeCommandFor(args, connection.worker.name, checkpoint),
-    });
+    const follow = () =>
+      followSession(session, io, {
+        json,
+        workerName: connection.worker.name,
+        logs: args.values.logs === true,
+        waitForWorkerMs: watched.options.reconnectForMs,
+        resumeCommand: (checkpoint) => resumeCommandFor(args, connection.worker.name, checkpoint),
+      });
+    // `up` owns its worker (it goes when `up` goes); `train` leaves the job running.
+    const code = options.remoteWorker
+      ? await followUntilTerminated(io, session, connection.worker.name, follow)
+      : await follow();
     await feed?.close();
     return code;
   } finally {
-    manager.dispose();
-    scope.dispose();
+    await watched.close();
   }
+}
+
+/**
+ * A job that never ran, said as such: no banner, the reason and what to do on stderr (one
+ * JSON line on stdout with `--json`), and an exit code for a usage problem (2), a busy
+ * worker (4) or a connection problem (3).
+ */
+async function reportRefusal(
+  args: ParsedArgs,
+  io: Io,
+  manager: JobManager,
+  session: JobSession,
+  worker: string,
+): Promise<number> {
+  const snapshot = session.getSnapshot();
+  const step = snapshot.submitStep ?? 'start';
+  const error = snapshot.error ?? { code: 'internal_error', message: 'the job was refused' };
+  // A busy worker: name the job in the way, so the advice is a command to copy.
+  const running =
+    error.code === 'worker_busy'
+      ? await manager
+          .peerFor()
+          .request('job.list', {})
+          .then(({ jobs }) => jobs.filter((j) => !isFinalJobState(j.state)).map((j) => j.jobId))
+          .catch(() => undefined)
+      : undefined;
+  const refusal = describeRefusal(error.code, step, {
+    worker,
+    profile: session.spec.profile,
+    config: stringFlag(args, 'config'),
+    ...(running === undefined ? {} : { running }),
+  });
+  const { exitCode } = refusal;
+  const hint =
+    error.code === 'paths_missing'
+      ? missingPathsAdvice(error.details?.resolution as PathResolution | undefined)
+      : refusal.hint;
+  const reason = step === 'start' ? `${worker} refused the job: ${error.message}` : error.message;
+  if (args.values.json === true) {
+    io.stdout.write(
+      `${JSON.stringify({
+        refused: true,
+        jobId: session.jobId,
+        worker,
+        step,
+        error: { code: error.code, message: error.message },
+        ...(hint === undefined ? {} : { hint }),
+        ...(snapshot.warnings.length === 0 ? {} : { warnings: snapshot.warnings }),
+        exitCode,
+      })}\n`,
+    );
+    return exitCode;
+  }
+  io.stderr.write(`${reason}\n`);
+  for (const warning of snapshot.warnings)
+    io.stderr.write(`warning: ${warning.path}: ${warning.message}\n`);
+  if (hint !== undefined) io.stderr.write(`${hint}\n`);
+  return exitCode;
 }
 
 /** Upload progress (name, share, rate, time left), or that the worker had every file. */

@@ -1,10 +1,33 @@
-import { mkdtemp } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, SqliteJobStore } from '@trainwire/worker';
 import { describe, expect, it } from 'vitest';
 import { fakeIo } from '../../test/fakeIo.js';
 import { main } from '../main.js';
+
+describe('trainwire up with a data directory it cannot write', () => {
+  // A real read-only file system (root ignores a folder's mode bits): mount needs root,
+  // which the test setup has; elsewhere the folder's mode bits do the same.
+  it('exits 2 naming --data-dir, before a port is opened', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tw-up-ro-'));
+    const mounted =
+      process.getuid?.() === 0 &&
+      spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', dir]).status === 0;
+    if (!mounted) await chmod(dir, 0o555);
+    try {
+      const t = fakeIo();
+      expect(await main(['up', '--data-dir', dir, '--epochs', '2'], t.io)).toBe(2);
+      expect(t.err()).toMatch(
+        /cannot use --data-dir .*(read-only|permission denied).*pass --data-dir/,
+      );
+      expect(t.err()).not.toMatch(/EROFS|EACCES/);
+    } finally {
+      if (mounted) spawnSync('umount', [dir]);
+    }
+  });
+});
 
 describe('trainwire up (real signaling server, worker, WebRTC and trainer in one process)', () => {
   it('trains the built-in model and prints every epoch as NDJSON', async () => {

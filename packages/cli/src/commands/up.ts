@@ -1,10 +1,14 @@
-import { mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
 import { intFlag, type ParsedArgs, stringFlag } from '../internal/args.js';
 import { buildSpec, PRESETS } from '../internal/buildSpec.js';
+import type { Connect } from '../internal/Connection.js';
 import { connectWithCredentials } from '../internal/defaultConnect.js';
 import { framed } from '../internal/format.js';
+import { fsProblem } from '../internal/fsProblem.js';
 import { goOnline } from '../internal/goOnline.js';
 import { viewerAddresses } from '../internal/viewerAddresses.js';
 import { runOnConnection } from './train.js';
@@ -35,7 +39,22 @@ export async function upCommand(args: ParsedArgs, io: Io): Promise<number> {
   // Checked before anything starts: a bad address is exit 2 with nothing left running.
   await viewerAddresses(args);
   const port = intFlag(args, 'port', 0, 65535) ?? 0;
-  await mkdir(dataDir, { recursive: true });
+  const unusable = (error: unknown) =>
+    new UsageError(
+      `cannot use --data-dir ${dataDir}: ${fsProblem(error)}; pass --data-dir a folder you can write to`,
+      { cause: error },
+    );
+  // An existing read-only folder passes mkdir: try a write, before a port is opened.
+  await mkdir(dataDir, { recursive: true })
+    .then(() => access(dataDir, constants.W_OK))
+    .then(async () => {
+      const probe = join(dataDir, `.write-check-${process.pid}`);
+      await writeFile(probe, '');
+      await rm(probe, { force: true });
+    })
+    .catch((error: unknown) => {
+      throw unusable(error);
+    });
 
   const [{ createSignalingServer }, { createWorker }] = await Promise.all([
     import('@trainwire/transport-webrtc'),
@@ -46,17 +65,16 @@ export async function upCommand(args: ParsedArgs, io: Io): Promise<number> {
     port,
     dataDir: join(dataDir, 'signal'),
   });
-  server.createRoom(ROOM, 'trainwire up');
-  const workerKey = server.createCredential(ROOM, 'worker-key', 'trainwire up: worker');
-  const clientToken = server.createCredential(ROOM, 'room-token', 'trainwire up: client');
-  const cleanups: Array<() => Promise<unknown>> = [
-    async () => {
+  const cleanups: Array<() => Promise<unknown>> = [() => server.close()];
+  try {
+    // Inside the try: a store that cannot be written must not leave the port open.
+    server.createRoom(ROOM, 'trainwire up');
+    const workerKey = server.createCredential(ROOM, 'worker-key', 'trainwire up: worker');
+    const clientToken = server.createCredential(ROOM, 'room-token', 'trainwire up: client');
+    cleanups.unshift(async () => {
       server.revokeCredential(workerKey.id);
       server.revokeCredential(clientToken.id);
-      await server.close();
-    },
-  ];
-  try {
+    });
     const worker = await createWorker({
       dataDir: join(dataDir, 'worker'),
       name: WORKER,
@@ -73,11 +91,14 @@ export async function upCommand(args: ParsedArgs, io: Io): Promise<number> {
       `Signaling server ${server.url} · worker ${WORKER} (${worker.info().gpu === null ? 'GPU: Not detected, training on the CPU' : `GPU: ${worker.info().gpu?.name}`}) · data in ${dataDir}\n`,
     );
 
-    const connection = await connectWithCredentials(
-      { signalingUrl: server.url, room: ROOM, credential: clientToken.secret, role: 'client' },
-      { worker: WORKER },
-      io,
-    );
+    const credentials = {
+      signalingUrl: server.url,
+      room: ROOM,
+      credential: clientToken.secret,
+      role: 'client',
+    } as const;
+    const connect: Connect = (options) => connectWithCredentials(credentials, options, io);
+    const connection = await connect({ worker: WORKER });
     // Closed once, whichever comes first: here, or by the cleanups when a step fails late.
     let closing: Promise<void> | undefined;
     const closeConnection = () => {
@@ -85,7 +106,7 @@ export async function upCommand(args: ParsedArgs, io: Io): Promise<number> {
       return closing;
     };
     cleanups.unshift(closeConnection);
-    const code = await runOnConnection(args, io, connection, spec, {});
+    const code = await runOnConnection(args, io, connection, spec, {}, { connect });
     await closeConnection();
 
     note(

@@ -9,6 +9,7 @@ import {
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
 import { type ParsedArgs, stringFlag } from '../internal/args.js';
+import { fsProblem } from '../internal/fsProblem.js';
 
 /** `trainwire validate CONFIG --profile P`: errors and warnings with field paths; exit 2 on errors. */
 export async function validateCommand(args: ParsedArgs, io: Io): Promise<number> {
@@ -31,7 +32,7 @@ export async function validateCommand(args: ParsedArgs, io: Io): Promise<number>
     throw new CliError(
       'config_unreadable',
       ExitCode.usage,
-      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      `cannot read ${file}: ${fsProblem(error)}; name a YAML or JSON trainer config on this machine`,
       { cause: error },
     );
   }

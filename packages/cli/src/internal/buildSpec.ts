@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isTrainwireError, type JobSpecInput, parseConfigText } from '@trainwire/core';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { intFlag, numberFlag, type ParsedArgs, pairsFlag, stringFlag } from './args.js';
+import { fsProblem } from './fsProblem.js';
 
 /** Where each override lands in a profile's config. */
 const OVERRIDES: Record<string, { epochs: string[]; lr: string[]; batchSize: string[] }> = {
@@ -73,13 +74,17 @@ export async function buildSpec(args: ParsedArgs): Promise<JobSpecInput> {
     config = structuredClone(chosen);
   }
   if (file !== undefined) {
-    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new UsageError(`cannot read --config ${file}: ${error.code ?? error.message}`);
+    const text = await readFile(file, 'utf8').catch((error: unknown) => {
+      throw new UsageError(
+        `cannot read --config ${file}: ${fsProblem(error)}; pass --config the path of a YAML or JSON trainer config on this machine`,
+        { cause: error },
+      );
     });
     try {
       config = { ...config, ...parseConfigText(text, file) };
     } catch (error) {
-      if (isTrainwireError(error)) throw new CliError(error.code, ExitCode.usage, error.message);
+      if (isTrainwireError(error))
+        throw new CliError(error.code, ExitCode.usage, error.message, { cause: error });
       throw error;
     }
   }

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { CliError, ExitCode } from '../errors.js';
+import { fsProblem } from './fsProblem.js';
 
 /** What `trainwire login` stores for later commands. */
 export const CredentialsSchema = z
@@ -50,11 +51,21 @@ export async function readCredentials(path: string): Promise<Credentials | undef
 
 /** Writes the credentials readable only by the user (0600), atomically: never half a file. */
 export async function writeCredentials(path: string, credentials: Credentials): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
-  await chmod(temp, 0o600);
-  await rename(temp, path);
+  try {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await writeFile(temp, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+    await chmod(temp, 0o600);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw new CliError(
+      'credentials_unwritable',
+      ExitCode.usage,
+      `cannot save the login in ${path}: ${fsProblem(error)}; set TRAINWIRE_HOME to a folder you can write to`,
+      { cause: error },
+    );
+  }
 }
 
 /** Removes the credentials; true if there were some. */

@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeIo } from '../../test/fakeIo.js';
 import { main } from '../main.js';
@@ -36,5 +39,32 @@ describe('credentials from TRAINWIRE_URL / TRAINWIRE_ROOM / TRAINWIRE_TOKEN', ()
       message: expect.stringContaining('TRAINWIRE_TOKEN must be 8 to 512 characters'),
     });
     await expect(short).rejects.not.toMatchObject({ message: expect.stringContaining('shhh') });
+  });
+});
+
+describe('some of TRAINWIRE_URL / TRAINWIRE_ROOM / TRAINWIRE_TOKEN', () => {
+  it('override the matching fields of the stored login, one by one', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'tw-home-'));
+    const stored = ['--url', 'ws://10.0.0.5:8765', '--room', 'lab', '--token', 'stored-token'];
+    expect(
+      await main(['login', ...stored, '--no-check'], fakeIo({ env: { TRAINWIRE_HOME: home } }).io),
+    ).toBe(0);
+    expect(
+      await credentialsFrom(fakeIo({ env: { TRAINWIRE_HOME: home, TRAINWIRE_ROOM: 'other' } }).io),
+    ).toEqual({
+      signalingUrl: 'ws://10.0.0.5:8765',
+      room: 'other',
+      credential: 'stored-token',
+      role: 'client',
+    });
+  });
+
+  it('without a stored login, name the missing variables (exit 2)', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'tw-home-'));
+    const t = fakeIo({ env: { TRAINWIRE_HOME: home, TRAINWIRE_URL: 'ws://127.0.0.1:8765' } });
+    expect(await main(['jobs'], t.io)).toBe(2);
+    expect(t.err()).toContain(
+      'TRAINWIRE_URL is set but TRAINWIRE_ROOM and TRAINWIRE_TOKEN are not, and there is no stored login',
+    );
   });
 });

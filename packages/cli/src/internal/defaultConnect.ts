@@ -18,34 +18,59 @@ export function isLocalUrl(url: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
 }
 
-/** Credentials from `trainwire login`, or from TRAINWIRE_URL / TRAINWIRE_ROOM / TRAINWIRE_TOKEN. */
+const VARIABLES = {
+  signalingUrl: 'TRAINWIRE_URL',
+  room: 'TRAINWIRE_ROOM',
+  credential: 'TRAINWIRE_TOKEN',
+} as const;
+
+/**
+ * Credentials from `trainwire login`, with TRAINWIRE_URL / TRAINWIRE_ROOM / TRAINWIRE_TOKEN
+ * overriding its fields one by one (so `TRAINWIRE_ROOM=other trainwire jobs` works). Without
+ * a stored login the variables must all be set; the error names the missing ones.
+ */
 export async function credentialsFrom(io: Io): Promise<Credentials> {
-  const { TRAINWIRE_URL: url, TRAINWIRE_ROOM: room, TRAINWIRE_TOKEN: token } = io.env;
-  if (url !== undefined && room !== undefined && token !== undefined) {
-    // The same rules as `trainwire login`, each problem named by its variable.
-    const parsed = CredentialsSchema.safeParse({
-      signalingUrl: url,
-      room,
-      credential: token,
-      role: 'client',
-    });
-    if (parsed.success) return parsed.data;
-    const field = parsed.error.issues[0]?.path[0];
-    if (field === 'signalingUrl')
-      throw new UsageError(`TRAINWIRE_URL must be a ws:// or wss:// URL; got "${url}"`);
-    if (field === 'room')
-      throw new UsageError(`TRAINWIRE_ROOM must be 1 to 64 characters; got "${room}"`);
-    throw new UsageError(
-      `TRAINWIRE_TOKEN must be 8 to 512 characters (a room token from \`trainwire keys create\`); it has ${token.length}`,
-    );
-  }
-  const stored = await readCredentials(credentialsPath(io.env));
-  if (stored === undefined) {
+  const fromEnv = {
+    signalingUrl: io.env.TRAINWIRE_URL,
+    room: io.env.TRAINWIRE_ROOM,
+    credential: io.env.TRAINWIRE_TOKEN,
+  };
+  const given = (Object.keys(VARIABLES) as Array<keyof typeof VARIABLES>).filter(
+    (field) => fromEnv[field] !== undefined,
+  );
+  const stored = given.length === 3 ? undefined : await readCredentials(credentialsPath(io.env));
+  if (stored === undefined && given.length === 0) {
     throw new ConnectionError(
       'not logged in: run `trainwire login --url ws://HOST:PORT --room ROOM --token TOKEN` (or set TRAINWIRE_URL, TRAINWIRE_ROOM and TRAINWIRE_TOKEN)',
     );
   }
-  return stored;
+  if (stored === undefined && given.length < 3) {
+    const missing = (Object.keys(VARIABLES) as Array<keyof typeof VARIABLES>)
+      .filter((field) => fromEnv[field] === undefined)
+      .map((field) => VARIABLES[field]);
+    throw new UsageError(
+      `${given.map((field) => VARIABLES[field]).join(' and ')} ${given.length === 1 ? 'is' : 'are'} set but ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not, and there is no stored login to take ${missing.length === 1 ? 'it' : 'them'} from: set ${missing.join(' and ')} too, or run \`trainwire login\``,
+    );
+  }
+  if (given.length === 0) return stored!;
+  // The same rules as `trainwire login`, each problem named by its variable.
+  const parsed = CredentialsSchema.safeParse({
+    signalingUrl: fromEnv.signalingUrl ?? stored?.signalingUrl,
+    room: fromEnv.room ?? stored?.room,
+    credential: fromEnv.credential ?? stored?.credential,
+    role: fromEnv.credential !== undefined ? 'client' : (stored?.role ?? 'client'),
+  });
+  if (parsed.success) return parsed.data;
+  const field = parsed.error.issues[0]?.path[0];
+  if (field === 'signalingUrl')
+    throw new UsageError(
+      `TRAINWIRE_URL must be a ws:// or wss:// URL; got "${fromEnv.signalingUrl}"`,
+    );
+  if (field === 'room')
+    throw new UsageError(`TRAINWIRE_ROOM must be 1 to 64 characters; got "${fromEnv.room}"`);
+  throw new UsageError(
+    `TRAINWIRE_TOKEN must be 8 to 512 characters (a room token from \`trainwire keys create\`); it has ${fromEnv.credential?.length ?? 0}`,
+  );
 }
 
 /** Joins the credentials' room as a client; a refusal or an unreachable server is exit 3. */

@@ -1,4 +1,13 @@
-import { encodeJson, isFinalJobState, type JobSession, type JobSnapshot } from '@trainwire/core';
+import {
+  describeOutcome,
+  type EpochRecord,
+  encodeJson,
+  isFinalJobState,
+  type JobOutcome,
+  type JobSession,
+  type JobSnapshot,
+  type WorkerLinkState,
+} from '@trainwire/core';
 import { ExitCode } from '../errors.js';
 import type { Io } from '../Io.js';
 import { formatDuration, formatMetric, framed } from './format.js';
@@ -9,24 +18,36 @@ export interface FollowOptions {
   workerName: string;
   /** Print the trainer's output lines too. */
   logs?: boolean;
+  /**
+   * True when this command started the job (`train`, `up`): Ctrl-C stops it, twice cancels
+   * it. False for `attach`, which only watches: Ctrl-C detaches and the job goes on.
+   */
+  ownsJob?: boolean;
+  /** How long the client waits for an unreachable worker, for the message (ms). */
+  waitForWorkerMs?: number;
   /** Builds the resume command from a checkpoint path (shown when a job fails). */
   resumeCommand?: (checkpoint: string) => string;
   now?: () => number;
 }
 
 /**
- * Prints every event of `session` as NDJSON, from the first one: call it right after the
- * session is created, before anything awaits.
+ * Prints every event of `session` as NDJSON, from the first one, and a
+ * `{"type":"connection",…}` line whenever the link to the worker changes: call it right
+ * after the session is created, before anything awaits.
  */
 export function printNdjson(session: JobSession, io: Io): void {
   session.events$.subscribe((event) => io.stdout.write(`${encodeJson(event)}\n`));
+  onConnectionChange(session, (connection) =>
+    io.stdout.write(
+      `${JSON.stringify({ type: 'connection', jobId: session.jobId, ...connection })}\n`,
+    ),
+  );
 }
 
 /**
  * Shows a job until it ends — a live progress line (nothing with `--json`: see
- * {@link printNdjson}) — and
- * returns the exit code: 0 completed, 1 failed or cancelled, 130 interrupted. The first
- * Ctrl-C asks for a graceful stop, the second cancels.
+ * {@link printNdjson}), and what happens to the link to its worker — and returns the
+ * exit code: 0 completed, 1 failed or cancelled, 3 the worker was lost, 130 interrupted.
  */
 export async function followSession(
   session: JobSession,
@@ -34,120 +55,264 @@ export async function followSession(
   options: FollowOptions,
 ): Promise<number> {
   const now = options.now ?? Date.now;
-  const started = now();
+  const owns = options.ownsJob !== false;
   const tty = io.stdout.isTTY === true && !options.json;
+  const clock = workerClock(session, now);
   let interrupts = 0;
+  let lineOpen = false;
+  const say = (text: string) => {
+    io.stderr.write(`${lineOpen ? '\n' : ''}${text}\n`);
+    lineOpen = false;
+  };
+  let release!: (reason: 'interrupted') => void;
+  const letGo = new Promise<'interrupted'>((resolve) => {
+    release = resolve;
+  });
+  const jobId = session.jobId;
+  const stillRunning = `\`trainwire attach ${jobId}\` shows it later; \`trainwire stop ${jobId}\` stops it`;
   const removeInterrupt = io.onInterrupt(() => {
     interrupts++;
-    if (interrupts === 1) {
-      io.stderr.write(
-        '\nStopping: the trainer finishes its epoch and saves a checkpoint (Ctrl-C again to cancel now)…\n',
+    const { connection } = session.getSnapshot();
+    if (!owns) {
+      say(
+        `\nDetached from job ${jobId}; it goes on running on ${connection.worker}. ${stillRunning}.`,
       );
-      session
-        .stop()
-        .catch((error: unknown) =>
-          io.stderr.write(`could not stop: ${(error as Error).message}\n`),
+      release('interrupted');
+    } else if (connection.status !== 'connected') {
+      // Nothing can reach the worker: stop waiting, and say what is known.
+      say(
+        `\nStopped waiting for worker ${connection.worker}; job ${jobId} may still be running. ${stillRunning}.`,
+      );
+      release('interrupted');
+    } else if (interrupts === 1) {
+      say(
+        '\nStopping: the trainer finishes its epoch and saves a checkpoint (Ctrl-C again to cancel now)…',
+      );
+      session.stop().catch((error: unknown) => {
+        say(
+          `Could not ask the worker to stop (${(error as Error).message}); stopped following. ${stillRunning}.`,
         );
+        release('interrupted');
+      });
     } else if (interrupts === 2) {
-      io.stderr.write('\nCancelling…\n');
-      session
-        .cancel()
-        .catch((error: unknown) =>
-          io.stderr.write(`could not cancel: ${(error as Error).message}\n`),
+      say('\nCancelling…');
+      session.cancel().catch((error: unknown) => {
+        say(
+          `Could not ask the worker to cancel (${(error as Error).message}); stopped following. ${stillRunning}.`,
         );
+        release('interrupted');
+      });
+    } else {
+      say(`\nStopped following job ${jobId}. ${stillRunning}.`);
+      release('interrupted');
     }
   });
 
+  const cleanups: Array<() => void> = [];
   if (!options.json) {
     io.stdout.write(framed(`Running Training Remotely on ${options.workerName}...`));
     let shownEpochs = 0;
-    let lineOpen = false;
-    const line = (snapshot: JobSnapshot) => {
+    /** The live line (the epoch in progress), or one finished epoch's line. */
+    const line = (snapshot: JobSnapshot, finished?: EpochRecord) => {
       const { progress, eta } = snapshot;
-      const last = progress.history[progress.history.length - 1];
+      const record = finished ?? last(snapshot);
       const total = progress.totalEpochs ?? '?';
       const epoch =
-        progress.currentEpoch !== null ? progress.currentEpoch + 1 : progress.completedEpochs;
+        finished !== undefined
+          ? finished.epoch + 1
+          : progress.currentEpoch !== null
+            ? progress.currentEpoch + 1
+            : progress.completedEpochs;
       return (
-        `Epoch ${epoch}/${total}  loss ${formatMetric(last?.logs['train/loss'] ?? last?.logs.loss)}  ` +
-        `val loss ${formatMetric(last?.logs['val/loss'] ?? last?.logs.val_loss)}  ` +
-        `elapsed ${formatDuration(now() - started)}  ETA ${eta === null ? '—' : formatDuration(eta.remainingMs)}`
+        `Epoch ${epoch}/${total}  loss ${formatMetric(record?.logs['train/loss'] ?? record?.logs.loss)}  ` +
+        `val loss ${formatMetric(record?.logs['val/loss'] ?? record?.logs.val_loss)}  ` +
+        `elapsed ${formatDuration(clock.elapsedMs())}  ETA ${eta === null ? '—' : formatDuration(eta.remainingMs)}`
       );
     };
-    session.subscribe(() => {
-      const snapshot = session.getSnapshot();
-      if (tty && snapshot.state === 'running') {
-        io.stdout.write(`\r\x1b[2K${line(snapshot)}`);
-        lineOpen = true;
-      } else if (!tty && snapshot.progress.completedEpochs > shownEpochs) {
-        shownEpochs = snapshot.progress.completedEpochs;
-        io.stdout.write(`${line(snapshot)}\n`);
-      }
-    });
+    cleanups.push(
+      session.subscribe(() => {
+        const snapshot = session.getSnapshot();
+        if (tty && snapshot.state === 'running' && snapshot.connection.status === 'connected') {
+          io.stdout.write(`\r\x1b[2K${line(snapshot)}`);
+          lineOpen = true;
+        } else if (!tty) {
+          // One line per epoch, also for a burst caught up after a reconnection.
+          const { history } = snapshot.progress;
+          for (; shownEpochs < history.length; shownEpochs++)
+            io.stdout.write(`${line(snapshot, history[shownEpochs])}\n`);
+        }
+      }),
+    );
     if (options.logs === true) {
-      session.logs$.subscribe((log) => {
+      const logs = session.logs$.subscribe((log) => {
         if (log.replace && tty) return;
         io.stdout.write(
           `${lineOpen ? '\n' : ''}  ${log.stream === 'stderr' ? '!' : '|'} ${log.line}\n`,
         );
         lineOpen = false;
       });
+      cleanups.push(() => logs.unsubscribe());
     }
-    session.state$.subscribe((state) => {
+    const states = session.state$.subscribe((state) => {
       if (state === 'stopping')
         io.stdout.write(`${lineOpen ? '\n' : ''}Stopping after this epoch…\n`);
-      if (isFinalJobState(state) && lineOpen) io.stdout.write('\n');
+      if (isFinalJobState(state) && lineOpen) {
+        io.stdout.write('\n');
+        lineOpen = false;
+      }
     });
+    cleanups.push(() => states.unsubscribe());
+    cleanups.push(
+      onConnectionChange(session, (connection, before) => {
+        const text = describeConnection(session.getSnapshot(), connection, before, options);
+        if (text !== undefined) say(text);
+      }),
+    );
   }
 
-  const final = await session.done;
+  const ended = await Promise.race([session.done, letGo]);
   removeInterrupt();
-  if (!options.json) io.stdout.write(summary(final, options));
+  for (const cleanup of cleanups) cleanup();
+  if (ended === 'interrupted') return ExitCode.interrupted;
+  const outcome = describeOutcome(ended);
+  if (!options.json) io.stdout.write(summary(ended, outcome, options));
   if (interrupts > 0) return ExitCode.interrupted;
-  return final.state === 'completed' ? ExitCode.ok : ExitCode.jobFailed;
+  if (outcome.kind === 'lost') return ExitCode.connection;
+  return ended.state === 'completed' ? ExitCode.ok : ExitCode.jobFailed;
 }
 
-function summary(final: JobSnapshot, options: FollowOptions): string {
-  const checkpoints = final.artifacts.filter((a) => a.kind === 'checkpoint');
-  const models = final.artifacts.filter((a) => a.kind === 'model');
-  const lastCheckpoint =
-    (final.error?.details?.lastCheckpoint as string | undefined) ??
-    checkpoints[checkpoints.length - 1]?.path;
-  const lines: string[] = [];
-  if (final.state === 'completed') {
-    lines.push(framed('Remote Training Completed Successfully'));
-    if (
-      final.error === null &&
-      final.progress.totalEpochs !== null &&
-      final.progress.completedEpochs < final.progress.totalEpochs
-    ) {
-      lines.push(
-        `Stopped early after epoch ${final.progress.completedEpochs} of ${final.progress.totalEpochs}.\n`,
+function last(snapshot: JobSnapshot) {
+  const { history } = snapshot.progress;
+  return history[history.length - 1];
+}
+
+/** Calls `listener` each time the session's link status changes (not for the first one). */
+function onConnectionChange(
+  session: JobSession,
+  listener: (now: WorkerLinkState, before: WorkerLinkState) => void,
+): () => void {
+  let before = session.getSnapshot().connection;
+  return session.subscribe(() => {
+    const now = session.getSnapshot().connection;
+    if (now.status === before.status) return;
+    const was = before;
+    before = now;
+    listener(now, was);
+  });
+}
+
+/** What a person reads when the link to the worker changes. */
+function describeConnection(
+  snapshot: JobSnapshot,
+  connection: WorkerLinkState,
+  before: WorkerLinkState,
+  options: FollowOptions,
+): string | undefined {
+  const worker = connection.worker;
+  switch (connection.status) {
+    case 'reconnecting':
+      return `The link to worker ${worker} dropped; reconnecting…`;
+    case 'unreachable': {
+      const { progress } = snapshot;
+      const checkpoints = snapshot.artifacts.filter((a) => a.kind === 'checkpoint');
+      const checkpoint = checkpoints[checkpoints.length - 1]?.path;
+      const wait =
+        options.waitForWorkerMs === undefined
+          ? ''
+          : ` up to ${formatDuration(options.waitForWorkerMs)}`;
+      return (
+        `Worker ${worker} is unreachable (${connection.reason ?? 'no answer'}). ` +
+        `Last known: epoch ${progress.completedEpochs}/${progress.totalEpochs ?? '?'}` +
+        `${checkpoint === undefined ? ', no checkpoint yet' : `, checkpoint ${checkpoint}`}. ` +
+        `The job may still be running. Waiting${wait} for the worker to come back (Ctrl-C to stop waiting)…`
       );
     }
-    for (const model of models) lines.push(`Model: ${model.path} (on ${options.workerName})\n`);
-    if (lastCheckpoint !== undefined)
-      lines.push(`Last checkpoint: ${lastCheckpoint} (on ${options.workerName})\n`);
-    return lines.join('');
+    case 'connected':
+      return before.status === 'unreachable' || before.status === 'reconnecting'
+        ? `Worker ${worker} is back; following job ${snapshot.jobId} again.`
+        : undefined;
+    case 'lost':
+      return undefined;
   }
-  const title =
-    final.state === 'cancelled' ? 'Remote Training Cancelled' : 'Remote Training Failed';
-  lines.push(framed(title));
-  const total = final.progress.totalEpochs;
-  lines.push(
-    `Reached epoch ${final.progress.completedEpochs}${total === null ? '' : ` of ${total}`}.\n`,
-  );
-  if (final.error !== null) lines.push(`Error: ${final.error.message}\n`);
-  const dir = final.error?.details?.checkpointDir as string | undefined;
-  if (dir !== undefined) lines.push(`Checkpoints on the worker: ${dir}\n`);
-  if (lastCheckpoint !== undefined) {
-    lines.push(`Last checkpoint: ${lastCheckpoint}\n`);
-    // The client's own command first: it repeats the flags (and local config file) the job
-    // was started with; the worker's names the config file on the worker.
-    const resume =
-      options.resumeCommand?.(lastCheckpoint) ??
-      (final.error?.details?.resumeCommand as string | undefined);
-    if (resume !== undefined) lines.push(`Resume with:\n  ${resume}\n`);
+}
+
+/**
+ * Elapsed time of the job on the worker's clock (from its first `running`), carried
+ * forward by local time since the last event — right for `attach`, which replays history.
+ */
+function workerClock(session: JobSession, now: () => number) {
+  let startTs: number | undefined;
+  let lastTs = 0;
+  let lastLocal = now();
+  session.events$.subscribe((event) => {
+    if (startTs === undefined && event.type === 'state' && event.state === 'running')
+      startTs = event.ts;
+    lastTs = event.ts;
+    lastLocal = now();
+  });
+  return {
+    elapsedMs: () => {
+      if (startTs === undefined) return 0;
+      const live = isFinalJobState(session.getSnapshot().state) ? 0 : now() - lastLocal;
+      return lastTs - startTs + live;
+    },
+  };
+}
+
+function summary(final: JobSnapshot, outcome: JobOutcome, options: FollowOptions): string {
+  const worker = options.workerName;
+  const lines: string[] = [];
+  const reached = `epoch ${outcome.reachedEpoch}${outcome.totalEpochs === null ? '' : ` of ${outcome.totalEpochs}`}`;
+  const resumedFrom =
+    outcome.startEpoch !== null && outcome.startEpoch > 0
+      ? ` (resumed at epoch ${outcome.startEpoch + 1})`
+      : '';
+  const checkpoint = () => {
+    if (outcome.lastCheckpoint !== undefined)
+      lines.push(`Last checkpoint: ${outcome.lastCheckpoint} (on ${worker})\n`);
+  };
+  switch (outcome.kind) {
+    case 'completed':
+    case 'stopped-early':
+      lines.push(framed('Remote Training Completed Successfully'));
+      if (outcome.kind === 'stopped-early')
+        lines.push(`Stopped early after ${reached}${resumedFrom}.\n`);
+      else if (resumedFrom !== '') lines.push(`Trained to ${reached}${resumedFrom}.\n`);
+      for (const model of outcome.models) lines.push(`Model: ${model.path} (on ${worker})\n`);
+      checkpoint();
+      lines.push(`Job: ${final.jobId}. Get the model with \`trainwire fetch ${final.jobId}\`.\n`);
+      return lines.join('');
+    case 'lost':
+      lines.push(framed('Lost Contact With The Worker'));
+      lines.push(
+        `Lost contact with worker ${final.connection.worker}: ${final.connection.reason ?? 'no answer'}.\n`,
+      );
+      lines.push(`Last known: ${reached}, state ${final.state}.\n`);
+      checkpoint();
+      lines.push(
+        `Job ${final.jobId} may still be running. See how it ended with \`trainwire attach ${final.jobId}\` once the worker is back.\n`,
+      );
+      return lines.join('');
+    default: {
+      lines.push(
+        framed(
+          outcome.kind === 'cancelled' ? 'Remote Training Cancelled' : 'Remote Training Failed',
+        ),
+      );
+      lines.push(`Reached ${reached}${resumedFrom}.\n`);
+      if (outcome.error !== null) lines.push(`Error: ${outcome.error.message}\n`);
+      if (outcome.checkpointDir !== undefined)
+        lines.push(`Checkpoints on the worker: ${outcome.checkpointDir}\n`);
+      if (outcome.lastCheckpoint !== undefined) {
+        lines.push(`Last checkpoint: ${outcome.lastCheckpoint}\n`);
+        // The client's own command first: it repeats the flags (and local config file) the
+        // job was started with; the worker's names the config file on the worker.
+        const resume =
+          options.resumeCommand?.(outcome.lastCheckpoint) ?? outcome.workerResumeCommand;
+        if (resume !== undefined) lines.push(`Resume with:\n  ${resume}\n`);
+      }
+      lines.push(`Job: ${final.jobId}.\n`);
+      return lines.join('');
+    }
   }
-  return lines.join('');
 }

@@ -32,3 +32,21 @@ export function describeTransfer(
   const left = p.etaMs !== null && p.bytes < p.total ? `, ${formatDuration(p.etaMs)} left` : '';
   return `${verb} ${p.name}: ${percent}% of ${(p.total / 1048576).toFixed(1)} MiB${rate}${left}`;
 }
+
+/** Rows as aligned columns (two spaces apart), the first row being the header. */
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows)
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .map((line) => `${line}\n`)
+    .join('');
+}

@@ -1,10 +1,5 @@
-import {
-  isFinalJobState,
-  isTrainwireError,
-  type JobManager,
-  type JobSession,
-} from '@trainwire/core';
-import { CliError, ExitCode } from '../errors.js';
+import { isFinalJobState, type JobManager, type JobSession } from '@trainwire/core';
+import { unknownJob } from './jobIdArg.js';
 import { whenSnapshot } from './whenSnapshot.js';
 
 /**
@@ -14,16 +9,10 @@ import { whenSnapshot } from './whenSnapshot.js';
 export async function loadJob(
   manager: JobManager,
   jobId: string,
+  workerName: string,
   watch?: (session: JobSession) => void,
 ): Promise<JobSession> {
-  let session: JobSession;
-  try {
-    session = await manager.attach(jobId);
-  } catch (error) {
-    if (isTrainwireError(error, 'unknown_job'))
-      throw new CliError('unknown_job', ExitCode.usage, error.message);
-    throw error;
-  }
+  const session = await manager.attach(jobId).catch(unknownJob(jobId, workerName));
   watch?.(session);
   const { lastSeq } = await manager.peerFor().request('job.attach', { jobId, afterSeq: 0 });
   await whenSnapshot(session, (snapshot) =>

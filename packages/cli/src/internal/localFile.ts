@@ -3,16 +3,21 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { LocalFile } from '@trainwire/core';
 import { UsageError } from '../errors.js';
+import { fsProblem } from './fsProblem.js';
 import { sha256File } from './sha256File.js';
 
 /** A file on this machine, hashed once, readable from any offset (for resumed uploads). */
 export async function localFile(path: string): Promise<LocalFile> {
-  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+  const info = await stat(path).catch((error: unknown) => {
     throw new UsageError(
-      `cannot upload ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
+      `cannot upload ${path}: ${fsProblem(error)}; pass --upload ROLE=PATH with a file on this machine`,
+      { cause: error },
     );
   });
-  if (!info.isFile()) throw new UsageError(`cannot upload ${path}: not a file`);
+  if (!info.isFile())
+    throw new UsageError(
+      `cannot upload ${path}: it is ${info.isDirectory() ? 'a folder' : 'not a regular file'}; pass --upload ROLE=PATH with a file`,
+    );
   const sha256 = await sha256File(path);
   return {
     name: basename(path),

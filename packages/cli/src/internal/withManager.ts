@@ -1,6 +1,7 @@
-import { container, JobManager, registerCore, TRANSPORT } from '@trainwire/core';
+import type { JobManager } from '@trainwire/core';
 import { intFlag, type ParsedArgs, stringFlag } from './args.js';
 import type { Connect, Connection, ConnectOptions } from './Connection.js';
+import { watchedManager } from './watchWorker.js';
 
 /** The worker-choosing flags every remote command shares. */
 export function connectOptions(args: ParsedArgs): ConnectOptions {
@@ -20,14 +21,12 @@ export async function withManager<T>(
   use: (manager: JobManager, connection: Connection) => Promise<T>,
 ): Promise<T> {
   const connection = await connect(connectOptions(args));
-  const scope = registerCore(container.createChildContainer());
-  scope.register(TRANSPORT, { useValue: connection.transport });
-  const manager = scope.resolve(JobManager);
+  // A followed job outlives a closed link: the manager reaches the worker again by name.
+  const watched = watchedManager(args, connection, connect);
   try {
-    return await use(manager, connection);
+    return await use(watched.manager, connection);
   } finally {
-    manager.dispose();
-    scope.dispose();
+    await watched.close();
     await connection.close();
   }
 }
