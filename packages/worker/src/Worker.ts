@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import {
   type ConfigProfileRegistry,
-  JobEventHub,
+  type JobEventHub,
   type JobSpec,
   type JobState,
   PROTOCOL_VERSION,
@@ -13,9 +13,12 @@ import type { TrainerProfile, WorkerConfig } from './config/WorkerConfig.js';
 import { WorkerError } from './errors.js';
 import { checkJobSpec } from './internal/checkJobSpec.js';
 import { createHandlers } from './internal/createHandlers.js';
+import { type DiskSpace, isDiskFull } from './internal/DiskSpace.js';
+import { closeTransports, flushPeers } from './internal/flushPeers.js';
 import { JobRunner } from './internal/JobRunner.js';
 import { recoverInterruptedJobs } from './internal/recoverInterruptedJobs.js';
 import type { Uploads } from './internal/Uploads.js';
+import { WorkerEventHub } from './internal/WorkerEventHub.js';
 import type { MachineInfo } from './machine/detectMachine.js';
 import type { ProgressLink } from './runner/TrainerProcess.js';
 import type { Sandbox } from './sandbox/Sandbox.js';
@@ -41,7 +44,24 @@ export interface WorkerParts {
   builtinTrainer: string | undefined;
   version: string;
   now: () => number;
+  /** Free space of the data dir, and the reserve given up when it is full. */
+  space: DiskSpace;
+  /** Gives the data dir up (its `worker.lock`) once the worker closed. */
+  releaseDataDir?: () => void;
 }
+
+/** How a worker is stopped. */
+export interface WorkerCloseOptions {
+  /** The signal that stopped it (`SIGINT`, `SIGTERM`): named in the message its jobs end with. */
+  signal?: string;
+  /** Who stopped it, in words; "its operator" by default. */
+  by?: string;
+  /** How long clients get to receive the final events before their connections close. */
+  flushMs?: number;
+}
+
+/** Clients get this long to receive the last events of a stopping worker. */
+const FLUSH_MS = 2_000;
 
 /**
  * The worker agent: serves the control protocol on every connection it accepts, runs
@@ -52,12 +72,14 @@ export interface WorkerParts {
 export class Worker {
   /** Job events: numbered, stored, then pushed to attached connections. */
   readonly hub: JobEventHub;
+  private readonly events: WorkerEventHub;
   private readonly runners = new Map<string, JobRunner>();
   private readonly peers = new Set<RpcPeer>();
   private closed = false;
 
   constructor(readonly parts: WorkerParts) {
-    this.hub = new JobEventHub(parts.jobs, parts.now);
+    this.events = new WorkerEventHub(parts.jobs, parts.db, parts.now);
+    this.hub = this.events;
   }
 
   /** The job store (core's `JobStore` port on SQLite). */
@@ -148,6 +170,7 @@ export class Worker {
     if (this.closed)
       throw new WorkerError('worker_busy', 'this worker is shutting down; try another worker');
     const { profile, device } = checkJobSpec(this.parts, spec, this.info().name);
+    this.parts.space.checkForJob();
     const { maxConcurrentJobs } = this.parts.config;
     if (this.runners.size >= maxConcurrentJobs) {
       throw new WorkerError(
@@ -163,32 +186,19 @@ export class Worker {
       return this.startJob(jobId, spec, peer); // raced with another start while resolving paths
     }
 
-    // One transaction: a job row never outlives a failed experiment insert.
-    this.parts.db.transaction(() => {
-      this.jobs.createJob({
-        jobId,
-        spec,
-        state: 'starting',
-        workerId: this.parts.id,
-        createdAt: this.parts.now(),
-      });
-      this.experiments.create({
-        id: jobId,
-        name: spec.name ?? jobId,
-        preset: spec.profile,
-        config: spec.config,
-        ...(spec.parentExperiment ? { parentId: spec.parentExperiment } : {}),
-        ...(resume ? { checkpointSource: resume } : {}),
-        status: 'running',
-        tags: spec.tags,
-        jobId,
-      });
-    })();
+    // Attached first: the `starting` event is pushed once its transaction committed.
     if (peer) this.hub.attach(jobId, peer);
-    this.hub.emit(jobId, { type: 'state', state: 'starting' });
+    // One transaction: a job row never outlives a failed experiment insert (or a full disk).
+    try {
+      this.events.transaction(() => this.createJobRecords(jobId, spec, resume));
+    } catch (error) {
+      if (isDiskFull(error))
+        throw this.parts.space.diskFull(`job ${jobId} could not be recorded`, error);
+      throw error;
+    }
     const runner = new JobRunner(
       {
-        hub: this.hub,
+        hub: this.events,
         jobs: this.jobs,
         artifacts: this.artifacts,
         experiments: this.experiments,
@@ -196,7 +206,8 @@ export class Worker {
         stopGraceMs: this.parts.config.stopGraceMs,
         cancelGraceMs: this.parts.config.cancelGraceMs,
         now: this.parts.now,
-        transaction: (fn) => this.parts.db.transaction(fn)(),
+        space: this.parts.space,
+        workerName: () => this.info().name,
       },
       {
         jobId,
@@ -214,6 +225,28 @@ export class Worker {
     void runner.finished.finally(() => this.runners.delete(jobId));
     const record = this.jobs.getJob(jobId)!;
     return { state: record.state, lastSeq: record.lastSeq };
+  }
+
+  private createJobRecords(jobId: string, spec: JobSpec, resume: string | undefined): void {
+    this.jobs.createJob({
+      jobId,
+      spec,
+      state: 'starting',
+      workerId: this.parts.id,
+      createdAt: this.parts.now(),
+    });
+    this.experiments.create({
+      id: jobId,
+      name: spec.name ?? jobId,
+      preset: spec.profile,
+      config: spec.config,
+      ...(spec.parentExperiment ? { parentId: spec.parentExperiment } : {}),
+      ...(resume ? { checkpointSource: resume } : {}),
+      status: 'running',
+      tags: spec.tags,
+      jobId,
+    });
+    this.hub.emit(jobId, { type: 'state', state: 'starting' });
   }
 
   /** Asks a running job to finish its epoch, save and stop. */
@@ -255,18 +288,35 @@ export class Worker {
    * Marks jobs that were running when the worker stopped as failed ("worker restarted"),
    * naming their last checkpoint and the command that resumes from it.
    */
-  recoverInterruptedJobs(): string[] {
-    return recoverInterruptedJobs(this.parts, this.hub, (jobId) => this.runners.has(jobId));
+  recoverInterruptedJobs(): Promise<string[]> {
+    return recoverInterruptedJobs(this.parts, this.events, (jobId) => this.runners.has(jobId), {
+      workerName: this.info().name,
+    });
   }
 
-  /** Cancels running jobs, waits for their trainers to end, and closes the store. */
-  async close(): Promise<void> {
+  /**
+   * Stops the worker: each running job is cancelled and ends with a `worker_stopped` error
+   * that names who stopped it, its last checkpoint and the resume command; clients get up
+   * to 2 s to receive that, then their connections close, and the store and the data dir
+   * are given up.
+   *
+   * @example
+   * ```ts
+   * process.once('SIGTERM', () => void worker.close({ signal: 'SIGTERM' }));
+   * ```
+   */
+  async close(options: WorkerCloseOptions = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const by = `${options.by ?? 'its operator'}${options.signal ? ` (${options.signal})` : ''}`;
     const running = [...this.runners.values()];
-    for (const runner of running) runner.cancel();
+    for (const runner of running) runner.shutdown(by);
     await Promise.allSettled(running.map((r) => r.finished));
-    for (const peer of this.peers) peer.dispose();
+    const peers = [...this.peers];
+    await flushPeers(peers, options.flushMs ?? FLUSH_MS);
+    for (const peer of peers) peer.dispose();
+    await closeTransports(peers, options.flushMs ?? FLUSH_MS);
     this.parts.db.close();
+    this.parts.releaseDataDir?.();
   }
 }

@@ -15,6 +15,8 @@ import {
   type WorkerConfigInput,
   WorkerConfigSchema,
 } from './config/WorkerConfig.js';
+import { DataDirLock } from './internal/DataDirLock.js';
+import { DiskSpace } from './internal/DiskSpace.js';
 import { generateDatasetProfile } from './internal/generateDatasetProfile.js';
 import { Uploads } from './internal/Uploads.js';
 import { detectMachine, type RunCommand } from './machine/detectMachine.js';
@@ -23,7 +25,7 @@ import type { ProgressLink } from './runner/TrainerProcess.js';
 import { Sandbox } from './sandbox/Sandbox.js';
 import { ArtifactStore } from './store/ArtifactStore.js';
 import { ExperimentStore } from './store/ExperimentStore.js';
-import { openDatabase } from './store/openDatabase.js';
+import { openDatabase, type WorkerDatabase } from './store/openDatabase.js';
 import { SqliteJobStore } from './store/SqliteJobStore.js';
 import { UploadStore } from './store/UploadStore.js';
 import { Worker } from './Worker.js';
@@ -42,9 +44,11 @@ export interface WorkerOptions {
 }
 
 /**
- * Creates a worker from its config: opens (and migrates) the SQLite store in `dataDir`,
- * marks jobs interrupted by a previous run as failed, detects the GPU, and sets up the
- * mounts. Then hand it connections with `worker.accept(transport)`.
+ * Creates a worker from its config: takes `dataDir` (one worker per folder: its
+ * `worker.lock` names the process; a live one refuses with `data_dir_in_use`), opens (and
+ * migrates) the SQLite store there, ends the jobs a previous run left unfinished (after
+ * rescanning their checkpoints), detects the GPU, and sets up the mounts. Then hand it
+ * connections with `worker.accept(transport)`.
  *
  * @example
  * ```ts
@@ -79,7 +83,39 @@ export async function createWorker(
       // Reported when a built-in job starts, so a worker without dist/ still serves sleap-nn.
     }
   }
+  const lock = DataDirLock.acquire(config.dataDir, options.now);
+  try {
+    return await openWorker(config, options, profiles, builtinTrainer, () => lock.release());
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function openWorker(
+  config: WorkerConfig,
+  options: WorkerOptions,
+  profiles: Map<string, TrainerProfile>,
+  builtinTrainer: string | undefined,
+  releaseDataDir: () => void,
+): Promise<Worker> {
   const db = openDatabase(join(config.dataDir, 'worker.sqlite'));
+  try {
+    return await assemble(db, config, options, profiles, builtinTrainer, releaseDataDir);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+async function assemble(
+  db: WorkerDatabase,
+  config: WorkerConfig,
+  options: WorkerOptions,
+  profiles: Map<string, TrainerProfile>,
+  builtinTrainer: string | undefined,
+  releaseDataDir: () => void,
+): Promise<Worker> {
   // The config schema keeps configured mounts off these names.
   const internalMounts = WORKER_MOUNT_NAMES.map((name) => ({
     name,
@@ -88,15 +124,23 @@ export async function createWorker(
   }));
   for (const mount of internalMounts) mkdirSync(mount.path, { recursive: true });
   const mounts = [...config.mounts, ...internalMounts];
+  const id = config.id ?? workerId(config.dataDir);
+  const space = new DiskSpace(
+    config.dataDir,
+    config.minFreeBytes,
+    () => config.name ?? id,
+    () => db.pragma('wal_checkpoint(TRUNCATE)'),
+  );
+  space.ensureReserve();
   const worker = new Worker({
     config,
-    id: config.id ?? workerId(config.dataDir),
+    id,
     db,
     jobs: new SqliteJobStore(db),
     experiments: new ExperimentStore(db),
     artifacts: new ArtifactStore(db),
     sandbox: new Sandbox(mounts),
-    uploads: new Uploads(new UploadStore(db), join(config.dataDir, 'uploads')),
+    uploads: new Uploads(new UploadStore(db), join(config.dataDir, 'uploads'), space),
     machine: await detectMachine({
       cpuOnly: config.cpuOnly,
       ...(options.runCommand ? { run: options.runCommand } : {}),
@@ -113,8 +157,10 @@ export async function createWorker(
     builtinTrainer,
     version: packageVersion(),
     now: options.now ?? Date.now,
+    space,
+    releaseDataDir,
   });
-  worker.recoverInterruptedJobs();
+  await worker.recoverInterruptedJobs();
   return worker;
 }
 

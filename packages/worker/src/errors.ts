@@ -15,7 +15,9 @@ export type WorkerErrorCode =
   | 'unknown_transfer'
   | 'store_failed'
   | 'not_a_file'
-  | 'bad_offset';
+  | 'bad_offset'
+  | 'data_dir_in_use'
+  | 'no_space';
 
 /**
  * Base class of every error `@trainwire/worker` throws. Check `code` (or

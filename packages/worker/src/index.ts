@@ -52,4 +52,4 @@ export {
   TrainerConfigSchema,
 } from './trainer/TrainerConfig.js';
 export { type TrainerEnv, TrainerEnvSchema } from './trainer/TrainerEnv.js';
-export { Worker, type WorkerParts } from './Worker.js';
+export { Worker, type WorkerCloseOptions, type WorkerParts } from './Worker.js';

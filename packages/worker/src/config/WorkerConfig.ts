@@ -81,6 +81,15 @@ export const WorkerConfigSchema = z
     /** After SIGTERM on cancel, how long before SIGKILL. */
     cancelGraceMs: z.number().int().nonnegative().default(5_000),
     tags: z.array(z.string().max(64)).default([]),
+    /**
+     * Free space the data dir must keep: a job is refused (`no_space`) below it, and so is
+     * an upload that would leave less. 64 MiB by default.
+     */
+    minFreeBytes: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(64 * 1024 * 1024),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -1,13 +1,14 @@
 import { stat } from 'node:fs/promises';
 import { type Artifact, ArtifactSchema, type NewJobEvent } from '@trainwire/core';
 import type { ArtifactStore } from '../store/ArtifactStore.js';
-import { type FoundCheckpoint, scanCheckpoints } from './scanCheckpoints.js';
+import { type FoundCheckpoint, newestCheckpoint, scanCheckpoints } from './scanCheckpoints.js';
 import { sha256File } from './sha256File.js';
 
 /**
  * Registers what a job produces: checkpoints found in its checkpoint folder (after each
  * epoch and at exit), artifacts the trainer announces on stdout, and the final model.
- * Each is stored, then pushed as an `artifact` event.
+ * Each is stored, then pushed as an `artifact` event, inside `write` (the job runner's
+ * guarded store transaction).
  */
 export class ArtifactTracker {
   /** Epochs finished, for checkpoints whose name carries no epoch. */
@@ -21,6 +22,7 @@ export class ArtifactTracker {
     private readonly emit: (event: NewJobEvent) => void,
     private readonly jobId: string,
     private readonly checkpointDir: string,
+    private readonly write: (fn: () => void) => void = (fn) => fn(),
   ) {}
 
   /** Looks for new or changed checkpoints (in the background, in order). */
@@ -31,6 +33,8 @@ export class ArtifactTracker {
         if (this.seen.get(found.path) === key) continue;
         this.seen.set(found.path, key);
         const epoch = found.epoch ?? (this.epochsDone > 0 ? this.epochsDone - 1 : undefined);
+        // Known before it is stored: a job that ends on a failing store still names it.
+        this.checkpoints.set(found.path, found);
         this.record({
           id: `${this.jobId}:checkpoint:${found.name}`,
           kind: 'checkpoint',
@@ -40,7 +44,6 @@ export class ArtifactTracker {
           ...(epoch === undefined ? {} : { epoch }),
           ...(found.label ? { label: found.label } : {}),
         });
-        this.checkpoints.set(found.path, found);
       }
     });
   }
@@ -68,10 +71,13 @@ export class ArtifactTracker {
 
   /** The `last` checkpoint, else the newest one. */
   get lastCheckpoint(): string | undefined {
-    const all = [...this.checkpoints.values()];
-    const last =
-      all.find((c) => c.label === 'last') ?? all.sort((a, b) => b.mtimeMs - a.mtimeMs)[0];
-    return last?.path;
+    return newestCheckpoint([...this.checkpoints.values()])?.path;
+  }
+
+  /** Epochs done according to the newest checkpoint (0 when it says nothing). */
+  get epochsSaved(): number {
+    const epoch = newestCheckpoint([...this.checkpoints.values()])?.epoch;
+    return epoch === undefined ? 0 : epoch + 1;
   }
 
   /** Registers the best (else last) checkpoint as the job's model, a new version of `name`. */
@@ -81,17 +87,21 @@ export class ArtifactTracker {
     if (!source) return;
     const checkpoint = this.artifacts.get(`${this.jobId}:checkpoint:${source.name}`);
     if (!checkpoint) return;
-    const model = this.artifacts.add(
-      { ...checkpoint, id: `${this.jobId}:model`, kind: 'model', label: 'final' },
-      this.jobId,
-    );
-    this.artifacts.registerModel(name, model.id);
-    this.emit({ type: 'artifact', artifact: model });
+    this.write(() => {
+      const model = this.artifacts.add(
+        { ...checkpoint, id: `${this.jobId}:model`, kind: 'model', label: 'final' },
+        this.jobId,
+      );
+      this.artifacts.registerModel(name, model.id);
+      this.emit({ type: 'artifact', artifact: model });
+    });
   }
 
   private record(artifact: Artifact): void {
-    const stored = this.artifacts.add({ ...artifact, experimentId: this.jobId }, this.jobId);
-    this.emit({ type: 'artifact', artifact: stored });
+    this.write(() => {
+      const stored = this.artifacts.add({ ...artifact, experimentId: this.jobId }, this.jobId);
+      this.emit({ type: 'artifact', artifact: stored });
+    });
   }
 
   private enqueue(task: () => Promise<void>): void {

@@ -1,13 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  isFinalJobState,
-  type JobError,
-  type JobEventHub,
-  type JobSpec,
-  type JobState,
-  type NewJobEvent,
-} from '@trainwire/core';
+import type { JobError, JobSpec, JobState } from '@trainwire/core';
 import { stringify as toYaml } from 'yaml';
 import type { TrainerProfile } from '../config/WorkerConfig.js';
 import { buildTrainerCommand, type LaunchContext } from '../runner/buildTrainerCommand.js';
@@ -16,12 +9,23 @@ import type { ArtifactStore } from '../store/ArtifactStore.js';
 import type { ExperimentStore } from '../store/ExperimentStore.js';
 import type { SqliteJobStore } from '../store/SqliteJobStore.js';
 import { ArtifactTracker } from './ArtifactTracker.js';
-import { resumeCommand } from './resumeCommand.js';
+import { type DiskSpace, isDiskFull, mentionsDiskFull } from './DiskSpace.js';
+import { JobRecorder } from './JobRecorder.js';
+import {
+  type JobPosition,
+  jobPosition,
+  noSpaceError,
+  storeFailedError,
+  whereToResume,
+  workerStoppedError,
+} from './jobEndings.js';
+import { removePartialCheckpoints } from './scanCheckpoints.js';
 import { removeTrainerPid, writeTrainerPid } from './trainerPidFile.js';
+import type { WorkerEventHub } from './WorkerEventHub.js';
 
 /** What a job runner needs from the worker. */
 export interface JobRunnerDeps {
-  hub: JobEventHub;
+  hub: WorkerEventHub;
   jobs: SqliteJobStore;
   artifacts: ArtifactStore;
   experiments: ExperimentStore;
@@ -29,9 +33,15 @@ export interface JobRunnerDeps {
   stopGraceMs: number;
   cancelGraceMs: number;
   now: () => number;
-  /** Runs `fn` in one store transaction. */
-  transaction: (fn: () => void) => void;
+  space: DiskSpace;
+  workerName: () => string;
 }
+
+/** Why a job ends other than by its trainer: the worker stopped, or the store failed. */
+type Ending =
+  | { kind: 'worker_stopped'; by: string }
+  | { kind: 'no_space' }
+  | { kind: 'store_failed'; cause: unknown };
 
 /** Where a job lives and how it runs. */
 export interface JobPlan {
@@ -49,6 +59,8 @@ export interface JobPlan {
 
 const LAST_LINES = 20;
 const ARTIFACT_PREFIX = 'trainwire:artifact ';
+/** A trainer that failed with less than this free in the data dir failed on a full disk. */
+const DISK_FULL_BYTES = 64 * 1024;
 
 /** Runs one job's trainer and turns everything it does into stored, pushed job events. */
 export class JobRunner {
@@ -59,7 +71,8 @@ export class JobRunner {
   private pendingCancel = false;
   private readonly lastLines: string[] = [];
   private readonly tracker: ArtifactTracker;
-  private pending: NewJobEvent[] = [];
+  private readonly recorder: JobRecorder;
+  private ending: Ending | undefined;
   private readonly checkpointDir: string;
   private readonly configPath: string;
 
@@ -68,18 +81,25 @@ export class JobRunner {
     private readonly plan: JobPlan,
   ) {
     this.checkpointDir = join(plan.runDir, 'checkpoints');
+    this.recorder = new JobRecorder(deps, plan.jobId, (error) => this.storeFailed(error));
     this.tracker = new ArtifactTracker(
       deps.artifacts,
-      (event) => this.emitNow(event),
+      (event) => deps.hub.emit(plan.jobId, event),
       plan.jobId,
       this.checkpointDir,
+      (fn) => {
+        this.recorder.flush();
+        this.recorder.write(() => deps.hub.transaction(fn));
+      },
     );
     this.configPath = join(
       plan.runDir,
       plan.profile.configFormat === 'yaml' ? 'config.yaml' : 'config.json',
     );
     this.finished = this.run().catch((error: Error) => {
-      this.finish('failed', {
+      if (isDiskFull(error)) this.ending ??= { kind: 'no_space' };
+      if (this.ending) return this.end(undefined);
+      this.recorder.finish('failed', {
         reason: error.message,
         error: {
           code: 'spawn_failed',
@@ -97,9 +117,9 @@ export class JobRunner {
 
   /** Stop: finish the epoch, save, exit. */
   stop(): void {
-    if (this.pendingStop || this.isFinal()) return;
+    if (this.pendingStop || this.recorder.isFinal()) return;
     this.pendingStop = true;
-    this.setState('stopping', {
+    this.recorder.setState('stopping', {
       reason: 'stop requested: finishing the epoch and saving a checkpoint',
     });
     this.process?.stop();
@@ -107,9 +127,19 @@ export class JobRunner {
 
   /** Cancel: end the trainer and everything it started. */
   cancel(): void {
-    if (this.isFinal()) return;
+    if (this.recorder.isFinal()) return;
     this.pendingCancel = true;
     this.process?.cancel();
+  }
+
+  /**
+   * The worker is stopping (`by` says who: "its operator (SIGINT)"): cancels the trainer and
+   * ends the job `cancelled` with a `worker_stopped` error naming its checkpoint.
+   */
+  shutdown(by: string): void {
+    if (this.recorder.isFinal()) return;
+    this.ending ??= { kind: 'worker_stopped', by };
+    this.cancel();
   }
 
   private async run(): Promise<JobState> {
@@ -147,7 +177,8 @@ export class JobRunner {
     }
     if (this.pendingCancel) {
       await link.close();
-      this.finish('cancelled', { reason: 'cancelled before the trainer started' });
+      if (this.ending) return this.end(undefined);
+      this.recorder.finish('cancelled', { reason: 'cancelled before the trainer started' });
       return 'cancelled';
     }
     const proc = TrainerProcess.start({
@@ -159,7 +190,7 @@ export class JobRunner {
       cancelGraceMs: deps.cancelGraceMs,
       onLog: (stream, line, replace) => this.onLog(stream, line, replace),
       onProgress: (progress) => {
-        this.emitSoon({ type: 'progress', progress });
+        this.recorder.emitSoon({ type: 'progress', progress });
         if (progress.event === 'epoch_end') {
           this.tracker.epochsDone = progress.epoch + 1;
           this.tracker.scan();
@@ -167,29 +198,41 @@ export class JobRunner {
       },
     });
     this.process = proc;
-    writeTrainerPid(plan.runDir, proc.pid);
-    deps.jobs.updateJob(plan.jobId, { startedAt: deps.now() });
-    if (!this.pendingStop) this.setState('running');
+    try {
+      writeTrainerPid(plan.runDir, proc.pid);
+    } catch (error) {
+      this.storeFailed(error);
+    }
+    this.recorder.write(() => deps.jobs.updateJob(plan.jobId, { startedAt: deps.now() }));
+    if (!this.pendingStop) this.recorder.setState('running');
     if (this.pendingStop) proc.stop();
     if (this.pendingCancel) proc.cancel();
     const exit = await proc.exited;
     removeTrainerPid(plan.runDir);
+    // Its whole process group is gone: a `.tmp` left in the checkpoint folder is half a file.
+    await removePartialCheckpoints(this.checkpointDir);
     this.tracker.scan();
     await this.tracker.settled();
-
+    // A trainer that failed on a full disk (its checkpoint did not fit) is a full disk.
+    if (exit.code !== 0 && !exit.cancelRequested && this.diskLooksFull()) {
+      this.ending ??= { kind: 'no_space' };
+    }
+    // A trainer that ended on its own as the worker stopped keeps its own outcome.
+    const stoppedLate = this.ending?.kind === 'worker_stopped' && !exit.cancelRequested;
+    if (this.ending && !stoppedLate) return this.end(exit.code);
     if (exit.cancelRequested) {
-      this.finish('cancelled', { reason: 'cancelled by the user', exitCode: exit.code });
+      this.recorder.finish('cancelled', { reason: 'cancelled by the user', exitCode: exit.code });
       return 'cancelled';
     }
     if (exit.code === 0) {
       this.tracker.registerModel(plan.spec.name ?? plan.profile.id);
-      this.finish('completed', {
+      this.recorder.finish('completed', {
         ...(exit.stopRequested ? { reason: 'stopped_early' } : {}),
         exitCode: 0,
       });
       return 'completed';
     }
-    this.finish('failed', {
+    this.recorder.finish('failed', {
       reason: 'the trainer failed',
       exitCode: exit.code,
       error: this.failure(exit),
@@ -202,7 +245,7 @@ export class JobRunner {
       this.lastLines.push(line);
       if (this.lastLines.length > LAST_LINES) this.lastLines.shift();
     }
-    this.emitSoon({
+    this.recorder.emitSoon({
       type: 'log',
       stream,
       line,
@@ -213,86 +256,79 @@ export class JobRunner {
     }
   }
 
+  /** Where the job stands: epochs done, its newest checkpoint and the resume command. */
+  private position(): JobPosition {
+    return jobPosition({
+      profile: this.plan.profile.id,
+      configPath: this.configPath,
+      checkpointDir: this.checkpointDir,
+      epoch: Math.max(this.tracker.epochsDone, this.tracker.epochsSaved),
+      lastCheckpoint: this.tracker.lastCheckpoint,
+    });
+  }
+
   private failure(exit: {
     code: number | null;
     signal: string | null;
     spawnError?: string;
   }): JobError {
-    const { plan } = this;
     const how =
       exit.spawnError ??
       (exit.code === null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`);
-    const resume = this.tracker.lastCheckpoint
-      ? resumeCommand(plan.profile.id, this.configPath, this.tracker.lastCheckpoint)
-      : undefined;
-    const where = this.tracker.lastCheckpoint
-      ? `; last checkpoint ${this.tracker.lastCheckpoint}; resume with: ${resume}`
-      : '; no checkpoint was saved, so it has to start over';
+    const position = this.position();
     return {
       code: 'trainer_failed',
-      message: `the trainer ${how} after ${this.tracker.epochsDone} epoch(s)${where}`,
+      message: `the trainer ${how} after ${position.epoch} epoch(s)${whereToResume(position)}`,
       details: {
         exitCode: exit.code,
         signal: exit.signal,
         lastLines: [...this.lastLines],
-        epoch: this.tracker.epochsDone,
-        checkpointDir: this.checkpointDir,
-        lastCheckpoint: this.tracker.lastCheckpoint ?? null,
-        resumeCommand: resume ?? null,
+        ...position,
       },
     };
   }
 
-  /**
-   * Progress and output arrive in bursts: they are queued and written in one transaction
-   * per tick (each is still stored before it is pushed), which keeps ingest ahead of a
-   * fast trainer.
-   */
-  private emitSoon(event: NewJobEvent): void {
-    this.pending.push(event);
-    if (this.pending.length === 1) setImmediate(() => this.flush());
-  }
-
-  /** Emits after everything queued, keeping the order. */
-  private emitNow(event: NewJobEvent): void {
-    this.flush();
-    this.deps.hub.emit(this.plan.jobId, event);
-  }
-
-  private flush(): void {
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    this.deps.transaction(() => {
-      for (const event of batch) this.deps.hub.emit(this.plan.jobId, event);
+  /** Ends the job for its {@link Ending}: the worker stopped, or the store failed. */
+  private end(exitCode: number | null | undefined): JobState {
+    const ending = this.ending!;
+    const position = this.position();
+    const code = exitCode === undefined ? {} : { exitCode };
+    if (ending.kind === 'worker_stopped') {
+      this.recorder.finish('cancelled', {
+        reason: 'worker stopped',
+        ...code,
+        error: workerStoppedError(this.deps.workerName(), ending.by, position),
+      });
+      return 'cancelled';
+    }
+    // Measured before the reserve and the store's log give their space back for the end.
+    const disk = this.deps.space.report();
+    if (ending.kind === 'no_space') this.deps.space.makeRoom();
+    const error =
+      ending.kind === 'no_space'
+        ? noSpaceError(this.deps.workerName(), disk, position)
+        : storeFailedError(ending.cause, position);
+    this.recorder.finish('failed', {
+      reason: ending.kind === 'no_space' ? 'disk full' : 'store failed',
+      ...code,
+      error,
     });
+    return 'failed';
   }
 
-  private isFinal(): boolean {
-    const record = this.deps.jobs.getJob(this.plan.jobId);
-    return record === undefined || isFinalJobState(record.state);
+  private diskLooksFull(): boolean {
+    if (mentionsDiskFull(this.lastLines)) return true;
+    const { freeBytes } = this.deps.space.report();
+    return freeBytes !== null && freeBytes < DISK_FULL_BYTES;
   }
 
-  private setState(
-    state: JobState,
-    extra: { reason?: string; exitCode?: number | null; error?: JobError } = {},
-  ): void {
-    if (this.isFinal()) return;
-    const final = isFinalJobState(state);
-    this.deps.jobs.updateJob(this.plan.jobId, {
-      state,
-      ...(final ? { endedAt: this.deps.now() } : {}),
-      ...(extra.exitCode !== undefined ? { exitCode: extra.exitCode } : {}),
-      ...(extra.error ? { error: { code: extra.error.code, message: extra.error.message } } : {}),
-    });
-    this.emitNow({ type: 'state', state, ...extra });
-  }
-
-  private finish(
-    state: 'completed' | 'failed' | 'cancelled',
-    extra: Parameters<JobRunner['setState']>[1],
-  ): void {
-    this.setState(state, extra);
-    this.deps.experiments.setStatus(this.plan.jobId, state);
+  /** A store write failed: the trainer is ended and the job closed with the reason. */
+  private storeFailed(error: unknown): void {
+    if (this.ending?.kind !== 'no_space' && this.ending?.kind !== 'store_failed') {
+      this.ending = isDiskFull(error)
+        ? { kind: 'no_space' }
+        : { kind: 'store_failed', cause: error };
+    }
+    this.cancel();
   }
 }

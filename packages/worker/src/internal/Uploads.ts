@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ByteStreamReader } from '@trainwire/core';
 import { WorkerError } from '../errors.js';
 import type { UploadStore } from '../store/UploadStore.js';
+import { type DiskSpace, formatBytes, isDiskFull } from './DiskSpace.js';
 import { sha256File } from './sha256File.js';
 
 interface Transfer {
@@ -15,7 +16,7 @@ interface Transfer {
   done: Promise<void> | undefined;
   arrived: () => void;
   whenArrived: Promise<void>;
-  error: string | undefined;
+  error: Error | undefined;
 }
 
 const STREAM_WAIT_MS = 10_000;
@@ -23,7 +24,9 @@ const STREAM_WAIT_MS = 10_000;
 /**
  * Receives uploads into `dir`, content-addressed by SHA-256: a file the worker has is not
  * sent again, a partial upload resumes from its offset (also after a restart), and a file
- * is only usable once its size and hash were verified. A bad upload leaves nothing behind.
+ * is only usable once its size and hash were verified. A bad upload leaves nothing behind;
+ * one that cannot fit on the disk is refused up front (`no_space`), and one that fills
+ * the disk midway is removed.
  */
 export class Uploads {
   private readonly transfers = new Map<string, Transfer>();
@@ -31,6 +34,7 @@ export class Uploads {
   constructor(
     private readonly store: UploadStore,
     private readonly dir: string,
+    private readonly space: DiskSpace,
   ) {
     mkdirSync(join(dir, '.partial'), { recursive: true });
   }
@@ -55,7 +59,14 @@ export class Uploads {
       await truncate(partial, 0);
       offset = 0;
     }
-    this.store.put({ ...request, path: partial, complete: false });
+    this.space.checkForUpload(this.dir, request.name, request.size - offset);
+    try {
+      this.store.put({ ...request, path: partial, complete: false });
+    } catch (error) {
+      if (isDiskFull(error))
+        throw this.space.diskFull(`the upload of ${request.name} could not be recorded`, error);
+      throw error;
+    }
     let arrived = () => {};
     const whenArrived = new Promise<void>((resolve) => {
       arrived = resolve;
@@ -77,8 +88,10 @@ export class Uploads {
     const transfer = this.transfers.get(stream.header.id);
     if (!transfer) return;
     transfer.error = undefined;
-    transfer.done = this.write(transfer, stream).catch((error: Error) => {
-      transfer.error = error.message;
+    transfer.done = this.write(transfer, stream).catch(async (error: Error) => {
+      transfer.error = error;
+      // The bytes of a file that did not fit only hold the space that is missing.
+      if (isDiskFull(error)) await rm(transfer.partial, { force: true });
     });
     transfer.arrived();
   }
@@ -109,23 +122,48 @@ export class Uploads {
         `upload of ${transfer.name} is incomplete (${size} of ${transfer.size} bytes); send the rest with upload.begin`,
       );
     }
+    if (transfer.error !== undefined && isDiskFull(transfer.error)) {
+      // No half file stays behind: it would only hold the space that is missing.
+      await this.discard(transferId, transfer);
+      throw this.space.diskFull(
+        `${transfer.name} (${formatBytes(transfer.size)}) did not fit and what had arrived was removed`,
+        transfer.error,
+      );
+    }
     const digest = info ? await sha256File(transfer.partial) : '';
     if (transfer.error !== undefined || size !== transfer.size || digest !== transfer.sha256) {
-      await rm(transfer.partial, { force: true });
-      this.store.delete(transfer.sha256);
-      this.transfers.delete(transferId);
+      await this.discard(transferId, transfer);
       throw new WorkerError(
         'upload_corrupt',
-        `upload of ${transfer.name} was refused and removed: ${transfer.error ?? `it arrived with ${size} bytes and SHA-256 ${digest.slice(0, 12)}…, expected ${transfer.size} bytes and ${transfer.sha256.slice(0, 12)}…`}; send it again`,
+        `upload of ${transfer.name} was refused and removed: ${transfer.error?.message ?? `it arrived with ${size} bytes and SHA-256 ${digest.slice(0, 12)}…, expected ${transfer.size} bytes and ${transfer.sha256.slice(0, 12)}…`}; send it again`,
       );
     }
     const folder = join(this.dir, transfer.sha256);
-    mkdirSync(folder, { recursive: true });
     const path = join(folder, transfer.name);
-    await rename(transfer.partial, path);
-    this.store.put({ sha256: transfer.sha256, name: transfer.name, size, path, complete: true });
+    try {
+      mkdirSync(folder, { recursive: true });
+      await rename(transfer.partial, path);
+      this.store.put({ sha256: transfer.sha256, name: transfer.name, size, path, complete: true });
+    } catch (error) {
+      if (!isDiskFull(error)) throw error;
+      await rm(folder, { recursive: true, force: true });
+      await this.discard(transferId, transfer);
+      throw this.space.diskFull(`${transfer.name} arrived but could not be recorded`, error);
+    }
     this.transfers.delete(transferId);
     return { path };
+  }
+
+  /** Removes a transfer's bytes and record. */
+  private async discard(transferId: string, transfer: Transfer): Promise<void> {
+    await rm(transfer.partial, { force: true });
+    this.transfers.delete(transferId);
+    try {
+      this.store.delete(transfer.sha256);
+    } catch {
+      // A delete that does not fit leaves a record of a partial that is gone; the next
+      // upload.begin finds no bytes and starts at 0.
+    }
   }
 
   private async write(transfer: Transfer, stream: ByteStreamReader): Promise<void> {

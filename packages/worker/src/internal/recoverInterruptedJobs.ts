@@ -1,56 +1,163 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isFinalJobState, type JobEventHub } from '@trainwire/core';
+import { type Artifact, isFinalJobState, type JobRecord } from '@trainwire/core';
 import type { WorkerParts } from '../Worker.js';
-import { resumeCommand } from './resumeCommand.js';
+import { isDiskFull } from './DiskSpace.js';
+import { jobPosition, whereToResume } from './jobEndings.js';
+import {
+  type FoundCheckpoint,
+  newestCheckpoint,
+  removePartialCheckpoints,
+  scanCheckpoints,
+} from './scanCheckpoints.js';
+import { sha256File } from './sha256File.js';
 import { killOrphanedTrainer } from './trainerPidFile.js';
+import type { WorkerEventHub } from './WorkerEventHub.js';
+
+/** How long a killed orphan trainer gets to go away before its files are read. */
+const ORPHAN_EXIT_MS = 2_000;
 
 /**
- * Marks jobs a previous run of the worker left unfinished as failed ("worker restarted"),
- * naming their last checkpoint and the command that resumes from it. Returns their ids.
+ * Ends the jobs a previous run of the worker left unfinished (`failed`, `worker_restarted`).
+ * First the run's files are made the truth: a trainer still running is stopped, its
+ * half-written checkpoints removed, and every checkpoint on disk registered with its
+ * current epoch, size and SHA-256 (a trainer outlives a killed worker and goes on saving).
+ * The job ends at the last thing known of it (its last event or checkpoint), naming the
+ * newest checkpoint and the command that resumes from it. Returns the jobs' ids.
  */
-export function recoverInterruptedJobs(
+export async function recoverInterruptedJobs(
   parts: WorkerParts,
-  hub: JobEventHub,
+  hub: WorkerEventHub,
   isRunning: (jobId: string) => boolean,
-): string[] {
+  options: { workerName: string },
+): Promise<string[]> {
   const recovered: string[] = [];
   for (const job of parts.jobs.listJobs()) {
     if (isFinalJobState(job.state) || isRunning(job.jobId)) continue;
-    const checkpoints = parts.artifacts.listForJob(job.jobId, 'checkpoint');
-    const last = checkpoints.find((a) => a.label === 'last') ?? checkpoints.at(-1);
-    const runDir = join(parts.config.dataDir, 'runs', job.jobId);
-    const configFile = join(
+    await recoverJob(parts, hub, job, options.workerName);
+    recovered.push(job.jobId);
+  }
+  return recovered;
+}
+
+async function recoverJob(
+  parts: WorkerParts,
+  hub: WorkerEventHub,
+  job: JobRecord,
+  workerName: string,
+): Promise<void> {
+  const runDir = join(parts.config.dataDir, 'runs', job.jobId);
+  const checkpointDir = join(runDir, 'checkpoints');
+  const orphan = killOrphanedTrainer(runDir, job.jobId);
+  if (orphan !== undefined) await waitForExit(orphan, ORPHAN_EXIT_MS);
+  await removePartialCheckpoints(checkpointDir);
+  const found = await scanCheckpoints(checkpointDir);
+  const updates = await checkpointUpdates(parts, job.jobId, found);
+  const newest = newestCheckpoint(found);
+  const lastEvent = job.lastSeq > 0 ? parts.jobs.eventsAfter(job.jobId, job.lastSeq - 1)[0] : null;
+  const endedAt = Math.max(
+    job.startedAt ?? job.createdAt,
+    lastEvent?.ts ?? 0,
+    ...found.map((c) => Math.round(c.mtimeMs)),
+  );
+  const position = jobPosition({
+    profile: job.spec.profile,
+    configPath: join(
       runDir,
       parts.profiles.get(job.spec.profile)?.configFormat === 'yaml' ? 'config.yaml' : 'config.json',
-    );
-    const command = last ? resumeCommand(job.spec.profile, configFile, last.path) : null;
-    const orphan = killOrphanedTrainer(runDir, job.jobId);
-    const stopped =
-      orphan === undefined ? '' : `; its trainer (pid ${orphan}) was still running and was stopped`;
-    const message = last
-      ? `the worker restarted while this job was running${stopped}; last checkpoint ${last.path}; resume with: ${command}`
-      : `the worker restarted while this job was running${stopped}; no checkpoint was saved`;
+    ),
+    checkpointDir,
+    epoch: Math.max(
+      parts.jobs.epochsDone(job.jobId),
+      newest?.epoch === undefined ? 0 : newest.epoch + 1,
+    ),
+    lastCheckpoint: newest?.path,
+  });
+  const stopped =
+    orphan === undefined ? '' : `; its trainer (pid ${orphan}) was still running and was stopped`;
+  const message = `the worker ${workerName} restarted while this job was running (it had been stopped or had crashed)${stopped}; the job ended after epoch ${position.epoch}${whereToResume(position)}`;
+  const record = () => {
+    for (const artifact of updates) {
+      const stored = parts.artifacts.add(artifact, job.jobId);
+      hub.emit(job.jobId, { type: 'artifact', artifact: stored });
+    }
     parts.jobs.updateJob(job.jobId, {
       state: 'failed',
-      endedAt: parts.now(),
+      endedAt,
       error: { code: 'worker_restarted', message },
     });
     hub.emit(job.jobId, {
       type: 'state',
       state: 'failed',
       reason: 'worker restarted',
-      error: {
-        code: 'worker_restarted',
-        message,
-        details: {
-          checkpointDir: join(runDir, 'checkpoints'),
-          lastCheckpoint: last?.path ?? null,
-          resumeCommand: command,
-        },
-      },
+      error: { code: 'worker_restarted', message, details: { ...position, endedAt } },
     });
     parts.experiments.setStatus(job.jobId, 'failed');
-    recovered.push(job.jobId);
+  };
+  try {
+    hub.transaction(record);
+  } catch (error) {
+    if (!isDiskFull(error)) throw error;
+    parts.space.makeRoom();
+    hub.transaction(record);
   }
-  return recovered;
+}
+
+/** Checkpoints whose record is missing or disagrees with the file (epoch, size, SHA-256). */
+async function checkpointUpdates(
+  parts: WorkerParts,
+  jobId: string,
+  found: readonly FoundCheckpoint[],
+): Promise<Artifact[]> {
+  const known = new Map(parts.artifacts.listForJob(jobId, 'checkpoint').map((a) => [a.path, a]));
+  const experimentId = parts.experiments.get(jobId) ? jobId : undefined;
+  const updates: Artifact[] = [];
+  for (const file of found) {
+    const sha256 = await sha256File(file.path).catch(() => undefined);
+    if (sha256 === undefined) continue; // Unreadable: nothing true to record.
+    const record = known.get(file.path);
+    const epoch = file.epoch ?? record?.epoch;
+    const artifact: Artifact = {
+      id: record?.id ?? `${jobId}:checkpoint:${file.name}`,
+      kind: 'checkpoint',
+      path: file.path,
+      size: file.size,
+      sha256,
+      ...(epoch === undefined ? {} : { epoch }),
+      ...(file.label ? { label: file.label } : {}),
+      ...(experimentId === undefined ? {} : { experimentId }),
+    };
+    const same =
+      record !== undefined &&
+      record.size === artifact.size &&
+      record.sha256 === artifact.sha256 &&
+      record.epoch === artifact.epoch &&
+      record.label === artifact.label &&
+      record.experimentId === artifact.experimentId;
+    if (!same) updates.push(artifact);
+  }
+  return updates;
+}
+
+async function waitForExit(pid: number, limitMs: number): Promise<void> {
+  const start = Date.now();
+  while (Date.now() - start < limitMs) {
+    if (isGone(pid)) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** True when `pid` is gone, or a zombie nobody reaped yet (its files are closed). */
+function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
 }

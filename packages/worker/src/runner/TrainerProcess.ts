@@ -106,8 +106,10 @@ export class TrainerProcess {
         out.end();
         err.end();
         this.done = true;
-        // Progress still in flight when the process ended is read before the link closes.
+        // Progress still in flight when the process ended is read before the link closes;
+        // idle is counted from the exit too (a busy machine delivers late).
         const drainStart = Date.now();
+        lastMessageAt = Math.max(lastMessageAt, drainStart);
         while (!sawTrainEnd && Date.now() - drainStart < DRAIN_MAX_MS) {
           if (Date.now() - lastMessageAt >= DRAIN_IDLE_MS) break;
           await new Promise<void>((r) => {

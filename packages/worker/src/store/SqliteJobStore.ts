@@ -171,6 +171,17 @@ export class SqliteJobStore implements JobStore {
     return { events, more: false };
   }
 
+  /** Epochs done according to the job's `epoch_end` progress events (0 when none). */
+  epochsDone(jobId: string): number {
+    const row = this.db
+      .prepare<[string], { last: number | null }>(
+        `SELECT MAX(json_extract(body, '$.progress.epoch')) AS last FROM job_events
+         WHERE job_id = ? AND type = 'progress' AND json_extract(body, '$.progress.event') = 'epoch_end'`,
+      )
+      .get(jobId);
+    return row?.last === null || row?.last === undefined ? 0 : row.last + 1;
+  }
+
   lastSeq(jobId: string): number {
     return this.selectLastSeq.get(jobId)?.last_seq ?? 0;
   }
