@@ -74,7 +74,12 @@ export function describeOutcome(final: JobSnapshot): JobOutcome {
   const checkpoints = final.artifacts.filter((a) => a.kind === 'checkpoint');
   return {
     kind: kindOf(final),
-    reachedEpoch: progress.completedEpochs,
+    // After a crash the newest checkpoint can be ahead of the events the client saw: the
+    // worker's count (`details.epoch`, epochs done) wins when it is further.
+    reachedEpoch: Math.max(
+      progress.completedEpochs,
+      typeof details?.epoch === 'number' ? details.epoch : 0,
+    ),
     totalEpochs: progress.totalEpochs,
     startEpoch: progress.startEpoch,
     error,

@@ -1,15 +1,12 @@
 import {
   applyPathFix,
-  container,
   isFinalJobState,
   type JobManager,
   type JobSession,
   type JobSpecInput,
   type LocalFile,
   type PathResolution,
-  registerCore,
   resolvedInputs,
-  TRANSPORT,
   type TransferProgress,
 } from '@trainwire/core';
 import { ExitCode } from '../errors.js';
@@ -120,6 +117,7 @@ export async function runOnConnection(
         workerName: connection.worker.name,
         logs: args.values.logs === true,
         waitForWorkerMs: watched.options.reconnectForMs,
+        fetchHint: options.remoteWorker === true,
         resumeCommand: (checkpoint) => resumeCommandFor(args, connection.worker.name, checkpoint),
       });
     // `up` owns its worker (it goes when `up` goes); `train` leaves the job running.

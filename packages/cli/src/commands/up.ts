@@ -14,6 +14,10 @@ import { viewerAddresses } from '../internal/viewerAddresses.js';
 import { runOnConnection } from './train.js';
 
 const ROOM = 'local';
+
+function isInUse(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'data_dir_in_use';
+}
 const WORKER = 'local-worker';
 
 /**
@@ -60,33 +64,39 @@ export async function upCommand(args: ParsedArgs, io: Io): Promise<number> {
     import('@trainwire/transport-webrtc'),
     import('@trainwire/worker'),
   ]);
-  const server = await createSignalingServer({
-    host: '127.0.0.1',
-    port,
-    dataDir: join(dataDir, 'signal'),
+  // The worker first: it takes the data dir's lock, so a second `up` in the same folder
+  // is refused (naming the other run's pid) before it opens a port or touches the store.
+  const worker = await createWorker({
+    dataDir: join(dataDir, 'worker'),
+    name: WORKER,
+    ...(args.values['cpu-only'] === true ? { cpuOnly: true } : {}),
+  }).catch((error: unknown) => {
+    if (isInUse(error)) throw new UsageError((error as Error).message, { cause: error });
+    throw error;
   });
-  const cleanups: Array<() => Promise<unknown>> = [() => server.close()];
+  // Run in order at the end: the worker first, while its clients can still hear it.
+  const cleanups: Array<() => Promise<unknown>> = [() => worker.close()];
   try {
+    const server = await createSignalingServer({
+      host: '127.0.0.1',
+      port,
+      dataDir: join(dataDir, 'signal'),
+    });
+    cleanups.push(() => server.close());
     // Inside the try: a store that cannot be written must not leave the port open.
     server.createRoom(ROOM, 'trainwire up');
     const workerKey = server.createCredential(ROOM, 'worker-key', 'trainwire up: worker');
     const clientToken = server.createCredential(ROOM, 'room-token', 'trainwire up: client');
-    cleanups.unshift(async () => {
+    cleanups.splice(cleanups.length - 1, 0, async () => {
       server.revokeCredential(workerKey.id);
       server.revokeCredential(clientToken.id);
     });
-    const worker = await createWorker({
-      dataDir: join(dataDir, 'worker'),
-      name: WORKER,
-      ...(args.values['cpu-only'] === true ? { cpuOnly: true } : {}),
-    });
-    cleanups.unshift(() => worker.close());
     const online = await goOnline(worker, {
       url: server.url,
       room: ROOM,
       credential: workerKey.secret,
     });
-    cleanups.unshift(() => online.close());
+    cleanups.splice(1, 0, () => online.close());
     note(
       `Signaling server ${server.url} · worker ${WORKER} (${worker.info().gpu === null ? 'GPU: Not detected, training on the CPU' : `GPU: ${worker.info().gpu?.name}`}) · data in ${dataDir}\n`,
     );
@@ -122,8 +132,14 @@ export async function upCommand(args: ParsedArgs, io: Io): Promise<number> {
           `${JSON.stringify({ up: true, url: server.url, room: ROOM, token: clientToken.secret, worker: WORKER })}\n`,
         );
       await new Promise<void>((done) => {
-        const remove = io.onInterrupt(() => {
-          remove();
+        const removeInterrupt = io.onInterrupt(() => {
+          removeInterrupt();
+          removeTerminate();
+          done();
+        });
+        const removeTerminate = io.onTerminate(() => {
+          removeInterrupt();
+          removeTerminate();
           done();
         });
       });

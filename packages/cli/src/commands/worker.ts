@@ -73,14 +73,23 @@ export async function workerCommand(args: ParsedArgs, io: Io): Promise<number> {
     io.stdout.write(
       `Worker ${info.name} is online in room ${room} at ${url}.\nGPU: ${gpu}\nCtrl-C to stop.\n`,
     );
-  await new Promise<void>((done) => {
-    const remove = io.onInterrupt(() => {
-      remove();
-      done();
+  const signal = await new Promise<'SIGINT' | 'SIGTERM'>((done) => {
+    const removeInterrupt = io.onInterrupt(() => {
+      removeInterrupt();
+      removeTerminate();
+      done('SIGINT');
+    });
+    const removeTerminate = io.onTerminate(() => {
+      removeInterrupt();
+      removeTerminate();
+      done('SIGTERM');
     });
   });
-  io.stderr.write('Stopping the worker…\n');
+  io.stderr.write(
+    'Stopping the worker: its running jobs are cancelled and their clients told why…\n',
+  );
+  // The worker first, while its links are up: its clients get the jobs' final events.
+  await worker.close({ signal });
   await online.close();
-  await worker.close();
-  return ExitCode.ok;
+  return signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.ok;
 }

@@ -25,6 +25,8 @@ export interface FollowOptions {
   ownsJob?: boolean;
   /** How long the client waits for an unreachable worker, for the message (ms). */
   waitForWorkerMs?: number;
+  /** Name `trainwire fetch JOB` at the end (not for `up`, whose files are already here). */
+  fetchHint?: boolean;
   /** Builds the resume command from a checkpoint path (shown when a job fails). */
   resumeCommand?: (checkpoint: string) => string;
   now?: () => number;
@@ -223,7 +225,7 @@ function describeConnection(
       return (
         `Worker ${worker} is unreachable (${connection.reason ?? 'no answer'}). ` +
         `Last known: epoch ${progress.completedEpochs}/${progress.totalEpochs ?? '?'}` +
-        `${checkpoint === undefined ? ', no checkpoint yet' : `, checkpoint ${checkpoint}`}. ` +
+        `${checkpoint === undefined ? ', no checkpoint yet' : `, checkpoint ${checkpoint} (on ${worker})`}. ` +
         `The job may still be running. Waiting${wait} for the worker to come back (Ctrl-C to stop waiting)…`
       );
     }
@@ -280,7 +282,11 @@ function summary(final: JobSnapshot, outcome: JobOutcome, options: FollowOptions
       else if (resumedFrom !== '') lines.push(`Trained to ${reached}${resumedFrom}.\n`);
       for (const model of outcome.models) lines.push(`Model: ${model.path} (on ${worker})\n`);
       checkpoint();
-      lines.push(`Job: ${final.jobId}. Get the model with \`trainwire fetch ${final.jobId}\`.\n`);
+      lines.push(
+        options.fetchHint === false
+          ? `Job: ${final.jobId}.\n`
+          : `Job: ${final.jobId}. Get the model with \`trainwire fetch ${final.jobId}\`.\n`,
+      );
       return lines.join('');
     case 'lost':
       lines.push(framed('Lost Contact With The Worker'));
