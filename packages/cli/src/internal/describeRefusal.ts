@@ -19,13 +19,13 @@ const USAGE = new Set([
   'device_unavailable',
   'usage',
 ]);
-const BUSY = new Set(['worker_busy', 'submit_refused', 'job_conflict']);
+const BUSY = new Set(['worker_busy', 'submit_refused', 'job_conflict', 'no_space']);
 
 /**
  * Classifies a job refused before it ran — by the client's checks, or by the worker
  * answering `job.start` with an error — into an exit code and advice naming the flag or
  * command that helps: 2 for a usage problem (unknown profile, invalid config, missing
- * path), 4 for a busy worker, 3 when the worker could not be reached or did not answer.
+ * path), 4 for a busy worker (or one whose disk is full), 3 when the worker could not be reached or did not answer.
  */
 export function describeRefusal(
   code: string,
@@ -49,7 +49,9 @@ export function describeRefusal(
       hint:
         code === 'job_conflict'
           ? 'Run the same command again: it picks a new job id.'
-          : `Wait for ${running} to finish (see \`trainwire jobs ${on}\`), stop it with \`trainwire stop ${context.running?.[0] ?? 'JOB'} ${on}\`, or pick another worker with --worker NAME or --auto-select.`,
+          : code === 'no_space'
+            ? `Ask the operator of ${context.worker} to free space in its data folder, or pick another worker with --worker NAME or --auto-select.`
+            : `Wait for ${running} to finish (see \`trainwire jobs ${on}\`), stop it with \`trainwire stop ${context.running?.[0] ?? 'JOB'} ${on}\`, or pick another worker with --worker NAME or --auto-select.`,
     };
   }
   if (USAGE.has(code)) {

@@ -139,7 +139,7 @@ export class RpcPeer {
     }
     throw new RemoteError(
       'request_timeout',
-      `no answer to ${method} after ${this.retries + 1} tries; check that the worker is online`,
+      `the worker did not answer ${describeRequest(method)} after ${this.retries + 1} tries; check that it is online (\`trainwire workers\`)`,
       { cause: lastError },
     );
   }
@@ -184,7 +184,7 @@ export class RpcPeer {
     return new Promise<ResponseFrame>((resolve, reject) => {
       const timer = this.scheduler.schedule(() => {
         this.pending.delete(id);
-        reject(new RemoteError('request_timeout', `${method} timed out`));
+        reject(new RemoteError('request_timeout', `no answer to ${describeRequest(method)} in time`));
       }, this.requestTimeoutMs);
       this.pending.set(id, {
         method,
@@ -218,7 +218,10 @@ export class RpcPeer {
     const parsed = METHODS[method].result.safeParse(response.result);
     if (!parsed.success) {
       const detail = formatFieldIssues(toFieldIssues(parsed.error));
-      throw new RemoteError('protocol_error', `the worker sent a bad ${method} result: ${detail}`);
+      throw new RemoteError(
+        'protocol_error',
+        `the worker sent a malformed answer to ${describeRequest(method)} (${method}): ${detail}; is it a compatible trainwire version?`,
+      );
     }
     return parsed.data as MethodResult<M>;
   }
@@ -333,3 +336,25 @@ export class RpcPeer {
 }
 
 const RETRYABLE = new Set(['request_timeout', 'transport_not_open']);
+
+/** A request in a user's words ("the request for the job list"), for messages a user reads. */
+const REQUEST_WORDS: Record<MethodName, string> = {
+  'worker.info': 'the request for its details',
+  'job.start': 'the request to start the job',
+  'job.attach': 'the request to follow the job',
+  'job.events': "the request for the job's events",
+  'job.stop': 'the request to stop the job',
+  'job.cancel': 'the request to cancel the job',
+  'job.list': 'the request for its jobs',
+  'paths.check': 'the check of the input paths',
+  'mounts.list': 'the request for its shared folders',
+  'paths.list': 'the request to list a folder',
+  'paths.find': 'the search for a file',
+  'file.download': 'a download',
+  'upload.begin': 'the start of an upload',
+  'upload.finish': 'the end of an upload',
+};
+
+function describeRequest(method: MethodName): string {
+  return REQUEST_WORDS[method];
+}
