@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { VirtualClock } from '@trainwire/core/testing';
 import { filter, firstValueFrom, takeWhile, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, workerInfo } from './__tests__/signalingFixture.js';
+import { registerRaw, startServer, workerInfo } from './__tests__/signalingFixture.js';
 import { createSignalingServer } from './createSignalingServer.js';
 import { SignalingClient } from './SignalingClient.js';
 
@@ -127,5 +127,45 @@ describe('SignalingClient and a server restart', () => {
     await firstValueFrom(client.status$.pipe(filter((s) => s === 'open')));
     expect(client.peerId).toBe(peerId);
     expect(statuses).toEqual(['open', 'reconnecting', 'open']);
+  });
+
+  it('waits out too_many_attempts when reconnecting, instead of giving up', async () => {
+    // The server's time is virtual: its 1 s block lasts until the test moves it on.
+    const clock = new VirtualClock();
+    let connections = 0;
+    const started = await startServer({
+      scheduler: clock,
+      addressOf: (req) => {
+        connections++;
+        return req.socket.remoteAddress ?? '?';
+      },
+    });
+    cleanups.push(() => started.dispose());
+    started.server.createRoom('lab');
+    const token = started.server.createCredential('lab', 'room-token').secret;
+    const client = started.client({
+      room: 'lab',
+      role: 'client',
+      credential: token,
+      backoff: { initialMs: 10, maxMs: 20 },
+    });
+    const peerId = await client.connect();
+    const statuses: string[] = [];
+    client.status$.subscribe((status) => statuses.push(status));
+    // Someone on the same address fails six times: the address is blocked.
+    for (let i = 0; i < 6; i++)
+      await registerRaw(started.server.url, { role: 'client', room: 'lab', credential: `x${i}` });
+    const before = connections;
+    (client as unknown as { socket: { close(code: number): void } }).socket.close(4000);
+    await firstValueFrom(client.status$.pipe(filter((s) => s === 'reconnecting')));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Refused with retryAfterMs 1000: still trying, not closed, not spinning.
+    expect(client.currentStatus).toBe('reconnecting');
+    clock.advanceBy(1000);
+    await firstValueFrom(client.status$.pipe(filter((s) => s === 'open')));
+    expect(client.peerId).toBe(peerId);
+    expect(statuses).toEqual(['open', 'reconnecting', 'open']);
+    // One refused attempt, then the one that worked.
+    expect(connections - before).toBe(2);
   });
 });

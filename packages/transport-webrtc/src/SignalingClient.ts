@@ -22,6 +22,7 @@ import {
   type PeerFilter,
   type PeerInfo,
   type PeerRole,
+  type RemotePeer,
   type ServerMessage,
   ServerMessageSchema,
   SIGNALING_VERSION,
@@ -36,14 +37,42 @@ export type PresenceEvent =
   | { type: 'peer-joined' | 'peer-updated'; peer: PeerInfo }
   | { type: 'peer-left'; peerId: string; reason: string };
 
+/**
+ * A credential of the room was revoked. `own`: this client's own (the server then closed
+ * this client for good, `credential_revoked`); otherwise a peer's, and every link with
+ * that peer should be closed (`connectToWorker` and `createWorkerEndpoint` do).
+ */
+export interface Revocation {
+  credentialId: string;
+  own: boolean;
+}
+
+/** A relayed signal, with its sender as the server attests it. */
+export interface RelayedSignal {
+  from: string;
+  data: SignalData;
+  sender: RemotePeer;
+}
+
+/** Codes after which the server will refuse this client again: it stops. */
+const FINAL = new Set([
+  'auth_failed',
+  'room_not_found',
+  'credential_revoked',
+  'name_taken',
+  'name_mismatch',
+  'replaced',
+]);
+
 /** Options of a {@link SignalingClient}. */
 export interface SignalingClientOptions {
   /** `ws://host:port` of the signaling server. */
   url: string;
   room: string;
   role: PeerRole;
-  /** Room token (clients, workers) or worker key (workers). */
+  /** A room token for a client, a worker key for a worker. */
   credential: string;
+  /** Workers must give one (or `info.name`): the server binds it to the worker key. */
   name?: string;
   /** A worker's description; makes it discoverable by GPU memory and status. */
   info?: WorkerInfo;
@@ -65,7 +94,11 @@ type Outbound = ClientMessage extends infer M
 
 /**
  * A peer's link to the signaling server. It reconnects on its own (exponential backoff
- * with jitter, capped), keeps its peer id and re-announces its metadata.
+ * with jitter, capped), keeps its peer id and re-announces its metadata. It stops for
+ * good, with the reason on `errors$`, when the server refuses its credential, revokes it
+ * (`credential_revoked`; `revoked$` emits it as `own`), or another registration replaces
+ * it (`replaced`); `too_many_attempts` delays the next attempt by the server's
+ * `retryAfterMs`.
  *
  * @example
  * ```ts
@@ -79,15 +112,25 @@ export class SignalingClient {
   readonly status$: Observable<SignalingStatus>;
   /** Peers joining, leaving and changing in this room. */
   readonly presence$: Observable<PresenceEvent>;
-  /** Offers, answers and candidates relayed from other peers. */
-  readonly signals$: Observable<{ from: string; data: SignalData }>;
+  /** Offers, answers and candidates relayed from other peers, stamped with their sender. */
+  readonly signals$: Observable<RelayedSignal>;
   /** Errors the server reported that answered no request. */
   readonly errors$: Observable<TransportWebrtcError>;
+  /**
+   * Credentials of the room revoked while this client is registered (and, after a
+   * reconnection, those revoked while it was away), each once; its own last.
+   */
+  readonly revoked$: Observable<Revocation>;
 
   private readonly status = new BehaviorSubject<SignalingStatus>('connecting');
   private readonly presence = new Subject<PresenceEvent>();
-  private readonly signals = new Subject<{ from: string; data: SignalData }>();
+  private readonly signals = new Subject<RelayedSignal>();
   private readonly errors = new Subject<TransportWebrtcError>();
+  private readonly revocations = new Subject<Revocation>();
+  private readonly revokedIds = new Set<string>();
+  private ownCredentialId: string | undefined;
+  /** The server's `retryAfterMs` for the next reconnection, after `too_many_attempts`. */
+  private retryAfterMs = 0;
   private readonly pending: PendingRequests;
   private socket: WebSocketLike | undefined;
   private identity: { peerId: string; resumeKey: string } | undefined;
@@ -104,6 +147,7 @@ export class SignalingClient {
     this.presence$ = this.presence.asObservable();
     this.signals$ = this.signals.asObservable();
     this.errors$ = this.errors.asObservable();
+    this.revoked$ = this.revocations.asObservable();
     const { name, info, tags, properties } = options;
     this.meta = { name, info, tags, properties };
     this.scheduler = options.scheduler ?? asyncScheduler;
@@ -120,9 +164,20 @@ export class SignalingClient {
     return this.status.getValue();
   }
 
+  /** The id of this client's credential, as the server confirmed it at registration. */
+  get credentialId(): string | undefined {
+    return this.ownCredentialId;
+  }
+
+  /** True when credential `id` of this room is known to be revoked. */
+  isRevoked(id: string): boolean {
+    return this.revokedIds.has(id);
+  }
+
   /**
-   * Connects and registers; resolves with the peer id. Rejects with `auth_failed` or
-   * `room_not_found` (no retry), or `signaling_unreachable` when the first attempt fails.
+   * Connects and registers; resolves with the peer id. Rejects with `auth_failed`,
+   * `credential_revoked`, `name_taken`, `name_mismatch` or `too_many_attempts` (no retry),
+   * or `signaling_unreachable` when the first attempt fails.
    */
   async connect(): Promise<string> {
     if (this.currentStatus === 'closed') {
@@ -202,6 +257,23 @@ export class SignalingClient {
     this.presence.complete();
     this.signals.complete();
     this.errors.complete();
+    this.revocations.complete();
+  }
+
+  /** A credential was revoked: tell subscribers once; our own ends this client. */
+  private revoke(credentialId: string, own: boolean): void {
+    if (this.revokedIds.has(credentialId)) return;
+    this.revokedIds.add(credentialId);
+    this.revocations.next({ credentialId, own });
+  }
+
+  /** The server ended this registration for good (revoked, replaced): stop, and say so. */
+  private ended(code: 'credential_revoked' | 'replaced', message: string): void {
+    if (this.currentStatus === 'closed') return;
+    const error = new TransportWebrtcError(code, message);
+    if (code === 'credential_revoked' && this.ownCredentialId !== undefined)
+      this.revoke(this.ownCredentialId, true);
+    this.finish(error);
   }
 
   private open(): Promise<void> {
@@ -234,7 +306,15 @@ export class SignalingClient {
                 ),
               );
             }
+            // Revocations missed while away are news; those from before the first
+            // registration concern no link of ours.
+            const away = this.identity !== undefined;
+            for (const id of reply.revoked) {
+              if (away) this.revoke(id, false);
+              else this.revokedIds.add(id);
+            }
             this.identity = { peerId: reply.peerId, resumeKey: reply.resumeKey };
+            this.ownCredentialId = reply.credentialId;
             this.attempt = 0;
             this.watch(reply.heartbeatMs);
             this.status.next('open');
@@ -249,18 +329,37 @@ export class SignalingClient {
       // this link instead, so that onclose schedules the next attempt.
       const refused = (error: TransportWebrtcError) => {
         if (settled || this.currentStatus === 'closed' || this.socket !== socket) return;
-        if (!this.identity || error.code === 'auth_failed' || error.code === 'room_not_found') {
+        if (!this.identity || FINAL.has(error.code)) {
+          // Revoked while we were away: what we opened must close too.
+          if (error.code === 'credential_revoked' && this.ownCredentialId !== undefined)
+            this.revoke(this.ownCredentialId, true);
           settled = true;
           reject(error);
           this.finish(error);
           return;
         }
+        const retryAfterMs = error.details?.retryAfterMs;
+        if (typeof retryAfterMs === 'number') this.retryAfterMs = retryAfterMs;
         socket.close(4000, 'register failed');
       };
-      socket.onmessage = (event) => this.receive(event.data);
+      // A replaced socket may still hear the server (its `replaced`): only the current counts.
+      socket.onmessage = (event) => {
+        if (this.socket === socket) this.receive(event.data);
+      };
       socket.onerror = () => undefined;
-      socket.onclose = () => {
+      socket.onclose = (event) => {
         if (this.socket !== socket) return;
+        // The server's word may come as a close code alone (its error message lost).
+        if (event.code === 4003)
+          return this.ended(
+            'credential_revoked',
+            "this peer's credential was revoked; ask the room's operator for a new one",
+          );
+        if (event.code === 4002 && this.identity)
+          return this.ended(
+            'replaced',
+            'another registration with this credential replaced this one',
+          );
         this.socket = undefined;
         this.heartbeat?.unsubscribe();
         this.pending.failAll(
@@ -284,10 +383,12 @@ export class SignalingClient {
 
   private scheduleReconnect(): void {
     if (this.currentStatus !== 'reconnecting') this.status.next('reconnecting');
-    const delay = backoffDelay(this.attempt++, {
+    const backoff = backoffDelay(this.attempt++, {
       initialMs: this.options.backoff?.initialMs ?? 250,
       maxMs: this.options.backoff?.maxMs ?? 10_000,
     });
+    const delay = Math.max(backoff, this.retryAfterMs);
+    this.retryAfterMs = 0;
     this.retry = this.scheduler.schedule(() => {
       this.open().catch(() => undefined);
     }, delay);
@@ -322,14 +423,20 @@ export class SignalingClient {
       case 'ping':
         this.write({ type: 'pong', ts: message.ts });
         return;
-      case 'signal':
-        return this.signals.next({ from: message.from, data: message.data });
+      case 'signal': {
+        const sender = { peerId: message.from, ...message.sender };
+        return this.signals.next({ from: message.from, data: message.data, sender });
+      }
+      case 'revoked':
+        return this.revoke(message.credentialId, message.credentialId === this.ownCredentialId);
       case 'peer-joined':
       case 'peer-updated':
         return this.presence.next({ type: message.type, peer: message.peer });
       case 'peer-left':
         return this.presence.next(message);
       case 'error':
+        if (message.code === 'credential_revoked' || message.code === 'replaced')
+          return this.ended(message.code, message.message);
         return this.errors.next(
           new TransportWebrtcError(message.code as TransportWebrtcErrorCode, message.message),
         );

@@ -27,12 +27,12 @@ describe('SignalingStore', () => {
     expect(reopened.verify(issued.secret, 'lab', 'client')).toMatchObject({ ok: true });
     expect(reopened.verify(issued.secret, 'other', 'client')).toMatchObject({
       ok: false,
-      code: 'room_not_found',
+      code: 'auth_failed',
     });
     expect(reopened.revokeCredential(issued.id)).toBe(true);
     expect(SignalingStore.open(path).verify(issued.secret, 'lab', 'client')).toMatchObject({
       ok: false,
-      code: 'auth_failed',
+      code: 'credential_revoked',
     });
   });
 

@@ -2,11 +2,16 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Room, RoomSchema } from '@trainwire/core';
+import { type Observable, Subject } from 'rxjs';
 import { z } from 'zod';
 import { TransportWebrtcError } from './errors.js';
 import { describeInvalid } from './internal/describeInvalid.js';
 
-/** `room-token` lets clients (and workers) join a room; `worker-key` lets only workers join. */
+/**
+ * What a credential may register as: a `room-token` only clients, a `worker-key` only
+ * workers (one name, bound by its first registration). Managing rooms and credentials
+ * takes the server's admin token, which is not a stored credential.
+ */
 export type CredentialKind = 'room-token' | 'worker-key';
 
 const CredentialSchema = z.object({
@@ -18,6 +23,8 @@ const CredentialSchema = z.object({
   hash: z.string(),
   createdAt: z.number(),
   revokedAt: z.number().optional(),
+  /** Worker keys: the worker name its first registration bound; no other key may use it. */
+  workerName: z.string().max(128).optional(),
 });
 
 const StoreFileSchema = z.object({
@@ -37,10 +44,32 @@ export interface IssuedCredential extends CredentialRecord {
   secret: string;
 }
 
-/** Outcome of checking a credential. */
+/**
+ * Outcome of checking a credential. Whatever was wrong before the secret matched (not a
+ * credential, no such credential, wrong secret, another room, no such room) gets the same
+ * `auth_failed` and message; `reason` is for the server's log only, never for the peer.
+ * `credentialId` is the id part of a well-formed credential, whether it exists or not.
+ */
 export type CredentialCheck =
   | { ok: true; credential: CredentialRecord }
-  | { ok: false; code: 'auth_failed' | 'room_not_found'; message: string };
+  | {
+      ok: false;
+      /** `credential_revoked` only once the secret matched: only its holder learns it. */
+      code: 'auth_failed' | 'credential_revoked';
+      message: string;
+      reason: 'refused' | 'revoked' | 'wrong_role';
+      credentialId?: string;
+    };
+
+/** Outcome of binding a worker name to a worker key; `name` is the bound spelling. */
+export type NameClaim =
+  | { ok: true; name: string }
+  | { ok: false; code: 'name_taken' | 'name_mismatch'; message: string; holder: string };
+
+const CREDENTIAL = /^tw[rk]_([0-9a-f]{12})\.([A-Za-z0-9_-]{1,64})$/;
+// Compared against when there is no such credential, so a miss costs a hash like a hit.
+const DUMMY_SALT = randomBytes(16).toString('hex');
+const DUMMY_HASH = hashSecret(DUMMY_SALT, randomBytes(24).toString('base64url'));
 
 /**
  * The signaling server's persistent state: rooms and hashed credentials, kept in one
@@ -55,10 +84,16 @@ export type CredentialCheck =
  * ```
  */
 export class SignalingStore {
+  /** Each credential once it is revoked (`revokeCredential`, `deleteRoom`), at once. */
+  readonly revoked$: Observable<CredentialRecord>;
+  private readonly revocations = new Subject<CredentialRecord>();
+
   private constructor(
     readonly path: string,
     private data: z.infer<typeof StoreFileSchema>,
-  ) {}
+  ) {
+    this.revoked$ = this.revocations.asObservable();
+  }
 
   /** Opens the store at `path`, creating an empty one when the file does not exist. */
   static open(path: string): SignalingStore {
@@ -148,66 +183,150 @@ export class SignalingStore {
     return { id, room, kind, label, createdAt: record.createdAt, secret: `${prefix}_${id}.${raw}` };
   }
 
-  /** Revokes a credential; returns false when there is none with that id. */
   /**
-   * Deletes a room and revokes every credential of it; returns the revoked credential ids
-   * (so a running server can disconnect their peers), or undefined for an unknown room.
+   * Deletes a room and revokes every credential of it; returns the revoked credential ids,
+   * or undefined for an unknown room. `revoked$` emits each newly revoked one.
    */
   deleteRoom(id: string): string[] | undefined {
     if (this.data.rooms[id] === undefined) return undefined;
     const revoked: string[] = [];
+    const newly: CredentialRecord[] = [];
     for (const record of Object.values(this.data.credentials)) {
       if (record.room !== id) continue;
-      if (record.revokedAt === undefined) record.revokedAt = Date.now();
+      if (record.revokedAt === undefined) {
+        record.revokedAt = Date.now();
+        newly.push(listed(record));
+      }
       revoked.push(record.id);
     }
     delete this.data.rooms[id];
     this.save();
+    for (const record of newly) this.revocations.next(record);
     return revoked;
   }
 
+  /**
+   * Revokes a credential: it can no longer register, a worker key's name is free again,
+   * and `revoked$` emits it (a running server then closes what it opened). Returns false
+   * when there is none with that id.
+   */
   revokeCredential(id: string): boolean {
     const record = this.data.credentials[id];
     if (!record) return false;
     if (record.revokedAt === undefined) {
       record.revokedAt = Date.now();
       this.save();
+      this.revocations.next(listed(record));
     }
     return true;
+  }
+
+  /** The credential `id` without its hash, if it exists. */
+  getCredential(id: string): CredentialRecord | undefined {
+    const record = this.data.credentials[id];
+    return record && listed(record);
+  }
+
+  /** Ids of the revoked credentials of `room`, the latest `limit` (10 000). */
+  revokedIds(room: string, limit = 10_000): string[] {
+    return Object.values(this.data.credentials)
+      .filter((c) => c.room === room && c.revokedAt !== undefined)
+      .sort((a, b) => b.revokedAt! - a.revokedAt!)
+      .slice(0, limit)
+      .map((c) => c.id);
+  }
+
+  /**
+   * Binds worker name `name` to worker key `credentialId` on its first registration, and
+   * checks it on later ones: a name held by another live key of the room is `name_taken`,
+   * another name than the key's own is `name_mismatch`. Names compare case-insensitively
+   * (after Unicode NFKC), so "GPU-1" cannot pass for "gpu-1".
+   */
+  claimWorkerName(credentialId: string, name: string): NameClaim {
+    const record = this.data.credentials[credentialId];
+    if (record?.kind !== 'worker-key') {
+      throw new TransportWebrtcError('bad_config', `no worker key ${credentialId}`);
+    }
+    if (record.workerName !== undefined) {
+      if (sameName(record.workerName, name)) return { ok: true, name: record.workerName };
+      return {
+        ok: false,
+        code: 'name_mismatch',
+        holder: record.id,
+        message: `worker key ${record.id} is bound to the worker name "${record.workerName}"; run this worker as "${record.workerName}", or issue another worker key for "${name}"`,
+      };
+    }
+    const holder = Object.values(this.data.credentials).find(
+      (c) =>
+        c.id !== record.id &&
+        c.room === record.room &&
+        c.revokedAt === undefined &&
+        c.workerName !== undefined &&
+        sameName(c.workerName, name),
+    );
+    if (holder) {
+      const label = holder.label ? ` ("${holder.label}")` : '';
+      return {
+        ok: false,
+        code: 'name_taken',
+        holder: holder.id,
+        message: `the worker name "${name}" in room ${record.room} belongs to worker key ${holder.id}${label}; pick another name, or an admin can free it with \`trainwire keys revoke ${holder.id}\``,
+      };
+    }
+    record.workerName = name;
+    this.save();
+    return { ok: true, name };
   }
 
   /** The credentials of `room` (all rooms when omitted), without secrets. */
   listCredentials(room?: string): CredentialRecord[] {
     return Object.values(this.data.credentials)
       .filter((c) => room === undefined || c.room === room)
-      .map(({ salt: _salt, hash: _hash, ...rest }) => rest);
+      .map(listed);
   }
 
   /**
-   * Checks `secret` for joining `room` as `role`: clients need a room token, workers a
-   * worker key or a room token.
+   * Checks `secret` for registering in `room` as `role`: clients need a room token,
+   * workers a worker key. The secret is hashed and compared before anything about the
+   * room is looked at, also when no credential has its id, so neither the answer nor the
+   * time it takes tells an unknown room from a wrong credential.
    */
   verify(secret: string, room: string, role: 'worker' | 'client'): CredentialCheck {
-    if (!this.data.rooms[room])
-      return { ok: false, code: 'room_not_found', message: `room ${room} does not exist` };
-    const refused = (why: string): CredentialCheck => ({
-      ok: false,
-      code: 'auth_failed',
-      message: `credential refused for room ${room}: ${why}; ask the operator for a valid ${role === 'worker' ? 'worker key' : 'room token'}`,
-    });
-    const match = /^tw[rk]_([0-9a-f]{12})\.([A-Za-z0-9_-]{1,64})$/.exec(secret);
-    if (!match) return refused('it is not a trainwire credential');
-    const record = this.data.credentials[match[1]!];
-    if (!record || record.room !== room) return refused('unknown credential');
-    const expected = Buffer.from(record.hash, 'hex');
-    const actual = Buffer.from(hashSecret(record.salt, match[2]!), 'hex');
-    if (expected.length !== actual.length || !timingSafeEqual(expected, actual))
-      return refused('unknown credential');
-    if (record.revokedAt !== undefined) return refused('it was revoked');
-    if (role === 'client' && record.kind !== 'room-token')
-      return refused('a worker key cannot join as a client');
-    const { salt: _salt, hash: _hash, ...credential } = record;
-    return { ok: true, credential };
+    const match = CREDENTIAL.exec(secret);
+    const credentialId = match?.[1];
+    const record = credentialId !== undefined ? this.data.credentials[credentialId] : undefined;
+    const expected = Buffer.from(record?.hash ?? DUMMY_HASH, 'hex');
+    const actual = Buffer.from(hashSecret(record?.salt ?? DUMMY_SALT, match?.[2] ?? secret), 'hex');
+    const matches = timingSafeEqual(expected, actual);
+    const wanted = role === 'worker' ? 'worker key' : 'room token';
+    if (!record || !matches || record.room !== room || this.data.rooms[room] === undefined) {
+      return {
+        ok: false,
+        code: 'auth_failed',
+        reason: 'refused',
+        credentialId,
+        // The same words for every cause, and no room name: nothing to tell rooms apart by.
+        message: `credential refused: check the room name and the credential (trainwire whoami), or ask the room's operator for a ${wanted}`,
+      };
+    }
+    if (record.revokedAt !== undefined) {
+      return {
+        ok: false,
+        code: 'credential_revoked',
+        reason: 'revoked',
+        credentialId,
+        message: `credential ${record.id} was revoked; ask the room's operator for a new ${wanted}`,
+      };
+    }
+    const allowed = role === 'worker' ? 'worker-key' : 'room-token';
+    if (record.kind !== allowed) {
+      const message =
+        role === 'worker'
+          ? `credential ${record.id} is a room token, which registers clients only; run a worker with a worker key (trainwire keys create --room ${room} --kind worker-key)`
+          : `credential ${record.id} is a worker key, which registers workers only; log in with a room token (trainwire keys create --room ${room})`;
+      return { ok: false, code: 'auth_failed', reason: 'wrong_role', credentialId, message };
+    }
+    return { ok: true, credential: listed(record) };
   }
 
   private save(): void {
@@ -216,6 +335,15 @@ export class SignalingStore {
     writeFileSync(temp, `${JSON.stringify(this.data, null, 2)}\n`, { mode: 0o600 });
     renameSync(temp, this.path);
   }
+}
+
+function listed(record: z.infer<typeof CredentialSchema>): CredentialRecord {
+  const { salt: _salt, hash: _hash, ...rest } = record;
+  return rest;
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.normalize('NFKC').toLowerCase() === b.normalize('NFKC').toLowerCase();
 }
 
 function hashSecret(salt: string, secret: string): string {

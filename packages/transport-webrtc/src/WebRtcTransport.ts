@@ -32,8 +32,11 @@ import {
   type LinkSignalInit,
   parseJson,
 } from './internal/wireFrames.js';
+import type { RemotePeer } from './signalingMessages.js';
 
 const PING = new TextEncoder().encode(encodeFrame({ type: 'ping' }));
+/** How long a closed link's connection outlives the `bye` sent on it, ms. */
+const BYE_LINGER_MS = 250;
 
 /** How a transport reaches its remote end through signaling (one link between two peers). */
 export interface LinkSignals {
@@ -50,6 +53,8 @@ export interface WebRtcTransportOptions {
   /** The offerer (the client) starts and restarts the connection; the answerer follows. */
   role: 'offerer' | 'answerer';
   signals: LinkSignals;
+  /** Who the far end is, as signaling attested it (`connectToWorker`, `createWorkerEndpoint`). */
+  remote?: RemotePeer;
   rtc?: RtcOptions;
   /** Byte-stream chunking and backpressure. */
   tuning?: Partial<ByteChannelTuning>;
@@ -85,6 +90,13 @@ export interface WebRtcTransportOptions {
  */
 export class WebRtcTransport implements Transport {
   readonly id: string;
+  /**
+   * The far end as the signaling server attested it: its peer id, role, name and the id
+   * of the credential it registered with — for a worker's transport the client that
+   * offered, for a client's the worker. The link is bound to that credential and closes
+   * when it is revoked. Undefined for a transport wired without signaling.
+   */
+  readonly remote: RemotePeer | undefined;
   readonly status$: Observable<TransportStatus>;
   readonly messages$: Observable<string>;
   readonly byteStreams$: Observable<ByteStreamReader>;
@@ -109,6 +121,7 @@ export class WebRtcTransport implements Transport {
 
   constructor(private readonly options: WebRtcTransportOptions) {
     this.id = options.id;
+    this.remote = options.remote;
     this.byteStreams = new ByteStreamSet({ ...DEFAULT_TUNING, ...options.tuning }, (reader) =>
       this.streams.next(reader),
     );
@@ -172,21 +185,26 @@ export class WebRtcTransport implements Transport {
 
   async close(): Promise<void> {
     if (this.currentStatus === 'closed') return;
-    if (this.control?.readyState === 'open')
+    let sent = false;
+    if (this.control?.readyState === 'open') {
       this.control.send(new TextEncoder().encode(encodeFrame({ type: 'bye' })));
+      sent = true;
+    }
     try {
       this.options.signals.send({ kind: 'bye' });
     } catch {
-      // Signaling may be down; the remote end notices the closed connection instead.
+      // Signaling may be down; the bye on the link, or the closed connection, tells it.
     }
-    this.shutdown('the link was closed');
+    // The far end may have no signaling (revoked, offline): it hears the bye on the link
+    // only if the connection outlives it a moment.
+    this.shutdown('the link was closed', sent ? BYE_LINGER_MS : 0);
   }
 
-  private shutdown(reason: string): void {
+  private shutdown(reason: string, lingerMs = 0): void {
     this.deadline?.unsubscribe();
     this.retry?.unsubscribe();
     this.subscription.unsubscribe();
-    this.teardown(reason);
+    this.teardown(reason, lingerMs);
     this.rejectOpened(new TransportError('transport_closed', reason));
     this.status.next('closed');
     this.messages.complete();
@@ -199,14 +217,22 @@ export class WebRtcTransport implements Transport {
     this.shutdown(reason);
   }
 
-  private teardown(reason: string): void {
+  /** Drops the peer connection, at once or (`lingerMs`) once a last frame could leave. */
+  private teardown(reason: string, lingerMs = 0): void {
     this.byteStreams.failAll(reason);
     const peer = this.peer;
     this.peer = undefined;
     this.control = undefined;
     this.keepalive?.stop();
     this.keepalive = undefined;
-    peer?.close();
+    if (!peer) return;
+    if (lingerMs === 0) {
+      peer.close();
+      return;
+    }
+    // Network I/O grace, not a protocol deadline: real time, and it must not hold Node up.
+    const timer = setTimeout(() => peer.close(), lingerMs) as { unref?: () => void };
+    timer.unref?.();
   }
 
   /** Offerer: a new peer connection, a control channel and an offer. */

@@ -9,6 +9,7 @@ const worker = (
 ) => ({
   peerId: name,
   name,
+  keyId: `key-${name}`,
   gpuModel: gpuMemoryMiB ? 'GPU' : null,
   gpuMemoryMiB,
   status,

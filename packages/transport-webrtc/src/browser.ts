@@ -8,9 +8,15 @@
 
 export { autoSelect } from './autoSelect.js';
 export type { ByteChannelTuning } from './ByteChannelTuning.js';
+export {
+  type CheckCredentialOptions,
+  type CheckedCredential,
+  checkCredential,
+} from './checkCredential.js';
 export { type ConnectToWorkerOptions, connectToWorker } from './connectToWorker.js';
 export {
   createWorkerEndpoint,
+  type LinkRevocation,
   type WorkerEndpoint,
   type WorkerEndpointOptions,
 } from './createWorkerEndpoint.js';
@@ -20,6 +26,8 @@ export { listWorkers, type WorkerListing } from './listWorkers.js';
 export type { IceServer, RtcOptions } from './RtcOptions.js';
 export {
   type PresenceEvent,
+  type RelayedSignal,
+  type Revocation,
   SignalingClient,
   type SignalingClientOptions,
   type SignalingStatus,
@@ -33,6 +41,8 @@ export {
   type PeerInfo,
   PeerInfoSchema,
   type PeerRole,
+  type RemotePeer,
+  RemotePeerSchema,
   type ServerMessage,
   ServerMessageSchema,
   SIGNALING_VERSION,

@@ -1,16 +1,15 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { RoomSchema } from '@trainwire/core';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { WebSocketServer } from 'ws';
-import { z } from 'zod';
 import { TransportWebrtcError } from './errors.js';
-import { describeInvalid } from './internal/describeInvalid.js';
+import { AuthLimiter, DEFAULT_AUTH_LIMIT } from './internal/AuthLimiter.js';
+import { handleHttp } from './internal/httpApi.js';
 import { SignalingHub, type SignalingStats } from './internal/SignalingHub.js';
+import type { SignalingLogEntry, SignalingLogger } from './SignalingLogEntry.js';
 import { type CredentialKind, type IssuedCredential, SignalingStore } from './SignalingStore.js';
-import { MAX_SIGNALING_MESSAGE_BYTES, SIGNALING_VERSION } from './signalingMessages.js';
+import { MAX_SIGNALING_MESSAGE_BYTES } from './signalingMessages.js';
 
 /** Options of {@link createSignalingServer}. */
 export interface SignalingServerOptions {
@@ -32,8 +31,24 @@ export interface SignalingServerOptions {
   rateLimit?: { perSecond: number; burst: number };
   /** Largest inbound message in bytes (64 KiB by default). */
   maxMessageBytes?: number;
-  /** Where heartbeats and eviction take their time from (RxJS `asyncScheduler`; tests: a `VirtualClock`). */
+  /** Where heartbeats, eviction and auth backoff take their time from (RxJS `asyncScheduler`; tests: a `VirtualClock`). */
   scheduler?: SchedulerLike;
+  /**
+   * Backoff of failed authentication (registrations and admin requests), per remote
+   * address and per credential id: `freeFailures` (5) are free, then each failure blocks
+   * for `baseMs` (1 000) doubling up to `maxMs` (300 000); a blocked address or credential
+   * is refused with `too_many_attempts` and `retryAfterMs`, even with a valid credential.
+   * A success, or `resetAfterMs` (900 000) without a failure, starts afresh.
+   */
+  authLimit?: { freeFailures?: number; baseMs?: number; maxMs?: number; resetAfterMs?: number };
+  /** Where refusals, blocks and revocations are logged (`console.warn` with a timestamp). */
+  logger?: SignalingLogger;
+  /**
+   * The remote address of a connection or request, for the limiter and the log: the
+   * socket's address by default. Behind a reverse proxy, read the proxy's header here
+   * (e.g. the last `X-Forwarded-For` entry the proxy adds), or every client shares one.
+   */
+  addressOf?: (req: IncomingMessage) => string;
 }
 
 /** A running signaling server. */
@@ -50,18 +65,16 @@ export interface SignalingServer {
   createRoom(id: string, name?: string): void;
   /** Issues a room token or worker key (operator); its `secret` is shown once. */
   createCredential(room: string, kind: CredentialKind, label?: string): IssuedCredential;
-  /** Revokes a credential and disconnects the peers using it. */
+  /**
+   * Revokes a credential: the connections registered with it are closed
+   * (`credential_revoked`), and its room is told (`revoked`) so that both ends close the
+   * links its holder opened. `store.revokeCredential` does the same.
+   */
   revokeCredential(id: string): boolean;
   /** Deletes a room, revoking its credentials and disconnecting its peers; false if unknown. */
   deleteRoom(id: string): boolean;
   close(): Promise<void>;
 }
-
-const RoomBody = RoomSchema.pick({ id: true, name: true });
-const CredentialBody = z.object({
-  kind: z.enum(['room-token', 'worker-key'], { error: 'must be room-token or worker-key' }),
-  label: z.string().max(128).optional(),
-});
 
 /**
  * Starts a signaling server: WebSocket signaling (rooms, presence, relay, heartbeat) and
@@ -86,6 +99,13 @@ export async function createSignalingServer(
     );
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const maxMessageBytes = options.maxMessageBytes ?? MAX_SIGNALING_MESSAGE_BYTES;
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const logger = options.logger ?? consoleLogger;
+  const log = (entry: Omit<SignalingLogEntry, 'at'>) => logger({ at: scheduler.now(), ...entry });
+  const limiter = new AuthLimiter({ ...DEFAULT_AUTH_LIMIT, ...options.authLimit }, () =>
+    scheduler.now(),
+  );
+  const addressOf = options.addressOf ?? ((req) => req.socket.remoteAddress ?? 'unknown');
   const hub = new SignalingHub({
     store,
     secret: store.serverSecret(),
@@ -93,26 +113,26 @@ export async function createSignalingServer(
     evictAfterMs: options.evictAfterMs ?? heartbeatMs * 3,
     maxMessageBytes,
     rate: options.rateLimit ?? { perSecond: 50, burst: 100 },
-    scheduler: options.scheduler ?? asyncScheduler,
+    scheduler,
+    limiter,
+    log,
   });
+  // However a credential is revoked (here, the admin API, the store), what it opened ends.
+  const revocations = store.revoked$.subscribe((record) => hub.revoke(record));
   const api = {
     createRoom: (id: string, name?: string) => void store.createRoom({ id, name }),
     createCredential: (room: string, kind: CredentialKind, label?: string) =>
       store.createCredential(room, kind, label),
-    revokeCredential: (id: string) => {
-      const found = store.revokeCredential(id);
-      if (found) hub.kickCredential(id);
-      return found;
-    },
-    deleteRoom: (id: string) => {
-      const revoked = store.deleteRoom(id);
-      for (const credential of revoked ?? []) hub.kickCredential(credential);
-      return revoked !== undefined;
-    },
+    revokeCredential: (id: string) => store.revokeCredential(id),
+    deleteRoom: (id: string) => store.deleteRoom(id) !== undefined,
   };
+  const context = { store, hub, adminToken: options.adminToken, api, limiter, log, addressOf };
   const http = createServer((req, res) => {
-    handleHttp(req, res, { store, hub, adminToken: options.adminToken, api }).catch(() => {
-      if (!res.headersSent) reply(res, 500, { error: 'internal_error' });
+    handleHttp(req, res, context).catch(() => {
+      if (!res.headersSent)
+        res
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end('{"error":"internal_error"}');
     });
   });
   const wantedPort = options.port ?? 0;
@@ -128,6 +148,7 @@ export async function createSignalingServer(
       });
     });
   } catch (cause) {
+    revocations.unsubscribe();
     hub.close();
     const code = (cause as { code?: string }).code;
     const message =
@@ -137,7 +158,7 @@ export async function createSignalingServer(
     throw new TransportWebrtcError('bad_config', message, { cause });
   }
   const wss = new WebSocketServer({ server: http, maxPayload: maxMessageBytes * 4 });
-  wss.on('connection', (ws) => hub.attach(ws));
+  wss.on('connection', (ws, req) => hub.attach(ws, addressOf(req)));
   const { port, address, family } = http.address() as AddressInfo;
   const host = family === 'IPv6' ? `[${address}]` : address;
   return {
@@ -148,6 +169,7 @@ export async function createSignalingServer(
     stats: () => ({ ...hub.stats }),
     ...api,
     close: async () => {
+      revocations.unsubscribe();
       hub.close();
       wss.close();
       http.closeAllConnections();
@@ -163,106 +185,6 @@ function fail(): never {
   );
 }
 
-interface HttpContext {
-  store: SignalingStore;
-  hub: SignalingHub;
-  adminToken: string | undefined;
-  api: Pick<SignalingServer, 'createCredential' | 'revokeCredential' | 'deleteRoom'>;
-}
-
-async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: HttpContext) {
-  const url = new URL(req.url ?? '/', 'http://x');
-  if (req.method === 'GET' && url.pathname === '/health') {
-    const { peers, connections } = ctx.hub.stats;
-    return reply(res, 200, { ok: true, signalingVersion: SIGNALING_VERSION, peers, connections });
-  }
-  if (ctx.adminToken === undefined)
-    return reply(res, 404, { error: 'not_found', message: 'admin API disabled (no adminToken)' });
-  if (!sameSecret(req.headers.authorization ?? '', `Bearer ${ctx.adminToken}`))
-    return reply(res, 401, {
-      error: 'auth_failed',
-      message: 'send Authorization: Bearer <adminToken>',
-    });
-  let parts: string[];
-  try {
-    parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-  } catch {
-    return reply(res, 400, {
-      error: 'bad_message',
-      message: `path ${url.pathname} has a bad %-escape; encode ids with encodeURIComponent`,
-    });
-  }
-  const body = req.method === 'POST' ? await readJson(req) : undefined;
-  if (req.method === 'GET' && parts.length === 1 && parts[0] === 'rooms') {
-    const rooms = ctx.store.listRooms().map((room) => {
-      const online = ctx.hub.online(room.id);
-      const workers = online.filter((p) => p.role === 'worker').length;
-      return { ...room, workers, clients: online.length - workers };
-    });
-    return reply(res, 200, { rooms });
-  }
-  if (req.method === 'POST' && parts.length === 1 && parts[0] === 'rooms') {
-    const parsed = RoomBody.safeParse(body);
-    if (!parsed.success) return badBody(res, 'room', body, parsed.error);
-    return reply(res, 201, ctx.store.createRoom(parsed.data));
-  }
-  if (req.method === 'DELETE' && parts[0] === 'rooms' && parts.length === 2) {
-    const found = ctx.api.deleteRoom(parts[1]!);
-    return reply(
-      res,
-      found ? 200 : 404,
-      found ? { deleted: parts[1] } : { error: 'room_not_found' },
-    );
-  }
-  if (parts[0] === 'rooms' && parts.length === 3 && parts[2] === 'credentials') {
-    const room = parts[1]!;
-    if (!ctx.store.getRoom(room)) return reply(res, 404, { error: 'room_not_found' });
-    if (req.method === 'GET')
-      return reply(res, 200, { credentials: ctx.store.listCredentials(room) });
-    if (req.method !== 'POST') {
-      const message = 'GET lists the credentials of a room, POST issues one';
-      return reply(res, 400, { error: 'bad_message', message });
-    }
-    const parsed = CredentialBody.safeParse(body);
-    if (!parsed.success) return badBody(res, 'credential', body, parsed.error);
-    return reply(res, 201, ctx.api.createCredential(room, parsed.data.kind, parsed.data.label));
-  }
-  if (req.method === 'DELETE' && parts[0] === 'credentials' && parts.length === 2) {
-    const found = ctx.api.revokeCredential(parts[1]!);
-    return reply(res, found ? 200 : 404, { revoked: found });
-  }
-  return reply(res, 404, { error: 'not_found' });
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  let text = '';
-  for await (const chunk of req) {
-    text += chunk;
-    if (text.length > 16 * 1024) return undefined;
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Constant-time comparison, so the admin token cannot be guessed byte by byte. */
-function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
-/** 400 with a message that names each bad field of the body. */
-function badBody(res: ServerResponse, what: string, body: unknown, error: z.ZodError): void {
-  const message =
-    body === undefined
-      ? `send the ${what} as a JSON body of at most 16 KiB`
-      : describeInvalid(what, error);
-  reply(res, 400, { error: 'bad_message', message });
-}
-
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+function consoleLogger(entry: SignalingLogEntry): void {
+  console.warn(`${new Date(entry.at).toISOString()} trainwire signal: ${entry.message}`);
 }

@@ -1,54 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import type { TransportStatus } from '@trainwire/core';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFixture as run } from './__tests__/runFixture.js';
 import { startServer } from './__tests__/signalingFixture.js';
 import { connectToWorker } from './connectToWorker.js';
 
-const fixtures = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
 // 256 MiB up and back, as users move datasets and models; TRAINWIRE_TRANSFER_MIB shrinks
 // it for a quick local run.
 const SIZE = Number(process.env.TRAINWIRE_TRANSFER_MIB ?? 256) * 1024 * 1024;
-
-type Line = Record<string, unknown>;
-
-/** Spawns a fixture; `lines` holds its JSON stdout lines so far, `next` waits for one. */
-function run(script: string, args: string[]) {
-  const child = spawn(process.execPath, [`${fixtures}${script}`, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: Line[] = [];
-  const waiters: Array<() => void> = [];
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    lines.push(JSON.parse(line));
-    for (const wake of waiters.splice(0)) wake();
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return {
-    child,
-    exited,
-    lines,
-    stderr: () => stderr,
-    async next(event: string): Promise<Line> {
-      for (;;) {
-        const found = lines.find((l) => l.event === event);
-        if (found) return found;
-        const exit = await Promise.race([
-          exited.then(() => 'exit'),
-          new Promise<void>((r) => waiters.push(r)),
-        ]);
-        if (exit === 'exit' && !lines.some((l) => l.event === event))
-          throw new Error(`${script} exited before ${event}: ${stderr}`);
-      }
-    },
-  };
-}
 
 describe('client and worker in separate processes, through a real signaling server', () => {
   let started: Awaited<ReturnType<typeof startServer>>;
@@ -64,10 +24,11 @@ describe('client and worker in separate processes, through a real signaling serv
   it('discovers, connects, exchanges frames and moves a file both ways with matching SHA-256', async () => {
     const { server } = started;
     server.createRoom('lab');
-    const key = server.createCredential('lab', 'worker-key').secret;
+    const bigKey = server.createCredential('lab', 'worker-key', 'big').secret;
+    const smallKey = server.createCredential('lab', 'worker-key', 'small').secret;
     const token = server.createCredential('lab', 'room-token').secret;
-    const big = run('worker.mjs', [server.url, 'lab', key, 'big-gpu', '24576']);
-    const small = run('worker.mjs', [server.url, 'lab', key, 'small-gpu', '8192']);
+    const big = run('worker.mjs', [server.url, 'lab', bigKey, 'big-gpu', '24576']);
+    const small = run('worker.mjs', [server.url, 'lab', smallKey, 'small-gpu', '8192']);
     children.push(big.child, small.child);
     await Promise.all([big.next('ready'), small.next('ready')]);
 

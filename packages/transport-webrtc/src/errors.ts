@@ -3,6 +3,12 @@ import { TrainwireError } from '@trainwire/core';
 /** Codes of errors raised by `@trainwire/transport-webrtc`. */
 export type TransportWebrtcErrorCode =
   | 'auth_failed'
+  | 'too_many_attempts'
+  | 'credential_revoked'
+  | 'name_taken'
+  | 'name_mismatch'
+  | 'replaced'
+  | 'key_mismatch'
   | 'bad_message'
   | 'message_too_large'
   | 'rate_limited'

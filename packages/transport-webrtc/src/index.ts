@@ -8,6 +8,11 @@
 
 export { autoSelect } from './autoSelect.js';
 export type { ByteChannelTuning } from './ByteChannelTuning.js';
+export {
+  type CheckCredentialOptions,
+  type CheckedCredential,
+  checkCredential,
+} from './checkCredential.js';
 export { type ConnectToWorkerOptions, connectToWorker } from './connectToWorker.js';
 export {
   createSignalingServer,
@@ -16,6 +21,7 @@ export {
 } from './createSignalingServer.js';
 export {
   createWorkerEndpoint,
+  type LinkRevocation,
   type WorkerEndpoint,
   type WorkerEndpointOptions,
 } from './createWorkerEndpoint.js';
@@ -25,15 +31,19 @@ export { listWorkers, type WorkerListing } from './listWorkers.js';
 export type { IceServer, RtcOptions } from './RtcOptions.js';
 export {
   type PresenceEvent,
+  type RelayedSignal,
+  type Revocation,
   SignalingClient,
   type SignalingClientOptions,
   type SignalingStatus,
 } from './SignalingClient.js';
+export type { SignalingLogEntry, SignalingLogger } from './SignalingLogEntry.js';
 export {
   type CredentialCheck,
   type CredentialKind,
   type CredentialRecord,
   type IssuedCredential,
+  type NameClaim,
   SignalingStore,
 } from './SignalingStore.js';
 export {
@@ -45,6 +55,8 @@ export {
   type PeerInfo,
   PeerInfoSchema,
   type PeerRole,
+  type RemotePeer,
+  RemotePeerSchema,
   type ServerMessage,
   ServerMessageSchema,
   SIGNALING_VERSION,

@@ -26,7 +26,13 @@ describe('losing the signaling server', () => {
     const key = server.createCredential('lab', 'worker-key').secret;
     const token = server.createCredential('lab', 'room-token').secret;
     const backoff = { initialMs: 20, maxMs: 200 };
-    const workerSignaling = first.client({ room: 'lab', role: 'worker', credential: key, backoff });
+    const workerSignaling = first.client({
+      room: 'lab',
+      role: 'worker',
+      credential: key,
+      name: 'gpu-1',
+      backoff,
+    });
     const clientSignaling = first.client({
       room: 'lab',
       role: 'client',

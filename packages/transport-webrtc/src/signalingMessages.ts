@@ -27,11 +27,19 @@ export const PeerPropertiesSchema = z
   .record(z.string().min(1).max(64), scalar)
   .refine((value) => Object.keys(value).length <= 64, 'at most 64 properties');
 
+const credentialId = z.string().min(1).max(64);
+
 /** A peer as the room sees it. */
 export const PeerInfoSchema = z.object({
   peerId,
   role: PeerRoleSchema,
+  /** A worker's name is bound to its key by the server: no other key may use it. */
   name: z.string().max(128),
+  /**
+   * Workers: the id of the worker key the peer registered with, attested by the server.
+   * Pin a worker by it (`listWorkers(signaling, { keyId })`, `connectToWorker({ keyId })`).
+   */
+  keyId: credentialId.optional(),
   status: WorkerStatusSchema.optional(),
   info: WorkerInfoSchema.optional(),
   tags: z.array(z.string().max(64)).max(64),
@@ -50,6 +58,8 @@ export const PeerFilterSchema = z
     status: WorkerStatusSchema.optional(),
     /** Every tag listed must be present. */
     tags: z.array(z.string().max(64)).max(32).optional(),
+    /** Only the worker(s) registered with this worker key id. */
+    keyId: credentialId.optional(),
     /** `{ gpuMemoryMiB: { $gte: 16384 } }`; a bare value means `$eq`. */
     properties: z.record(z.string().min(1).max(64), z.union([scalar, comparison])).optional(),
   })
@@ -57,6 +67,17 @@ export const PeerFilterSchema = z
 
 /** What peers relay to each other (offers, answers, ICE candidates); the server never reads it. */
 export const SignalDataSchema = z.record(z.string(), z.unknown());
+
+/**
+ * The far end of a link as the signaling server attests it: its peer id, role, the id of
+ * the credential it registered with, and its name (bound to the key for a worker).
+ */
+export const RemotePeerSchema = z.object({
+  peerId,
+  role: PeerRoleSchema,
+  credentialId,
+  name: z.string().max(128).optional(),
+});
 
 /** Every message a peer may send to the server. */
 export const ClientMessageSchema = z.discriminatedUnion('type', [
@@ -74,6 +95,15 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
     info: WorkerInfoSchema.optional(),
     tags: z.array(z.string().max(64)).max(64).optional(),
     properties: PeerPropertiesSchema.optional(),
+  }),
+  /** Checks a credential for `role` without registering (no name bound, nobody replaced). */
+  z.object({
+    v,
+    type: z.literal('check'),
+    rid,
+    role: PeerRoleSchema,
+    room: roomId,
+    credential: z.string().min(1).max(256),
   }),
   z.object({ v, type: z.literal('discover'), rid, filter: PeerFilterSchema.optional() }),
   z.object({
@@ -100,6 +130,19 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
     resumeKey: z.string(),
     room: roomId,
     heartbeatMs: z.number(),
+    /** The id of the credential this peer registered with. */
+    credentialId,
+    /** Ids of the room's revoked credentials (the 10 000 latest): close any link still open with one. */
+    revoked: z.array(credentialId).max(10_000),
+  }),
+  /** Answers `check`: the credential may register as the role asked. */
+  z.object({
+    v,
+    type: z.literal('checked'),
+    rid,
+    credentialId,
+    /** A worker key's bound name, once it has registered a worker. */
+    workerName: z.string().max(128).optional(),
   }),
   z.object({ v, type: z.literal('peers'), rid, peers: z.array(PeerInfoSchema) }),
   z.object({ v, type: z.literal('updated'), rid, peer: PeerInfoSchema }),
@@ -111,7 +154,16 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
     peerId,
     reason: z.enum(['closed', 'timeout', 'revoked', 'replaced']),
   }),
-  z.object({ v, type: z.literal('signal'), from: peerId, data: SignalDataSchema }),
+  z.object({
+    v,
+    type: z.literal('signal'),
+    from: peerId,
+    data: SignalDataSchema,
+    /** Stamped by the server: who sent it. */
+    sender: RemotePeerSchema.omit({ peerId: true }),
+  }),
+  /** A credential of the room was revoked: close every link its holder opened. */
+  z.object({ v, type: z.literal('revoked'), credentialId }),
   z.object({ v, type: z.literal('ping'), rid, ts: z.number().optional() }),
   z.object({ v, type: z.literal('pong'), rid, ts: z.number().optional() }),
   z.object({
@@ -120,6 +172,8 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
     rid,
     code: z.string().max(64),
     message: z.string().max(4096),
+    /** With `too_many_attempts`: when to try again, ms. */
+    retryAfterMs: z.number().int().nonnegative().optional(),
   }),
 ]);
 
@@ -135,3 +189,5 @@ export type PeerFilter = z.infer<typeof PeerFilterSchema>;
 export type PeerRole = z.infer<typeof PeerRoleSchema>;
 /** Relayed offer, answer or candidate. */
 export type SignalData = z.infer<typeof SignalDataSchema>;
+/** The far end of a link, as the signaling server attests it. */
+export type RemotePeer = z.infer<typeof RemotePeerSchema>;

@@ -5,15 +5,26 @@ import type { WorkerInfo } from '@trainwire/core';
 import { WebSocket } from 'ws';
 import { createSignalingServer, type SignalingServerOptions } from '../createSignalingServer.js';
 import { SignalingClient, type SignalingClientOptions } from '../SignalingClient.js';
+import type { SignalingLogEntry } from '../SignalingLogEntry.js';
 
-/** A real signaling server on a loopback port, with a temp data dir; `dispose` cleans up. */
+/**
+ * A real signaling server on a loopback port, with a temp data dir; `dispose` cleans up.
+ * What it logs is kept in `logs` (unless a `logger` is given).
+ */
 export async function startServer(options: SignalingServerOptions = {}) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tw-signal-'));
-  const server = await createSignalingServer({ host: '127.0.0.1', ...options, dataDir });
+  const logs: SignalingLogEntry[] = [];
+  const server = await createSignalingServer({
+    host: '127.0.0.1',
+    logger: (entry) => logs.push(entry),
+    ...options,
+    dataDir,
+  });
   const clients: SignalingClient[] = [];
   return {
     server,
     dataDir,
+    logs,
     /** A signaling client that is closed by `dispose`. */
     client(opts: Omit<SignalingClientOptions, 'url'> & { url?: string }) {
       const client = new SignalingClient({ url: server.url, ...opts });
@@ -28,15 +39,21 @@ export async function startServer(options: SignalingServerOptions = {}) {
   };
 }
 
-/** A raw WebSocket that collects every server message, for protocol-level tests. */
-export async function rawSocket(url: string) {
-  const ws = new WebSocket(url);
+/**
+ * A raw WebSocket that collects every server message, for protocol-level tests.
+ * `localAddress` (any 127.x.y.z on Linux) makes it come from another loopback address.
+ */
+export async function rawSocket(url: string, options: { localAddress?: string } = {}) {
+  const ws = new WebSocket(url, options);
   const inbox: Record<string, unknown>[] = [];
   const waiters: Array<() => void> = [];
   ws.on('message', (data) => {
     inbox.push(JSON.parse(String(data)));
     for (const wake of waiters.splice(0)) wake();
   });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
+  );
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
     ws.once('error', reject);
@@ -44,6 +61,8 @@ export async function rawSocket(url: string) {
   return {
     ws,
     inbox,
+    /** The close code and reason, once the connection is closed. */
+    closed,
     send: (message: unknown) =>
       ws.send(typeof message === 'string' ? message : JSON.stringify(message)),
     /** Resolves with the first message (from the start) matching `predicate`, removing it. */
@@ -69,4 +88,17 @@ export function workerInfo(name: string, gpuMemoryMiB: number | null): WorkerInf
     capabilities: [],
     tags: ['test'],
   };
+}
+
+/** Registers over a fresh raw socket; resolves with the answer and how the server closed. */
+export async function registerRaw(
+  url: string,
+  message: Record<string, unknown>,
+  options: { localAddress?: string } = {},
+) {
+  const raw = await rawSocket(url, options);
+  raw.send({ v: 1, type: 'register', ...message });
+  const answer = await raw.next((m) => m.type === 'registered' || m.type === 'error');
+  if (answer.type === 'registered') raw.ws.close();
+  return { answer, close: await raw.closed };
 }

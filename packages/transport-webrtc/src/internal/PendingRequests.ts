@@ -49,8 +49,12 @@ export class PendingRequests {
     this.pending.delete(rid);
     waiting.timer.unsubscribe();
     if (message.type === 'error') {
+      const details =
+        message.retryAfterMs === undefined ? undefined : { retryAfterMs: message.retryAfterMs };
       waiting.reject(
-        new TransportWebrtcError(message.code as TransportWebrtcErrorCode, message.message),
+        new TransportWebrtcError(message.code as TransportWebrtcErrorCode, message.message, {
+          details,
+        }),
       );
     } else waiting.resolve(message);
     return true;

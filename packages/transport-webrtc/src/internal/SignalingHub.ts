@@ -1,7 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { interval, type SchedulerLike, type Subscription } from 'rxjs';
 import type { WebSocket } from 'ws';
-import type { SignalingStore } from '../SignalingStore.js';
+import type { SignalingLogEntry } from '../SignalingLogEntry.js';
+import type { CredentialRecord, SignalingStore } from '../SignalingStore.js';
 import {
   type ClientMessage,
   ClientMessageSchema,
@@ -10,6 +11,8 @@ import {
   type ServerMessage,
   SIGNALING_VERSION,
 } from '../signalingMessages.js';
+import type { AuthLimiter } from './AuthLimiter.js';
+import { admitPeer } from './admitPeer.js';
 import { describeInvalid } from './describeInvalid.js';
 import { matchPeer, workerProperties } from './matchPeer.js';
 import { TokenBucket } from './TokenBucket.js';
@@ -33,10 +36,15 @@ export interface HubOptions {
   rate: { perSecond: number; burst: number };
   /** Time for heartbeats, eviction and rate limits. */
   scheduler: SchedulerLike;
+  /** Failed authentication, per address and credential id. */
+  limiter: AuthLimiter;
+  log(entry: Omit<SignalingLogEntry, 'at'>): void;
 }
 
 interface Connection {
   ws: WebSocket;
+  /** The remote address, for the auth limiter and the log. */
+  address: string;
   bucket: TokenBucket;
   lastSeen: number;
   strikes: number;
@@ -77,10 +85,11 @@ export class SignalingHub {
     return [...this.peers.values()].filter((p) => p.room === room).map((p) => p.info);
   }
 
-  attach(ws: WebSocket): void {
+  attach(ws: WebSocket, address: string): void {
     const { perSecond, burst } = this.options.rate;
     const connection: Connection = {
       ws,
+      address,
       bucket: new TokenBucket(perSecond, burst, () => this.options.scheduler.now()),
       lastSeen: this.options.scheduler.now(),
       strikes: 0,
@@ -92,18 +101,34 @@ export class SignalingHub {
     ws.on('error', () => ws.terminate());
   }
 
-  /** Disconnects every peer that registered with credential `id`. */
-  kickCredential(id: string): void {
+  /**
+   * Credential `record` was revoked: closes every connection registered with it
+   * (`credential_revoked`, close code 4003) and tells the rest of its room (`revoked`), so
+   * that each end closes the links its holder opened.
+   */
+  revoke(record: CredentialRecord): void {
+    const what = record.kind === 'worker-key' ? 'worker key' : 'room token';
+    let closed = 0;
     for (const peer of [...this.peers.values()]) {
-      if (peer.credentialId !== id) continue;
+      if (peer.credentialId !== record.id) continue;
       this.send(peer.connection, {
         type: 'error',
-        code: 'auth_failed',
-        message: 'your credential was revoked; ask the operator for a new one',
+        code: 'credential_revoked',
+        message: `your ${what} ${record.id} was revoked by the room's operator; ask them for a new one`,
       });
       this.drop(peer.connection, 'revoked');
-      peer.connection.ws.close(4001, 'credential revoked');
+      peer.connection.ws.close(4003, 'credential_revoked');
+      closed++;
     }
+    for (const peer of this.peers.values())
+      if (peer.room === record.room)
+        this.send(peer.connection, { type: 'revoked', credentialId: record.id });
+    this.options.log({
+      event: 'credential_revoked',
+      room: record.room,
+      credentialId: record.id,
+      message: `${what} ${record.id} of room ${record.room} revoked: ${closed} connection(s) closed, the room told to close its links`,
+    });
   }
 
   close(): void {
@@ -155,6 +180,7 @@ export class SignalingHub {
       return this.send(connection, { type: 'pong', rid, ts: message.ts });
     if (message.type === 'pong') return;
     if (message.type === 'register') return this.register(connection, message);
+    if (message.type === 'check') return this.check(connection, message);
     const peer = connection.peer;
     if (!peer) return this.refuse(connection, 'not_registered', 'register first', rid, false);
     if (message.type === 'discover') {
@@ -164,7 +190,11 @@ export class SignalingHub {
       return this.send(connection, { type: 'peers', rid, peers });
     }
     if (message.type === 'update') {
-      const info = message.info ?? peer.info.info;
+      // A worker's name stays the one bound to its key, whatever its new info says.
+      const info =
+        message.info && peer.info.keyId !== undefined
+          ? { ...message.info, name: peer.info.name }
+          : (message.info ?? peer.info.info);
       peer.info = {
         ...peer.info,
         status: message.status ?? message.info?.status ?? peer.info.status,
@@ -188,41 +218,68 @@ export class SignalingHub {
       );
     }
     this.stats.relayed++;
-    this.send(target.connection, { type: 'signal', from: peer.info.peerId, data: message.data });
+    // Stamped, so that each end knows which credential opened a link.
+    const sender = { role: peer.info.role, credentialId: peer.credentialId, name: peer.info.name };
+    this.send(target.connection, {
+      type: 'signal',
+      from: peer.info.peerId,
+      data: message.data,
+      sender,
+    });
   }
 
   private register(connection: Connection, message: Extract<ClientMessage, { type: 'register' }>) {
     const { rid } = message;
     if (connection.peer) return this.refuse(connection, 'bad_message', 'already registered', rid);
-    const check = this.options.store.verify(message.credential, message.room, message.role);
-    if (!check.ok) {
-      this.refuse(connection, check.code, check.message, rid);
-      connection.ws.close(4001, check.code);
+    const admitted = admitPeer(this.options, connection.address, message);
+    if (!admitted.ok) {
+      const { code, retryAfterMs } = admitted;
+      this.refuse(connection, code, admitted.message, rid, false, retryAfterMs);
+      connection.ws.close(4001, code);
       return;
     }
+    const { credential, workerName } = admitted;
     let peerId = randomBytes(8).toString('hex');
     if (message.peerId && message.resumeKey) {
-      const expected = this.resumeKey(message.room, message.peerId);
+      const expected = this.resumeKey(message.room, message.peerId, credential.id);
       const given = Buffer.from(message.resumeKey);
       if (given.length === expected.length && timingSafeEqual(given, Buffer.from(expected)))
         peerId = message.peerId;
     }
     const previous = this.peers.get(peerId);
-    if (previous) {
-      previous.connection.peer = undefined;
-      previous.connection.ws.close(4002, 'replaced by a new connection');
+    if (previous) this.replace(previous, 'another connection took over this peer id');
+    // One live worker per key: a restart (same key, same name) replaces what is left.
+    if (workerName !== undefined) {
+      for (const other of [...this.peers.values()]) {
+        if (other.credentialId !== credential.id || other === previous) continue;
+        this.replace(
+          other,
+          `worker key ${credential.id} registered "${workerName}" again from another connection; stop the other worker, or give each worker its own key`,
+        );
+        this.peers.delete(other.info.peerId);
+        this.broadcast(other, { type: 'peer-left', peerId: other.info.peerId, reason: 'replaced' });
+        this.options.log({
+          event: 'replaced',
+          address: connection.address,
+          room: message.room,
+          credentialId: credential.id,
+          message: `worker "${workerName}" (key ${credential.id}) registered again from ${connection.address}; its older registration from ${other.connection.address} was replaced`,
+        });
+      }
     }
     const status = message.role === 'worker' ? (message.info?.status ?? 'available') : undefined;
+    const name = workerName ?? message.name ?? message.info?.name ?? peerId;
     const peer: Peer = {
       room: message.room,
-      credentialId: check.credential.id,
+      credentialId: credential.id,
       connection,
       info: {
         peerId,
         role: message.role,
-        name: message.name ?? message.info?.name ?? peerId,
+        name,
+        ...(workerName !== undefined ? { keyId: credential.id } : {}),
         status,
-        info: message.info,
+        info: workerName !== undefined && message.info ? { ...message.info, name } : message.info,
         tags: message.tags ?? message.info?.tags ?? [],
         properties: { ...workerProperties(message.info), ...message.properties },
         joinedAt: previous?.info.joinedAt ?? this.options.scheduler.now(),
@@ -235,16 +292,40 @@ export class SignalingHub {
       type: 'registered',
       rid,
       peerId,
-      resumeKey: this.resumeKey(message.room, peerId),
+      resumeKey: this.resumeKey(message.room, peerId, credential.id),
       room: message.room,
       heartbeatMs: this.options.heartbeatMs,
+      credentialId: credential.id,
+      revoked: this.options.store.revokedIds(message.room),
     });
     this.broadcast(peer, { type: previous ? 'peer-updated' : 'peer-joined', peer: peer.info });
   }
 
-  private resumeKey(room: string, peerId: string): string {
+  /** Answers whether a credential may register as a role, registering nothing. */
+  private check(connection: Connection, message: Extract<ClientMessage, { type: 'check' }>) {
+    const { rid } = message;
+    const admitted = admitPeer(this.options, connection.address, message);
+    if (!admitted.ok) {
+      const { code, retryAfterMs } = admitted;
+      this.refuse(connection, code, admitted.message, rid, false, retryAfterMs);
+      connection.ws.close(4001, code);
+      return;
+    }
+    const { id, workerName } = admitted.credential;
+    this.send(connection, { type: 'checked', rid, credentialId: id, workerName });
+  }
+
+  /** Closes `old`'s connection (code 4002) and tells it why; it is no longer a peer. */
+  private replace(old: Peer, why: string): void {
+    old.connection.peer = undefined;
+    this.send(old.connection, { type: 'error', code: 'replaced', message: why });
+    old.connection.ws.close(4002, 'replaced');
+  }
+
+  /** Bound to the credential too: no other credential can take over a peer id. */
+  private resumeKey(room: string, peerId: string, credentialId: string): string {
     return createHmac('sha256', this.options.secret)
-      .update(`${room}\n${peerId}`)
+      .update(`${room}\n${peerId}\n${credentialId}`)
       .digest('base64url');
   }
 
@@ -283,9 +364,10 @@ export class SignalingHub {
     message: string,
     rid?: string,
     bad = true,
+    retryAfterMs?: number,
   ): void {
     if (bad) this.stats.badMessages++;
-    this.send(connection, { type: 'error', rid, code, message });
+    this.send(connection, { type: 'error', rid, code, message, retryAfterMs });
   }
 
   private send(connection: Connection, message: Omit1<ServerMessage>): void {

@@ -20,6 +20,7 @@ export function matchPeer(peer: PeerInfo, filter: PeerFilter | undefined): boole
   if (!filter) return true;
   if (filter.role !== undefined && peer.role !== filter.role) return false;
   if (filter.status !== undefined && peer.status !== filter.status) return false;
+  if (filter.keyId !== undefined && peer.keyId !== filter.keyId) return false;
   if (filter.tags?.some((tag) => !peer.tags.includes(tag))) return false;
   for (const [key, condition] of Object.entries(filter.properties ?? {})) {
     const value = key === 'status' ? peer.status : peer.properties[key];
