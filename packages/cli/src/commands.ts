@@ -17,6 +17,12 @@ const WORKER_FLAGS: Record<string, FlagSpec> = {
     value: 'MIB',
     description: 'with --auto-select: least GPU memory, in MiB',
   },
+  'worker-key-id': {
+    type: 'string',
+    value: 'ID',
+    description:
+      'only the worker registered with this worker key id (`trainwire workers` shows it)',
+  },
 };
 
 /** The flags of commands that follow a job: how long a silent worker is waited for. */
@@ -223,11 +229,21 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'worker',
     summary: 'Run a worker online in a room until Ctrl-C.',
     usage:
-      'worker --url ws://HOST:PORT --room ROOM --key KEY --data-dir DIR [--mount NAME=PATH[:rw]] [flags]',
+      'worker --url ws://HOST:PORT --room ROOM --key-file FILE --data-dir DIR [--mount NAME=PATH[:rw]] [flags]',
     flags: {
       url: { type: 'string', value: 'URL', description: 'signaling server URL (or TRAINWIRE_URL)' },
       room: { type: 'string', value: 'ROOM', description: 'room to join (or TRAINWIRE_ROOM)' },
-      key: { type: 'string', value: 'KEY', description: 'worker API key (or TRAINWIRE_KEY)' },
+      'key-file': {
+        type: 'string',
+        value: 'FILE',
+        description: 'a file (mode 0600) holding the worker API key (or set TRAINWIRE_KEY)',
+      },
+      key: {
+        type: 'string',
+        value: 'KEY',
+        description:
+          'the worker API key itself: visible to local users in /proc; prefer --key-file',
+      },
       name: { type: 'string', value: 'NAME', description: 'name shown to clients' },
       'data-dir': {
         type: 'string',

@@ -74,21 +74,21 @@ describe('trainwire login against a real signaling server on a loopback port', (
     const argv = ['login', '--url', server.url, '--room', 'lab', '--token', 'not-the-token'];
     expect(await main(argv, t.io)).toBe(3);
     expect(t.err()).toContain(
-      `the signaling server at ${server.url} refused the room token (--token) for room lab: it is not a trainwire credential`,
+      `the signaling server at ${server.url} refused the room token for room lab: check --room and --token`,
     );
     expect(t.err()).toContain('Nothing was saved.');
     expect(t.out()).not.toContain('Logged in');
     expect(await exists(join(dir, 'credentials.json'))).toBe(false);
   });
 
-  it('an unknown room is exit 3 naming the room', async () => {
+  it('an unknown room is exit 3 and reads like a refused token (rooms cannot be probed)', async () => {
     const dir = await home();
     const t = fakeIo({ env: { TRAINWIRE_HOME: dir } });
     expect(
       await main(['login', '--url', server.url, '--room', 'nope', '--token', token], t.io),
     ).toBe(3);
     expect(t.err()).toContain(
-      `the signaling server at ${server.url} has no room nope: check --room`,
+      `the signaling server at ${server.url} refused the room token for room nope: check --room and --token`,
     );
     expect(await exists(join(dir, 'credentials.json'))).toBe(false);
   });

@@ -81,6 +81,11 @@ export async function upCommand(args: ParsedArgs, io: Io): Promise<number> {
       host: '127.0.0.1',
       port,
       dataDir: join(dataDir, 'signal'),
+      // Its own run's credentials are revoked at the end: not news. Anything else is.
+      logger: (entry) => {
+        if (entry.event !== 'credential_revoked')
+          io.stderr.write(`trainwire signal: ${entry.message}\n`);
+      },
     });
     cleanups.push(() => server.close());
     // Inside the try: a store that cannot be written must not leave the port open.

@@ -1,3 +1,4 @@
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createWorker, readWorkerConfigFile, type WorkerConfigInput } from '@trainwire/worker';
 import { ExitCode, UsageError } from '../errors.js';
@@ -5,6 +6,7 @@ import type { Io } from '../Io.js';
 import { intFlag, listFlag, type ParsedArgs, stringFlag } from '../internal/args.js';
 import { requireValue } from '../internal/ask.js';
 import { credentialsPath, readCredentials } from '../internal/credentials.js';
+import { fsProblem } from '../internal/fsProblem.js';
 import { goOnline } from '../internal/goOnline.js';
 
 /** `--mount name=path[:ro|:rw]` → a mount (read-only unless `:rw`). */
@@ -12,6 +14,35 @@ export function parseMount(text: string): { name: string; path: string; readOnly
   const match = /^([A-Za-z0-9._-]+)=(.+?)(?::(ro|rw))?$/.exec(text);
   if (match === null) throw new UsageError(`--mount takes NAME=PATH[:ro|:rw]; got "${text}"`);
   return { name: match[1]!, path: resolve(match[2]!), readOnly: match[3] !== 'rw' };
+}
+
+/**
+ * The worker key from `--key-file` (a file only its owner may read) or, discouraged,
+ * `--key` (every local user can read a process's command line in /proc).
+ */
+async function keyFromFlags(args: ParsedArgs, io: Io): Promise<string | undefined> {
+  const file = stringFlag(args, 'key-file');
+  const inline = stringFlag(args, 'key');
+  if (file !== undefined && inline !== undefined)
+    throw new UsageError('pass the worker key once: --key-file or --key, not both');
+  if (inline !== undefined) {
+    io.stderr.write(
+      'warning: --key puts the worker key in the command line, which every user of this machine can read; use --key-file FILE (mode 0600) or TRAINWIRE_KEY\n',
+    );
+    return inline;
+  }
+  if (file === undefined) return undefined;
+  const path = resolve(file);
+  const info = await stat(path).catch((error: unknown) => {
+    throw new UsageError(`cannot read --key-file ${path}: ${fsProblem(error)}`, { cause: error });
+  });
+  if ((info.mode & 0o077) !== 0)
+    throw new UsageError(
+      `--key-file ${path} can be read by other users (mode ${(info.mode & 0o777).toString(8)}); run \`chmod 600 ${path}\` first`,
+    );
+  const key = (await readFile(path, 'utf8')).trim();
+  if (key === '') throw new UsageError(`--key-file ${path} is empty; put the worker key in it`);
+  return key;
 }
 
 /**
@@ -38,7 +69,7 @@ export async function workerCommand(args: ParsedArgs, io: Io): Promise<number> {
   );
   const credential = await requireValue(
     io,
-    stringFlag(args, 'key') ?? io.env.TRAINWIRE_KEY ?? stored?.credential,
+    (await keyFromFlags(args, io)) ?? io.env.TRAINWIRE_KEY ?? stored?.credential,
     'key',
     'Worker API key:',
   );
@@ -58,7 +89,12 @@ export async function workerCommand(args: ParsedArgs, io: Io): Promise<number> {
   });
   let online: Awaited<ReturnType<typeof goOnline>>;
   try {
-    online = await goOnline(worker, { url, room, credential });
+    online = await goOnline(worker, {
+      url,
+      room,
+      credential,
+      log: (line) => io.stderr.write(`${line}\n`),
+    });
   } catch (error) {
     await worker.close();
     throw error;

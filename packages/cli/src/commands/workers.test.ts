@@ -29,6 +29,7 @@ describe('trainwire workers against a real signaling server', () => {
   let server: SignalingServer;
   const peers: SignalingClient[] = [];
   let env: Record<string, string>;
+  const keyIds: string[] = [];
   beforeAll(async () => {
     server = await createSignalingServer({
       host: '127.0.0.1',
@@ -42,12 +43,14 @@ describe('trainwire workers against a real signaling server', () => {
       TRAINWIRE_TOKEN: server.createCredential('lab', 'room-token').secret,
     };
     for (const worker of [info('gpu-big', 40_960, 262_144), info('cpu-box', null, 0)]) {
+      // One key per worker: a worker key is bound to one worker name.
+      const key = server.createCredential('lab', 'worker-key');
+      keyIds.push(key.id);
       const peer = new SignalingClient({
         url: server.url,
         room: 'lab',
         role: 'worker',
-        // One key per worker: a worker key is bound to one worker name.
-        credential: server.createCredential('lab', 'worker-key').secret,
+        credential: key.secret,
         name: worker.name,
         info: worker,
       });
@@ -64,10 +67,16 @@ describe('trainwire workers against a real signaling server', () => {
     const t = fakeIo({ env });
     expect(await main(['workers'], t.io)).toBe(0);
     const [header, ...rows] = t.out().trimEnd().split('\n');
-    expect(header).toMatch(/^NAME\s+GPU\s+STATUS\s+GPU MEMORY\s+RAM$/);
+    expect(header).toMatch(/^NAME\s+GPU\s+STATUS\s+GPU MEMORY\s+RAM\s+KEY$/);
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatch(/^gpu-big\s+NVIDIA A100\s+available\s+40\.0 GiB\s+256\.0 GiB$/);
-    expect(rows[1]).toMatch(/^cpu-box\s+Not detected\s+available\s+—\s+—$/);
+    expect(rows[0]).toMatch(
+      new RegExp(
+        `^gpu-big\\s+NVIDIA A100\\s+available\\s+40\\.0 GiB\\s+256\\.0 GiB\\s+${keyIds[0]}$`,
+      ),
+    );
+    expect(rows[1]).toMatch(
+      new RegExp(`^cpu-box\\s+Not detected\\s+available\\s+—\\s+—\\s+${keyIds[1]}$`),
+    );
   });
 
   it('with --json, the memory in MiB (null when unknown)', async () => {
@@ -79,7 +88,21 @@ describe('trainwire workers against a real signaling server', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(lines).toEqual([
-      expect.objectContaining({ name: 'gpu-big', gpuMemoryMiB: 40_960, ramMiB: 262_144 }),
+      expect.objectContaining({
+        name: 'gpu-big',
+        keyId: keyIds[0],
+        gpuMemoryMiB: 40_960,
+        ramMiB: 262_144,
+      }),
     ]);
+  });
+
+  it('--worker-key-id pins a worker: an unknown key id connects to nothing and says so', async () => {
+    const t = fakeIo({ env });
+    expect(await main(['jobs', '--worker-key-id', 'not0a0key000'], t.io)).toBe(3);
+    expect(t.err()).toContain('none with key not0a0key000');
+    const bad = fakeIo({ env });
+    expect(await main(['jobs', '--worker-key-id', 'a b'], bad.io)).toBe(2);
+    expect(bad.err()).toContain('--worker-key-id takes a worker key id');
   });
 });

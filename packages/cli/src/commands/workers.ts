@@ -23,7 +23,7 @@ function memory(info: WorkerInfo | undefined): {
   };
 }
 
-/** `trainwire workers`: the workers of the room — name, GPU, status, GPU memory, RAM. */
+/** `trainwire workers`: the workers of the room — name, GPU, status, GPU memory, RAM, key id. */
 export async function workersCommand(args: ParsedArgs, io: Io): Promise<number> {
   const credentials = await credentialsFrom(io);
   const min = intFlag(args, 'min-gpu-memory', 0);
@@ -36,7 +36,7 @@ export async function workersCommand(args: ParsedArgs, io: Io): Promise<number> 
     if (args.values.json === true) {
       for (const w of workers)
         io.stdout.write(
-          `${JSON.stringify({ peerId: w.peerId, name: w.name, gpu: w.info?.gpu ?? null, ...memory(w.info), status: w.status })}\n`,
+          `${JSON.stringify({ peerId: w.peerId, name: w.name, keyId: w.keyId, gpu: w.info?.gpu ?? null, ...memory(w.info), status: w.status })}\n`,
         );
       return ExitCode.ok;
     }
@@ -50,7 +50,7 @@ export async function workersCommand(args: ParsedArgs, io: Io): Promise<number> 
     }
     io.stdout.write(
       table([
-        ['NAME', 'GPU', 'STATUS', 'GPU MEMORY', 'RAM'],
+        ['NAME', 'GPU', 'STATUS', 'GPU MEMORY', 'RAM', 'KEY'],
         ...workers.map((w) => {
           const { gpuMemoryMiB, ramMiB } = memory(w.info);
           return [
@@ -59,6 +59,8 @@ export async function workersCommand(args: ParsedArgs, io: Io): Promise<number> 
             w.status,
             mib(gpuMemoryMiB ?? undefined),
             mib(ramMiB ?? undefined),
+            // The worker key id the server bound the name to: pin it with --worker-key-id.
+            w.keyId || '—',
           ];
         }),
       ]),

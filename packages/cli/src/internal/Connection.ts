@@ -4,6 +4,8 @@ import type { Transport, WorkerInfo } from '@trainwire/core';
 export interface Connection {
   transport: Transport;
   worker: WorkerInfo;
+  /** The worker key id the signaling server attests for it, when known. */
+  keyId?: string;
   close(): Promise<void>;
 }
 
@@ -13,6 +15,11 @@ export interface ConnectOptions {
   worker?: string;
   autoSelect?: boolean;
   minGpuMemoryMiB?: number;
+  /**
+   * Only the worker registered with this worker key id (as the signaling server attests
+   * it): a worker claiming another's name or GPU cannot stand in for it.
+   */
+  keyId?: string;
 }
 
 /** Opens a connection to a worker; the default goes through the signaling server, tests pass their own. */

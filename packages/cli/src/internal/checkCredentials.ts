@@ -1,5 +1,3 @@
-import { hostname } from 'node:os';
-import type { WorkerInfo } from '@trainwire/core';
 import { CliError, ExitCode } from '../errors.js';
 import type { Credentials } from './credentials.js';
 
@@ -15,30 +13,10 @@ export async function checkCredentials(
   credentials: Credentials,
   timeoutMs = LOGIN_CHECK_TIMEOUT_MS,
 ): Promise<void> {
-  const { SignalingClient } = await import('@trainwire/transport-webrtc');
+  const { checkCredential } = await import('@trainwire/transport-webrtc');
   const { signalingUrl: url, room, role } = credentials;
-  const name = `trainwire login check (${hostname()})`;
-  // A worker key registers only as a worker: shown busy, so no client picks this check.
-  const info: WorkerInfo = {
-    id: 'login-check',
-    name,
-    gpu: null,
-    cpu: { model: 'unknown', cores: 1 },
-    ramMiB: 0,
-    status: 'busy',
-    versions: {},
-    capabilities: [],
-    tags: [],
-  };
-  const signaling = new SignalingClient({
-    url,
-    room,
-    role,
-    credential: credentials.credential,
-    name,
-    requestTimeoutMs: timeoutMs,
-    ...(role === 'worker' ? { info } : {}),
-  });
+  // Asked without registering: no peer shows up, no worker name is bound, and a running
+  // worker of the same key is not replaced.
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -54,14 +32,21 @@ export async function checkCredentials(
     );
   });
   try {
-    await Promise.race([signaling.connect(), deadline]);
+    await Promise.race([
+      checkCredential({ url, room, role, credential: credentials.credential, timeoutMs }),
+      deadline,
+    ]);
   } catch (error) {
     if ((error as { name?: unknown }).name === 'CliError') throw error;
     throw refusal(error, credentials);
   } finally {
     clearTimeout(timer);
-    await signaling.close().catch(() => undefined);
   }
+}
+
+function retryAfter(error: unknown): string {
+  const ms = (error as { details?: { retryAfterMs?: unknown } }).details?.retryAfterMs;
+  return typeof ms === 'number' ? ` ${Math.ceil(ms / 1000)} s` : ' a while';
 }
 
 function refusal(error: unknown, { signalingUrl: url, room, role }: Credentials): CliError {
@@ -71,11 +56,14 @@ function refusal(error: unknown, { signalingUrl: url, room, role }: Credentials)
   const message =
     code === 'signaling_unreachable'
       ? `cannot reach a signaling server at ${url}: check the URL and port, and that \`trainwire signal\` runs there.`
-      : code === 'room_not_found'
-        ? `the signaling server at ${url} has no room ${room}: check --room (an operator creates it with \`trainwire rooms create ${room}\`).`
-        : code === 'auth_failed'
-          ? `the signaling server at ${url} refused the ${what} (--token) for room ${room}: ${said.replace(/^credential refused for room [^:]+: /, '').replace(/\.$/, '')}.`
-          : `cannot log in at ${url}: ${said}.`;
+      : code === 'auth_failed'
+        ? // The server answers an unknown room and a bad token alike (rooms cannot be probed).
+          `the signaling server at ${url} refused the ${what} for room ${room}: check --room and --token, or ask the room's operator for a ${what}.`
+        : code === 'credential_revoked'
+          ? `the ${what} for room ${room} was revoked at ${url}; ask the room's operator for a new one.`
+          : code === 'too_many_attempts'
+            ? `too many failed logins from here at ${url}; wait${retryAfter(error)} and try again.`
+            : `cannot log in at ${url}: ${said}.`;
   return new CliError(
     typeof code === 'string' ? code : 'connect_failed',
     ExitCode.connection,

@@ -112,10 +112,15 @@ export async function connectWithCredentials(
   const webrtc = await import('@trainwire/transport-webrtc');
   const signaling = await joinRoom(credentials, `cli@${hostname()}`);
   try {
-    const workers = await webrtc.listWorkers(signaling);
+    const workers = await webrtc.listWorkers(
+      signaling,
+      options.keyId === undefined ? {} : { keyId: options.keyId },
+    );
     const names =
-      workers.map((w) => `${w.name} (${w.gpuModel ?? 'no GPU'}, ${w.status})`).join(', ') ||
-      'none online';
+      workers
+        .map((w) => `${w.name} (${w.gpuModel ?? 'no GPU'}, ${w.status}, key ${w.keyId})`)
+        .join(', ') ||
+      (options.keyId === undefined ? 'none online' : `none with key ${options.keyId}`);
     let chosen: (typeof workers)[number] | undefined;
     if (options.worker !== undefined) {
       chosen = workers.find((w) => w.name === options.worker || w.peerId === options.worker);
@@ -138,7 +143,9 @@ export async function connectWithCredentials(
     } else {
       if (workers.length === 0)
         throw new ConnectionError(
-          `no worker is online in room ${credentials.room}; start one with \`trainwire worker\``,
+          options.keyId === undefined
+            ? `no worker is online in room ${credentials.room}; start one with \`trainwire worker\``
+            : `no worker registered with key ${options.keyId} is online in room ${credentials.room} (${names}); \`trainwire workers\` shows each worker's key`,
         );
       const picked = await requireValue(
         io,
@@ -146,7 +153,7 @@ export async function connectWithCredentials(
         'worker',
         'Which worker?',
         workers.map((w) => ({
-          name: `${w.name} — ${w.gpuModel ?? 'GPU: Not detected'} ${w.gpuMemoryMiB ? `(${w.gpuMemoryMiB} MiB)` : ''} — ${w.status}`,
+          name: `${w.name} — ${w.gpuModel ?? 'GPU: Not detected'} ${w.gpuMemoryMiB ? `(${w.gpuMemoryMiB} MiB)` : ''} — ${w.status} — key ${w.keyId}`,
           value: w.peerId,
         })),
       );
@@ -156,6 +163,7 @@ export async function connectWithCredentials(
     const transport = await webrtc.connectToWorker({
       signaling,
       workerId: chosen.peerId,
+      ...(options.keyId === undefined ? {} : { keyId: options.keyId }),
       rtc: { loopbackOnly: isLocalUrl(credentials.signalingUrl) },
     });
     const worker: WorkerInfo = chosen.info ?? {
@@ -172,6 +180,7 @@ export async function connectWithCredentials(
     return {
       transport,
       worker,
+      ...(chosen.keyId ? { keyId: chosen.keyId } : {}),
       close: async () => {
         await transport.close();
         await signaling.close();

@@ -13,7 +13,14 @@ export interface OnlineWorker {
  */
 export async function goOnline(
   worker: Worker,
-  options: { url: string; room: string; credential: string; statusEveryMs?: number },
+  options: {
+    url: string;
+    room: string;
+    credential: string;
+    statusEveryMs?: number;
+    /** Where the worker says what happened to its links (a revoked credential); stderr-like. */
+    log?: (line: string) => void;
+  },
 ): Promise<OnlineWorker> {
   const webrtc = await import('@trainwire/transport-webrtc');
   const info = worker.info();
@@ -39,6 +46,14 @@ export async function goOnline(
     rtc: { loopbackOnly: isLocalUrl(options.url) },
   });
   const connections = endpoint.connections$.subscribe((transport) => worker.accept(transport));
+  const revocations = endpoint.revoked$.subscribe(({ remote, credentialId, own }) => {
+    const who = `${remote.name ?? remote.peerId} (credential ${remote.credentialId})`;
+    options.log?.(
+      own
+        ? `${new Date().toISOString()} this worker's key ${credentialId} was revoked: closed the link from ${who}`
+        : `${new Date().toISOString()} closed the link from ${who}: credential ${credentialId} was revoked`,
+    );
+  });
   let status = info.status;
   const timer = setInterval(() => {
     const now = worker.info();
@@ -51,6 +66,7 @@ export async function goOnline(
     close: async () => {
       clearInterval(timer);
       connections.unsubscribe();
+      revocations.unsubscribe();
       await endpoint.close();
       await signaling.close();
     },

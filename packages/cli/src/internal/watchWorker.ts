@@ -55,7 +55,11 @@ export function watchedManager(
     connect === undefined
       ? undefined
       : async (): Promise<Transport> => {
-          const next = await connect({ worker: connection.worker.name });
+          // The same worker: by name, and by its key where known (no impostor takes over).
+          const next = await connect({
+            worker: connection.worker.name,
+            ...(connection.keyId === undefined ? {} : { keyId: connection.keyId }),
+          });
           opened.push(next);
           return next.transport;
         };

@@ -1,4 +1,5 @@
 import type { JobManager } from '@trainwire/core';
+import { UsageError } from '../errors.js';
 import { intFlag, type ParsedArgs, stringFlag } from './args.js';
 import type { Connect, Connection, ConnectOptions } from './Connection.js';
 import { watchedManager } from './watchWorker.js';
@@ -7,8 +8,14 @@ import { watchedManager } from './watchWorker.js';
 export function connectOptions(args: ParsedArgs): ConnectOptions {
   const worker = stringFlag(args, 'worker');
   const min = intFlag(args, 'min-gpu-memory', 0);
+  const keyId = stringFlag(args, 'worker-key-id');
+  if (keyId !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(keyId))
+    throw new UsageError(
+      `--worker-key-id takes a worker key id as \`trainwire workers\` shows it (letters, digits, - and _); got "${keyId}"`,
+    );
   return {
     ...(worker === undefined ? {} : { worker }),
+    ...(keyId === undefined ? {} : { keyId }),
     autoSelect: args.values['auto-select'] === true,
     ...(min === undefined ? {} : { minGpuMemoryMiB: min }),
   };
