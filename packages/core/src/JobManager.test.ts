@@ -83,6 +83,25 @@ describe('JobManager over MemoryTransport with a scripted worker', () => {
     expect((await cancelled.done).state).toBe('cancelled');
   });
 
+  it('shows its jobs and canSubmit as a snapshot for React, the same object until it changes', async () => {
+    const { manager } = await setup();
+    const first = manager.getSnapshot();
+    expect(first).toEqual({ jobs: [], canSubmit: true });
+    expect(manager.getSnapshot()).toBe(first);
+    let calls = 0;
+    const unsubscribe = manager.subscribe(() => calls++);
+    const session = manager.submit({ profile: 'builtin', config: { epochs: 2 } });
+    const running = manager.getSnapshot();
+    expect(running).not.toBe(first);
+    expect(running.jobs).toEqual([session]);
+    expect(running.canSubmit).toBe(false);
+    await session.done;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(manager.getSnapshot().canSubmit).toBe(true);
+    expect(calls).toBeGreaterThanOrEqual(2);
+    unsubscribe();
+  });
+
   it('allows one job at a time per worker by default (canSubmit$)', async () => {
     const { manager } = await setup();
     const seen: boolean[] = [];

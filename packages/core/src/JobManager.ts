@@ -47,6 +47,14 @@ export interface JobManagerOptions {
   reconnect?: (lost: Transport) => Promise<Transport>;
 }
 
+/** What {@link JobManager.getSnapshot} returns. */
+export interface JobManagerSnapshot {
+  /** Every session this manager made, oldest first. */
+  jobs: readonly JobSession[];
+  /** Whether the default worker takes another job now ("Run" enabled). */
+  canSubmit: boolean;
+}
+
 /** Options of one submission. */
 export interface SubmitOptions {
   /** The worker to run on; the injected `TRANSPORT` by default. */
@@ -79,6 +87,9 @@ export class JobManager {
   readonly canSubmit$: Observable<boolean>;
 
   private readonly jobs = new BehaviorSubject<readonly JobSession[]>([]);
+  private snapshot: JobManagerSnapshot | null = null;
+  private readonly listeners = new Set<() => void>();
+  private canSubmitNow = true;
   private readonly targets = new Map<Transport, WorkerTarget>();
   private readonly maxConcurrent: number;
   private counter = 0;
@@ -93,6 +104,29 @@ export class JobManager {
     this.maxConcurrent = options.maxConcurrentPerTarget ?? 1;
     this.jobs$ = this.jobs.asObservable();
     this.canSubmit$ = this.canSubmitTo$(defaultTransport);
+    this.canSubmit$.subscribe((can) => {
+      this.canSubmitNow = can;
+      this.changed();
+    });
+  }
+
+  /** The jobs and whether the default worker takes another, for React; the same object until it changes. */
+  getSnapshot = (): JobManagerSnapshot => {
+    this.snapshot ??= { jobs: this.jobs.getValue(), canSubmit: this.canSubmitNow };
+    return this.snapshot;
+  };
+
+  /** Calls `listener` when a job is added or `canSubmit` changes; returns unsubscribe. */
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  private changed(): void {
+    this.snapshot = null;
+    for (const listener of [...this.listeners]) listener();
   }
 
   /** Whether `transport`'s worker takes another job now. */
@@ -259,6 +293,7 @@ export class JobManager {
   private track(target: WorkerTarget, session: JobSession): void {
     target.add(session);
     this.jobs.next([...this.jobs.getValue(), session]);
+    this.changed();
     const { jobId } = session;
     session.state$.subscribe({
       next: (state) => this.bus.emit('experiment.status', { jobId, state }),

@@ -26,7 +26,12 @@ export {
   ValidationError,
 } from './errors.js';
 export { JobEventHub, type NewJobEvent, takeWithinBytes, utf8Length } from './JobEventHub.js';
-export { JobManager, type JobManagerOptions, type SubmitOptions } from './JobManager.js';
+export {
+  JobManager,
+  type JobManagerOptions,
+  type JobManagerSnapshot,
+  type SubmitOptions,
+} from './JobManager.js';
 export {
   type BestMetric,
   type EpochRecord,

@@ -184,7 +184,9 @@ export class RpcPeer {
     return new Promise<ResponseFrame>((resolve, reject) => {
       const timer = this.scheduler.schedule(() => {
         this.pending.delete(id);
-        reject(new RemoteError('request_timeout', `no answer to ${describeRequest(method)} in time`));
+        reject(
+          new RemoteError('request_timeout', `no answer to ${describeRequest(method)} in time`),
+        );
       }, this.requestTimeoutMs);
       this.pending.set(id, {
         method,
