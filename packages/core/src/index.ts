@@ -160,3 +160,10 @@ export type { ConfigIssue, ConfigProfile, ValidationReport } from './validation/
 export { ConfigProfileRegistry, validateWithProfile } from './validation/ConfigProfileRegistry.js';
 export { parseConfigText } from './validation/parseConfigText.js';
 export { SleapNnConfigSchema, sleapNnConfigProfile } from './validation/sleapNnConfigProfile.js';
+export { type Pickable, pickBestWorker } from './workers/pickBestWorker.js';
+export {
+  WorkerDirectory,
+  type WorkerDirectoryOptions,
+  type WorkerDirectorySnapshot,
+  type WorkerEntry,
+} from './workers/WorkerDirectory.js';

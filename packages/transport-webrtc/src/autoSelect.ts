@@ -1,3 +1,4 @@
+import { pickBestWorker } from '@trainwire/core';
 import type { WorkerListing } from './listWorkers.js';
 
 /**
@@ -13,11 +14,6 @@ export function autoSelect(
   workers: readonly WorkerListing[],
   requirements: { minGpuMemoryMiB?: number } = {},
 ): WorkerListing | undefined {
-  const min = requirements.minGpuMemoryMiB ?? 0;
-  return workers
-    .filter((w) => w.status === 'available' && w.gpuMemoryMiB >= min)
-    .reduce<WorkerListing | undefined>(
-      (best, w) => (best === undefined || w.gpuMemoryMiB > best.gpuMemoryMiB ? w : best),
-      undefined,
-    );
+  // One rule for every view: core's (the panel's picker uses it too).
+  return pickBestWorker(workers, requirements);
 }
