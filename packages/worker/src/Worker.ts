@@ -5,6 +5,7 @@ import {
   type JobSpec,
   type JobState,
   PROTOCOL_VERSION,
+  parseOrThrow,
   RpcPeer,
   type Transport,
   type WorkerInfo,
@@ -14,18 +15,23 @@ import { WorkerError } from './errors.js';
 import { checkJobSpec } from './internal/checkJobSpec.js';
 import { createHandlers } from './internal/createHandlers.js';
 import { type DiskSpace, isDiskFull } from './internal/DiskSpace.js';
+import type { FileModes } from './internal/FileModes.js';
 import { closeTransports, flushPeers } from './internal/flushPeers.js';
 import { JobRunner } from './internal/JobRunner.js';
 import { recoverInterruptedJobs } from './internal/recoverInterruptedJobs.js';
 import type { Uploads } from './internal/Uploads.js';
+import { WorkerAccess } from './internal/WorkerAccess.js';
 import { WorkerEventHub } from './internal/WorkerEventHub.js';
 import type { MachineInfo } from './machine/detectMachine.js';
+import { type PeerIdentity, PeerIdentitySchema } from './PeerIdentity.js';
 import type { ProgressLink } from './runner/TrainerProcess.js';
 import type { Sandbox } from './sandbox/Sandbox.js';
 import type { ArtifactStore } from './store/ArtifactStore.js';
 import type { ExperimentStore } from './store/ExperimentStore.js';
 import type { WorkerDatabase } from './store/openDatabase.js';
-import type { SqliteJobStore } from './store/SqliteJobStore.js';
+import type { SqliteJobStore, StoredJobRecord } from './store/SqliteJobStore.js';
+import type { UploadStore } from './store/UploadStore.js';
+import type { WorkerLogger } from './WorkerLogEntry.js';
 
 /** Everything a worker is made of; {@link createWorker} assembles it. */
 export interface WorkerParts {
@@ -37,6 +43,7 @@ export interface WorkerParts {
   artifacts: ArtifactStore;
   sandbox: Sandbox;
   uploads: Uploads;
+  uploadStore: UploadStore;
   machine: MachineInfo;
   profiles: Map<string, TrainerProfile>;
   configProfiles: ConfigProfileRegistry;
@@ -48,6 +55,10 @@ export interface WorkerParts {
   space: DiskSpace;
   /** Gives the data dir up (its `worker.lock`) once the worker closed. */
   releaseDataDir?: () => void;
+  /** Modes of what the worker creates (`fileMode` of its config). */
+  modes: FileModes;
+  /** Where refusals go with their detail (where a symlink led, whose job it was). */
+  logger: WorkerLogger;
 }
 
 /** How a worker is stopped. */
@@ -75,11 +86,13 @@ export class Worker {
   private readonly events: WorkerEventHub;
   private readonly runners = new Map<string, JobRunner>();
   private readonly peers = new Set<RpcPeer>();
+  private readonly access: WorkerAccess;
   private closed = false;
 
   constructor(readonly parts: WorkerParts) {
     this.events = new WorkerEventHub(parts.jobs, parts.db, parts.now);
     this.hub = this.events;
+    this.access = new WorkerAccess(parts);
   }
 
   /** The job store (core's `JobStore` port on SQLite). */
@@ -123,19 +136,29 @@ export class Worker {
    * Serves the protocol on one connection (and receives its uploads). Returns the peer;
    * the connection is forgotten when the transport closes.
    *
+   * `identity` is the far end as the signaling server attests it (over WebRTC:
+   * `transport.remote`). Its jobs are recorded as its own; it may stop or cancel only those
+   * (else `not_owner`), and use and see only its own uploads; reads of jobs stay open to
+   * the room. Without one the connection is the local (embedded) mode, with full rights.
+   *
    * @example
    * ```ts
    * const [client, server] = createMemoryTransportPair();
-   * worker.accept(server);
+   * worker.accept(server); // local: full rights
    * const info = await new RpcPeer(client).request('worker.info', {});
+   * // over WebRTC: endpoint.connections$.subscribe((t) => worker.accept(t, t.remote));
    * ```
    */
-  accept(transport: Transport): RpcPeer {
+  accept(transport: Transport, identity?: PeerIdentity): RpcPeer {
+    const caller =
+      identity === undefined
+        ? undefined
+        : parseOrThrow(PeerIdentitySchema, identity, 'the identity of a connection');
     const peer = new RpcPeer(transport);
     this.peers.add(peer);
-    peer.serve(createHandlers(this, this.parts));
+    peer.serve(createHandlers(this, this.parts, caller));
     const streams = transport.byteStreams$.subscribe((stream) =>
-      this.parts.uploads.receive(stream),
+      this.parts.uploads.receive(stream, caller),
     );
     transport.status$.subscribe((status) => {
       if (status !== 'closed') return;
@@ -148,13 +171,25 @@ export class Worker {
   }
 
   /**
+   * The mounts as `identity` may use them: the uploads folder holds only its own uploads.
+   * Refusals that hide something from the caller (where `..` or a symlink led, another's
+   * upload, a folder the system would not read) are logged with that detail.
+   */
+  sandboxFor(identity?: PeerIdentity): Sandbox {
+    return this.access.sandboxFor(identity);
+  }
+
+  /**
    * Starts a job (idempotent for the same `jobId`). Validates the profile, the config, the
-   * device and every path first; refuses with `worker_busy` at the concurrency limit.
+   * device and every path first (as `identity` may use them: only its own uploads);
+   * refuses with `worker_busy` at the concurrency limit. The job is recorded as started by
+   * `identity` (none: the local mode).
    */
   async startJob(
     jobId: string,
     spec: JobSpec,
     peer?: RpcPeer,
+    identity?: PeerIdentity,
   ): Promise<{ state: JobState; lastSeq: number }> {
     const existing = this.jobs.getJob(jobId);
     if (existing) {
@@ -178,19 +213,21 @@ export class Worker {
         `${this.info().name} already runs ${this.runners.size} job(s) (its limit is ${maxConcurrentJobs}); wait for one to finish, stop it, or pick another worker`,
       );
     }
+    const sandbox = this.sandboxFor(identity);
     const inputs: Record<string, string> = {};
     for (const [role, path] of Object.entries(spec.inputs))
-      inputs[role] = await this.parts.sandbox.resolve(path);
-    const resume = spec.resume ? await this.parts.sandbox.resolve(spec.resume) : undefined;
+      inputs[role] = await sandbox.resolve(path);
+    const resume = spec.resume ? await sandbox.resolve(spec.resume) : undefined;
     if (this.runners.size >= maxConcurrentJobs || this.jobs.getJob(jobId)) {
-      return this.startJob(jobId, spec, peer); // raced with another start while resolving paths
+      // raced with another start while resolving paths
+      return this.startJob(jobId, spec, peer, identity);
     }
 
     // Attached first: the `starting` event is pushed once its transaction committed.
     if (peer) this.hub.attach(jobId, peer);
     // One transaction: a job row never outlives a failed experiment insert (or a full disk).
     try {
-      this.events.transaction(() => this.createJobRecords(jobId, spec, resume));
+      this.events.transaction(() => this.createJobRecords(jobId, spec, resume, identity));
     } catch (error) {
       if (isDiskFull(error))
         throw this.parts.space.diskFull(`job ${jobId} could not be recorded`, error);
@@ -203,6 +240,7 @@ export class Worker {
         artifacts: this.artifacts,
         experiments: this.experiments,
         createLink: this.parts.createLink,
+        modes: this.parts.modes,
         stopGraceMs: this.parts.config.stopGraceMs,
         cancelGraceMs: this.parts.config.cancelGraceMs,
         now: this.parts.now,
@@ -227,13 +265,26 @@ export class Worker {
     return { state: record.state, lastSeq: record.lastSeq };
   }
 
-  private createJobRecords(jobId: string, spec: JobSpec, resume: string | undefined): void {
+  private createJobRecords(
+    jobId: string,
+    spec: JobSpec,
+    resume: string | undefined,
+    identity: PeerIdentity | undefined,
+  ): void {
     this.jobs.createJob({
       jobId,
       spec,
       state: 'starting',
       workerId: this.parts.id,
       createdAt: this.parts.now(),
+      ...(identity
+        ? {
+            owner: {
+              credentialId: identity.credentialId,
+              ...(identity.name === undefined ? {} : { name: identity.name }),
+            },
+          }
+        : {}),
     });
     this.experiments.create({
       id: jobId,
@@ -249,14 +300,19 @@ export class Worker {
     this.hub.emit(jobId, { type: 'state', state: 'starting' });
   }
 
-  /** Asks a running job to finish its epoch, save and stop. */
-  stopJob(jobId: string): JobState {
+  /**
+   * Asks a running job to finish its epoch, save and stop. A caller with an `identity`
+   * must have started it (else `not_owner`); an admin or the local mode may stop any.
+   */
+  stopJob(jobId: string, identity?: PeerIdentity): JobState {
+    this.access.requireControl(this.requireJob(jobId), identity, 'stop');
     this.runners.get(jobId)?.stop();
     return this.requireJob(jobId).state;
   }
 
-  /** Ends a running job and everything its trainer started. */
-  cancelJob(jobId: string): JobState {
+  /** Ends a running job and everything its trainer started; the same rule as {@link stopJob}. */
+  cancelJob(jobId: string, identity?: PeerIdentity): JobState {
+    this.access.requireControl(this.requireJob(jobId), identity, 'cancel');
     this.runners.get(jobId)?.cancel();
     return this.requireJob(jobId).state;
   }
@@ -274,7 +330,7 @@ export class Worker {
   }
 
   /** The job, or an `unknown_job` error. */
-  requireJob(jobId: string) {
+  requireJob(jobId: string): StoredJobRecord {
     const record = this.jobs.getJob(jobId);
     if (!record)
       throw new WorkerError(

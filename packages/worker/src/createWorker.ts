@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTrainerReader } from '@trainwire/bridge-zmq';
 import {
@@ -17,7 +17,9 @@ import {
 } from './config/WorkerConfig.js';
 import { DataDirLock } from './internal/DataDirLock.js';
 import { DiskSpace } from './internal/DiskSpace.js';
+import { type FileModes, fileModes, makeDir, writeFileWithMode } from './internal/FileModes.js';
 import { generateDatasetProfile } from './internal/generateDatasetProfile.js';
+import { stderrWorkerLogger } from './internal/stderrWorkerLogger.js';
 import { Uploads } from './internal/Uploads.js';
 import { detectMachine, type RunCommand } from './machine/detectMachine.js';
 import { builtinProfiles, builtinTrainerPath } from './runner/builtinProfiles.js';
@@ -29,6 +31,7 @@ import { openDatabase, type WorkerDatabase } from './store/openDatabase.js';
 import { SqliteJobStore } from './store/SqliteJobStore.js';
 import { UploadStore } from './store/UploadStore.js';
 import { Worker } from './Worker.js';
+import type { WorkerLogger } from './WorkerLogEntry.js';
 
 /** Things a test or an embedding app may replace. */
 export interface WorkerOptions {
@@ -41,14 +44,21 @@ export interface WorkerOptions {
   /** Path of the compiled built-in trainer; found next to this package by default. */
   builtinTrainer?: string;
   now?: () => number;
+  /**
+   * Where the worker tells its operator why it refused a request, with the detail the
+   * client is not told (where a symlink led, whose job it was); one line on stderr by
+   * default.
+   */
+  logger?: WorkerLogger;
 }
 
 /**
  * Creates a worker from its config: takes `dataDir` (one worker per folder: its
  * `worker.lock` names the process; a live one refuses with `data_dir_in_use`), opens (and
  * migrates) the SQLite store there, ends the jobs a previous run left unfinished (after
- * rescanning their checkpoints), detects the GPU, and sets up the mounts. Then hand it
- * connections with `worker.accept(transport)`.
+ * rescanning their checkpoints), detects the GPU, and sets up the mounts. What it creates
+ * there is private to its user (0600 / 0700) unless `fileMode: group`. Then hand it
+ * connections with `worker.accept(transport, identity)`.
  *
  * @example
  * ```ts
@@ -67,7 +77,9 @@ export async function createWorker(
   options: WorkerOptions = {},
 ): Promise<Worker> {
   const config = parseOrThrow(WorkerConfigSchema, input, 'worker config');
-  mkdirSync(config.dataDir, { recursive: true });
+  const modes = fileModes(config.fileMode);
+  // A data dir the operator made keeps its mode; what the worker keeps in it is private.
+  if (!existsSync(config.dataDir)) makeDir(config.dataDir, modes);
   const profiles = new Map<string, TrainerProfile>();
   for (const profile of [
     ...(config.builtinProfiles ? builtinProfiles() : []),
@@ -83,9 +95,9 @@ export async function createWorker(
       // Reported when a built-in job starts, so a worker without dist/ still serves sleap-nn.
     }
   }
-  const lock = DataDirLock.acquire(config.dataDir, options.now);
+  const lock = DataDirLock.acquire(config.dataDir, options.now, modes.file);
   try {
-    return await openWorker(config, options, profiles, builtinTrainer, () => lock.release());
+    return await openWorker(config, options, modes, profiles, builtinTrainer, () => lock.release());
   } catch (error) {
     lock.release();
     throw error;
@@ -95,13 +107,17 @@ export async function createWorker(
 async function openWorker(
   config: WorkerConfig,
   options: WorkerOptions,
+  modes: FileModes,
   profiles: Map<string, TrainerProfile>,
   builtinTrainer: string | undefined,
   releaseDataDir: () => void,
 ): Promise<Worker> {
-  const db = openDatabase(join(config.dataDir, 'worker.sqlite'));
+  const db = openDatabase(join(config.dataDir, 'worker.sqlite'), {
+    fileMode: modes.file,
+    dirMode: modes.dir,
+  });
   try {
-    return await assemble(db, config, options, profiles, builtinTrainer, releaseDataDir);
+    return await assemble(db, config, options, modes, profiles, builtinTrainer, releaseDataDir);
   } catch (error) {
     db.close();
     throw error;
@@ -112,6 +128,7 @@ async function assemble(
   db: WorkerDatabase,
   config: WorkerConfig,
   options: WorkerOptions,
+  modes: FileModes,
   profiles: Map<string, TrainerProfile>,
   builtinTrainer: string | undefined,
   releaseDataDir: () => void,
@@ -122,15 +139,18 @@ async function assemble(
     path: join(config.dataDir, name),
     readOnly: true,
   }));
-  for (const mount of internalMounts) mkdirSync(mount.path, { recursive: true });
+  // The worker's own folders: brought to its mode also when an older worker made them 0755.
+  for (const mount of internalMounts) makeDir(mount.path, modes);
   const mounts = [...config.mounts, ...internalMounts];
-  const id = config.id ?? workerId(config.dataDir);
+  const id = config.id ?? workerId(config.dataDir, modes);
   const space = new DiskSpace(
     config.dataDir,
     config.minFreeBytes,
     () => config.name ?? id,
     () => db.pragma('wal_checkpoint(TRUNCATE)'),
+    modes.file,
   );
+  const uploadStore = new UploadStore(db);
   space.ensureReserve();
   const worker = new Worker({
     config,
@@ -140,7 +160,8 @@ async function assemble(
     experiments: new ExperimentStore(db),
     artifacts: new ArtifactStore(db),
     sandbox: new Sandbox(mounts),
-    uploads: new Uploads(new UploadStore(db), join(config.dataDir, 'uploads'), space),
+    uploads: new Uploads(uploadStore, join(config.dataDir, 'uploads'), space, modes),
+    uploadStore,
     machine: await detectMachine({
       cpuOnly: config.cpuOnly,
       ...(options.runCommand ? { run: options.runCommand } : {}),
@@ -159,16 +180,18 @@ async function assemble(
     now: options.now ?? Date.now,
     space,
     releaseDataDir,
+    modes,
+    logger: options.logger ?? stderrWorkerLogger,
   });
   await worker.recoverInterruptedJobs();
   return worker;
 }
 
-function workerId(dataDir: string): string {
+function workerId(dataDir: string, modes: FileModes): string {
   const file = join(dataDir, 'worker-id');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const id = `worker-${randomUUID().slice(0, 8)}`;
-  writeFileSync(file, `${id}\n`);
+  writeFileWithMode(file, `${id}\n`, modes);
   return id;
 }
 

@@ -17,7 +17,8 @@ export type WorkerErrorCode =
   | 'not_a_file'
   | 'bad_offset'
   | 'data_dir_in_use'
-  | 'no_space';
+  | 'no_space'
+  | 'not_owner';
 
 /**
  * Base class of every error `@trainwire/worker` throws. Check `code` (or
@@ -36,7 +37,10 @@ export class WorkerError extends TrainwireError {
   }
 }
 
-/** A path outside every mount (or otherwise unusable). The message names path and reason. */
+/**
+ * A path outside every mount, another member's upload, or otherwise unusable. The message
+ * names the path and the reason — never where a symlink led (the worker logs that).
+ */
 export class PathDeniedError extends WorkerError {
   override name = 'PathDeniedError';
 

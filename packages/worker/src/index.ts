@@ -24,6 +24,7 @@ export { createWorker, type WorkerOptions } from './createWorker.js';
 export { PathDeniedError, WorkerError, type WorkerErrorCode } from './errors.js';
 export { detectMachine, type MachineInfo, type RunCommand } from './machine/detectMachine.js';
 export { parseNvidiaSmi } from './machine/parseNvidiaSmi.js';
+export { type JobOwner, type PeerIdentity, PeerIdentitySchema } from './PeerIdentity.js';
 export {
   buildTrainerCommand,
   type LaunchContext,
@@ -36,11 +37,23 @@ export {
   TrainerProcess,
   type TrainerProcessOptions,
 } from './runner/TrainerProcess.js';
-export { type DirEntry, type DirPage, type FindOptions, Sandbox } from './sandbox/Sandbox.js';
+export {
+  type DirEntry,
+  type DirPage,
+  type FindOptions,
+  type PathDenial,
+  type PathGuard,
+  Sandbox,
+  type SandboxOptions,
+} from './sandbox/Sandbox.js';
 export { ArtifactStore, type ModelVersion } from './store/ArtifactStore.js';
 export { type Experiment, ExperimentStore } from './store/ExperimentStore.js';
-export { openDatabase, type WorkerDatabase } from './store/openDatabase.js';
-export { SqliteJobStore } from './store/SqliteJobStore.js';
+export {
+  type OpenDatabaseOptions,
+  openDatabase,
+  type WorkerDatabase,
+} from './store/openDatabase.js';
+export { SqliteJobStore, type StoredJobRecord } from './store/SqliteJobStore.js';
 export { type UploadRecord, UploadStore } from './store/UploadStore.js';
 export {
   type GenerateDatasetConfig,
@@ -53,3 +66,4 @@ export {
 } from './trainer/TrainerConfig.js';
 export { type TrainerEnv, TrainerEnvSchema } from './trainer/TrainerEnv.js';
 export { Worker, type WorkerCloseOptions, type WorkerParts } from './Worker.js';
+export type { WorkerLogEntry, WorkerLogger } from './WorkerLogEntry.js';

@@ -1,8 +1,9 @@
 import { type JobEvent, RpcPeer } from '@trainwire/core';
 import { createMemoryTransportPair } from '@trainwire/core/testing';
 import type { WorkerConfigInput } from '../config/WorkerConfig.js';
-import { createWorker } from '../createWorker.js';
+import { createWorker, type WorkerOptions } from '../createWorker.js';
 import type { RunCommand } from '../machine/detectMachine.js';
+import type { PeerIdentity } from '../PeerIdentity.js';
 import type { Worker } from '../Worker.js';
 import { TRAINER_MAIN, until } from './helpers.js';
 
@@ -11,21 +12,29 @@ export const noGpu: RunCommand = async () => {
   throw Object.assign(new Error('spawn nvidia-smi ENOENT'), { code: 'ENOENT' });
 };
 
-/** A worker on a temp data dir with a client peer over a memory transport. */
+/**
+ * A worker on a temp data dir with a client peer over a memory transport; `connect`
+ * opens another connection, as `identity` (a member of a room) or local.
+ */
 export async function startWorker(
   config: WorkerConfigInput,
   transport: { maxMessageSize?: number } = {},
+  options: WorkerOptions = {},
 ): Promise<{
   worker: Worker;
   client: RpcPeer;
   events: JobEvent[];
-  connect: () => Promise<RpcPeer>;
+  connect: (identity?: PeerIdentity) => Promise<RpcPeer>;
 }> {
-  const worker = await createWorker(config, { runCommand: noGpu, builtinTrainer: TRAINER_MAIN });
+  const worker = await createWorker(config, {
+    runCommand: noGpu,
+    builtinTrainer: TRAINER_MAIN,
+    ...options,
+  });
   const events: JobEvent[] = [];
-  const connect = async () => {
+  const connect = async (identity?: PeerIdentity) => {
     const [clientEnd, workerEnd] = createMemoryTransportPair(transport);
-    worker.accept(workerEnd);
+    worker.accept(workerEnd, identity);
     await Promise.all([clientEnd.connect(), workerEnd.connect()]);
     const peer = new RpcPeer(clientEnd);
     peer.events$.subscribe((e) => events.push(e));

@@ -82,6 +82,12 @@ export const WorkerConfigSchema = z
     cancelGraceMs: z.number().int().nonnegative().default(5_000),
     tags: z.array(z.string().max(64)).default([]),
     /**
+     * Who may read what the worker keeps in `dataDir` (the store, uploads, run configs,
+     * checkpoints, and what trainers write): `private` — its user only, 0600 files in
+     * 0700 folders; `group` — its group too, 0640 / 0750, for a lab that shares one.
+     */
+    fileMode: z.enum(['private', 'group']).default('private'),
+    /**
      * Free space the data dir must keep: a job is refused (`no_space`) below it, and so is
      * an upload that would leave less. 64 MiB by default.
      */

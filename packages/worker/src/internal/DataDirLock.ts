@@ -32,7 +32,7 @@ export class DataDirLock {
   ) {}
 
   /** Takes the lock of `dataDir`, or throws `data_dir_in_use` naming the process that holds it. */
-  static acquire(dataDir: string, now: () => number = Date.now): DataDirLock {
+  static acquire(dataDir: string, now: () => number = Date.now, fileMode = 0o600): DataDirLock {
     const path = join(dataDir, LOCK_FILE);
     const start = processStart(process.pid);
     const owner: LockOwner = {
@@ -45,7 +45,8 @@ export class DataDirLock {
     // link() fails when a lock exists (an atomic create-if-absent).
     const draft = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
     try {
-      writeFileSync(draft, `${JSON.stringify(owner)}\n`);
+      // It names this process: for the worker's user only.
+      writeFileSync(draft, `${JSON.stringify(owner)}\n`, { mode: fileMode });
     } catch (error) {
       throw notWritable(dataDir, error);
     }

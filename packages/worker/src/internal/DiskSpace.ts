@@ -23,6 +23,8 @@ export class DiskSpace {
     private readonly workerName: () => string,
     /** Gives back space the store holds but does not need (its write-ahead log). */
     private readonly compact: () => void = () => {},
+    /** Mode of the reserve file. */
+    private readonly fileMode = 0o600,
   ) {
     this.reservePath = join(dataDir, RESERVE_FILE);
   }
@@ -37,7 +39,7 @@ export class DiskSpace {
   ensureReserve(): boolean {
     if (statSync(this.reservePath, { throwIfNoEntry: false })?.size === RESERVE_BYTES) return true;
     try {
-      writeFileSync(this.reservePath, Buffer.alloc(RESERVE_BYTES));
+      writeFileSync(this.reservePath, Buffer.alloc(RESERVE_BYTES), { mode: this.fileMode });
       return true;
     } catch {
       rmSync(this.reservePath, { force: true });

@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobError, JobSpec, JobState } from '@trainwire/core';
 import { stringify as toYaml } from 'yaml';
@@ -10,6 +9,7 @@ import type { ExperimentStore } from '../store/ExperimentStore.js';
 import type { SqliteJobStore } from '../store/SqliteJobStore.js';
 import { ArtifactTracker } from './ArtifactTracker.js';
 import { type DiskSpace, isDiskFull, mentionsDiskFull } from './DiskSpace.js';
+import { type FileModes, makeDir, writeFileWithMode } from './FileModes.js';
 import { JobRecorder } from './JobRecorder.js';
 import {
   type JobPosition,
@@ -30,6 +30,8 @@ export interface JobRunnerDeps {
   artifacts: ArtifactStore;
   experiments: ExperimentStore;
   createLink: () => Promise<ProgressLink>;
+  /** Modes of the run folder, its config and what the trainer writes there. */
+  modes: FileModes;
   stopGraceMs: number;
   cancelGraceMs: number;
   now: () => number;
@@ -144,12 +146,14 @@ export class JobRunner {
 
   private async run(): Promise<JobState> {
     const { plan, deps } = this;
-    mkdirSync(this.checkpointDir, { recursive: true });
-    writeFileSync(
+    makeDir(plan.runDir, deps.modes);
+    makeDir(this.checkpointDir, deps.modes);
+    writeFileWithMode(
       this.configPath,
       plan.profile.configFormat === 'yaml'
         ? toYaml(plan.spec.config)
         : JSON.stringify(plan.spec.config, null, 2),
+      deps.modes,
     );
     const link = await deps.createLink();
     const context: LaunchContext = {
@@ -185,6 +189,7 @@ export class JobRunner {
       argv: launch.argv,
       env: launch.env,
       cwd: plan.profile.cwd ?? plan.runDir,
+      umask: deps.modes.umask,
       link,
       stopGraceMs: deps.stopGraceMs,
       cancelGraceMs: deps.cancelGraceMs,
@@ -199,7 +204,7 @@ export class JobRunner {
     });
     this.process = proc;
     try {
-      writeTrainerPid(plan.runDir, proc.pid);
+      writeTrainerPid(plan.runDir, proc.pid, deps.modes);
     } catch (error) {
       this.storeFailed(error);
     }

@@ -1,13 +1,17 @@
-import { mkdirSync } from 'node:fs';
-import { open, rename, rm, stat, truncate } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, open, rename, rm, rmdir, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ByteStreamReader } from '@trainwire/core';
 import { WorkerError } from '../errors.js';
+import type { PeerIdentity } from '../PeerIdentity.js';
 import type { UploadStore } from '../store/UploadStore.js';
 import { type DiskSpace, formatBytes, isDiskFull } from './DiskSpace.js';
+import { type FileModes, makeDir } from './FileModes.js';
 import { sha256File } from './sha256File.js';
 
 interface Transfer {
+  /** The uploader's credential; undefined for the local mode. */
+  owner: string | undefined;
   sha256: string;
   name: string;
   size: number;
@@ -22,11 +26,13 @@ interface Transfer {
 const STREAM_WAIT_MS = 10_000;
 
 /**
- * Receives uploads into `dir`, content-addressed by SHA-256: a file the worker has is not
- * sent again, a partial upload resumes from its offset (also after a restart), and a file
- * is only usable once its size and hash were verified. A bad upload leaves nothing behind;
- * one that cannot fit on the disk is refused up front (`no_space`), and one that fills
- * the disk midway is removed.
+ * Receives uploads into `dir`, content-addressed by SHA-256 and kept per uploader: a file
+ * an uploader sent is not sent again by them, a partial upload resumes from its offset
+ * (also after a restart), and a file is only usable once its size and hash were verified.
+ * Another member who has the same bytes sends them too (knowing a hash, which job specs
+ * show, proves nothing); the local mode (no identity) may use every upload. A bad upload
+ * leaves nothing behind; one that cannot fit on the disk is refused up front
+ * (`no_space`), and one that fills the disk midway is removed.
  */
 export class Uploads {
   private readonly transfers = new Map<string, Transfer>();
@@ -35,25 +41,47 @@ export class Uploads {
     private readonly store: UploadStore,
     private readonly dir: string,
     private readonly space: DiskSpace,
+    private readonly modes: FileModes,
   ) {
-    mkdirSync(join(dir, '.partial'), { recursive: true });
+    makeDir(dir, modes);
+    makeDir(join(dir, '.partial'), modes);
   }
 
-  async begin(request: {
-    name: string;
-    size: number;
-    sha256: string;
-  }): Promise<{ have: true; path: string } | { have: false; transferId: string; offset: number }> {
-    const known = this.store.get(request.sha256);
-    if (known?.complete) {
+  /**
+   * Starts (or resumes, or skips) an upload for `identity` (none: the local mode).
+   *
+   * @example
+   * ```ts
+   * const begun = await uploads.begin({ name: 'a.csv', size, sha256 }, transport.remote);
+   * ```
+   */
+  async begin(
+    request: { name: string; size: number; sha256: string },
+    identity?: PeerIdentity,
+  ): Promise<{ have: true; path: string } | { have: false; transferId: string; offset: number }> {
+    const owner = identity?.credentialId;
+    for (;;) {
+      const known =
+        owner === undefined
+          ? (this.store.anyComplete(request.sha256) ?? this.store.get(request.sha256, undefined))
+          : this.store.get(request.sha256, owner);
+      if (!known?.complete) break;
       const info = await stat(known.path).catch(() => undefined);
       if (info?.size === known.size) return { have: true, path: known.path };
-      this.store.delete(request.sha256);
+      this.store.delete(request.sha256, known.ownerCredentialId);
     }
-    const transferId = `up-${request.sha256.slice(0, 40)}`;
+    const tag = owner === undefined ? undefined : ownerTag(owner);
+    const transferId =
+      tag === undefined
+        ? `up-${request.sha256.slice(0, 40)}`
+        : `up-${request.sha256.slice(0, 32)}-${tag}`;
     // Bytes of an earlier attempt may still be on their way to the disk.
     await this.transfers.get(transferId)?.done;
-    const partial = join(this.dir, '.partial', request.sha256);
+    const partial = join(
+      this.dir,
+      '.partial',
+      tag === undefined ? request.sha256 : `${request.sha256}.${tag}`,
+    );
     let offset = (await stat(partial).catch(() => undefined))?.size ?? 0;
     if (offset > request.size) {
       await truncate(partial, 0);
@@ -61,7 +89,12 @@ export class Uploads {
     }
     this.space.checkForUpload(this.dir, request.name, request.size - offset);
     try {
-      this.store.put({ ...request, path: partial, complete: false });
+      this.store.put({
+        ...request,
+        path: partial,
+        complete: false,
+        ...(owner === undefined ? {} : { ownerCredentialId: owner }),
+      });
     } catch (error) {
       if (isDiskFull(error))
         throw this.space.diskFull(`the upload of ${request.name} could not be recorded`, error);
@@ -73,6 +106,7 @@ export class Uploads {
     });
     this.transfers.set(transferId, {
       ...request,
+      owner,
       name: safeName(request.name),
       partial,
       done: undefined,
@@ -83,10 +117,13 @@ export class Uploads {
     return { have: false, transferId, offset };
   }
 
-  /** Takes one inbound byte stream (ignored unless `upload.begin` announced its id). */
-  receive(stream: ByteStreamReader): void {
+  /**
+   * Takes one inbound byte stream from the connection of `identity` (ignored unless that
+   * uploader's `upload.begin` announced its id).
+   */
+  receive(stream: ByteStreamReader, identity?: PeerIdentity): void {
     const transfer = this.transfers.get(stream.header.id);
-    if (!transfer) return;
+    if (!transfer || !mayWrite(transfer, identity)) return;
     transfer.error = undefined;
     transfer.done = this.write(transfer, stream).catch(async (error: Error) => {
       transfer.error = error;
@@ -96,9 +133,10 @@ export class Uploads {
     transfer.arrived();
   }
 
-  async finish(transferId: string): Promise<{ path: string }> {
+  /** Verifies an upload of `identity` and answers the path a job names it by. */
+  async finish(transferId: string, identity?: PeerIdentity): Promise<{ path: string }> {
     const transfer = this.transfers.get(transferId);
-    if (!transfer) {
+    if (!transfer || !mayWrite(transfer, identity)) {
       throw new WorkerError(
         'unknown_transfer',
         `no upload ${transferId} in progress; start it again with upload.begin`,
@@ -140,13 +178,25 @@ export class Uploads {
     }
     const folder = join(this.dir, transfer.sha256);
     const path = join(folder, transfer.name);
+    const existed = (await stat(path).catch(() => undefined)) !== undefined;
     try {
-      mkdirSync(folder, { recursive: true });
+      makeDir(folder, this.modes);
+      await chmod(transfer.partial, this.modes.file);
+      // Another uploader's file of this name holds the same (verified) bytes: replacing it
+      // changes nothing for them.
       await rename(transfer.partial, path);
-      this.store.put({ sha256: transfer.sha256, name: transfer.name, size, path, complete: true });
+      this.store.put({
+        sha256: transfer.sha256,
+        name: transfer.name,
+        size,
+        path,
+        complete: true,
+        ...(transfer.owner === undefined ? {} : { ownerCredentialId: transfer.owner }),
+      });
     } catch (error) {
       if (!isDiskFull(error)) throw error;
-      await rm(folder, { recursive: true, force: true });
+      if (!existed) await rm(path, { force: true });
+      await rmdir(folder).catch(() => {}); // only when no other upload is in it
       await this.discard(transferId, transfer);
       throw this.space.diskFull(`${transfer.name} arrived but could not be recorded`, error);
     }
@@ -159,7 +209,7 @@ export class Uploads {
     await rm(transfer.partial, { force: true });
     this.transfers.delete(transferId);
     try {
-      this.store.delete(transfer.sha256);
+      this.store.delete(transfer.sha256, transfer.owner);
     } catch {
       // A delete that does not fit leaves a record of a partial that is gone; the next
       // upload.begin finds no bytes and starts at 0.
@@ -174,7 +224,7 @@ export class Uploads {
         `the stream starts at byte ${offset} but only ${current} bytes arrived before`,
       );
     }
-    const file = await open(transfer.partial, current === 0 ? 'w' : 'r+');
+    const file = await open(transfer.partial, current === 0 ? 'w' : 'r+', this.modes.file);
     try {
       if (offset < current) await file.truncate(offset);
       let position = offset;
@@ -206,6 +256,16 @@ export class Uploads {
       await file.close();
     }
   }
+}
+
+/** The local mode may finish any transfer; a member only their own. */
+function mayWrite(transfer: Transfer, identity: PeerIdentity | undefined): boolean {
+  return identity === undefined || transfer.owner === identity.credentialId;
+}
+
+/** A credential id as a file-name-safe tag (it may hold any character). */
+function ownerTag(credentialId: string): string {
+  return createHash('sha256').update(credentialId).digest('hex').slice(0, 16);
 }
 
 function safeName(name: string): string {

@@ -1,5 +1,6 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { type FileModes, writeFileWithMode } from './FileModes.js';
 
 /** Where a job's trainer process id is kept while it runs: the run directory. */
 function pidFile(runDir: string): string {
@@ -7,8 +8,8 @@ function pidFile(runDir: string): string {
 }
 
 /** Records the trainer's process id (its process group leader) for crash recovery. */
-export function writeTrainerPid(runDir: string, pid: number | undefined): void {
-  if (pid !== undefined) writeFileSync(pidFile(runDir), `${pid}\n`);
+export function writeTrainerPid(runDir: string, pid: number | undefined, modes: FileModes): void {
+  if (pid !== undefined) writeFileWithMode(pidFile(runDir), `${pid}\n`, modes);
 }
 
 /** Forgets it once the trainer has exited. */

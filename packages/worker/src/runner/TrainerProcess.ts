@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type { ProgressMessage } from '@trainwire/core';
 import type { Observable } from 'rxjs';
 import { LineSplitter } from '../internal/LineSplitter.js';
+import { trainerEnvironment } from '../internal/trainerEnvironment.js';
 
 /**
  * The worker's end of one trainer's ZeroMQ link (what `@trainwire/bridge-zmq`'s
@@ -20,8 +21,17 @@ export interface ProgressLink {
 /** How to run one trainer and where its output goes. */
 export interface TrainerProcessOptions {
   argv: string[];
+  /**
+   * Variables for this trainer, added to the worker's environment — from which every
+   * `TRAINWIRE_*` variable (trainwire's secrets among them) was removed first.
+   */
   env: Record<string, string>;
   cwd: string;
+  /**
+   * The umask the trainer starts with (077 gives what it writes 0600 / 0700); the worker's
+   * own by default.
+   */
+  umask?: number;
   link: ProgressLink;
   /** After a stop command, how long before SIGINT. */
   stopGraceMs: number;
@@ -77,12 +87,14 @@ export class TrainerProcess {
       },
       error: () => {},
     });
-    this.child = spawn(program!, args, {
-      cwd: options.cwd,
-      env: { ...process.env, ...options.env },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.child = withUmask(options.umask, () =>
+      spawn(program!, args, {
+        cwd: options.cwd,
+        env: trainerEnvironment(process.env, options.env),
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     const out = new LineSplitter((l) => options.onLog('stdout', l.line, l.replace));
     const err = new LineSplitter((l) => options.onLog('stderr', l.line, l.replace));
     this.child.stdout?.on('data', (chunk: Buffer) => out.write(chunk));
@@ -168,5 +180,26 @@ export class TrainerProcess {
     } catch {
       // The group is gone already.
     }
+  }
+}
+
+/**
+ * Runs `fn` (a spawn, which forks synchronously) with the process umask set to `umask`, so
+ * the child inherits it; the worker's own is put back at once. Where the umask cannot be
+ * set (a worker thread), the child keeps the worker's: the 0700 run folder still keeps
+ * what it writes from other users.
+ */
+function withUmask<T>(umask: number | undefined, fn: () => T): T {
+  if (umask === undefined) return fn();
+  let previous: number;
+  try {
+    previous = process.umask(umask);
+  } catch {
+    return fn();
+  }
+  try {
+    return fn();
+  } finally {
+    process.umask(previous);
   }
 }

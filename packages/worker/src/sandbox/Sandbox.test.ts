@@ -3,7 +3,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanTempDirs, tempDir } from '../__tests__/helpers.js';
-import { Sandbox } from './Sandbox.js';
+import { type PathDenial, Sandbox } from './Sandbox.js';
 
 afterEach(cleanTempDirs);
 
@@ -36,12 +36,13 @@ describe('Sandbox', () => {
 
   it('denies escapes: .., symlinks out, absolute paths elsewhere, NUL bytes, relative paths', async () => {
     const { data, secret, sandbox } = setup();
+    const outside = /outside the folders this worker shares/;
     const cases: [string, RegExp][] = [
-      [join(data, '..', 'secret', 'key'), /outside every mount/],
-      [join(data, 'escape', 'key'), /outside every mount \(it resolves to .*secret/],
-      [join(data, 'key-link'), /outside every mount/],
-      [join(secret, 'key'), /outside every mount/],
-      ['/etc/passwd', /outside every mount/],
+      [join(data, '..', 'secret', 'key'), outside],
+      [join(data, 'escape', 'key'), outside],
+      [join(data, 'key-link'), outside],
+      [join(secret, 'key'), outside],
+      ['/etc/passwd', outside],
       [`${join(data, 'a.csv')}\0.png`, /NUL byte/],
       ['data/a.csv', /relative/],
     ];
@@ -55,6 +56,40 @@ describe('Sandbox', () => {
       code: 'path_denied',
       message: expect.stringContaining(join(data, 'escape')),
     });
+  });
+
+  it('says a symlink leads outside without saying where, nor the pid; the detail goes to onDenied', async () => {
+    const { data, secret } = setup();
+    symlinkSync('/proc/self/environ', join(data, 'env-link'));
+    const denials: PathDenial[] = [];
+    const sandbox = new Sandbox([{ name: 'data', path: data, readOnly: true }], {
+      onDenied: (d) => denials.push(d),
+    });
+    for (const path of [
+      join(data, 'escape', 'key'),
+      join(data, 'key-link'),
+      join(data, 'env-link'),
+      '/proc/self/cwd',
+    ]) {
+      const error = await sandbox.resolve(path).catch((e: Error) => e);
+      expect(error, path).toMatchObject({ code: 'path_denied' });
+      const message = (error as Error).message;
+      expect(message).toContain(JSON.stringify(path));
+      expect(message).toMatch(/outside the folders this worker shares/);
+      expect(message).not.toContain(secret);
+      expect(message).not.toContain(String(process.pid));
+      expect(message).not.toContain(`/proc/${process.pid}`);
+      const check = await sandbox.check(path);
+      expect(check.denied).not.toContain(secret);
+      expect(check.denied).not.toContain(String(process.pid));
+    }
+    expect(denials.find((d) => d.path === join(data, 'escape', 'key'))).toMatchObject({
+      kind: 'escape',
+      resolved: join(secret, 'key'),
+    });
+    expect(denials.find((d) => d.path === join(data, 'env-link'))?.resolved).toBe(
+      `/proc/${process.pid}/environ`,
+    );
   });
 
   it('denies everything without mounts, and writes into read-only mounts', async () => {

@@ -35,9 +35,48 @@ interface Root {
 }
 
 /**
+ * Decides, past the mounts, which real paths one caller may use: the worker's uploads
+ * folder shows each member only their own uploads.
+ */
+export interface PathGuard {
+  /** True when the caller may use (or see in a listing) the real path `real`. */
+  allows(real: string): boolean;
+  /** Why not, in the caller's words (the same whatever exists, so it reveals nothing). */
+  readonly reason: string;
+}
+
+/** A denial as the worker's operator sees it: with what the client was not told. */
+export interface PathDenial {
+  /**
+   * `outside` a mount as named; `escape`: it looked inside but `..` or a symlink led out;
+   * `guard`: not this caller's (another member's upload); `read_only`; `unreadable` (the
+   * system refused, see `cause`); `invalid` (relative, NUL byte, no mounts at all).
+   */
+  kind: 'outside' | 'escape' | 'guard' | 'read_only' | 'unreadable' | 'invalid';
+  /** The path as the client named it. */
+  path: string;
+  /** What the client was told. */
+  reason: string;
+  /** Where it really leads after `..` and symlinks (when it got that far). */
+  resolved?: string;
+  /** The system's reason (an errno such as `EACCES`), when there was one. */
+  cause?: string;
+}
+
+/** How a {@link Sandbox} treats one caller. */
+export interface SandboxOptions {
+  /** Told of every denial, with the detail the client is not told. */
+  onDenied?: (denial: PathDenial) => void;
+  /** What this caller may use inside the mounts (everything by default). */
+  guard?: PathGuard;
+}
+
+/**
  * The only way a client touches the worker's files: mounts (name → folder, read-only or
  * read-write) from the worker config. Every path is resolved (`..`, symlinks) before the
- * containment check; with no mounts everything is denied; a denial names path and reason.
+ * containment check; with no mounts everything is denied. A denial names the path and
+ * says "outside the folders this worker shares" — never where a symlink led (that, and
+ * the worker's pid a `/proc/self` link would show, goes to `onDenied`, the worker's log).
  *
  * @example
  * ```ts
@@ -48,7 +87,10 @@ interface Root {
 export class Sandbox {
   private readonly roots: Root[];
 
-  constructor(mounts: readonly Mount[]) {
+  constructor(
+    mounts: readonly Mount[],
+    private readonly options: SandboxOptions = {},
+  ) {
     this.roots = mounts.map((mount) => {
       let real: string;
       try {
@@ -58,6 +100,19 @@ export class Sandbox {
       }
       return { mount, real };
     });
+  }
+
+  /** The same mounts for one caller: its own guard and denial log. */
+  withOptions(options: SandboxOptions): Sandbox {
+    return new Sandbox(
+      this.roots.map((r) => r.mount),
+      { ...this.options, ...options },
+    );
+  }
+
+  /** Real path of the mount called `name`, if there is one. */
+  realPathOf(name: string): string | undefined {
+    return this.roots.find((r) => r.mount.name === name)?.real;
   }
 
   /** The mounts, as configured. */
@@ -70,27 +125,57 @@ export class Sandbox {
    * the file need not exist. Throws {@link PathDeniedError} otherwise.
    */
   async resolve(path: string, options: { write?: boolean } = {}): Promise<string> {
-    if (path.includes('\0')) throw new PathDeniedError(path, 'the path contains a NUL byte');
+    if (path.includes('\0')) throw this.deny('invalid', path, 'the path contains a NUL byte');
     if (!isAbsolute(path)) {
-      throw new PathDeniedError(path, 'the path is relative; give an absolute path inside a mount');
+      throw this.deny(
+        'invalid',
+        path,
+        'the path is relative; give an absolute path inside a mount',
+      );
     }
     if (this.roots.length === 0) {
-      throw new PathDeniedError(
+      throw this.deny(
+        'invalid',
         path,
         'this worker has no mounts configured, so no path is allowed',
       );
     }
-    const real = await realpathOfDeepest(resolve(path));
+    const asked = resolve(path);
+    const real = await realpathOfDeepest(asked);
     const root = this.roots.find((r) => real === r.real || real.startsWith(r.real + sep));
     if (!root) {
       const names = this.roots.map((r) => `${r.mount.name} (${r.mount.path})`).join(', ');
-      const how = real === resolve(path) ? '' : ` (it resolves to ${real})`;
-      throw new PathDeniedError(path, `it is outside every mount${how}; mounts: ${names}`);
+      throw this.deny(
+        real === asked ? 'outside' : 'escape',
+        path,
+        `it is outside the folders this worker shares (after following ".." and symlinks); pick a file in ${names}`,
+        { resolved: real },
+      );
     }
+    const { guard } = this.options;
+    if (guard && !guard.allows(real))
+      throw this.deny('guard', path, guard.reason, { resolved: real });
     if (options.write && root.mount.readOnly) {
-      throw new PathDeniedError(path, `mount "${root.mount.name}" is read-only`);
+      throw this.deny('read_only', path, `mount "${root.mount.name}" is read-only`, {
+        resolved: real,
+      });
     }
     return real;
+  }
+
+  /** A denial for the client, and its detail for the operator's log. */
+  private deny(
+    kind: PathDenial['kind'],
+    path: string,
+    reason: string,
+    detail: Pick<PathDenial, 'resolved' | 'cause'> = {},
+  ): PathDeniedError {
+    this.options.onDenied?.({ kind, path, reason, ...detail });
+    return new PathDeniedError(path, reason);
+  }
+
+  private allows(real: string): boolean {
+    return this.options.guard?.allows(real) ?? true;
   }
 
   /** Lists a directory inside a mount, sorted by name, a page at a time. */
@@ -100,12 +185,17 @@ export class Sandbox {
     const limit = Math.min(page.limit ?? 200, 1000);
     let names: string[];
     try {
-      names = (await readdir(real)).sort();
+      // Only what this caller may see is listed (and counted).
+      names = (await readdir(real)).filter((name) => this.allows(join(real, name))).sort();
     } catch (error) {
-      throw new PathDeniedError(
-        path,
-        `it cannot be listed (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-      );
+      const code = (error as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOTDIR'
+          ? 'it is not a folder; list the folder that holds it'
+          : code === 'ENOENT'
+            ? 'there is no such folder'
+            : 'the worker cannot read this folder';
+      throw this.deny('unreadable', path, why, { resolved: real, cause: code ?? String(error) });
     }
     const entries: DirEntry[] = [];
     for (const name of names.slice(offset, offset + limit)) {
@@ -171,6 +261,7 @@ export class Sandbox {
       const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
       for (const entry of entries) {
         const full = join(dir, entry.name);
+        if (!this.allows(full)) continue;
         // Symlinks are not followed: they could lead out of the mount or into a loop.
         if (entry.isDirectory() && depth < maxDepth) queue.push({ dir: full, depth: depth + 1 });
         else if (entry.isFile() && entry.name === name) {

@@ -9,7 +9,14 @@ import {
   utf8Length,
 } from '@trainwire/core';
 import { WorkerError } from '../errors.js';
+import type { JobOwner } from '../PeerIdentity.js';
 import type { WorkerDatabase } from './openDatabase.js';
+
+/** A job as this worker keeps it: core's record plus who started it. */
+export interface StoredJobRecord extends JobRecord {
+  /** The credential that started it; absent when the local (embedded) mode did. */
+  owner?: JobOwner;
+}
 
 interface JobRow {
   job_id: string;
@@ -22,6 +29,8 @@ interface JobRow {
   exit_code: number | null;
   error: string | null;
   last_seq: number;
+  owner_credential_id: string | null;
+  owner_name: string | null;
 }
 
 /**
@@ -48,8 +57,8 @@ export class SqliteJobStore implements JobStore {
 
   constructor(private readonly db: WorkerDatabase) {
     this.insertJob = db.prepare(
-      `INSERT INTO jobs (job_id, spec, profile, name, state, worker_id, created_at, started_at, ended_at, exit_code, error)
-       VALUES (@job_id, @spec, @profile, @name, @state, @worker_id, @created_at, @started_at, @ended_at, @exit_code, @error)`,
+      `INSERT INTO jobs (job_id, spec, profile, name, state, worker_id, created_at, started_at, ended_at, exit_code, error, owner_credential_id, owner_name)
+       VALUES (@job_id, @spec, @profile, @name, @state, @worker_id, @created_at, @started_at, @ended_at, @exit_code, @error, @owner_credential_id, @owner_name)`,
     );
     this.selectJob = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE job_id = ?');
     this.selectJobs = db.prepare<[], JobRow>('SELECT * FROM jobs ORDER BY created_at, job_id');
@@ -82,7 +91,7 @@ export class SqliteJobStore implements JobStore {
     });
   }
 
-  createJob(record: Omit<JobRecord, 'lastSeq'>): void {
+  createJob(record: Omit<StoredJobRecord, 'lastSeq'>): void {
     try {
       this.insertJob.run({
         job_id: record.jobId,
@@ -96,6 +105,8 @@ export class SqliteJobStore implements JobStore {
         ended_at: record.endedAt ?? null,
         exit_code: record.exitCode ?? null,
         error: record.error ? JSON.stringify(record.error) : null,
+        owner_credential_id: record.owner?.credentialId ?? null,
+        owner_name: record.owner?.name ?? null,
       });
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
@@ -108,12 +119,12 @@ export class SqliteJobStore implements JobStore {
     }
   }
 
-  getJob(jobId: string): JobRecord | undefined {
+  getJob(jobId: string): StoredJobRecord | undefined {
     const row = this.selectJob.get(jobId);
     return row ? toRecord(row) : undefined;
   }
 
-  listJobs(): JobRecord[] {
+  listJobs(): StoredJobRecord[] {
     return this.selectJobs.all().map(toRecord);
   }
 
@@ -195,8 +206,8 @@ export class SqliteJobStore implements JobStore {
   }
 }
 
-function toRecord(row: JobRow): JobRecord {
-  const record: JobRecord = {
+function toRecord(row: JobRow): StoredJobRecord {
+  const record: StoredJobRecord = {
     jobId: row.job_id,
     spec: JobSpecSchema.parse(JSON.parse(row.spec)),
     state: row.state as JobState,
@@ -208,6 +219,10 @@ function toRecord(row: JobRow): JobRecord {
   if (row.ended_at !== null) record.endedAt = row.ended_at;
   if (row.exit_code !== null) record.exitCode = row.exit_code;
   if (row.error !== null) record.error = JSON.parse(row.error);
+  if (row.owner_credential_id !== null) {
+    record.owner = { credentialId: row.owner_credential_id };
+    if (row.owner_name !== null) record.owner.name = row.owner_name;
+  }
   return record;
 }
 

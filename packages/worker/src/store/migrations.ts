@@ -71,4 +71,27 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  // 2: who started each job (the credential id the signaling server attested; NULL = the
+  // local, embedded mode), and one upload row per uploader, so a member uses and sees only
+  // the uploads they sent. Uploads made before this belong to the local mode.
+  `
+  ALTER TABLE jobs ADD COLUMN owner_credential_id TEXT;
+  ALTER TABLE jobs ADD COLUMN owner_name TEXT;
+  CREATE TABLE uploads_by_owner (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    owner_credential_id TEXT,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    complete INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  );
+  INSERT INTO uploads_by_owner (sha256, owner_credential_id, name, size, path, complete, created_at)
+    SELECT sha256, NULL, name, size, path, complete, created_at FROM uploads;
+  DROP TABLE uploads;
+  ALTER TABLE uploads_by_owner RENAME TO uploads;
+  CREATE UNIQUE INDEX uploads_by_sha256_owner ON uploads(sha256, ifnull(owner_credential_id, ''));
+  CREATE INDEX jobs_by_owner ON jobs(owner_credential_id);
+  `,
 ];

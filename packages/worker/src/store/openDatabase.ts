@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { WorkerError } from '../errors.js';
@@ -7,14 +7,39 @@ import { MIGRATIONS } from './migrations.js';
 /** An open better-sqlite3 database. */
 export type WorkerDatabase = Database.Database;
 
+/** Permissions of the store's files. */
+export interface OpenDatabaseOptions {
+  /** Mode of the database file and its `-wal` / `-shm` files; 0600 by default. */
+  fileMode?: number;
+  /** Mode of its folder when it has to be created; 0700 by default. */
+  dirMode?: number;
+}
+
 /**
  * Opens (or creates) the worker's SQLite file in WAL mode and applies the migrations it
- * has not seen yet (`PRAGMA user_version` holds the schema version).
+ * has not seen yet (`PRAGMA user_version` holds the schema version). The file (and the
+ * write-ahead log SQLite gives the same mode) is readable by the worker's user only,
+ * unless `fileMode` says otherwise; an existing store is brought to that mode.
+ *
+ * @example
+ * ```ts
+ * const db = openDatabase(join(dataDir, 'worker.sqlite'), { fileMode: 0o640 });
+ * ```
  */
-export function openDatabase(path: string): WorkerDatabase {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+export function openDatabase(path: string, options: OpenDatabaseOptions = {}): WorkerDatabase {
+  const fileMode = options.fileMode ?? 0o600;
   let db: WorkerDatabase;
   try {
+    if (path !== ':memory:') {
+      const dir = dirname(path);
+      if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: options.dirMode ?? 0o700 });
+      // Created by us with its mode first: SQLite would make it 0644, and its -wal and
+      // -shm files copy the database file's mode.
+      closeSync(openSync(path, 'a', fileMode));
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+        if (existsSync(file)) chmodSync(file, fileMode);
+      }
+    }
     db = new Database(path);
   } catch (error) {
     throw new WorkerError(
