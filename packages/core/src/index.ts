@@ -79,6 +79,8 @@ export {
 } from './protocol/frames.js';
 export {
   isMethodName,
+  type JobOwner,
+  JobOwnerSchema,
   type JobSummary,
   JobSummarySchema,
   METHODS,

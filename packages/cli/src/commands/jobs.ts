@@ -26,8 +26,9 @@ export async function jobsCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): P
     for (const job of jobs) {
       const age = job.endedAt === undefined ? 'running for' : 'took';
       const span = formatDuration((job.endedAt ?? Date.now()) - job.createdAt);
+      const by = job.owner === undefined ? '' : `  by ${job.owner.name ?? job.owner.credentialId}`;
       io.stdout.write(
-        `${job.jobId}  ${job.state.padEnd(9)}  ${job.profile.padEnd(10)}  ${job.name ?? ''}  (${age} ${span})\n`,
+        `${job.jobId}  ${job.state.padEnd(9)}  ${job.profile.padEnd(10)}  ${job.name ?? ''}  (${age} ${span})${by}\n`,
       );
     }
     return ExitCode.ok;

@@ -45,7 +45,21 @@ export async function goOnline(
     signaling,
     rtc: { loopbackOnly: isLocalUrl(options.url) },
   });
-  const connections = endpoint.connections$.subscribe((transport) => worker.accept(transport));
+  const connections = endpoint.connections$.subscribe((transport) => {
+    // The identity the signaling server stamped on the link decides what the client may
+    // do; a link without one would get the local mode's full rights, so it is refused.
+    const remote = transport.remote;
+    if (remote === undefined || remote.role !== 'client') {
+      options.log?.(`${new Date().toISOString()} refused a link with no attested client identity`);
+      void transport.close();
+      return;
+    }
+    worker.accept(transport, {
+      credentialId: remote.credentialId,
+      role: remote.role,
+      ...(remote.name === undefined ? {} : { name: remote.name }),
+    });
+  });
   const revocations = endpoint.revoked$.subscribe(({ remote, credentialId, own }) => {
     const who = `${remote.name ?? remote.peerId} (credential ${remote.credentialId})`;
     options.log?.(

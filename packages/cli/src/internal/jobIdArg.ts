@@ -30,6 +30,9 @@ export function unknownJob(jobId: string, workerName: string): (error: unknown) 
         `${workerName} has no job ${jobId}; list its jobs with \`trainwire jobs --worker ${workerName}\``,
         { cause: error },
       );
+    // Another member's job: the worker's message says whose and whom to ask.
+    if (isTrainwireError(error, 'not_owner'))
+      throw new CliError('not_owner', ExitCode.usage, (error as Error).message, { cause: error });
     throw error;
   };
 }

@@ -14,6 +14,16 @@ const path = z
   .refine((p) => !p.includes('\0'), 'path must not contain NUL bytes');
 
 /** A job as listed by `job.list`. */
+/** Who started a job: the credential of the link that sent `job.start` (absent for a local job). */
+export const JobOwnerSchema = z.object({
+  credentialId: z.string().min(1).max(128),
+  /** The peer's name when it started the job (for display; the id decides). */
+  name: z.string().max(128).optional(),
+});
+
+/** Who started a job; see {@link JobOwnerSchema}. */
+export type JobOwner = z.infer<typeof JobOwnerSchema>;
+
 export const JobSummarySchema = z.object({
   jobId,
   name: z.string().optional(),
@@ -22,6 +32,7 @@ export const JobSummarySchema = z.object({
   createdAt: z.number(),
   endedAt: z.number().optional(),
   lastSeq: z.number().int().nonnegative(),
+  owner: JobOwnerSchema.optional(),
 });
 
 /** What a worker found at one path. */
@@ -54,6 +65,7 @@ export const METHODS = {
       spec: JobSpecSchema,
       state: JobStateSchema,
       lastSeq: z.number().int().nonnegative(),
+      owner: JobOwnerSchema.optional(),
     }),
   },
   'job.events': {
@@ -208,6 +220,7 @@ export function toJobSummary(job: {
   createdAt: number;
   endedAt?: number | undefined;
   lastSeq: number;
+  owner?: JobOwner | undefined;
 }): JobSummary {
   const summary: JobSummary = {
     jobId: job.jobId,
@@ -218,6 +231,7 @@ export function toJobSummary(job: {
   };
   if (job.spec.name !== undefined) summary.name = job.spec.name;
   if (job.endedAt !== undefined) summary.endedAt = job.endedAt;
+  if (job.owner !== undefined) summary.owner = job.owner;
   return summary;
 }
 
