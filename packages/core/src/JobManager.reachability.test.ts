@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { container } from './di.js';
+import { TrainwireError } from './errors.js';
 import { JobManager, type JobManagerOptions } from './JobManager.js';
 import type { JobSession } from './JobSession.js';
 import type { WorkerLinkStatus } from './JobSnapshot.js';
@@ -141,6 +142,22 @@ describe('a worker that goes away while a job runs', () => {
     expect(final.state).toBe('completed');
     expect(final.connection.status).toBe('connected');
     expect(epochs).toEqual([...Array(40).keys()]);
+  });
+
+  it('gives up at once when reconnecting is refused for good (a revoked credential)', async () => {
+    const reconnect = async () => {
+      throw new TrainwireError('connection', 'cannot join room lab', {
+        cause: new TrainwireError('credential_revoked', 'the room token 3e34 was revoked'),
+      });
+    };
+    const { clock, client, manager } = await setup({ reconnect });
+    const session = manager.submit({ profile: 'builtin', config: { epochs: 40 } });
+    await clock.tick(3_000, 100);
+    await client.close();
+    await clock.tick(2_000, 200);
+    const final = await session.done;
+    expect(final.connection.status).toBe('lost');
+    expect(final.connection.reason).toContain('the room token 3e34 was revoked');
   });
 
   it('fails the job with job_lost when the worker comes back without it', async () => {

@@ -286,9 +286,15 @@ export class WorkerTarget {
         }
         this.replace(next);
       })
-      .catch(() => {
+      .catch((error: unknown) => {
         this.reconnecting = false;
         if (this.disposed || this.status !== 'unreachable') return;
+        const final = finalRefusal(error);
+        if (final !== undefined) {
+          // Trying again cannot help (a revoked credential): say so now, not in 10 min.
+          this.giveUp(`worker ${this.name} cannot be reached again: ${final}`);
+          return;
+        }
         const delay = Math.min(10_000, 1_000 * 2 ** this.reconnectAttempts++);
         this.reconnectTimer = scheduler.schedule(() => this.tryReconnect(), delay);
       });
@@ -308,13 +314,27 @@ export class WorkerTarget {
     this.backOnline();
   }
 
-  private giveUp(): void {
+  private giveUp(reason?: string): void {
     const seconds = Math.round(this.options.reconnectForMs / 1000);
     this.reconnectTimer?.unsubscribe();
     this.setStatus(
       'lost',
-      `gave up on worker ${this.name} after ${seconds} s without an answer; the job may still be running there`,
+      `${reason ?? `gave up on worker ${this.name} after ${seconds} s without an answer`}; the job may still be running there`,
     );
     this.stopHeartbeat();
   }
+}
+
+/** Codes after which reconnecting cannot succeed: the credential itself was refused. */
+const FINAL_CODES = new Set(['credential_revoked', 'auth_failed']);
+
+/** The message of a refusal that makes retrying pointless, looking through `cause`s. */
+function finalRefusal(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof code === 'string' && FINAL_CODES.has(code))
+      return typeof message === 'string' ? message : code;
+    e = cause;
+  }
+  return undefined;
 }
