@@ -1,0 +1,123 @@
+import type { JobState } from '@trainwire/core';
+import { useEffect, useId, useState } from 'react';
+import { jobTitle } from './internal/describeLink.js';
+import { JobRow } from './internal/JobRow.js';
+import { SelectedLog } from './internal/SelectedLog.js';
+import { useJobStates } from './internal/useJobStates.js';
+import { useJobManager } from './useJobManager.js';
+import { useJobs } from './useJobs.js';
+
+/** Props of {@link JobsPanel}. */
+export interface JobsPanelProps {
+  /** Visible log rows (20 by default). */
+  logRows?: number;
+  /**
+   * Also show a system notification (the browser's Notification API) when a job ends, if
+   * the user allowed them; the in-page notice is always shown.
+   */
+  notifications?: boolean;
+}
+
+const ORDER: readonly JobState[] = [
+  'queued',
+  'validating',
+  'uploading',
+  'starting',
+  'running',
+  'stopping',
+  'completed',
+  'failed',
+  'cancelled',
+];
+
+/**
+ * Every job of the provider's manager: a summary banner, a row per job (title, detail,
+ * progress, state, ETA, Cancel), the selected job's output (windowed, tqdm lines
+ * coalesced), and a notice in the page (`role="status"`) when a job completes.
+ *
+ * @example
+ * ```tsx
+ * <TrainwireProvider manager={manager}>
+ *   <JobsPanel notifications />
+ * </TrainwireProvider>
+ * ```
+ */
+export function JobsPanel({ logRows, notifications = false }: JobsPanelProps) {
+  const manager = useJobManager();
+  const jobs = useJobs((s) => s.jobs);
+  const states = useJobStates(jobs);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [notice, setNotice] = useState('');
+  const titleId = useId();
+
+  useEffect(() => {
+    const subscription = manager.bus.on('training.complete').subscribe(({ jobId, state }) => {
+      const session = manager.getSnapshot().jobs.find((job) => job.jobId === jobId);
+      const title = session === undefined ? jobId : jobTitle(session.getSnapshot());
+      const text =
+        state === 'completed'
+          ? `Remote Training Completed Successfully: ${title}.`
+          : state === 'cancelled'
+            ? `Remote training cancelled: ${title}.`
+            : `Remote training failed: ${title}.`;
+      setNotice(text);
+      if (notifications) notify(text);
+    });
+    return () => subscription.unsubscribe();
+  }, [manager, notifications]);
+
+  const selected = jobs.find((job) => job.jobId === selectedId) ?? jobs[jobs.length - 1];
+  const counts = ORDER.map((state) => [state, states.filter((s) => s === state).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([state, n]) => `${n} ${state}`);
+  return (
+    <section className="tw-jobs" aria-labelledby={titleId}>
+      <h2 id={titleId}>Remote Jobs</h2>
+      <p className="tw-jobs-summary">
+        {jobs.length === 0
+          ? 'No remote jobs yet.'
+          : `${jobs.length} job${jobs.length === 1 ? '' : 's'}: ${counts.join(', ')}.`}
+      </p>
+      <div role="status" className="tw-jobs-notice">
+        {notice}
+      </div>
+      {jobs.length === 0 ? null : (
+        <table className="tw-jobs-table">
+          <caption>Jobs</caption>
+          <thead>
+            <tr>
+              <th scope="col">Job</th>
+              <th scope="col">Progress</th>
+              <th scope="col">State</th>
+              <th scope="col">ETA</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.map((session) => (
+              <JobRow
+                key={session.jobId}
+                session={session}
+                selected={session === selected}
+                onSelect={() => setSelectedId(session.jobId)}
+              />
+            ))}
+          </tbody>
+        </table>
+      )}
+      {selected === undefined ? null : (
+        <SelectedLog key={selected.jobId} session={selected} rows={logRows} />
+      )}
+    </section>
+  );
+}
+
+function notify(text: string): void {
+  const api = (globalThis as { Notification?: typeof Notification }).Notification;
+  if (api === undefined || api.permission !== 'granted') return;
+  try {
+    new api('trainwire', { body: text });
+  } catch {
+    // Some browsers allow notifications only from a service worker; the page notice stays.
+  }
+}

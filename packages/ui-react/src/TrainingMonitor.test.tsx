@@ -1,0 +1,102 @@
+import { fireEvent, render, screen } from '@testing-library/react';
+import { createRef } from 'react';
+import { describe, expect, it } from 'vitest';
+import { expectAccessible, setup, tick } from './__tests__/harness.js';
+import type { LossChartHandle } from './LossChartHandle.js';
+import { TrainingMonitor } from './TrainingMonitor.js';
+
+describe('TrainingMonitor', () => {
+  it('gives the chart every epoch of a live job, with epoch i/N, elapsed and ETA', async () => {
+    const { clock, manager } = await setup();
+    const session = manager.submit({ profile: 'builtin', config: { epochs: 10 } });
+    const chart = createRef<LossChartHandle>();
+    const { container } = render(<TrainingMonitor session={session} chartRef={chart} />);
+    await tick(clock, 3_500);
+    expect(screen.getByRole('heading', { name: 'Training Monitor - Remote (w1)' })).toBeTruthy();
+    expect(screen.getByText('Epoch 4/10')).toBeTruthy();
+    expect(screen.getByText('0:03')).toBeTruthy(); // three epochs of 1 s
+    expect(screen.getByText('0:07')).toBeTruthy(); // ETA: seven epochs left
+    expect(Array.from(chart.current!.data().epochs)).toEqual([1, 2, 3]);
+    await tick(clock, 10_000);
+    const { epochs, train, val } = chart.current!.data();
+    expect(Array.from(epochs)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(Array.from(train)).toEqual(Array.from(epochs, (e) => 1 / e));
+    expect(val[9]).toBeCloseTo(0.11);
+    expect(chart.current!.bestVal()).toEqual({ epoch: 10, value: val[9] });
+    expect(screen.getByText('Best val loss 0.1100 at epoch 10.')).toBeTruthy();
+    expect(screen.getByText('Epoch 10/10')).toBeTruthy();
+    expect(screen.getByText('Completed')).toBeTruthy();
+    // No canvas in happy-dom: the chart is guarded and says so; Chromium draws it.
+    expect(chart.current!.drawing()).toBe(false);
+    expect(screen.getByTestId('loss-chart').dataset.points).toBe('10');
+    await expectAccessible(container);
+  });
+
+  it('toggles the log scale from the keyboard-usable checkbox', async () => {
+    const { clock, manager } = await setup();
+    const session = manager.submit({ profile: 'builtin', config: { epochs: 3 } });
+    const chart = createRef<LossChartHandle>();
+    render(<TrainingMonitor session={session} chartRef={chart} />);
+    await tick(clock, 1_500);
+    expect(chart.current!.logScale()).toBe(false);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Log scale' }));
+    expect(chart.current!.logScale()).toBe(true);
+    expect(screen.getByRole('img').getAttribute('aria-label')).toContain('log scale');
+    // The data survives the new scale.
+    expect(Array.from(chart.current!.data().epochs)).toEqual([1]);
+  });
+
+  it('Stop Early ends the job after the epoch in progress, with a checkpoint', async () => {
+    const { clock, manager } = await setup();
+    const session = manager.submit({ profile: 'builtin', config: { epochs: 50 } });
+    render(<TrainingMonitor session={session} />);
+    await tick(clock, 2_500);
+    fireEvent.click(screen.getByRole('button', { name: 'Stop Early' }));
+    await tick(clock, 200);
+    expect(screen.getByText('Stopping')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Stop Early' }) as HTMLButtonElement).disabled).toBe(
+      true,
+    );
+    await tick(clock, 2_000);
+    const final = session.getSnapshot();
+    expect(final.state).toBe('completed');
+    expect(final.progress.completedEpochs).toBe(3);
+    expect(final.artifacts.map((a) => a.kind)).toEqual(['checkpoint']);
+    expect(screen.getByText('Completed')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Cancel' }) as HTMLButtonElement).disabled).toBe(
+      true,
+    );
+  });
+
+  it('Cancel ends the job at once', async () => {
+    const { clock, manager } = await setup();
+    const session = manager.submit({ profile: 'builtin', config: { epochs: 50 } });
+    render(<TrainingMonitor session={session} />);
+    await tick(clock, 1_500);
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    await tick(clock, 200);
+    expect(session.getSnapshot().state).toBe('cancelled');
+    expect(screen.getByText('Cancelled')).toBeTruthy();
+  });
+
+  it('says the worker is unreachable, the last epoch, and that the job may still run', async () => {
+    const { clock, client, manager } = await setup();
+    const session = manager.submit({ profile: 'builtin', config: { epochs: 100 } });
+    const { container } = render(<TrainingMonitor session={session} />);
+    await tick(clock, 3_500);
+    client.silence();
+    await tick(clock, 40_000, 500);
+    const status = screen
+      .getAllByRole('status')
+      .find((el) => el.textContent?.includes('unreachable'));
+    expect(status?.textContent).toMatch(
+      /^Worker w1 is unreachable \(no word from worker w1 for 3\d s\)\. Last known: epoch 3\/100\. The job may still be running\.$/,
+    );
+    await expectAccessible(container);
+    await tick(clock, 130_000, 1_000);
+    expect(screen.getByText(/Lost contact with worker w1/)).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Cancel' }) as HTMLButtonElement).disabled).toBe(
+      true,
+    );
+  });
+});

@@ -1,0 +1,134 @@
+import { isFinalJobState, type JobSession, type JobSnapshot } from '@trainwire/core';
+import { type Ref, useId, useState } from 'react';
+import { describeLink, describeState, elapsedMs, epochLabel } from './internal/describeLink.js';
+import { formatDuration, formatMetric } from './internal/format.js';
+import { LossChart } from './internal/LossChart.js';
+import { trainLossOf, valLossKey, valLossOf } from './internal/lossOf.js';
+import type { LossChartHandle } from './LossChartHandle.js';
+import { useJob } from './useJob.js';
+
+/** Props of {@link TrainingMonitor}. */
+export interface TrainingMonitorProps {
+  /** The job to watch (from `JobManager.submit` or `attach`). */
+  session: Pick<JobSession, 'getSnapshot' | 'subscribe' | 'stop' | 'cancel'>;
+  /** Start with a logarithmic loss axis. */
+  defaultLogScale?: boolean;
+  /** The chart's size in CSS pixels (640 × 280 by default). */
+  chartWidth?: number;
+  chartHeight?: number;
+  /** The chart's data and draw count (see {@link LossChartHandle}). */
+  chartRef?: Ref<LossChartHandle>;
+}
+
+const pick = (s: JobSnapshot) => s;
+
+/**
+ * The live view of one training job, as SLEAP's LossViewer: title "Training Monitor -
+ * Remote (<worker>)", a uPlot chart of train and validation loss per epoch (log scale
+ * toggle, best-validation marker), "Epoch i/N", elapsed and ETA, Stop Early and Cancel,
+ * and the state of the link to the worker (unreachable: the last epoch, and that the job
+ * may still be running).
+ *
+ * @example
+ * ```tsx
+ * <TrainingMonitor session={session} />
+ * ```
+ */
+export function TrainingMonitor({
+  session,
+  defaultLogScale = false,
+  chartWidth,
+  chartHeight,
+  chartRef,
+}: TrainingMonitorProps) {
+  const snapshot = useJob(session, pick);
+  const [logScale, setLogScale] = useState(defaultLogScale);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const titleId = useId();
+  const { progress, connection, state, eta } = snapshot;
+  const final = isFinalJobState(state);
+  const reachable = connection.status !== 'lost';
+  const valKey = valLossKey(progress.best);
+  const best = valKey === undefined ? undefined : progress.best[valKey];
+  const act = (what: string, run: () => Promise<void>) => {
+    setActionError(null);
+    run().catch((error: unknown) =>
+      setActionError(
+        `Could not ${what}: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
+  };
+  return (
+    <section className="tw-monitor" aria-labelledby={titleId}>
+      <h2 id={titleId}>Training Monitor - Remote ({connection.worker})</h2>
+      <p role="status" className={`tw-link tw-link-${connection.status}`}>
+        {describeLink(snapshot)}
+      </p>
+      <dl className="tw-monitor-stats">
+        <div>
+          <dt>Progress</dt>
+          <dd>{epochLabel(snapshot)}</dd>
+        </div>
+        <div>
+          <dt>State</dt>
+          <dd>{describeState(state)}</dd>
+        </div>
+        <div>
+          <dt>Elapsed</dt>
+          <dd>{formatDuration(elapsedMs(snapshot))}</dd>
+        </div>
+        <div>
+          <dt>ETA</dt>
+          <dd>{eta === null ? '—' : formatDuration(eta.remainingMs)}</dd>
+        </div>
+        <div>
+          <dt>Train loss</dt>
+          <dd>{formatMetric(trainLossOf(progress.latest))}</dd>
+        </div>
+        <div>
+          <dt>Val loss</dt>
+          <dd>{formatMetric(valLossOf(progress.latest))}</dd>
+        </div>
+      </dl>
+      <label>
+        <input
+          type="checkbox"
+          checked={logScale}
+          onChange={(event) => setLogScale(event.target.checked)}
+        />{' '}
+        Log scale
+      </label>
+      <LossChart
+        history={progress.history}
+        best={best}
+        logScale={logScale}
+        label="Train and validation loss per epoch"
+        width={chartWidth}
+        height={chartHeight}
+        chartRef={chartRef}
+      />
+      <p className="tw-best">
+        {best === undefined
+          ? 'No validation loss yet.'
+          : `Best val loss ${formatMetric(best.value)} at epoch ${best.epoch + 1}.`}
+      </p>
+      <div className="tw-monitor-actions">
+        <button
+          type="button"
+          disabled={state !== 'running' || !reachable}
+          onClick={() => act('stop the job', () => session.stop())}
+        >
+          Stop Early
+        </button>
+        <button
+          type="button"
+          disabled={final || !reachable}
+          onClick={() => act('cancel the job', () => session.cancel())}
+        >
+          Cancel
+        </button>
+      </div>
+      {actionError === null ? null : <p role="alert">{actionError}</p>}
+    </section>
+  );
+}

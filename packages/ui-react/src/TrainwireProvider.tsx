@@ -1,0 +1,33 @@
+import type { JobManager } from '@trainwire/core';
+import { type ReactNode, useMemo } from 'react';
+import { TrainwireContext } from './internal/TrainwireContext.js';
+import type { WorkerDirectoryStore } from './WorkerDirectoryStore.js';
+
+/** Props of {@link TrainwireProvider}. */
+export interface TrainwireProviderProps {
+  /** The job manager every widget below submits to and lists jobs from. */
+  manager: JobManager;
+  /** The room's workers, for `useWorkers()` and the remote-training panel. */
+  directory?: WorkerDirectoryStore;
+  children?: ReactNode;
+}
+
+/**
+ * Puts a core `JobManager` (and optionally a `WorkerDirectory`) in React context, for the
+ * hooks and widgets below it. The host owns both objects: it creates them (with
+ * `registerCore` and its transport) and disposes them.
+ *
+ * @example
+ * ```tsx
+ * const manager = scope.resolve(JobManager);
+ * root.render(
+ *   <TrainwireProvider manager={manager} directory={directory}>
+ *     <RemoteTrainingPanel onRun={run} />
+ *   </TrainwireProvider>,
+ * );
+ * ```
+ */
+export function TrainwireProvider({ manager, directory, children }: TrainwireProviderProps) {
+  const value = useMemo(() => ({ manager, directory }), [manager, directory]);
+  return <TrainwireContext.Provider value={value}>{children}</TrainwireContext.Provider>;
+}

@@ -1,0 +1,136 @@
+import { act, cleanup } from '@testing-library/react';
+import {
+  CLOCK,
+  container,
+  JobManager,
+  type JobManagerOptions,
+  JobSession,
+  registerCore,
+  TRANSPORT,
+} from '@trainwire/core';
+import {
+  createMemoryTransportPair,
+  type MemoryTransport,
+  ScriptedWorker,
+  type ScriptedWorkerOptions,
+  VirtualClock,
+} from '@trainwire/core/testing';
+import axe from 'axe-core';
+import { afterEach, expect } from 'vitest';
+
+// Real core objects for the widget tests: a JobManager over a MemoryTransport to a
+// ScriptedWorker, on a VirtualClock (as core's reachability tests do).
+
+const disposers: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  cleanup();
+  for (const dispose of disposers.splice(0)) await dispose();
+});
+
+export interface Setup {
+  clock: VirtualClock;
+  worker: ScriptedWorker;
+  client: MemoryTransport;
+  manager: JobManager;
+}
+
+export async function setup(
+  options: JobManagerOptions = {},
+  workerOptions: ScriptedWorkerOptions = {},
+): Promise<Setup> {
+  const clock = new VirtualClock();
+  const worker = new ScriptedWorker({
+    name: 'w1',
+    epochMs: 1_000,
+    scheduler: clock,
+    ...workerOptions,
+  });
+  const [client, workerEnd] = createMemoryTransportPair({ scheduler: clock, latencyMs: 1 });
+  worker.accept(workerEnd);
+  await Promise.all([client.connect(), workerEnd.connect()]);
+  const scope = container.createChildContainer();
+  scope.register(CLOCK, { useValue: clock });
+  registerCore(scope, {
+    requestTimeoutMs: 2_000,
+    heartbeatIntervalMs: 5_000,
+    heartbeatTimeoutMs: 30_000,
+    reconnectForMs: 120_000,
+    ...options,
+  });
+  scope.register(TRANSPORT, { useValue: client });
+  const manager = scope.resolve(JobManager);
+  disposers.push(async () => {
+    manager.dispose();
+    await client.close();
+    scope.dispose();
+  });
+  return { clock, worker, client, manager };
+}
+
+/** Moves virtual time inside `act`, so React sees every notification. */
+export async function tick(clock: VirtualClock, ms: number, stepMs = 100): Promise<void> {
+  await act(async () => {
+    await clock.tick(ms, stepMs);
+  });
+}
+
+/** Lets pending microtasks (a session's batched notification) reach React. */
+export async function flush(): Promise<void> {
+  await act(async () => {
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+  });
+}
+
+/**
+ * A session fed by hand with worker events (a real `JobSession`, its link a stub that has
+ * nothing to fetch): for outcomes the scripted worker does not produce.
+ */
+export function handSession(
+  init: { jobId?: string; totalEpochs?: number; logTail?: number; name?: string } = {},
+) {
+  const clock = new VirtualClock();
+  const calls: string[] = [];
+  const session = new JobSession({
+    jobId: init.jobId ?? 'job-1',
+    spec: {
+      profile: 'builtin',
+      config: {},
+      inputs: {},
+      device: 'auto',
+      tags: [],
+      ...(init.name === undefined ? {} : { name: init.name }),
+    },
+    link: {
+      fetchEvents: async () => [],
+      stop: async () => {
+        calls.push('stop');
+      },
+      cancel: async () => {
+        calls.push('cancel');
+      },
+    },
+    workerName: 'gpu-1',
+    scheduler: clock,
+    ...(init.totalEpochs === undefined ? {} : { totalEpochs: init.totalEpochs }),
+    ...(init.logTail === undefined ? {} : { logTail: init.logTail }),
+  });
+  let seq = 0;
+  const emit = (event: Record<string, unknown>) => {
+    seq++;
+    // The wire format: a job event as the worker sends it.
+    session.ingest({ jobId: session.jobId, seq, ts: seq * 1_000, ...event } as never);
+  };
+  return { session, emit, calls, clock };
+}
+
+/** Runs axe-core on `container` and fails with the rule ids and targets of any violation. */
+export async function expectAccessible(container: Element): Promise<void> {
+  const result = await axe.run(container, {
+    // Colour contrast needs layout and computed colours, which happy-dom does not have.
+    rules: { 'color-contrast': { enabled: false } },
+  });
+  const found = result.violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+  );
+  expect(found).toEqual([]);
+}

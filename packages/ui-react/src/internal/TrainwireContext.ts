@@ -1,0 +1,11 @@
+import type { JobManager } from '@trainwire/core';
+import { createContext } from 'react';
+import type { WorkerDirectoryStore } from '../WorkerDirectoryStore.js';
+
+/** What {@link TrainwireProvider} puts in context. */
+export interface TrainwireContextValue {
+  manager: JobManager;
+  directory: WorkerDirectoryStore | undefined;
+}
+
+export const TrainwireContext = createContext<TrainwireContextValue | null>(null);
