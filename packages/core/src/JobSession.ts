@@ -98,6 +98,7 @@ export class JobSession {
   private currentSpec: JobSpec;
   private lastSeq = 0;
   private lastTs = 0;
+  private startedTs: number | null = null;
   private lastReceivedAt = 0;
   private batch: number | null = null;
   private state: JobState = 'queued';
@@ -183,6 +184,8 @@ export class JobSession {
         artifacts: this.artifacts,
         upload: this.upload,
         lastSeq: this.lastSeq,
+        startedTs: this.startedTs,
+        lastEventTs: this.lastTs,
         stats: { ...this.stats },
         connection: this.connection,
       };
@@ -359,6 +362,7 @@ export class JobSession {
     this.lastReceivedAt = this.scheduler.now();
     switch (event.type) {
       case 'state':
+        if (event.state === 'running' && this.startedTs === null) this.startedTs = event.ts;
         if (event.error !== undefined) this.error = event.error;
         this.setState(event.state);
         break;

@@ -85,6 +85,10 @@ export interface JobSnapshot {
   /** The upload in progress (throttled: a few updates a second), or null. */
   upload: TransferProgress | null;
   lastSeq: number;
+  /** When the job first went `running`, on the worker's clock (ms); null before. */
+  startedTs: number | null;
+  /** The worker's clock at the last event applied (ms); 0 before any. */
+  lastEventTs: number;
   stats: SessionStats;
   /** The link to the worker: whether it answers, and since when it does not. */
   connection: WorkerLinkState;

@@ -50,6 +50,7 @@ export type {
 } from './JobSnapshot.js';
 export type { EventPage, JobRecord, JobStore } from './JobStore.js';
 export type { LocalFile } from './LocalFile.js';
+export { elapsedMs, trainLoss, valLoss, valLossKey } from './metrics.js';
 export type { Prefs, PrefsValues } from './Prefs.js';
 export {
   applyFolderFix,

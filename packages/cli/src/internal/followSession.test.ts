@@ -53,7 +53,6 @@ describe('following a job whose worker goes away', () => {
       json: false,
       workerName: 'w1',
       waitForWorkerMs: 60_000,
-      now: () => clock.now(),
     });
     await clock.tick(3_500, 100);
     client.silence();
@@ -75,7 +74,6 @@ describe('following a job whose worker goes away', () => {
     const code = followSession(session, term.io, {
       json: false,
       workerName: 'w1',
-      now: () => clock.now(),
     });
     await clock.tick(3_000, 100);
     client.silence();
@@ -95,7 +93,6 @@ describe('following a job whose worker goes away', () => {
     const code = followSession(session, term.io, {
       json: false,
       workerName: 'w1',
-      now: () => clock.now(),
     });
     await clock.tick(2_000, 100);
     client.silence();
@@ -117,7 +114,6 @@ describe('attach', () => {
       json: false,
       workerName: 'w1',
       ownsJob: false,
-      now: () => clock.now(),
     });
     await clock.tick(1_000, 100);
     term.interrupt();
@@ -134,7 +130,6 @@ describe('attach', () => {
     const code = followSession(session, term.io, {
       json: false,
       workerName: 'w1',
-      now: () => clock.now(),
     });
     await clock.tick(10_000, 100);
     expect(await code).toBe(ExitCode.ok);

@@ -1,11 +1,14 @@
 import {
   describeOutcome,
   type EpochRecord,
+  elapsedMs,
   encodeJson,
   isFinalJobState,
   type JobOutcome,
   type JobSession,
   type JobSnapshot,
+  trainLoss,
+  valLoss,
   type WorkerLinkState,
 } from '@trainwire/core';
 import { ExitCode } from '../errors.js';
@@ -29,7 +32,6 @@ export interface FollowOptions {
   fetchHint?: boolean;
   /** Builds the resume command from a checkpoint path (shown when a job fails). */
   resumeCommand?: (checkpoint: string) => string;
-  now?: () => number;
 }
 
 /**
@@ -56,10 +58,8 @@ export async function followSession(
   io: Io,
   options: FollowOptions,
 ): Promise<number> {
-  const now = options.now ?? Date.now;
   const owns = options.ownsJob !== false;
   const tty = io.stdout.isTTY === true && !options.json;
-  const clock = workerClock(session, now);
   let interrupts = 0;
   let lineOpen = false;
   const say = (text: string) => {
@@ -126,9 +126,9 @@ export async function followSession(
             ? progress.currentEpoch + 1
             : progress.completedEpochs;
       return (
-        `Epoch ${epoch}/${total}  loss ${formatMetric(record?.logs['train/loss'] ?? record?.logs.loss)}  ` +
-        `val loss ${formatMetric(record?.logs['val/loss'] ?? record?.logs.val_loss)}  ` +
-        `elapsed ${formatDuration(clock.elapsedMs())}  ETA ${eta === null ? '—' : formatDuration(eta.remainingMs)}`
+        `Epoch ${epoch}/${total}  loss ${formatMetric(record && trainLoss(record.logs))}  ` +
+        `val loss ${formatMetric(record && valLoss(record.logs))}  ` +
+        `elapsed ${formatDuration(elapsedMs(snapshot))}  ETA ${eta === null ? '—' : formatDuration(eta.remainingMs)}`
       );
     };
     cleanups.push(
@@ -236,29 +236,6 @@ function describeConnection(
     case 'lost':
       return undefined;
   }
-}
-
-/**
- * Elapsed time of the job on the worker's clock (from its first `running`), carried
- * forward by local time since the last event — right for `attach`, which replays history.
- */
-function workerClock(session: JobSession, now: () => number) {
-  let startTs: number | undefined;
-  let lastTs = 0;
-  let lastLocal = now();
-  session.events$.subscribe((event) => {
-    if (startTs === undefined && event.type === 'state' && event.state === 'running')
-      startTs = event.ts;
-    lastTs = event.ts;
-    lastLocal = now();
-  });
-  return {
-    elapsedMs: () => {
-      if (startTs === undefined) return 0;
-      const live = isFinalJobState(session.getSnapshot().state) ? 0 : now() - lastLocal;
-      return lastTs - startTs + live;
-    },
-  };
 }
 
 function summary(final: JobSnapshot, outcome: JobOutcome, options: FollowOptions): string {

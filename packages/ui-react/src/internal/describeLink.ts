@@ -43,12 +43,8 @@ export function epochLabel(snapshot: JobSnapshot): string {
   return `Epoch ${epoch}/${totalEpochs ?? '?'}`;
 }
 
-/** Training time so far: the finished epochs' durations on the worker's clock. */
-export function elapsedMs(snapshot: JobSnapshot): number {
-  let total = 0;
-  for (const record of snapshot.progress.history) total += record.durationMs ?? 0;
-  return total;
-}
+/** Training time so far on the worker's clock: core's, so the CLI shows the same. */
+export { elapsedMs } from '@trainwire/core';
 
 /** The job's title: its name, else its id. */
 export function jobTitle(snapshot: JobSnapshot): string {
