@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
 import { intFlag, type ParsedArgs, stringFlag } from '../internal/args.js';
@@ -10,6 +11,7 @@ import { connectWithCredentials } from '../internal/defaultConnect.js';
 import { framed } from '../internal/format.js';
 import { fsProblem } from '../internal/fsProblem.js';
 import { goOnline } from '../internal/goOnline.js';
+import { serveDemo } from '../internal/serveDemo.js';
 import { viewerAddresses } from '../internal/viewerAddresses.js';
 import { runOnConnection } from './train.js';
 
@@ -20,11 +22,21 @@ function isInUse(error: unknown): boolean {
 }
 const WORKER = 'local-worker';
 
+/** The built demo host (`apps/demo-host/dist`), from this file in `src/` or `dist/`. */
+const DEMO_DIST = fileURLToPath(new URL('../../../../apps/demo-host/dist/', import.meta.url));
+
+/** The demo page's address with the room filled in (`?signal=…&room=…&token=…`). */
+export function demoPageUrl(page: string, room: { url: string; room: string; token: string }) {
+  const query = new URLSearchParams({ signal: room.url, room: room.room, token: room.token });
+  return `${page}?${query}`;
+}
+
 /**
  * `trainwire up`: the whole system on one machine — a signaling server on loopback, a
  * worker with its data directory, a client over WebRTC — training the built-in model
  * (preset `quick` unless told otherwise) with live progress. `--keep-running` leaves the
- * server and worker up for other clients.
+ * server and worker up for other clients, and serves the demo host's page
+ * (`apps/demo-host/dist`, or `$TRAINWIRE_DEMO_DIR`) on a loopback port when it is built.
  */
 export async function upCommand(args: ParsedArgs, io: Io): Promise<number> {
   const dataDir = resolve(stringFlag(args, 'data-dir') ?? '.trainwire');
@@ -128,13 +140,33 @@ export async function upCommand(args: ParsedArgs, io: Io): Promise<number> {
       `\nEverything ${WORKER} keeps (store, runs, checkpoints, models, datasets) is under ${join(dataDir, 'worker')}.\n`,
     );
     if (args.values['keep-running'] === true) {
+      // Never fatal: without the page, the server and worker still serve CLI clients.
+      const demo = await serveDemo({ root: io.env.TRAINWIRE_DEMO_DIR ?? DEMO_DIST });
+      if (typeof demo !== 'string') cleanups.unshift(() => demo.close());
+      const page =
+        typeof demo === 'string'
+          ? undefined
+          : demoPageUrl(demo.url, { url: server.url, room: ROOM, token: clientToken.secret });
       note(framed(`trainwire is up: ${server.url}, room "${ROOM}"`));
       note(
-        `Other clients can join with:\n  trainwire login --url ${server.url} --room ${ROOM} --token ${clientToken.secret}\n  trainwire train --worker ${WORKER} --preset quick\nCtrl-C to shut down.\n`,
+        `Other clients can join with:\n  trainwire login --url ${server.url} --room ${ROOM} --token ${clientToken.secret}\n  trainwire train --worker ${WORKER} --preset quick\n`,
       );
+      note(
+        page === undefined
+          ? `Demo page: not served: ${demo as string}\n`
+          : `Demo page (turn on "Enable experimental features" under Settings):\n  ${page}\n`,
+      );
+      note('Ctrl-C to shut down.\n');
       if (json)
         io.stdout.write(
-          `${JSON.stringify({ up: true, url: server.url, room: ROOM, token: clientToken.secret, worker: WORKER })}\n`,
+          `${JSON.stringify({
+            up: true,
+            url: server.url,
+            room: ROOM,
+            token: clientToken.secret,
+            worker: WORKER,
+            ...(page === undefined ? { demoProblem: demo } : { demo: page }),
+          })}\n`,
         );
       await new Promise<void>((done) => {
         const removeInterrupt = io.onInterrupt(() => {
