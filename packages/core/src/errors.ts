@@ -10,6 +10,7 @@ export type CoreErrorCode =
   | 'transport_not_open'
   | 'transport_closed'
   | 'message_too_large'
+  | 'message_empty'
   | 'submit_refused'
   | 'unknown_profile'
   | 'config_parse_failed';

@@ -134,6 +134,23 @@ describe('WebRtcTransport', () => {
     expect(await echo).toBe('"after reconnect"');
   });
 
+  it('refuses an empty message, which would stall the channel, and carries what follows', async () => {
+    const [client, worker] = await openPair();
+    const got: string[] = [];
+    worker.messages$.subscribe((m) => got.push(m));
+    let refused: unknown;
+    try {
+      client.send('');
+    } catch (error) {
+      refused = error;
+    }
+    expect(isTrainwireError(refused, 'message_empty')).toBe(true);
+    client.send(' ');
+    client.send('after');
+    await firstValueFrom(worker.messages$.pipe(filter((m) => m === 'after')));
+    expect(got).toEqual([' ', 'after']);
+  });
+
   it('closes the remote end too', async () => {
     const [client, worker] = await openPair();
     await client.close();

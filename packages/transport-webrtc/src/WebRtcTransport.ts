@@ -166,6 +166,14 @@ export class WebRtcTransport implements Transport {
 
   send(message: string): void {
     const control = this.assertOpen();
+    if (message.length === 0) {
+      // werift sends '' as a DATA chunk without user data, which SCTP forbids: the far
+      // end's stream stalls and no later message arrives. No control frame is empty.
+      throw new TransportError(
+        'message_empty',
+        `an empty message cannot be sent on link ${this.id}; control messages are JSON frames`,
+      );
+    }
     const limit = this.maxMessageSize;
     // Three bytes per UTF-16 unit at most: only a long message needs counting.
     const size = message.length * 3 <= limit ? 0 : utf8Length(message);
@@ -365,7 +373,13 @@ export class WebRtcTransport implements Transport {
           await this.candidates?.flush();
           this.options.signals.send({ kind: 'answer', attempt: signal.attempt, sdp: answer.sdp });
         })
-        .catch(() => this.dropped(peer));
+        .catch(() => {
+          // An offer this end cannot answer (a garbage SDP) before the link ever opened:
+          // nothing to wait for — free the link now, the offerer's next try starts anew.
+          if (this.peer === peer && this.currentStatus === 'connecting')
+            this.giveUp(`the offer from ${this.id} could not be answered`);
+          else this.dropped(peer);
+        });
       return;
     }
     const peer = this.peer;

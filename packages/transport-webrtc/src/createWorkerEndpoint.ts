@@ -54,6 +54,9 @@ export interface WorkerEndpoint {
   close(): Promise<void>;
 }
 
+/** Links one peer may have in the making (offered, not yet open) at once. */
+const MAX_PENDING_PER_PEER = 4;
+
 /**
  * Accepts WebRTC connections from clients of the worker's room: each offer relayed by
  * signaling becomes a {@link WebRtcTransport}, emitted once open. A reconnecting client
@@ -92,6 +95,11 @@ export function createWorkerEndpoint(options: WorkerEndpointOptions): WorkerEndp
     }
     if (signal.kind !== 'offer' || links.size >= maxLinks) return;
     if (sender.role !== 'client' || signaling.isRevoked(sender.credentialId)) return;
+    // One peer flooding offers cannot take every slot: a few links in the making each.
+    let pending = 0;
+    for (const [other, link] of links)
+      if (other.startsWith(`${from}\n`) && link.transport.currentStatus === 'connecting') pending++;
+    if (pending >= MAX_PENDING_PER_PEER) return;
     const inbound = new Subject<LinkSignal>();
     const transport = new WebRtcTransport({
       ...rest,

@@ -12,6 +12,20 @@ import {
   readCredentials,
 } from './credentials.js';
 
+/** How long closing a connection may take before the command goes on without it. */
+const CLOSE_DEADLINE_MS = 3_000;
+
+/** Runs `work`, but resolves after `ms` at the latest (closing must never hang a command). */
+async function withinMs(ms: number, work: () => Promise<void>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    work().catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 /** True for a signaling server on this machine: then WebRTC stays on the loopback interface. */
 export function isLocalUrl(url: string): boolean {
   const host = new URL(url).hostname;
@@ -181,10 +195,12 @@ export async function connectWithCredentials(
       transport,
       worker,
       ...(chosen.keyId ? { keyId: chosen.keyId } : {}),
-      close: async () => {
-        await transport.close();
-        await signaling.close();
-      },
+      // Bounded: over a broken link a goodbye may never be answered.
+      close: () =>
+        withinMs(CLOSE_DEADLINE_MS, async () => {
+          await transport.close();
+          await signaling.close();
+        }),
     };
   } catch (error) {
     await signaling.close().catch(() => undefined);

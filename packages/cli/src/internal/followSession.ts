@@ -164,13 +164,15 @@ export async function followSession(
       }
     });
     cleanups.push(() => states.unsubscribe());
-    cleanups.push(
-      onConnectionChange(session, (connection, before) => {
-        const text = describeConnection(session.getSnapshot(), connection, before, options);
-        if (text !== undefined) say(text);
-      }),
-    );
   }
+  // On stderr in both modes: with --json, stdout carries the machine-readable lines and a
+  // person watching still reads what happened to the worker.
+  cleanups.push(
+    onConnectionChange(session, (connection, before) => {
+      const text = describeConnection(session.getSnapshot(), connection, before, options);
+      if (text !== undefined) say(text);
+    }),
+  );
 
   const ended = await Promise.race([session.done, letGo]);
   removeInterrupt();
@@ -178,6 +180,10 @@ export async function followSession(
   if (ended === 'interrupted') return ExitCode.interrupted;
   const outcome = describeOutcome(ended);
   if (!options.json) io.stdout.write(summary(ended, outcome, options));
+  else if (outcome.kind === 'lost')
+    io.stderr.write(
+      `Lost contact with worker ${ended.connection.worker}: ${ended.connection.reason ?? 'no answer'}. \`trainwire attach ${jobId}\` shows how it ended once the worker is back.\n`,
+    );
   if (interrupts > 0) return ExitCode.interrupted;
   if (outcome.kind === 'lost') return ExitCode.connection;
   return ended.state === 'completed' ? ExitCode.ok : ExitCode.jobFailed;
