@@ -7,6 +7,7 @@
  */
 
 export { bufferUntilSubscribed } from './bufferUntilSubscribed.js';
+export { describeFsError } from './describeFsError.js';
 export { describeOutcome, isRefusal, type JobOutcome } from './describeOutcome.js';
 export { container, type DependencyContainer, inject, injectable, Lifecycle } from './di.js';
 export { type Download, downloadFile } from './downloadFile.js';
@@ -25,6 +26,7 @@ export {
   toFieldIssues,
   ValidationError,
 } from './errors.js';
+export { formatDuration, formatMetric } from './formatValues.js';
 export { JobEventHub, type NewJobEvent, takeWithinBytes, utf8Length } from './JobEventHub.js';
 export {
   JobManager,
