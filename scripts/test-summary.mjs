@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const packages = readdirSync(join(root, 'packages'))
+// Every workspace folder: the libraries under packages/ and the apps under apps/.
+const packages = ['packages', 'apps']
+  .flatMap((folder) => readdirSync(join(root, folder)).map((name) => join(root, folder, name)))
   .sort()
-  .map((name) => join(root, 'packages', name))
   .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
   .filter(({ pkg }) => pkg.scripts?.test);
 const resultsOf = (dir) => join(dir, '.vitest', 'results.json');
