@@ -1,6 +1,6 @@
 import 'uplot/dist/uPlot.min.css';
-import type { JobSession, JobSpecInput, PathResolution, WorkerEntry } from '@trainwire/core';
-import { resolvedInputs } from '@trainwire/core';
+import type { JobSession, JobSpecInput, WorkerEntry } from '@trainwire/core';
+import { detailsOf, resolvedInputs } from '@trainwire/core';
 import {
   ConfigValidationDialog,
   PathResolutionDialog,
@@ -41,10 +41,11 @@ function JobView({
   const [closed, setClosed] = useState(false);
   if (failure?.code === 'config_invalid' && !closed)
     return <ConfigValidationDialog session={session} onClose={() => setClosed(true)} />;
-  if (failure?.code === 'paths_missing' && !closed)
+  const missing = detailsOf(failure, 'paths_missing');
+  if (missing !== undefined && !closed)
     return (
       <PathResolutionDialog
-        resolution={failure.details?.resolution as PathResolution}
+        resolution={missing.resolution}
         onContinue={(resolution) => onResubmit(resolvedInputs(resolution))}
         onCancel={() => setClosed(true)}
       />

@@ -1,3 +1,4 @@
+import { detailsOf } from './errorDetails.js';
 import type { JobSnapshot } from './JobSnapshot.js';
 import type { Artifact } from './schemas/Artifact.js';
 import type { JobError } from './schemas/JobEvent.js';
@@ -69,24 +70,20 @@ export function isRefusal(snapshot: Pick<JobSnapshot, 'state' | 'lastSeq' | 'err
  */
 export function describeOutcome(final: JobSnapshot): JobOutcome {
   const { progress, error } = final;
-  const details = error?.details;
-  const text = (key: string) => (typeof details?.[key] === 'string' ? details[key] : undefined);
+  const position = detailsOf(error, 'job_ended');
   const checkpoints = final.artifacts.filter((a) => a.kind === 'checkpoint');
   return {
     kind: kindOf(final),
     // After a crash the newest checkpoint can be ahead of the events the client saw: the
     // worker's count (`details.epoch`, epochs done) wins when it is further.
-    reachedEpoch: Math.max(
-      progress.completedEpochs,
-      typeof details?.epoch === 'number' ? details.epoch : 0,
-    ),
+    reachedEpoch: Math.max(progress.completedEpochs, position?.epoch ?? 0),
     totalEpochs: progress.totalEpochs,
     startEpoch: progress.startEpoch,
     error,
     models: final.artifacts.filter((a) => a.kind === 'model'),
-    lastCheckpoint: text('lastCheckpoint') ?? checkpoints[checkpoints.length - 1]?.path,
-    checkpointDir: text('checkpointDir'),
-    workerResumeCommand: text('resumeCommand'),
+    lastCheckpoint: position?.lastCheckpoint ?? checkpoints[checkpoints.length - 1]?.path,
+    checkpointDir: position?.checkpointDir ?? undefined,
+    workerResumeCommand: position?.resumeCommand ?? undefined,
   };
 }
 

@@ -13,6 +13,7 @@ export { container, type DependencyContainer, inject, injectable, Lifecycle } fr
 export { type Download, downloadFile } from './downloadFile.js';
 export { type Eta, EtaEstimator } from './EtaEstimator.js';
 export { EventBus, type EventChannel, type EventChannels } from './EventBus.js';
+export { detailsOf, type ErrorDetailsByCode, type JobPosition } from './errorDetails.js';
 export {
   type CoreErrorCode,
   type FieldIssue,

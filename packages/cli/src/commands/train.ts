@@ -1,5 +1,6 @@
 import {
   applyPathFix,
+  detailsOf,
   isFinalJobState,
   type JobManager,
   type JobSession,
@@ -80,7 +81,7 @@ export async function runOnConnection(
       if (settled !== 'paths_missing') break;
       const fixed = await resolveInteractively(
         io,
-        session.getSnapshot().error?.details?.resolution as PathResolution,
+        detailsOf(session.getSnapshot().error, 'paths_missing')?.resolution,
       );
       if (fixed === undefined) break;
       spec = { ...spec, inputs: fixed };
@@ -164,7 +165,7 @@ async function reportRefusal(
   const { exitCode } = refusal;
   const hint =
     error.code === 'paths_missing'
-      ? missingPathsAdvice(error.details?.resolution as PathResolution | undefined)
+      ? missingPathsAdvice(detailsOf(error, 'paths_missing')?.resolution)
       : refusal.hint;
   const reason = step === 'start' ? `${worker} refused the job: ${error.message}` : error.message;
   if (args.values.json === true) {
