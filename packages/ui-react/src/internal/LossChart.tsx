@@ -90,7 +90,14 @@ export function LossChart({
           width,
           height,
           scales: { x: { time: false }, y: { distr: logScale ? 3 : 1 } },
-          axes: [{ label: 'Epoch' }, { label: 'Loss' }],
+          // Epochs are whole numbers: no tick at 1.2 or 1.4 on a short run.
+          axes: [
+            {
+              label: 'Epoch',
+              incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000],
+            },
+            { label: 'Loss' },
+          ],
           series: [
             { label: 'Epoch' },
             { label: 'Train loss', stroke: TRAIN, width: 2, spanGaps: true },
