@@ -73,7 +73,9 @@ function classify(error: unknown): { code: string; exitCode: number } {
     code === 'validation_failed' ||
     code === 'config_invalid' ||
     code === 'bad_params' ||
-    code === 'unknown_profile'
+    code === 'unknown_profile' ||
+    // Another run holds the data dir: pick another --data-dir (the message says so).
+    code === 'data_dir_in_use'
   )
     return { code, exitCode: ExitCode.usage };
   if (code === 'worker_busy' || code === 'submit_refused') return { code, exitCode: ExitCode.busy };

@@ -89,7 +89,6 @@ export class JobManager {
   private readonly jobs = new BehaviorSubject<readonly JobSession[]>([]);
   private snapshot: JobManagerSnapshot | null = null;
   private readonly listeners = new Set<() => void>();
-  private canSubmitNow = true;
   private readonly targets = new Map<Transport, WorkerTarget>();
   private readonly maxConcurrent: number;
   private counter = 0;
@@ -104,15 +103,15 @@ export class JobManager {
     this.maxConcurrent = options.maxConcurrentPerTarget ?? 1;
     this.jobs$ = this.jobs.asObservable();
     this.canSubmit$ = this.canSubmitTo$(defaultTransport);
-    this.canSubmit$.subscribe((can) => {
-      this.canSubmitNow = can;
-      this.changed();
-    });
+    this.canSubmit$.subscribe(() => this.changed());
   }
 
   /** The jobs and whether the default worker takes another, for React; the same object until it changes. */
   getSnapshot = (): JobManagerSnapshot => {
-    this.snapshot ??= { jobs: this.jobs.getValue(), canSubmit: this.canSubmitNow };
+    this.snapshot ??= {
+      jobs: this.jobs.getValue(),
+      canSubmit: this.target(this.defaultTransport).active.getValue() < this.maxConcurrent,
+    };
     return this.snapshot;
   };
 

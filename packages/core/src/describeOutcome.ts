@@ -48,13 +48,27 @@ export function isRefusalCode(code: string): boolean {
   return REFUSALS.has(code);
 }
 
-/** True when `error` turned the job down before anything ran (no banner, no "reached epoch 0"). */
-export function isRefusal(snapshot: Pick<JobSnapshot, 'state' | 'lastSeq' | 'error'>): boolean {
+/**
+ * True for a job that failed before it ran: in a pre-submission step (the client's
+ * checks, the upload, or the worker answering `job.start` with an error), with nothing of
+ * it in the worker's event log. A view shows the reason, not a run that reached epoch 0.
+ */
+export function failedBeforeStart(
+  snapshot: Pick<JobSnapshot, 'state' | 'lastSeq' | 'submitStep'>,
+): boolean {
+  return snapshot.state === 'failed' && snapshot.submitStep !== null && snapshot.lastSeq === 0;
+}
+
+/**
+ * True when the job was turned down (a usage or capacity answer: an unknown profile, an
+ * invalid config, a busy or full worker) rather than cut off on the way (an upload that
+ * broke): {@link failedBeforeStart} with a refusal's code.
+ */
+export function isRefusal(
+  snapshot: Pick<JobSnapshot, 'state' | 'lastSeq' | 'submitStep' | 'error'>,
+): boolean {
   return (
-    snapshot.state === 'failed' &&
-    snapshot.lastSeq === 0 &&
-    snapshot.error !== null &&
-    REFUSALS.has(snapshot.error.code)
+    failedBeforeStart(snapshot) && snapshot.error !== null && REFUSALS.has(snapshot.error.code)
   );
 }
 

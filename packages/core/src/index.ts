@@ -8,7 +8,12 @@
 
 export { bufferUntilSubscribed } from './bufferUntilSubscribed.js';
 export { describeFsError } from './describeFsError.js';
-export { describeOutcome, isRefusal, type JobOutcome } from './describeOutcome.js';
+export {
+  describeOutcome,
+  failedBeforeStart,
+  isRefusal,
+  type JobOutcome,
+} from './describeOutcome.js';
 export { container, type DependencyContainer, inject, injectable, Lifecycle } from './di.js';
 export { type Download, downloadFile } from './downloadFile.js';
 export { type Eta, EtaEstimator } from './EtaEstimator.js';

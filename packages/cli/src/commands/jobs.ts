@@ -8,7 +8,6 @@ import { followUntilTerminated } from '../internal/followUntilTerminated.js';
 import { formatDuration } from '../internal/format.js';
 import { jobIdArg, unknownJob } from '../internal/jobIdArg.js';
 import { loadJob } from '../internal/loadJob.js';
-import { watchOptions } from '../internal/watchWorker.js';
 import { withManager } from '../internal/withManager.js';
 
 /** How long `cancel` waits to see the job end before it says it has not yet. */
@@ -38,7 +37,7 @@ export async function jobsCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): P
 /** `trainwire attach JOB`: follows a job from where it is, with its whole history. */
 export async function attachCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
   const jobId = jobIdArg(args, 'attach');
-  return withManager(deps.connect, args, async (manager, connection) => {
+  return withManager(deps.connect, args, async (manager, connection, watch) => {
     const workerName = connection.worker.name;
     const session = await manager.attach(jobId).catch(unknownJob(jobId, workerName));
     if (args.values.json === true) printNdjson(session, io);
@@ -49,7 +48,7 @@ export async function attachCommand(args: ParsedArgs, io: Io, deps: RemoteDeps):
         logs: args.values.logs === true,
         // Watching does not own the job: Ctrl-C detaches, `trainwire stop` stops it.
         ownsJob: false,
-        waitForWorkerMs: watchOptions(args).reconnectForMs,
+        waitForWorkerMs: watch.reconnectForMs,
       }),
     );
   });

@@ -1,6 +1,7 @@
 import {
   applyPathFix,
   detailsOf,
+  failedBeforeStart,
   isFinalJobState,
   type JobManager,
   type JobSession,
@@ -89,11 +90,7 @@ export async function runOnConnection(
     const snapshot = session.getSnapshot();
     // Refused: failed in a client-side step, or the worker answered job.start with an
     // error (nothing of the job reached its event log). A usage or capacity answer, not a run.
-    if (
-      snapshot.state === 'failed' &&
-      snapshot.submitStep !== null &&
-      (snapshot.submitStep !== 'start' || snapshot.lastSeq === 0)
-    ) {
+    if (failedBeforeStart(snapshot)) {
       return await reportRefusal(args, io, manager, session, connection.worker.name);
     }
     const feed = await startViewerFeed(args, io, session);

@@ -17,9 +17,6 @@ import { runOnConnection } from './train.js';
 
 const ROOM = 'local';
 
-function isInUse(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'data_dir_in_use';
-}
 const WORKER = 'local-worker';
 
 /** The built demo host (`apps/demo-host/dist`), from this file in `src/` or `dist/`. */
@@ -82,9 +79,6 @@ export async function upCommand(args: ParsedArgs, io: Io): Promise<number> {
     dataDir: join(dataDir, 'worker'),
     name: WORKER,
     ...(args.values['cpu-only'] === true ? { cpuOnly: true } : {}),
-  }).catch((error: unknown) => {
-    if (isInUse(error)) throw new UsageError((error as Error).message, { cause: error });
-    throw error;
   });
   // Run in order at the end: the worker first, while its clients can still hear it.
   const cleanups: Array<() => Promise<unknown>> = [() => worker.close()];

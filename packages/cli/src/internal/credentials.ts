@@ -1,9 +1,10 @@
-import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { CliError, ExitCode } from '../errors.js';
 import { fsProblem } from './fsProblem.js';
+import { writePrivateFile } from './writePrivateFile.js';
 
 /** What `trainwire login` stores for later commands. */
 export const CredentialsSchema = z
@@ -51,14 +52,9 @@ export async function readCredentials(path: string): Promise<Credentials | undef
 
 /** Writes the credentials readable only by the user (0600), atomically: never half a file. */
 export async function writeCredentials(path: string, credentials: Credentials): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
   try {
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    await writeFile(temp, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
-    await chmod(temp, 0o600);
-    await rename(temp, path);
+    await writePrivateFile(path, `${JSON.stringify(credentials, null, 2)}\n`);
   } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
     throw new CliError(
       'credentials_unwritable',
       ExitCode.usage,

@@ -222,8 +222,7 @@ function describeConnection(
       return `The link to worker ${worker} dropped; reconnecting…`;
     case 'unreachable': {
       const { progress } = snapshot;
-      const checkpoints = snapshot.artifacts.filter((a) => a.kind === 'checkpoint');
-      const checkpoint = checkpoints[checkpoints.length - 1]?.path;
+      const checkpoint = describeOutcome(snapshot).lastCheckpoint;
       const wait =
         options.waitForWorkerMs === undefined
           ? ''

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CliError, ConnectionError, ExitCode } from '../errors.js';
+import { writePrivateFile } from './writePrivateFile.js';
 
 /** What a running `trainwire signal` leaves in its data directory for the operator commands. */
 const AdminFileSchema = z.object({
@@ -29,19 +30,15 @@ export async function writeAdminFile(
   token: string,
 ): Promise<{ remove(): Promise<void> }> {
   const path = adminFilePath(dataDir);
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(
-    temp,
+  await writePrivateFile(
+    path,
     JSON.stringify({
       url: server.url,
       httpUrl: server.httpUrl,
       adminToken: token,
       pid: process.pid,
     }),
-    { mode: 0o600 },
   );
-  await chmod(temp, 0o600);
-  await rename(temp, path);
   return { remove: () => rm(path, { force: true }) };
 }
 

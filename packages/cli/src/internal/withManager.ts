@@ -2,7 +2,7 @@ import type { JobManager } from '@trainwire/core';
 import { UsageError } from '../errors.js';
 import { intFlag, type ParsedArgs, stringFlag } from './args.js';
 import type { Connect, Connection, ConnectOptions } from './Connection.js';
-import { watchedManager } from './watchWorker.js';
+import { type WatchedManager, watchedManager } from './watchWorker.js';
 
 /** The worker-choosing flags every remote command shares. */
 export function connectOptions(args: ParsedArgs): ConnectOptions {
@@ -25,13 +25,17 @@ export function connectOptions(args: ParsedArgs): ConnectOptions {
 export async function withManager<T>(
   connect: Connect,
   args: ParsedArgs,
-  use: (manager: JobManager, connection: Connection) => Promise<T>,
+  use: (
+    manager: JobManager,
+    connection: Connection,
+    watch: WatchedManager['options'],
+  ) => Promise<T>,
 ): Promise<T> {
   const connection = await connect(connectOptions(args));
   // A followed job outlives a closed link: the manager reaches the worker again by name.
   const watched = watchedManager(args, connection, connect);
   try {
-    return await use(watched.manager, connection);
+    return await use(watched.manager, connection, watched.options);
   } finally {
     await watched.close();
     await connection.close();

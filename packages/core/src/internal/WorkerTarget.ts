@@ -84,7 +84,7 @@ export class WorkerTarget {
         await this.peer.request('job.cancel', { jobId });
       },
     };
-    this.learnName();
+    this.askInfo();
   }
 
   /** The link state a new session of this worker starts with. */
@@ -207,32 +207,26 @@ export class WorkerTarget {
    * job also asks for events after its last one: a lost final event is found this way.
    */
   private probe(): void {
-    const peer = this.peer;
-    this.probing = true;
-    for (const session of this.liveSessions()) {
-      const { submitStep, lastSeq } = session.getSnapshot();
-      if (submitStep === null || lastSeq > 0) session.resync();
-    }
-    peer
-      .request('worker.info', {})
-      .then((info) => {
-        this.name = info.name;
-      })
-      .catch(() => undefined)
-      .finally(() => {
-        if (this.peer === peer) this.probing = false;
-      });
+    for (const session of this.liveSessions()) if (reachedWorker(session)) session.resync();
+    this.askInfo();
   }
 
-  private learnName(): void {
-    this.peer
+  /** Asks `worker.info` (one at a time): a sign of life, and the worker's name. */
+  private askInfo(): void {
+    if (this.probing) return;
+    const peer = this.peer;
+    this.probing = true;
+    peer
       .request('worker.info', {})
       .then((info) => {
         if (info.name === this.name) return;
         this.name = info.name;
         this.setStatus(this.status, this.reason);
       })
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.peer === peer) this.probing = false;
+      });
   }
 
   /** The worker answers again: attach each live job again and fetch what was missed. */
@@ -243,8 +237,8 @@ export class WorkerTarget {
     this.setStatus('connected', null);
     this.since = null;
     for (const session of this.liveSessions()) {
-      const { submitStep, lastSeq } = session.getSnapshot();
-      if (submitStep !== null && lastSeq === 0) continue;
+      if (!reachedWorker(session)) continue;
+      const { lastSeq } = session.getSnapshot();
       this.peer
         .request('job.attach', { jobId: session.jobId, afterSeq: lastSeq })
         .then(() => session.resync())
@@ -310,7 +304,7 @@ export class WorkerTarget {
     this.peer = this.bind(next);
     this.probing = false;
     this.onReplaced(next);
-    this.learnName();
+    this.askInfo();
     this.backOnline();
   }
 
@@ -323,6 +317,12 @@ export class WorkerTarget {
     );
     this.stopHeartbeat();
   }
+}
+
+/** True once the job reached the worker (started there, or attached): it can be caught up. */
+function reachedWorker(session: JobSession): boolean {
+  const { submitStep, lastSeq } = session.getSnapshot();
+  return submitStep === null || lastSeq > 0;
 }
 
 /** Codes after which reconnecting cannot succeed: the credential itself was refused. */
