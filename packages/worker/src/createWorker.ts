@@ -96,30 +96,18 @@ export async function createWorker(
     }
   }
   const lock = DataDirLock.acquire(config.dataDir, options.now, modes.file);
+  let db: WorkerDatabase | undefined;
   try {
-    return await openWorker(config, options, modes, profiles, builtinTrainer, () => lock.release());
+    db = openDatabase(join(config.dataDir, 'worker.sqlite'), {
+      fileMode: modes.file,
+      dirMode: modes.dir,
+    });
+    return await assemble(db, config, options, modes, profiles, builtinTrainer, () =>
+      lock.release(),
+    );
   } catch (error) {
+    db?.close();
     lock.release();
-    throw error;
-  }
-}
-
-async function openWorker(
-  config: WorkerConfig,
-  options: WorkerOptions,
-  modes: FileModes,
-  profiles: Map<string, TrainerProfile>,
-  builtinTrainer: string | undefined,
-  releaseDataDir: () => void,
-): Promise<Worker> {
-  const db = openDatabase(join(config.dataDir, 'worker.sqlite'), {
-    fileMode: modes.file,
-    dirMode: modes.dir,
-  });
-  try {
-    return await assemble(db, config, options, modes, profiles, builtinTrainer, releaseDataDir);
-  } catch (error) {
-    db.close();
     throw error;
   }
 }

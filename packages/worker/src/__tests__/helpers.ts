@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,20 +29,8 @@ export function cleanTempDirs(): void {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** True when `pid` is gone (or a zombie nobody reaped yet). */
-export function isDead(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return true;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
-}
+/** True when `pid` is gone (or a zombie nobody reaped yet): the worker's own check. */
+export { isProcessGone as isDead } from '../internal/isProcessGone.js';
 
 /** Waits until `check()` is true, polling (no timing assertion: the test timeout bounds it). */
 export async function until(check: () => boolean, what: string, limitMs = 20_000): Promise<void> {

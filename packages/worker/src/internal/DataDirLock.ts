@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { describeFsError } from '@trainwire/core';
 import { z } from 'zod';
 import { WorkerError } from '../errors.js';
 
@@ -95,7 +96,7 @@ function notWritable(dataDir: string, error: unknown): WorkerError {
         ? 'this user may not write there'
         : code === 'ENOSPC'
           ? 'its disk is full'
-          : (error as Error).message;
+          : describeFsError(error);
   return new WorkerError(
     'store_failed',
     `cannot use the data dir ${dataDir}: ${why}; make it writable, or give the worker another folder with --data-dir`,

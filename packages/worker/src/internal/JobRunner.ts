@@ -19,6 +19,7 @@ import {
   whereToResume,
   workerStoppedError,
 } from './jobEndings.js';
+import { runConfigPath } from './runConfigPath.js';
 import { removePartialCheckpoints } from './scanCheckpoints.js';
 import { removeTrainerPid, writeTrainerPid } from './trainerPidFile.js';
 import type { WorkerEventHub } from './WorkerEventHub.js';
@@ -94,10 +95,7 @@ export class JobRunner {
         this.recorder.write(() => deps.hub.transaction(fn));
       },
     );
-    this.configPath = join(
-      plan.runDir,
-      plan.profile.configFormat === 'yaml' ? 'config.yaml' : 'config.json',
-    );
+    this.configPath = runConfigPath(plan.runDir, plan.profile.configFormat);
     this.finished = this.run().catch((error: Error) => {
       if (isDiskFull(error)) this.ending ??= { kind: 'no_space' };
       if (this.ending) return this.end(undefined);

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Artifact, isFinalJobState, type JobRecord } from '@trainwire/core';
 import type { WorkerParts } from '../Worker.js';
 import { isDiskFull } from './DiskSpace.js';
+import { isProcessGone } from './isProcessGone.js';
 import { jobPosition, whereToResume } from './jobEndings.js';
+import { runConfigPath } from './runConfigPath.js';
 import {
   type FoundCheckpoint,
   newestCheckpoint,
@@ -62,10 +63,7 @@ async function recoverJob(
   );
   const position = jobPosition({
     profile: job.spec.profile,
-    configPath: join(
-      runDir,
-      parts.profiles.get(job.spec.profile)?.configFormat === 'yaml' ? 'config.yaml' : 'config.json',
-    ),
+    configPath: runConfigPath(runDir, parts.profiles.get(job.spec.profile)?.configFormat),
     checkpointDir,
     epoch: Math.max(
       parts.jobs.epochsDone(job.jobId),
@@ -142,22 +140,7 @@ async function checkpointUpdates(
 async function waitForExit(pid: number, limitMs: number): Promise<void> {
   const start = Date.now();
   while (Date.now() - start < limitMs) {
-    if (isGone(pid)) return;
+    if (isProcessGone(pid)) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** True when `pid` is gone, or a zombie nobody reaped yet (its files are closed). */
-function isGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return true;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
   }
 }

@@ -85,7 +85,7 @@ export interface SandboxOptions {
  * ```
  */
 export class Sandbox {
-  private readonly roots: Root[];
+  private roots: readonly Root[];
 
   constructor(
     mounts: readonly Mount[],
@@ -104,10 +104,10 @@ export class Sandbox {
 
   /** The same mounts for one caller: its own guard and denial log. */
   withOptions(options: SandboxOptions): Sandbox {
-    return new Sandbox(
-      this.roots.map((r) => r.mount),
-      { ...this.options, ...options },
-    );
+    const sandbox = new Sandbox([], { ...this.options, ...options });
+    // The mounts' real paths were looked up once; every caller's view shares them.
+    sandbox.roots = this.roots;
+    return sandbox;
   }
 
   /** Real path of the mount called `name`, if there is one. */
