@@ -35,6 +35,9 @@ import {
 import type { RemotePeer } from './signalingMessages.js';
 
 const PING = new TextEncoder().encode(encodeFrame({ type: 'ping' }));
+const BYE = new TextEncoder().encode(encodeFrame({ type: 'bye' }));
+/** One decoder for every binary control frame (pings arrive every `keepaliveMs`). */
+const decoder = new TextDecoder();
 /** How long a closed link's connection outlives the `bye` sent on it, ms. */
 const BYE_LINGER_MS = 250;
 
@@ -78,6 +81,21 @@ export interface WebRtcTransportOptions {
   /** Where timeouts and retry delays take their time from (RxJS `asyncScheduler`). */
   scheduler?: SchedulerLike;
 }
+
+/**
+ * The per-link settings that `connectToWorker` and `createWorkerEndpoint` pass on to each
+ * {@link WebRtcTransport} they make.
+ */
+export type WebRtcLinkOptions = Pick<
+  WebRtcTransportOptions,
+  | 'rtc'
+  | 'tuning'
+  | 'connectTimeoutMs'
+  | 'reconnectTimeoutMs'
+  | 'keepaliveMs'
+  | 'silenceTimeoutMs'
+  | 'scheduler'
+>;
 
 /**
  * core's `Transport` over WebRTC data channels: a reliable ordered `control` channel for
@@ -195,7 +213,7 @@ export class WebRtcTransport implements Transport {
     if (this.currentStatus === 'closed') return;
     let sent = false;
     if (this.control?.readyState === 'open') {
-      this.control.send(new TextEncoder().encode(encodeFrame({ type: 'bye' })));
+      this.control.send(BYE);
       sent = true;
     }
     try {
@@ -309,7 +327,7 @@ export class WebRtcTransport implements Transport {
       if (this.peer !== peer) return;
       keepalive.heard();
       if (typeof data === 'string') return this.messages.next(data);
-      const frame = parseJson(ControlFrameSchema, new TextDecoder().decode(data));
+      const frame = parseJson(ControlFrameSchema, decoder.decode(data));
       if (frame?.type === 'bye') this.shutdown('the remote end closed the link');
       else if (frame?.type === 'ping') keepalive.heardPing();
     });

@@ -50,6 +50,7 @@ export {
 } from './signalingMessages.js';
 export {
   type LinkSignals,
+  type WebRtcLinkOptions,
   WebRtcTransport,
   type WebRtcTransportOptions,
 } from './WebRtcTransport.js';

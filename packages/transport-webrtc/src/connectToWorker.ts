@@ -3,20 +3,10 @@ import { linkSignalsOver } from './internal/linkSignals.js';
 import { randomId } from './internal/randomId.js';
 import type { SignalingClient } from './SignalingClient.js';
 import type { RemotePeer } from './signalingMessages.js';
-import { WebRtcTransport, type WebRtcTransportOptions } from './WebRtcTransport.js';
+import { type WebRtcLinkOptions, WebRtcTransport } from './WebRtcTransport.js';
 
 /** Options of {@link connectToWorker}. */
-export interface ConnectToWorkerOptions
-  extends Pick<
-    WebRtcTransportOptions,
-    | 'rtc'
-    | 'tuning'
-    | 'connectTimeoutMs'
-    | 'reconnectTimeoutMs'
-    | 'keepaliveMs'
-    | 'silenceTimeoutMs'
-    | 'scheduler'
-  > {
+export interface ConnectToWorkerOptions extends WebRtcLinkOptions {
   /** A registered (connected) client of the worker's room. */
   signaling: SignalingClient;
   /** The worker's peer id (from `listWorkers` / `autoSelect`). */

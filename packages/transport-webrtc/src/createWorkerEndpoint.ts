@@ -3,20 +3,10 @@ import { linkSignalsFrom } from './internal/linkSignals.js';
 import { type LinkSignal, WIRE_VERSION } from './internal/wireFrames.js';
 import { SignalingClient, type SignalingClientOptions } from './SignalingClient.js';
 import type { RemotePeer } from './signalingMessages.js';
-import { WebRtcTransport, type WebRtcTransportOptions } from './WebRtcTransport.js';
+import { type WebRtcLinkOptions, WebRtcTransport } from './WebRtcTransport.js';
 
 /** Options of {@link createWorkerEndpoint}. */
-export interface WorkerEndpointOptions
-  extends Pick<
-    WebRtcTransportOptions,
-    | 'rtc'
-    | 'tuning'
-    | 'connectTimeoutMs'
-    | 'reconnectTimeoutMs'
-    | 'keepaliveMs'
-    | 'silenceTimeoutMs'
-    | 'scheduler'
-  > {
+export interface WorkerEndpointOptions extends WebRtcLinkOptions {
   /**
    * The worker's signaling client, or what to create one from (role `worker`); an
    * endpoint that created its client connects it and closes it on `close()`.
@@ -79,7 +69,7 @@ export function createWorkerEndpoint(options: WorkerEndpointOptions): WorkerEndp
   const { maxLinks = 64, signaling: given, ...rest } = options;
   // Duck-typed rather than instanceof: two copies of this package may be loaded.
   const owned = !('signals$' in given);
-  const signaling = 'signals$' in given ? given : new SignalingClient({ ...given, role: 'worker' });
+  const signaling = owned ? new SignalingClient({ ...given, role: 'worker' }) : given;
   const registered = signaling.connect();
   registered.catch(() => undefined);
   const connections = new Subject<WebRtcTransport>();

@@ -17,40 +17,54 @@ const rtc = { loopbackOnly: true };
 const isOpen = (s: { status$: SignalingClient['status$'] }) =>
   firstValueFrom(s.status$.pipe(filter((x) => x === 'open')));
 
+/**
+ * A signaling server with room `lab`, a worker endpoint registered as `worker` and a
+ * client, both retrying fast, and an open link between them.
+ */
+async function openLink(worker: { name: string; info?: ReturnType<typeof workerInfo> }) {
+  const first = await startServer();
+  const { server, dataDir } = first;
+  cleanups.push(() => first.dispose());
+  server.createRoom('lab');
+  const key = server.createCredential('lab', 'worker-key').secret;
+  const token = server.createCredential('lab', 'room-token').secret;
+  const backoff = { initialMs: 20, maxMs: 200 };
+  const workerSignaling = first.client({
+    room: 'lab',
+    role: 'worker',
+    credential: key,
+    ...worker,
+    backoff,
+  });
+  const clientSignaling = first.client({ room: 'lab', role: 'client', credential: token, backoff });
+  const endpoint = createWorkerEndpoint({ signaling: workerSignaling, rtc });
+  cleanups.push(() => endpoint.close());
+  const clientId = await clientSignaling.connect();
+  const workerId = await endpoint.ready();
+  const accepted = firstValueFrom(endpoint.connections$);
+  const client: WebRtcTransport = await connectToWorker({
+    signaling: clientSignaling,
+    workerId,
+    rtc,
+  });
+  cleanups.push(() => client.close());
+  return {
+    server,
+    dataDir,
+    workerSignaling,
+    clientSignaling,
+    endpoint,
+    clientId,
+    workerId,
+    client,
+    worker: await accepted,
+  };
+}
+
 describe('losing the signaling server', () => {
   it('leaves open links open, and a broken link reconnects once signaling is back', async () => {
-    const first = await startServer();
-    const { server, dataDir } = first;
-    cleanups.push(() => first.dispose());
-    server.createRoom('lab');
-    const key = server.createCredential('lab', 'worker-key').secret;
-    const token = server.createCredential('lab', 'room-token').secret;
-    const backoff = { initialMs: 20, maxMs: 200 };
-    const workerSignaling = first.client({
-      room: 'lab',
-      role: 'worker',
-      credential: key,
-      name: 'gpu-1',
-      backoff,
-    });
-    const clientSignaling = first.client({
-      room: 'lab',
-      role: 'client',
-      credential: token,
-      backoff,
-    });
-    const endpoint = createWorkerEndpoint({ signaling: workerSignaling, rtc });
-    cleanups.push(() => endpoint.close());
-    await clientSignaling.connect();
-    const workerId = await endpoint.ready();
-    const accepted = firstValueFrom(endpoint.connections$);
-    const client: WebRtcTransport = await connectToWorker({
-      signaling: clientSignaling,
-      workerId,
-      rtc,
-    });
-    cleanups.push(() => client.close());
-    const worker = await accepted;
+    const { server, dataDir, workerSignaling, clientSignaling, workerId, client, worker } =
+      await openLink({ name: 'gpu-1' });
 
     // The signaling server goes away: the peer-to-peer link does not need it.
     await server.close();
@@ -76,35 +90,10 @@ describe('losing the signaling server', () => {
   });
 
   it('survives a restart mid-job: the link carries on, both peers re-register, new links connect', async () => {
-    const first = await startServer();
-    const { server, dataDir } = first;
-    cleanups.push(() => first.dispose());
-    server.createRoom('lab');
-    const key = server.createCredential('lab', 'worker-key').secret;
-    const token = server.createCredential('lab', 'room-token').secret;
-    const backoff = { initialMs: 20, maxMs: 200 };
-    const workerSignaling = first.client({
-      room: 'lab',
-      role: 'worker',
-      credential: key,
-      name: 'gpu-box',
-      info: workerInfo('gpu-box', 24_576),
-      backoff,
-    });
-    const clientSignaling = first.client({
-      room: 'lab',
-      role: 'client',
-      credential: token,
-      backoff,
-    });
-    const endpoint = createWorkerEndpoint({ signaling: workerSignaling, rtc });
-    cleanups.push(() => endpoint.close());
-    const clientId = await clientSignaling.connect();
-    const workerId = await endpoint.ready();
-    const accepted = firstValueFrom(endpoint.connections$);
-    const client = await connectToWorker({ signaling: clientSignaling, workerId, rtc });
-    cleanups.push(() => client.close());
-    const worker = await accepted;
+    const { server, dataDir, workerSignaling, clientSignaling, endpoint, ...link } = await openLink(
+      { name: 'gpu-box', info: workerInfo('gpu-box', 24_576) },
+    );
+    const { clientId, workerId, client, worker } = link;
     // A job is running: the worker is busy, and the room knows it.
     await workerSignaling.update({ status: 'busy' });
 

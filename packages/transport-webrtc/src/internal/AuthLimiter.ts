@@ -1,3 +1,5 @@
+import { backoffCeiling } from './backoff.js';
+
 /** How failed authentication is slowed down (per remote address and per credential id). */
 export interface AuthLimit {
   /** Failures allowed before the backoff starts (5). */
@@ -88,7 +90,10 @@ export class AuthLimiter {
       entry.refused = 0;
       const over = entry.failures - this.limit.freeFailures;
       if (over > 0) {
-        const ms = Math.min(this.limit.maxMs, this.limit.baseMs * 2 ** Math.min(over - 1, 30));
+        const ms = backoffCeiling(over - 1, {
+          initialMs: this.limit.baseMs,
+          maxMs: this.limit.maxMs,
+        });
         entry.blockedUntil = now + ms;
         block = Math.max(block, ms);
       }
