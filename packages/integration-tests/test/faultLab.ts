@@ -68,6 +68,19 @@ export function smallConfig(epochs: number): Record<string, unknown> {
   };
 }
 
+/** Runs `body` in a fresh lab ({@link createFaultLab}) and closes the lab after, pass or fail. */
+export async function withFaultLab<T>(
+  options: FaultLabOptions,
+  body: (lab: FaultLab) => Promise<T>,
+): Promise<T> {
+  const lab = await createFaultLab(options);
+  try {
+    return await body(lab);
+  } finally {
+    await lab.close();
+  }
+}
+
 /** Builds the lab: namespaces, relay, signaling server, room, keys, worker, login. */
 export async function createFaultLab(options: FaultLabOptions = {}): Promise<FaultLab> {
   requireBuilt();

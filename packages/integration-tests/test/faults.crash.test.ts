@@ -1,10 +1,24 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { shellSplit } from './cli.js';
-import { createFaultLab, type FaultLab, smallConfig } from './faultLab.js';
+import { type FaultLab, withFaultLab } from './faultLab.js';
 import { recordFault } from './faultRecord.js';
-import { clockOf, sleep, waitForEpoch, workerCheckpointEpoch } from './faultSteps.js';
+import {
+  attachJob,
+  checkpointEpochOf,
+  clockOf,
+  epochsAndState,
+  expectCompletedOnce,
+  expectEveryEventOnce,
+  printedResume,
+  secondsAfter,
+  sleep,
+  stderrLineWithin,
+  trainPaced,
+  waitForCheckpoint,
+  waitForEpoch,
+  workerCheckpointEpoch,
+} from './faultSteps.js';
 import {
   epochsOf,
   finalStateOf,
@@ -13,6 +27,7 @@ import {
   parseNdjson,
   range,
 } from './jobEvents.js';
+import { isAlive } from './netLab.js';
 import { tail } from './trackedProcess.js';
 
 /** The only job of a fresh lab's worker, from its runs folder. */
@@ -20,15 +35,6 @@ function onlyJobId(lab: FaultLab): string {
   const runs = readdirSync(join(lab.workerDataDir, 'runs'));
   expect(runs).toHaveLength(1);
   return runs[0]!;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // Each scenario has a lab of its own, so they run side by side.
@@ -41,49 +47,28 @@ describe.concurrent('fault: a process dies mid-job', () => {
       tried:
         '`train --profile paced --heartbeat-timeout 5`, 20 epochs of ~1 s, worker killed after epoch 4; then `attach JOB --json`, and the printed resume command',
     });
-    const lab = await createFaultLab({ epochPauseMs: 1000 });
-    try {
-      const config = lab.writeConfig('f.json', smallConfig(20));
-      const train = lab.client([
-        'train',
-        '--worker',
-        lab.workerName,
-        '--profile',
-        'paced',
-        '--config',
-        config,
-        '--heartbeat-timeout',
-        '5',
-      ]);
+    await withFaultLab({ epochPauseMs: 1000 }, async (lab) => {
+      const train = trainPaced(lab, 'f.json', 20, '--heartbeat-timeout', '5');
       await train.waitForLine(/^Epoch 4\/20/, { stream: 'stdout', timeoutMs: 60_000 });
       const jobId = onlyJobId(lab);
-      await sleep(150);
+      // Once epoch 4's checkpoint is on disk.
+      await waitForCheckpoint(lab, jobId, 4);
       const pidFile = join(lab.workerDataDir, 'runs', jobId, 'trainer.pid');
       const trainerPid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined;
       lab.worker.kill('SIGKILL');
       await lab.worker.exited;
       const killedAt = clockOf(train);
-      const unreachable = await train
-        .waitForLine(/^Worker w1 is unreachable/, { stream: 'stderr', timeoutMs: 20_000 })
-        .catch(() => undefined);
+      const unreachable = await stderrLineWithin(train, /^Worker w1 is unreachable/, 20_000);
       await sleep(Math.max(0, killedAt + 5_000 - clockOf(train)));
       const epochAtRestart = workerCheckpointEpoch(lab, jobId);
       await lab.startWorker();
       const restartedAt = clockOf(train);
       const orphanAlive = trainerPid !== undefined && isAlive(trainerPid);
-      const back = await train
-        .waitForLine(/^Worker w1 is back/, { stream: 'stderr', timeoutMs: 40_000 })
-        .catch(() => undefined);
+      const back = await stderrLineWithin(train, /^Worker w1 is back/, 40_000);
       const ended = await train.exitWithin(60_000);
       if (ended === undefined) train.kill('SIGKILL');
-      scenario.measure(
-        'unreachable after s',
-        unreachable === undefined ? 'never' : (unreachable.at - killedAt) / 1000,
-      );
-      scenario.measure(
-        'back after restart, s',
-        back === undefined ? 'never' : (back.at - restartedAt) / 1000,
-      );
+      scenario.measure('unreachable after s', secondsAfter(unreachable, killedAt));
+      scenario.measure('back after restart, s', secondsAfter(back, restartedAt));
       scenario.measure('epochs done at restart (last.json)', epochAtRestart ?? 'none');
       scenario.measure('old trainer alive after restart', orphanAlive ? 'yes' : 'no');
       scenario.measure('train exit code', ended?.code ?? 'none');
@@ -91,26 +76,16 @@ describe.concurrent('fault: a process dies mid-job', () => {
         `client: ${unreachable === undefined ? 'no "unreachable" line' : `"${unreachable.text}"`}; ${back === undefined ? 'no "is back" line' : `"${back.text}"`}; ${ended === undefined ? 'still running 60 s after the restart' : `exit ${ended.code}`}`,
       );
 
-      const attach = await lab.clientRun(['attach', jobId, '--worker', lab.workerName, '--json']);
-      const history = parseNdjson(attach.stdout);
-      const events = jobEventsOf(history);
-      const epochs = epochsOf(history);
-      scenario.saw(
-        `attach after the restart: exit ${attach.code}, epochs ${epochs[0] ?? '-'}–${epochs.at(-1) ?? '-'}, final state ${finalStateOf(history) ?? 'none'}`,
-      );
-      const resumeLine = train
-        .stdout()
-        .split('\n')
-        .find((l) => l.trim().startsWith('trainwire train'));
+      const { attach, history, events, epochs } = await attachJob(lab, jobId);
+      scenario.saw(`attach after the restart: exit ${attach.code}, ${epochsAndState(history)}`);
+      const resume = printedResume(train.stdout());
       let resumed: ReturnType<typeof parseNdjson> = [];
       let resumeCode: number | null = null;
       let checkpointEpoch: number | undefined;
-      if (resumeLine !== undefined) {
-        const [, ...resumeArgs] = shellSplit(resumeLine.trim());
-        const checkpoint = resumeArgs[resumeArgs.indexOf('--resume') + 1]!;
-        checkpointEpoch = (JSON.parse(readFileSync(checkpoint, 'utf8')) as { epoch: number }).epoch;
+      if (resume !== undefined) {
+        checkpointEpoch = checkpointEpochOf(resume.checkpoint);
         scenario.measure('epochs in the resume checkpoint', checkpointEpoch);
-        const run = await lab.clientRun([...resumeArgs, '--json']);
+        const run = await lab.clientRun([...resume.args, '--json']);
         resumeCode = run.code;
         resumed = parseNdjson(run.stdout);
         scenario.saw(
@@ -125,16 +100,14 @@ describe.concurrent('fault: a process dies mid-job', () => {
       expect(attach.code, attach.stderr).toBe(1);
       expect(epochs.length).toBeGreaterThanOrEqual(4);
       expect(epochs).toEqual(range(0, epochs.length - 1));
-      expect(events.map((e) => e.seq)).toEqual(range(1, events.length));
+      expectEveryEventOnce(events);
       expect(['failed', 'interrupted']).toContain(finalStateOf(history));
-      expect(resumeLine, tail(train.lines)).toBeDefined();
+      expect(resume?.line, tail(train.lines)).toBeDefined();
       expect(resumeCode).toBe(0);
       // From the last checkpoint on disk (the trainer may have gone on after the worker died).
       expect(checkpointEpoch).toBeGreaterThanOrEqual(epochs.length);
       expect(epochsOf(resumed)).toEqual(range(checkpointEpoch!, 19));
-    } finally {
-      await lab.close();
-    }
+    });
   }, 240_000);
 
   it('worker Ctrl-C mid-job: the client learns at once that the worker stopped its job (worker_stopped), and after a restart attach shows its history', async (context) => {
@@ -145,18 +118,8 @@ describe.concurrent('fault: a process dies mid-job', () => {
       tried:
         '`train --profile paced --json`, 20 epochs of ~0.5 s, SIGINT to the worker after epoch 3; then the worker restarted and `attach JOB --json`',
     });
-    const lab = await createFaultLab({ epochPauseMs: 500 });
-    try {
-      const train = lab.client([
-        'train',
-        '--worker',
-        lab.workerName,
-        '--profile',
-        'paced',
-        '--config',
-        lab.writeConfig('f3.json', smallConfig(20)),
-        '--json',
-      ]);
+    await withFaultLab({ epochPauseMs: 500 }, async (lab) => {
+      const train = trainPaced(lab, 'f3.json', 20, '--json');
       const jobId = await waitForEpoch(train, 3);
       lab.worker.kill('SIGINT');
       const stoppedAt = clockOf(train);
@@ -166,21 +129,14 @@ describe.concurrent('fault: a process dies mid-job', () => {
       const lines = parseNdjson(train.stdout());
       const last = jobEventsOf(lines).at(-1) as JsonLine | undefined;
       scenario.measure('worker exit code', workerEnded?.code ?? 'still running');
-      scenario.measure(
-        'client ended after s',
-        ended === undefined ? 'never' : (ended.at - stoppedAt) / 1000,
-      );
+      scenario.measure('client ended after s', secondsAfter(ended, stoppedAt));
       scenario.measure('train exit code', ended?.code ?? 'none');
       scenario.saw(
         `client: ${ended === undefined ? 'still running 30 s after the worker stopped' : `exit ${ended.code}`}; last event: ${last === undefined ? 'none' : `${last.type} ${last.state ?? ''} ${last.error?.code ?? ''}`}`,
       );
       await lab.startWorker();
-      const attach = await lab.clientRun(['attach', jobId, '--worker', lab.workerName, '--json']);
-      const history = parseNdjson(attach.stdout);
-      const epochs = epochsOf(history);
-      scenario.saw(
-        `attach after the restart: exit ${attach.code}, epochs ${epochs[0] ?? '-'}–${epochs.at(-1) ?? '-'}, final state ${finalStateOf(history) ?? 'none'}`,
-      );
+      const { attach, history, epochs } = await attachJob(lab, jobId);
+      scenario.saw(`attach after the restart: exit ${attach.code}, ${epochsAndState(history)}`);
       expect(workerEnded, tail(lab.worker.lines)).toBeDefined();
       expect(ended, tail(train.lines)).toBeDefined();
       expect(ended!.code).toBe(1);
@@ -190,9 +146,7 @@ describe.concurrent('fault: a process dies mid-job', () => {
       expect(epochs.length).toBeGreaterThanOrEqual(4);
       expect(epochs).toEqual(range(0, epochs.length - 1));
       expect(['failed', 'cancelled']).toContain(finalStateOf(history));
-    } finally {
-      await lab.close();
-    }
+    });
   }, 120_000);
 
   it('trainer kill -9: the job fails with its last checkpoint and a resume command that works', async (context) => {
@@ -203,30 +157,20 @@ describe.concurrent('fault: a process dies mid-job', () => {
       tried:
         '`train --profile paced`, 12 epochs of ~0.5 s, trainer killed after epoch 3; then the printed resume command',
     });
-    const lab = await createFaultLab({ epochPauseMs: 500 });
-    try {
-      const train = lab.client([
-        'train',
-        '--worker',
-        lab.workerName,
-        '--profile',
-        'paced',
-        '--config',
-        lab.writeConfig('f2.json', smallConfig(12)),
-      ]);
+    await withFaultLab({ epochPauseMs: 500 }, async (lab) => {
+      const train = trainPaced(lab, 'f2.json', 12);
       await train.waitForLine(/^Epoch 3\/12/, { stream: 'stdout', timeoutMs: 60_000 });
       const jobId = onlyJobId(lab);
       const trainerPid = Number(
         readFileSync(join(lab.workerDataDir, 'runs', jobId, 'trainer.pid'), 'utf8'),
       );
       // Inside the trainer's pause after the epoch, once its checkpoint is on disk.
-      await sleep(150);
-      const epochAtKill = workerCheckpointEpoch(lab, jobId);
+      const epochAtKill = await waitForCheckpoint(lab, jobId, 3);
       process.kill(trainerPid, 'SIGKILL');
       const ended = await train.exitWithin(30_000);
       scenario.measure('epochs done at the kill (last.json)', epochAtKill ?? 'none');
       const out = train.stdout();
-      const resumeLine = out.split('\n').find((l) => l.trim().startsWith('trainwire train'));
+      const resume = printedResume(out);
       scenario.measure('train exit code', ended?.code ?? 'none');
       scenario.saw(
         `client: ${ended === undefined ? 'still running 30 s later' : `exit ${ended.code}`}; ${/Reached epoch [^\n]*/.exec(out)?.[0] ?? 'no "Reached epoch" line'}`,
@@ -234,14 +178,11 @@ describe.concurrent('fault: a process dies mid-job', () => {
       expect(ended, tail(train.lines)).toBeDefined();
       expect(ended!.code).toBe(1);
       expect(out).toContain('Remote Training Failed');
-      expect(resumeLine, out).toBeDefined();
-      scenario.saw(`resume command: ${resumeLine!.trim().replace(/.*(--resume \S+).*/, '$1')}`);
-      const [, ...resumeArgs] = shellSplit(resumeLine!.trim());
-      const checkpoint = resumeArgs[resumeArgs.indexOf('--resume') + 1]!;
-      const checkpointEpoch = (JSON.parse(readFileSync(checkpoint, 'utf8')) as { epoch: number })
-        .epoch;
+      expect(resume?.line, out).toBeDefined();
+      scenario.saw(`resume command: ${resume!.line.trim().replace(/.*(--resume \S+).*/, '$1')}`);
+      const checkpointEpoch = checkpointEpochOf(resume!.checkpoint);
       scenario.measure('epochs in the resume checkpoint', checkpointEpoch);
-      const resumed = await lab.clientRun([...resumeArgs, '--json']);
+      const resumed = await lab.clientRun([...resume!.args, '--json']);
       const epochs = epochsOf(parseNdjson(resumed.stdout));
       scenario.saw(
         `resume: exit ${resumed.code}, epochs ${epochs[0] ?? '-'}–${epochs.at(-1) ?? '-'}`,
@@ -250,9 +191,7 @@ describe.concurrent('fault: a process dies mid-job', () => {
       // It goes on from the last checkpoint on disk: the epochs it had, and no more.
       expect(checkpointEpoch).toBe(epochAtKill);
       expect(epochs).toEqual(range(checkpointEpoch, 11));
-    } finally {
-      await lab.close();
-    }
+    });
   }, 120_000);
 
   it('client kill -9: the job goes on, and a new attach shows every epoch once', async (context) => {
@@ -263,36 +202,20 @@ describe.concurrent('fault: a process dies mid-job', () => {
       tried:
         '`train --profile paced --json`, 10 epochs of ~0.5 s, killed after epoch 3; then `attach JOB --json`',
     });
-    const lab = await createFaultLab({ epochPauseMs: 500 });
-    try {
-      const train = lab.client([
-        'train',
-        '--worker',
-        lab.workerName,
-        '--profile',
-        'paced',
-        '--config',
-        lab.writeConfig('g.json', smallConfig(10)),
-        '--json',
-      ]);
+    await withFaultLab({ epochPauseMs: 500 }, async (lab) => {
+      const train = trainPaced(lab, 'g.json', 10, '--json');
       const jobId = await waitForEpoch(train, 3);
       train.kill('SIGKILL');
       await train.exited;
       await sleep(1_000);
-      const attach = await lab.clientRun(['attach', jobId, '--worker', lab.workerName, '--json']);
-      const lines = parseNdjson(attach.stdout);
-      const events = jobEventsOf(lines);
+      const { attach, history, events, epochs } = await attachJob(lab, jobId);
       scenario.measure('events', events.length);
       scenario.saw(
-        `attach: exit ${attach.code}, ${epochsOf(lines).length} of 10 epochs, final state ${finalStateOf(lines) ?? 'none'}`,
+        `attach: exit ${attach.code}, ${epochs.length} of 10 epochs, final state ${finalStateOf(history) ?? 'none'}`,
       );
       expect(attach.code, attach.stderr).toBe(0);
-      expect(epochsOf(lines)).toEqual(range(0, 9));
-      expect(events.map((e) => e.seq)).toEqual(range(1, events.length));
-      expect(finalStateOf(lines)).toBe('completed');
-    } finally {
-      await lab.close();
-    }
+      expectCompletedOnce(history, 10);
+    });
   }, 120_000);
 
   it('signaling server restart mid-job: the job goes on and the worker registers again', async (context) => {
@@ -304,18 +227,8 @@ describe.concurrent('fault: a process dies mid-job', () => {
       tried:
         '`train --profile paced --json`, 15 epochs of ~1 s, server killed after epoch 3; then `workers`',
     });
-    const lab = await createFaultLab({ epochPauseMs: 1000 });
-    try {
-      const train = lab.client([
-        'train',
-        '--worker',
-        lab.workerName,
-        '--profile',
-        'paced',
-        '--config',
-        lab.writeConfig('h.json', smallConfig(15)),
-        '--json',
-      ]);
+    await withFaultLab({ epochPauseMs: 1000 }, async (lab) => {
+      const train = trainPaced(lab, 'h.json', 15, '--json');
       await waitForEpoch(train, 3);
       lab.signal.kill('SIGKILL');
       await lab.signal.exited;
@@ -343,10 +256,8 @@ describe.concurrent('fault: a process dies mid-job', () => {
       expect(ended, tail(train.lines)).toBeDefined();
       expect(ended!.code, tail(train.lines)).toBe(0);
       expect(epochsOf(lines)).toEqual(range(0, 14));
-      expect(events.map((e) => e.seq)).toEqual(range(1, events.length));
+      expectEveryEventOnce(events);
       expect(listedAfter).toBeDefined();
-    } finally {
-      await lab.close();
-    }
+    });
   }, 180_000);
 });

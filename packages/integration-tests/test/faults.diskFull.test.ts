@@ -11,11 +11,12 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createFaultLab, type FaultLab, smallConfig } from './faultLab.js';
+import { type FaultLab, smallConfig, withFaultLab } from './faultLab.js';
 import { recordFault } from './faultRecord.js';
-import { sleep } from './faultSteps.js';
+import { pacedTrainArgs, sleep } from './faultSteps.js';
 import { storeIntegrity } from './storeIntegrity.js';
 import { tail } from './trackedProcess.js';
+import { trainWithUpload } from './uploads.js';
 
 /** Fills the file system of `dir` to the last byte with one file; returns its path and size. */
 function fillDisk(dir: string): { path: string; bytes: number } {
@@ -68,10 +69,9 @@ describe.concurrent('fault: the worker’s disk is full', () => {
       tried:
         '`train --profile paced`, 20 epochs of ~0.5 s, disk filled after epoch 3; then `workers`, another `train`, the space freed, `train` again; then `PRAGMA integrity_check`',
     });
-    const lab = await createFaultLab({ epochPauseMs: 500, workerTmpfs: '100m' });
-    try {
+    await withFaultLab({ epochPauseMs: 500, workerTmpfs: '100m' }, async (lab) => {
       const config = lab.writeConfig('i1.json', smallConfig(20));
-      const args = ['train', '--worker', lab.workerName, '--profile', 'paced', '--config', config];
+      const args = pacedTrainArgs(lab, config);
       const train = lab.client(args);
       await train.waitForLine(/^Epoch 3\/20/, { stream: 'stdout', timeoutMs: 60_000 });
       const filler = fillDisk(lab.workerDataDir);
@@ -126,9 +126,7 @@ describe.concurrent('fault: the worker’s disk is full', () => {
       expect(after.code, after.stderr).toBe(0);
       expect(broken.map((f) => f.path)).toEqual([]);
       expect(integrity).toBe('ok');
-    } finally {
-      await lab.close();
-    }
+    });
   }, 180_000);
 
   it('during an upload: a clear error, no half-written file, the worker stays up, the store is intact; an upload that cannot fit is refused up front', async (context) => {
@@ -139,21 +137,9 @@ describe.concurrent('fault: the worker’s disk is full', () => {
       tried:
         '`train --upload blob=FILE` (8 MiB, link capped at 1.5 MB/s), disk filled at ≥ 20 %; then a 48 MiB upload that cannot fit; then `PRAGMA integrity_check`',
     });
-    const lab = await createFaultLab({ epochPauseMs: 100, workerTmpfs: '100m' });
-    try {
+    await withFaultLab({ epochPauseMs: 100, workerTmpfs: '100m' }, async (lab) => {
       const config = lab.writeConfig('i2.json', smallConfig(2));
-      const upload = (file: string) =>
-        lab.client([
-          'train',
-          '--worker',
-          lab.workerName,
-          '--profile',
-          'paced',
-          '--config',
-          config,
-          '--upload',
-          `blob=${file}`,
-        ]);
+      const upload = (file: string) => lab.client(trainWithUpload(lab, file, config));
       const file = join(lab.dir, 'eight.bin');
       writeFileSync(file, randomBytes(8 * 1024 * 1024));
       await lab.net.set({ rateBytesPerSec: 1_500_000 });
@@ -207,8 +193,6 @@ describe.concurrent('fault: the worker’s disk is full', () => {
       expect(workerUp, tail(lab.worker.lines)).toBe(true);
       expect(leftovers.map((f) => f.path)).toEqual([]);
       expect(integrity).toBe('ok');
-    } finally {
-      await lab.close();
-    }
+    });
   }, 240_000);
 });

@@ -63,6 +63,13 @@ describe('fault: many clients and workers on one signaling server, and fuzzed me
     return counts;
   };
 
+  /** Measures w1's resident memory now against `before` (MiB). */
+  const measureW1Rss = (scenario: FaultScenario, before: number) =>
+    scenario.measure(
+      'w1 RSS MiB (before → after)',
+      `${before.toFixed(1)} → ${rssMiB(lab.worker.pid).toFixed(1)}`,
+    );
+
   /** Three clients connect to w1 over WebRTC (`jobs`) at once; the failures, if any. */
   const connectToW1 = async () => {
     const runs = await Promise.all([1, 2, 3].map(() => lab.clientRun(['jobs', '--worker', 'w1'])));
@@ -180,10 +187,7 @@ describe('fault: many clients and workers on one signaling server, and fuzzed me
     const before = rssMiB(lab.worker.pid);
     const fuzzed = await fuzz(scenario, 'control', 1);
     const failures = await connectToW1();
-    scenario.measure(
-      'w1 RSS MiB (before → after)',
-      `${before.toFixed(1)} → ${rssMiB(lab.worker.pid).toFixed(1)}`,
-    );
+    measureW1Rss(scenario, before);
     scenario.saw(
       `${fuzzed.answers ? 'worker.info answered on the fuzzed connection' : 'no answer to worker.info on the fuzzed connection within 5 s'}; ${failures.length === 0 ? 'new connections work' : `new connections failed: ${failures[0]}`}`,
     );
@@ -204,10 +208,7 @@ describe('fault: many clients and workers on one signaling server, and fuzzed me
     const started = Date.now();
     const failures = await connectToW1();
     scenario.measure('3 connections took s', (Date.now() - started) / 1000);
-    scenario.measure(
-      'w1 RSS MiB (before → after)',
-      `${before.toFixed(1)} → ${rssMiB(lab.worker.pid).toFixed(1)}`,
-    );
+    measureW1Rss(scenario, before);
     scenario.saw(
       failures.length === 0
         ? 'new connections to w1 work'

@@ -3,6 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FaultLab } from './faultLab.js';
 import { smallConfig } from './faultLab.js';
+import { pacedTrainArgs } from './faultSteps.js';
 
 /** SHA-256 of some bytes, hex. */
 export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -21,17 +22,11 @@ export function uploadedFiles(lab: FaultLab): Array<{ path: string; size: number
     .map((path) => ({ path, size: statSync(path).size }));
 }
 
-/** `train` of a 3-epoch paced job with `--upload blob=FILE`. */
-export function trainWithUpload(lab: FaultLab, file: string): string[] {
-  return [
-    'train',
-    '--worker',
-    lab.workerName,
-    '--profile',
-    'paced',
-    '--config',
-    lab.writeConfig('upload.json', smallConfig(3)),
-    '--upload',
-    `blob=${file}`,
-  ];
+/** `train` of a paced job (3 epochs, unless `config` is given) with `--upload blob=FILE`. */
+export function trainWithUpload(
+  lab: FaultLab,
+  file: string,
+  config = lab.writeConfig('upload.json', smallConfig(3)),
+): string[] {
+  return pacedTrainArgs(lab, config, '--upload', `blob=${file}`);
 }
