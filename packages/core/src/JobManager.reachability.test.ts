@@ -1,15 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { container } from './di.js';
 import { TrainwireError } from './errors.js';
-import { JobManager, type JobManagerOptions } from './JobManager.js';
+import type { JobManagerOptions } from './JobManager.js';
 import type { JobSession } from './JobSession.js';
 import type { WorkerLinkStatus } from './JobSnapshot.js';
-import { registerCore } from './registerCore.js';
 import type { Transport } from './Transport.js';
-import { createMemoryTransportPair, type MemoryTransport } from './testing/MemoryTransport.js';
 import { ScriptedWorker } from './testing/ScriptedWorker.js';
-import { VirtualClock } from './testing/VirtualClock.js';
-import { CLOCK, TRANSPORT } from './tokens.js';
+import { createScriptedSetup, linkToScriptedWorker } from './testing/scriptedSetup.js';
+import type { VirtualClock } from './testing/VirtualClock.js';
 
 // A worker that goes away mid-job, as a client sees it: killed without a word, its link
 // closed, restarted with its data, or restarted without it. Time is virtual.
@@ -19,34 +16,12 @@ afterEach(async () => {
   for (const dispose of disposers.splice(0)) await dispose();
 });
 
-async function pair(clock: VirtualClock, worker: ScriptedWorker): Promise<MemoryTransport> {
-  const [client, workerEnd] = createMemoryTransportPair({ scheduler: clock, latencyMs: 1 });
-  worker.accept(workerEnd);
-  await Promise.all([client.connect(), workerEnd.connect()]);
-  return client;
-}
+const pair = (clock: VirtualClock, worker: ScriptedWorker) => linkToScriptedWorker(worker, clock);
 
 async function setup(options: JobManagerOptions = {}, epochMs = 1_000) {
-  const clock = new VirtualClock();
-  const worker = new ScriptedWorker({ name: 'w1', epochMs, scheduler: clock });
-  const client = await pair(clock, worker);
-  const scope = container.createChildContainer();
-  scope.register(CLOCK, { useValue: clock });
-  registerCore(scope, {
-    requestTimeoutMs: 2_000,
-    heartbeatIntervalMs: 5_000,
-    heartbeatTimeoutMs: 30_000,
-    reconnectForMs: 120_000,
-    ...options,
-  });
-  scope.register(TRANSPORT, { useValue: client });
-  const manager = scope.resolve(JobManager);
-  disposers.push(async () => {
-    manager.dispose();
-    await client.close();
-    scope.dispose();
-  });
-  return { clock, worker, client, manager };
+  const ready = await createScriptedSetup({ manager: options, worker: { epochMs } });
+  disposers.push(ready.dispose);
+  return ready;
 }
 
 /** Every connection status the session went through, in order, each once. */

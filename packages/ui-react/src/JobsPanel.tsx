@@ -1,4 +1,4 @@
-import type { JobState } from '@trainwire/core';
+import { type JobState, JobStateSchema } from '@trainwire/core';
 import { useEffect, useId, useState } from 'react';
 import { jobTitle } from './internal/describeLink.js';
 import { JobRow } from './internal/JobRow.js';
@@ -18,17 +18,8 @@ export interface JobsPanelProps {
   notifications?: boolean;
 }
 
-const ORDER: readonly JobState[] = [
-  'queued',
-  'validating',
-  'uploading',
-  'starting',
-  'running',
-  'stopping',
-  'completed',
-  'failed',
-  'cancelled',
-];
+// The lifecycle's own order, as core's schema lists it.
+const ORDER: readonly JobState[] = JobStateSchema.options;
 
 /**
  * Every job of the provider's manager: a summary banner, a row per job (title, detail,

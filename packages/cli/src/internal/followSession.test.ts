@@ -1,10 +1,4 @@
-import { CLOCK, container, JobManager, registerCore, TRANSPORT } from '@trainwire/core';
-import {
-  createMemoryTransportPair,
-  type MemoryTransport,
-  ScriptedWorker,
-  VirtualClock,
-} from '@trainwire/core/testing';
+import { createScriptedSetup } from '@trainwire/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeIo } from '../../test/fakeIo.js';
 import { ExitCode } from '../errors.js';
@@ -18,30 +12,9 @@ afterEach(async () => {
 });
 
 async function setup() {
-  const clock = new VirtualClock();
-  const worker = new ScriptedWorker({ name: 'w1', epochMs: 1_000, scheduler: clock });
-  const [client, workerEnd]: [MemoryTransport, MemoryTransport] = createMemoryTransportPair({
-    scheduler: clock,
-    latencyMs: 1,
-  });
-  worker.accept(workerEnd);
-  await Promise.all([client.connect(), workerEnd.connect()]);
-  const scope = container.createChildContainer();
-  scope.register(CLOCK, { useValue: clock });
-  registerCore(scope, {
-    requestTimeoutMs: 2_000,
-    heartbeatIntervalMs: 5_000,
-    heartbeatTimeoutMs: 30_000,
-    reconnectForMs: 60_000,
-  });
-  scope.register(TRANSPORT, { useValue: client });
-  const manager = scope.resolve(JobManager);
-  disposers.push(async () => {
-    manager.dispose();
-    await client.close();
-    scope.dispose();
-  });
-  return { clock, client, manager, worker };
+  const ready = await createScriptedSetup({ manager: { reconnectForMs: 60_000 } });
+  disposers.push(ready.dispose);
+  return ready;
 }
 
 describe('following a job whose worker goes away', () => {

@@ -12,4 +12,9 @@ export {
   type MemoryTransportOptions,
 } from './MemoryTransport.js';
 export { ScriptedWorker, type ScriptedWorkerOptions, sha256Hex } from './ScriptedWorker.js';
+export {
+  createScriptedSetup,
+  linkToScriptedWorker,
+  type ScriptedSetup,
+} from './scriptedSetup.js';
 export { VirtualClock } from './VirtualClock.js';

@@ -1,17 +1,8 @@
 import { act, cleanup } from '@testing-library/react';
+import { type JobManagerOptions, JobSession } from '@trainwire/core';
 import {
-  CLOCK,
-  container,
-  JobManager,
-  type JobManagerOptions,
-  JobSession,
-  registerCore,
-  TRANSPORT,
-} from '@trainwire/core';
-import {
-  createMemoryTransportPair,
-  type MemoryTransport,
-  ScriptedWorker,
+  createScriptedSetup,
+  type ScriptedSetup,
   type ScriptedWorkerOptions,
   VirtualClock,
 } from '@trainwire/core/testing';
@@ -27,44 +18,15 @@ afterEach(async () => {
   for (const dispose of disposers.splice(0)) await dispose();
 });
 
-export interface Setup {
-  clock: VirtualClock;
-  worker: ScriptedWorker;
-  client: MemoryTransport;
-  manager: JobManager;
-}
+export type Setup = Omit<ScriptedSetup, 'dispose'>;
 
 export async function setup(
   options: JobManagerOptions = {},
   workerOptions: ScriptedWorkerOptions = {},
 ): Promise<Setup> {
-  const clock = new VirtualClock();
-  const worker = new ScriptedWorker({
-    name: 'w1',
-    epochMs: 1_000,
-    scheduler: clock,
-    ...workerOptions,
-  });
-  const [client, workerEnd] = createMemoryTransportPair({ scheduler: clock, latencyMs: 1 });
-  worker.accept(workerEnd);
-  await Promise.all([client.connect(), workerEnd.connect()]);
-  const scope = container.createChildContainer();
-  scope.register(CLOCK, { useValue: clock });
-  registerCore(scope, {
-    requestTimeoutMs: 2_000,
-    heartbeatIntervalMs: 5_000,
-    heartbeatTimeoutMs: 30_000,
-    reconnectForMs: 120_000,
-    ...options,
-  });
-  scope.register(TRANSPORT, { useValue: client });
-  const manager = scope.resolve(JobManager);
-  disposers.push(async () => {
-    manager.dispose();
-    await client.close();
-    scope.dispose();
-  });
-  return { clock, worker, client, manager };
+  const ready = await createScriptedSetup({ manager: options, worker: workerOptions });
+  disposers.push(ready.dispose);
+  return ready;
 }
 
 /** Moves virtual time inside `act`, so React sees every notification. */
