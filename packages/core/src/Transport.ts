@@ -33,6 +33,12 @@ export interface ByteStreamReader {
   readonly header: ByteStreamHeader;
   /** The bytes, in order; completes at the end, errors when the sender aborts or the link drops. */
   readonly chunks$: Observable<Uint8Array>;
+  /**
+   * Turns the stream down (a transfer nobody announced): the sender's `write`/`end` reject
+   * with `code` and `message`, and the bytes are not read. Optional: a transport without it
+   * can only let the stream be read and dropped.
+   */
+  refuse?(code: string, message: string): void;
 }
 
 /**

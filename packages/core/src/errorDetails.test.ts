@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detailsOf } from './errorDetails.js';
+import { detailsOf, typedError } from './errorDetails.js';
 
 describe('detailsOf: each error code with its details typed, checked once', () => {
   it('gives a refused config its issues, and nothing for another code or a bad shape', () => {
@@ -28,5 +28,26 @@ describe('detailsOf: each error code with its details typed, checked once', () =
     };
     expect(detailsOf(upload, 'upload_interrupted')?.bytes).toBe(10);
     expect(detailsOf(ended, 'upload_interrupted')).toBeUndefined();
+  });
+});
+
+describe('typedError: a discriminated union over the wire codes', () => {
+  it('types the details by code, and leaves a shape of another version undefined', () => {
+    const denied = typedError({
+      code: 'path_denied',
+      message: 'm',
+      details: { path: '/etc/passwd', reason: 'outside the folders this worker shares' },
+    });
+    // No cast: the code narrows the details.
+    if (denied?.code !== 'path_denied') throw new Error('expected path_denied');
+    expect(denied.details.reason).toContain('outside');
+    const owner = typedError({
+      code: 'not_owner',
+      message: 'm',
+      details: { jobId: 'j1', ownerCredentialId: null },
+    });
+    expect(owner?.code === 'not_owner' && owner.details.ownerCredentialId).toBeNull();
+    expect(typedError({ code: 'not_found', message: 'm', details: { path: 7 } })).toBeUndefined();
+    expect(typedError({ code: 'worker_busy', message: 'm' })).toBeUndefined();
   });
 });

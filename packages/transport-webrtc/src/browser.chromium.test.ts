@@ -188,6 +188,79 @@ describe.skipIf(reason !== undefined)('browser (Chromium) ↔ werift', () => {
     expect(result.maxMessageSize).toBe(256 * 1024);
   }, 60_000);
 
+  it("a worker's close reaches a peer that knows no bye at once: its channel closes, not ~30 s later at ICE consent", async () => {
+    const page = await browser!.newPage();
+    await page.addScriptTag({ content: await bundleForBrowser() });
+    // The page is a plain RTCPeerConnection (as an aiortc or webrtc-rs client would be): it
+    // ignores the binary bye frame, so only the SCTP close tells it the link is gone.
+    const result = await page.evaluate(async ({ url, token }) => {
+      const tw = (globalThis as unknown as { trainwire: typeof import('./browser.js') }).trainwire;
+      const signaling = new tw.SignalingClient({
+        url,
+        room: 'browser',
+        role: 'client',
+        credential: token,
+      });
+      await signaling.connect();
+      const [worker] = await tw.listWorkers(signaling);
+      const to = worker!.peerId;
+      const link = `raw${Math.random().toString(16).slice(2, 14)}`;
+      const pc = new RTCPeerConnection({ iceServers: [] });
+      const dc = pc.createDataChannel('control', { protocol: 'trainwire-control/1' });
+      const early: RTCIceCandidateInit[] = [];
+      let described = false;
+      signaling.signals$.subscribe(async ({ from, data }) => {
+        if (from !== to || data.link !== link) return;
+        if (data.kind === 'answer') {
+          await pc.setRemoteDescription({ type: 'answer', sdp: String(data.sdp) });
+          described = true;
+          for (const c of early.splice(0)) await pc.addIceCandidate(c).catch(() => undefined);
+        } else if (data.kind === 'candidate') {
+          const candidate = data.candidate as RTCIceCandidateInit;
+          if (described) await pc.addIceCandidate(candidate).catch(() => undefined);
+          else early.push(candidate);
+        }
+      });
+      pc.onicecandidate = ({ candidate }) => {
+        if (candidate)
+          signaling.signal(to, {
+            v: 1,
+            link,
+            kind: 'candidate',
+            attempt: 1,
+            candidate: candidate.toJSON(),
+          });
+      };
+      await pc.setLocalDescription(await pc.createOffer());
+      signaling.signal(to, {
+        v: 1,
+        link,
+        kind: 'offer',
+        attempt: 1,
+        sdp: pc.localDescription!.sdp,
+      });
+      await new Promise((resolve) => (dc.onopen = resolve));
+      const closed = new Promise<number>(
+        (resolve) => (dc.onclose = () => resolve(performance.now())),
+      );
+      const asked = performance.now();
+      dc.send(JSON.stringify({ op: 'close' }));
+      const at = await Promise.race([
+        closed,
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), 15_000)),
+      ]);
+      const state = pc.connectionState;
+      pc.close();
+      await signaling.close();
+      return { afterMs: at === null ? null : at - asked, state };
+    }, endpoint);
+    // Within ICE consent's 30 s the channel would stay open without a proper SCTP close.
+    expect(
+      result.afterMs,
+      'the data channel was still open 15 s after the worker closed',
+    ).not.toBeNull();
+  }, 60_000);
+
   describe('core compliance, the client in Chromium and the worker in werift', () => {
     let page: Awaited<ReturnType<typeof preparePage>>;
     beforeAll(async () => {

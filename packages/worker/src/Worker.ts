@@ -171,6 +171,14 @@ export class Worker {
   }
 
   /**
+   * Pushes the job's events to `peer`: with `afterSeq`, the stored ones after it first, in
+   * order, then the live ones (`job.attach`); without, only those still to come.
+   */
+  attachPeer(jobId: string, peer: RpcPeer, afterSeq?: number): void {
+    this.events.attach(jobId, peer, afterSeq);
+  }
+
+  /**
    * The mounts as `identity` may use them: the uploads folder holds only its own uploads.
    * Refusals that hide something from the caller (where `..` or a symlink led, another's
    * upload, a folder the system would not read) are logged with that detail.

@@ -15,6 +15,7 @@ export type WorkerErrorCode =
   | 'unknown_transfer'
   | 'store_failed'
   | 'not_a_file'
+  | 'not_found'
   | 'bad_offset'
   | 'data_dir_in_use'
   | 'no_space'

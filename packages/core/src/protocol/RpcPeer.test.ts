@@ -44,11 +44,12 @@ describe('decodeFrame', () => {
     expect(!bad.ok && bad.message).toContain('event.seq');
   });
 
-  it('refuses another protocol version, saying which it speaks', () => {
+  it('refuses another protocol version with unsupported_version, naming both versions', () => {
     const bad = decodeFrame(
       JSON.stringify({ v: 2, type: 'request', id: 'a', method: 'worker.info', params: {} }),
     );
-    expect(!bad.ok && bad.message).toContain('v1');
+    expect(!bad.ok && bad.code).toBe('unsupported_version');
+    expect(!bad.ok && bad.message).toContain('speaks protocol v2 and this one speaks v1');
     expect(!bad.ok && bad.ref).toBe('a');
   });
 
@@ -150,11 +151,14 @@ describe('RpcPeer', () => {
       200,
     );
     for (const text of garbage) a.send(text);
-    await new Promise((r) => setTimeout(r, 20));
+    const errorReplies = () => replies.filter((r) => JSON.parse(r).type === 'error').length;
+    // Waits on the replies themselves (a loaded machine delivers them late), 2 s at most.
+    for (let waited = 0; waited < 2_000; waited += 10) {
+      if (server.stats.malformed > 150 && errorReplies() === server.stats.malformed) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
     expect(server.stats.malformed).toBeGreaterThan(150);
-    expect(replies.filter((r) => JSON.parse(r).type === 'error').length).toBe(
-      server.stats.malformed,
-    );
+    expect(errorReplies()).toBe(server.stats.malformed);
     expect((await client.request('worker.info', {})).id).toBe('w1');
   });
 });
@@ -184,5 +188,76 @@ describe('non-finite metrics on the wire', () => {
     expect(event.progress.logs['val/loss']).toBe(Number.POSITIVE_INFINITY);
     expect(event.progress.logs.x).toBe(Number.NEGATIVE_INFINITY);
     expect(event.progress.logs.y).toBeNull();
+  });
+});
+
+describe('what reaches the wire', () => {
+  it('answers a request without params bad_params, naming params', async () => {
+    const { a, server } = await pair();
+    server.serve({ 'job.list': () => ({ jobs: [] }) });
+    const replies: Record<string, unknown>[] = [];
+    a.messages$.subscribe((m) => replies.push(JSON.parse(m)));
+    a.send(JSON.stringify({ v: 1, type: 'request', id: 'q1', method: 'job.list' }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(replies[0]).toMatchObject({
+      id: 'q1',
+      ok: false,
+      error: { code: 'bad_params', details: { issues: [{ path: 'params' }] } },
+    });
+  });
+
+  it('maps an errno to its protocol code and never sends the system message (it names real paths)', async () => {
+    const { client, server } = await pair();
+    const problems: string[] = [];
+    server.problems$.subscribe((p) => problems.push(`${p.direction} ${p.code}`));
+    server.serve({
+      'file.download': () => {
+        throw Object.assign(new Error("ENOENT: no such file or directory, stat '/real/secret'"), {
+          code: 'ENOENT',
+        });
+      },
+      'job.list': () => {
+        throw Object.assign(new Error('SQLITE_BUSY: database is locked'), {
+          code: 'SQLITE_BUSY',
+          name: 'SqliteError',
+        });
+      },
+    });
+    const missing = await client
+      .request('file.download', { path: '/data/x', transferId: 't' })
+      .catch((e: unknown) => e);
+    expect(missing).toMatchObject({ code: 'not_found' });
+    expect((missing as Error).message).not.toContain('/real/secret');
+    const busy = await client.request('job.list', {}).catch((e: unknown) => e);
+    expect(busy).toMatchObject({ code: 'internal_error' });
+    expect((busy as Error).message).not.toContain('SQLITE');
+    expect(problems).toEqual(['handler-failed not_found', 'handler-failed internal_error']);
+  });
+
+  it('fails a request at once when the other side answers in another version, naming both', async () => {
+    const { a, b, client, server } = await pair();
+    server.dispose(); // a peer of another version answers instead
+    b.messages$.subscribe((text) => {
+      const { id } = JSON.parse(text);
+      b.send(JSON.stringify({ v: 2, type: 'response', id, ok: true, result: {} }));
+    });
+    const error = await client.request('worker.info', {}).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'unsupported_version' });
+    expect((error as Error).message).toContain('v2');
+    expect((error as Error).message).toContain('v1');
+    expect(a.stats.sent).toBeGreaterThan(0);
+  });
+
+  it('never answers an error frame, even one it cannot read (two peers would echo)', async () => {
+    const { a, server } = await pair();
+    server.serve({});
+    const replies: string[] = [];
+    a.messages$.subscribe((m) => replies.push(m));
+    a.send(JSON.stringify({ v: 2, type: 'error', code: 'x', message: 'm' }));
+    a.send(JSON.stringify({ v: 1, type: 'error', message: 'no code' }));
+    a.send(JSON.stringify({ v: 1, type: 'error', code: 'bad_frame', message: 'm' }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(replies).toEqual([]);
+    expect(server.stats.malformed).toBe(2);
   });
 });

@@ -20,6 +20,7 @@ import type { JobEvent } from '../schemas/JobEvent.js';
 import type { Transport } from '../Transport.js';
 import { decodeFrame } from './decodeFrame.js';
 import { encodeJson } from './encodeJson.js';
+import { toWireError } from './errorCodes.js';
 import { type Frame, PROTOCOL_VERSION, type RequestFrame, type ResponseFrame } from './frames.js';
 import {
   isMethodName,
@@ -44,7 +45,8 @@ export interface RpcPeerOptions {
 
 /** Something a peer sent that this peer could not use, or an error frame it sent back. */
 export interface ProtocolProblem {
-  direction: 'received-bad-frame' | 'peer-reported-error' | 'send-failed';
+  /** `handler-failed`: a handler threw something with no protocol code (sent as its mapping). */
+  direction: 'received-bad-frame' | 'peer-reported-error' | 'send-failed' | 'handler-failed';
   code: string;
   message: string;
 }
@@ -239,6 +241,14 @@ export class RpcPeer {
         code: decoded.code,
         message: decoded.message,
       });
+      // A frame of another version that answers one of ours: that request fails now,
+      // saying why, instead of timing out.
+      const pending = decoded.ref === undefined ? undefined : this.pending.get(decoded.ref);
+      if (decoded.code === 'unsupported_version' && pending !== undefined) {
+        pending.fail(new RemoteError('unsupported_version', decoded.message));
+      }
+      // An error frame is never answered: two peers that cannot read each other would echo.
+      if (decoded.wasError) return;
       const reply: Record<string, unknown> = {
         v: PROTOCOL_VERSION,
         type: 'error',
@@ -246,6 +256,8 @@ export class RpcPeer {
         message: decoded.message.slice(0, 8192),
       };
       if (decoded.ref !== undefined) reply.ref = decoded.ref;
+      if (decoded.version !== undefined)
+        reply.details = { speaks: PROTOCOL_VERSION, received: decoded.version };
       this.trySend(JSON.stringify(reply));
       return;
     }
@@ -271,7 +283,8 @@ export class RpcPeer {
         pending?.fail(
           new RemoteError(
             frame.code,
-            `the worker could not read ${pending.method}: ${frame.message}`,
+            `the worker could not read ${describeRequest(pending.method)} (${pending.method}): ${frame.message}`,
+            frame.details === undefined ? {} : { details: frame.details },
           ),
         );
         return;
@@ -285,7 +298,8 @@ export class RpcPeer {
   private async answer(frame: RequestFrame): Promise<void> {
     const reply = (body: Record<string, unknown>) =>
       this.trySend(
-        JSON.stringify({ v: PROTOCOL_VERSION, type: 'response', id: frame.id, ...body }),
+        // encodeJson: a result may hold a diverging loss (job.events), which must stay NaN.
+        encodeJson({ v: PROTOCOL_VERSION, type: 'response', id: frame.id, ...body }),
       );
     if (!isMethodName(frame.method) || this.handlers[frame.method] === undefined) {
       reply({
@@ -295,9 +309,12 @@ export class RpcPeer {
       return;
     }
     const method = frame.method;
-    const parsed = METHODS[method].params.safeParse(frame.params ?? {});
-    if (!parsed.success) {
-      const issues = toFieldIssues(parsed.error);
+    const parsed =
+      frame.params === undefined ? undefined : METHODS[method].params.safeParse(frame.params);
+    if (!parsed?.success) {
+      const issues = parsed
+        ? toFieldIssues(parsed.error)
+        : [{ path: 'params', message: 'required; send {} for a method that takes no params' }];
       reply({
         ok: false,
         error: {
@@ -316,10 +333,15 @@ export class RpcPeer {
       });
       reply({ ok: true, result });
     } catch (error) {
-      const code = isTrainwireError(error) ? error.code : 'internal_error';
-      const message = error instanceof Error ? error.message : String(error);
-      const details = isTrainwireError(error) ? error.details : undefined;
-      reply({ ok: false, error: details ? { code, message, details } : { code, message } });
+      const wire = toWireError(error, method);
+      if (!isTrainwireError(error) || error.code !== wire.code) {
+        this.problems.next({
+          direction: 'handler-failed',
+          code: wire.code,
+          message: `${method}: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      }
+      reply({ ok: false, error: { ...wire, message: wire.message.slice(0, 8192) } });
     }
   }
 

@@ -9,7 +9,10 @@ const v = z.literal(PROTOCOL_VERSION, {
 });
 const id = z.string().min(1).max(64);
 
-/** A request: `method` with `params`; answered by a response with the same `id`. */
+/**
+ * A request: `method` with `params` (required: `{}` for a method that takes none; a
+ * request without it is answered `bad_params`); answered by a response with the same `id`.
+ */
 export const RequestFrameSchema = z.object({
   v,
   type: z.literal('request'),
@@ -34,6 +37,8 @@ export const ErrorFrameSchema = z.object({
   code: z.string().max(64),
   message: z.string().max(8192),
   ref: z.string().max(64).optional(),
+  /** For `unsupported_version`: `{speaks, received}`, the two protocol versions. */
+  details: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** Any control frame. */

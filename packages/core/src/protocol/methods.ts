@@ -58,8 +58,13 @@ export const METHODS = {
     result: z.object({ jobId, state: JobStateSchema, lastSeq: z.number().int().nonnegative() }),
   },
   'job.attach': {
-    params: z.object({ jobId, afterSeq: z.number().int().nonnegative() }).strict(),
-    /** Subscribes the caller to the job's live events; fetch history with `job.events`. */
+    /**
+     * `afterSeq`: the last `seq` the caller holds. The worker then pushes every event after
+     * it, in order, and the live ones after those; without it, only the live ones (fetch
+     * history with `job.events`).
+     */
+    params: z.object({ jobId, afterSeq: z.number().int().nonnegative().optional() }).strict(),
+    /** Subscribes the caller to the job's events. */
     result: z.object({
       jobId,
       spec: JobSpecSchema,

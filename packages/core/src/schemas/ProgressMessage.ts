@@ -9,7 +9,9 @@ import { z } from 'zod';
 export const MetricLogsSchema = z.record(
   z.string(),
   z.union([
-    z.custom<number>((value) => typeof value === 'number', 'expected a number'),
+    z
+      .custom<number>((value) => typeof value === 'number', 'expected a number')
+      .meta({ type: 'number' }), // its JSON Schema: `z.custom` has none
     z.null(),
     // JSON has no NaN or Infinity: on trainwire's wire they travel as these strings.
     z.enum(['NaN', 'Infinity', '-Infinity']).transform((text) => Number(text)),

@@ -116,14 +116,25 @@ export class MemoryTransport implements Transport {
     this.assertOpen();
     const { peer } = this;
     const subject = new Subject<Uint8Array>();
+    // Set when the receiver turns the stream down: every later write or end rejects with it.
+    let refused: TransportError | undefined;
     this.deliver(() => {
       peer.inbound.set(header.id, { subject });
-      peer.streams.next({ header, chunks$: bufferUntilSubscribed(subject) });
+      peer.streams.next({
+        header,
+        chunks$: bufferUntilSubscribed(subject),
+        refuse: (code, message) => {
+          refused = new TransportError('protocol_error', `receiver refused: ${message} (${code})`);
+          peer.inbound.delete(header.id);
+        },
+      });
     });
     let ended = false;
     const write = async (chunk: Uint8Array) => {
+      if (refused) throw refused;
       if (ended) throw new TransportError('transport_closed', `byte stream ${header.id} has ended`);
       for (let offset = 0; offset < chunk.length; offset += this.chunkSize) {
+        if (refused) throw refused;
         this.assertOpen();
         const piece = chunk.slice(offset, offset + this.chunkSize);
         await new Promise<void>((resolve, reject) =>
@@ -141,11 +152,13 @@ export class MemoryTransport implements Transport {
       header,
       write,
       end: async () => {
+        if (refused) throw refused;
         this.assertOpen();
         ended = true;
         await new Promise<void>((resolve, reject) =>
           this.deliver(
             () => {
+              if (refused) return reject(refused);
               subject.complete();
               peer.inbound.delete(header.id);
               resolve();

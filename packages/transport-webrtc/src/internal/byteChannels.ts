@@ -68,7 +68,11 @@ export function receiveByteChannel(
       if (header) return refuse('bad_frame', 'a second header frame');
       header = frame.header;
       subject = new Subject<Uint8Array>();
-      onStream({ header, chunks$: bufferUntilSubscribed(subject) });
+      onStream({
+        header,
+        chunks$: bufferUntilSubscribed(subject),
+        refuse: (code, message) => refuse(code, message),
+      });
     } else if (frame.type === 'end') {
       if (!subject || frame.sent !== received)
         return refuse('bad_frame', `end after ${frame.sent} bytes, but ${received} arrived`);

@@ -39,10 +39,17 @@ function createPeer(options: RtcOptions): RtcPeer {
     const applied = pc.localDescription!;
     return { type: applied.type, sdp: applied.sdp } as SessionDescription;
   };
+  // Every channel of the connection, so that closing can close them first.
+  const channels = new Set<RTCDataChannel>();
+  const track = (channel: RTCDataChannel) => {
+    channels.add(channel);
+    channel.stateChanged.subscribe((state) => state === 'closed' && channels.delete(channel));
+    return wrapChannel(channel);
+  };
   return {
     createDataChannel: (label, protocol) =>
-      wrapChannel(pc.createDataChannel(label, { protocol, ordered: true })),
-    onDataChannel: (cb) => void pc.onDataChannel.subscribe((channel) => cb(wrapChannel(channel))),
+      track(pc.createDataChannel(label, { protocol, ordered: true })),
+    onDataChannel: (cb) => void pc.onDataChannel.subscribe((channel) => cb(track(channel))),
     onIceCandidate: (cb) =>
       void pc.onIceCandidate.subscribe((candidate?: RTCIceCandidate) => {
         if (!candidate?.candidate) return;
@@ -80,8 +87,27 @@ function createPeer(options: RtcOptions): RtcPeer {
       );
       return sizes.length ? Math.min(...sizes) : 64 * 1024;
     },
-    close: () => void pc.close().catch(() => undefined),
+    close: () => void closeInOrder(pc, channels).catch(() => undefined),
   };
+}
+
+/**
+ * Closes a werift connection so that any far end sees it at once: each data channel (an
+ * SCTP stream reset, the W3C close), then the association (an SCTP ABORT) while DTLS can
+ * still carry it, then the connection. werift's own `close()` stops DTLS first, so its
+ * ABORT never leaves, and a browser or aiortc peer only notices ~30 s later, when ICE
+ * consent expires.
+ */
+async function closeInOrder(pc: RTCPeerConnection, channels: Set<RTCDataChannel>): Promise<void> {
+  for (const channel of [...channels]) {
+    try {
+      channel.close();
+    } catch {
+      // Already closing.
+    }
+  }
+  await pc.sctpTransport?.stop().catch(() => undefined);
+  await pc.close();
 }
 
 /** Bytes of kernel buffer asked for each UDP socket (Linux caps it at net.core.rmem_max). */

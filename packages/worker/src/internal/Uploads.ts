@@ -118,12 +118,19 @@ export class Uploads {
   }
 
   /**
-   * Takes one inbound byte stream from the connection of `identity` (ignored unless that
-   * uploader's `upload.begin` announced its id).
+   * Takes one inbound byte stream from the connection of `identity`. A stream whose id no
+   * `upload.begin` of that uploader announced is refused (`unknown_transfer`), its bytes
+   * unread.
    */
   receive(stream: ByteStreamReader, identity?: PeerIdentity): void {
     const transfer = this.transfers.get(stream.header.id);
-    if (!transfer || !mayWrite(transfer, identity)) return;
+    if (!transfer || !mayWrite(transfer, identity)) {
+      stream.refuse?.(
+        'unknown_transfer',
+        `no upload ${stream.header.id.slice(0, 128)} was announced on this connection; call upload.begin first and send the bytes under the transferId it answers`,
+      );
+      return;
+    }
     transfer.error = undefined;
     transfer.done = this.write(transfer, stream).catch(async (error: Error) => {
       transfer.error = error;

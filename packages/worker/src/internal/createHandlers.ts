@@ -21,9 +21,9 @@ export function createHandlers(
       const started = await worker.startJob(jobId, spec, peer, identity);
       return { jobId, ...started };
     },
-    'job.attach': ({ jobId }, { peer }) => {
+    'job.attach': ({ jobId, afterSeq }, { peer }) => {
       const record = worker.requireJob(jobId);
-      worker.hub.attach(jobId, peer);
+      worker.attachPeer(jobId, peer, afterSeq);
       return {
         jobId,
         spec: record.spec,

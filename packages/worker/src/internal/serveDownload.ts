@@ -16,16 +16,27 @@ export async function serveDownload(
   request: { path: string; offset: number; transferId: string },
 ): Promise<MethodResult<'file.download'>> {
   const real = await sandbox.resolve(request.path);
-  const info = await stat(real);
+  const info = await stat(real).catch((error: NodeJS.ErrnoException) => {
+    // The system's message names the real path (where a symlink led): never sent.
+    throw new WorkerError(
+      error.code === 'ENOENT' || error.code === 'ENOTDIR' ? 'not_found' : 'path_denied',
+      error.code === 'ENOENT' || error.code === 'ENOTDIR'
+        ? `${request.path} does not exist on this worker; list the folder with paths.list (\`trainwire browse\`) to pick a file`
+        : `${request.path} cannot be read by the worker`,
+      { cause: error, details: { path: request.path } },
+    );
+  });
   if (!info.isFile())
     throw new WorkerError(
       'not_a_file',
       `${request.path} is not a file; name a model, checkpoint or other file`,
+      { details: { path: request.path } },
     );
   if (request.offset > info.size) {
     throw new WorkerError(
       'bad_offset',
       `offset ${request.offset} is past the end of ${request.path} (${info.size} bytes); download it again from 0`,
+      { details: { path: request.path, size: info.size } },
     );
   }
   const header = {

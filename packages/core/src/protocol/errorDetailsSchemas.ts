@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+const path = z.string().max(4096);
+const bytes = z.number().int().nonnegative();
+
+/** Where a job that ended early left off (every ending code but `spawn_failed` says it). */
+export const JobPositionSchema = z.object({
+  /** Epochs done, as the worker counts them from its checkpoints. */
+  epoch: z.number().nullable().optional(),
+  checkpointDir: z.string().nullable().optional(),
+  lastCheckpoint: z.string().nullable().optional(),
+  resumeCommand: z.string().nullable().optional(),
+});
+
+/** One finding of config validation (a profile's rule), with the field's dotted path. */
+export const ConfigIssueSchema = z.object({
+  path: z.string(),
+  severity: z.enum(['error', 'warning']),
+  code: z.string(),
+  message: z.string(),
+});
+
+/**
+ * The `details` of each wire error code that carries them, as a worker sends them. A code
+ * missing here carries none. Fields a newer worker adds are kept (the objects are open).
+ */
+export const WIRE_ERROR_DETAILS = {
+  bad_params: z.object({
+    issues: z.array(z.object({ path: z.string(), message: z.string() })),
+  }),
+  unsupported_version: z.object({
+    /** The version the answering peer speaks. */
+    speaks: z.number().int(),
+    /** The version of the frame it could not read. */
+    received: z.number(),
+  }),
+  config_invalid: z.object({
+    issues: z.array(ConfigIssueSchema).optional(),
+    /** The unknown parent experiment, when that was the problem. */
+    parentExperiment: z.string().optional(),
+  }),
+  path_denied: z.object({ path, reason: z.string() }),
+  not_found: z.object({ path }),
+  not_a_file: z.object({ path }),
+  bad_offset: z.object({ path, size: bytes }),
+  not_owner: z.object({ jobId: z.string(), ownerCredentialId: z.string().nullable() }),
+  no_space: JobPositionSchema.extend({
+    /** The folder that is short: the data dir, or the uploads folder. */
+    dataDir: z.string().optional(),
+    dir: z.string().optional(),
+    freeBytes: bytes.nullable(),
+    neededBytes: bytes.optional(),
+  }),
+  trainer_failed: JobPositionSchema.extend({
+    exitCode: z.number().int().nullable(),
+    signal: z.string().nullable(),
+    lastLines: z.array(z.string()),
+  }),
+  store_failed: JobPositionSchema,
+  worker_stopped: JobPositionSchema,
+  worker_restarted: JobPositionSchema.extend({
+    /** The job's last sign of life, ms since the epoch. */
+    endedAt: z.number().optional(),
+  }),
+} as const;
+
+/** Wire error codes that carry `details`. */
+export type WireDetailsCode = keyof typeof WIRE_ERROR_DETAILS;
+
+/** The `details` of `code`. */
+export type WireErrorDetails<C extends WireDetailsCode> = z.output<(typeof WIRE_ERROR_DETAILS)[C]>;
