@@ -1,3 +1,4 @@
+import { CONFORMANCE_COMMAND } from './commands/conformanceSpec.js';
 import type { Io } from './Io.js';
 import type { CommandSpec, FlagSpec, ParsedArgs } from './internal/args.js';
 import type { RemoteDeps } from './internal/Connection.js';
@@ -278,6 +279,11 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
     },
     run: async () => (await import('./commands/workers.js')).workersCommand,
+  },
+  {
+    ...CONFORMANCE_COMMAND,
+    flags: { ...WORKER_FLAGS, ...CONFORMANCE_COMMAND.flags },
+    run: remote(async () => (await import('./commands/conformance.js')).conformanceCommand),
   },
   {
     name: 'browse',

@@ -21,6 +21,7 @@ import { isFinalJobState } from './schemas/JobState.js';
 import type { Transport } from './Transport.js';
 import { CLOCK, CONFIG_PROFILES, JOB_MANAGER_OPTIONS, TRANSPORT } from './tokens.js';
 import { uploadFile } from './uploadFile.js';
+import type { ValidationReport } from './validation/ConfigProfile.js';
 import type { ConfigProfileRegistry } from './validation/ConfigProfileRegistry.js';
 import { validateWithProfile } from './validation/ConfigProfileRegistry.js';
 
@@ -171,12 +172,23 @@ export class JobManager {
     return session;
   }
 
+  /**
+   * Validates a spec's config with this manager's profile for it, as `submit` will: the
+   * report, or undefined when no profile of this client knows the spec's (the worker
+   * checks it then). A dialog shows the warnings before the job is submitted.
+   */
+  validate(input: JobSpecInput): ValidationReport | undefined {
+    const spec = parseOrThrow(JobSpecSchema, input, 'job spec');
+    const profile = this.profiles.get(spec.profile);
+    return profile === undefined ? undefined : validateWithProfile(profile, spec.config);
+  }
+
   /** Follows a job that already runs (or ran) on the worker, from its first event. */
   async attach(jobId: string, transport: Transport = this.defaultTransport): Promise<JobSession> {
     const target = this.target(transport);
     const existing = target.sessions.get(jobId);
     if (existing !== undefined) return existing;
-    const attached = await target.peer.request('job.attach', { jobId, afterSeq: 0 });
+    const attached = await target.peer.request('job.attach', { jobId });
     const totalEpochs = this.profiles.get(attached.spec.profile)?.totalEpochs(attached.spec.config);
     const session = new JobSession({
       jobId,

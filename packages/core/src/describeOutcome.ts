@@ -21,6 +21,10 @@ export interface JobOutcome {
   totalEpochs: number | null;
   /** The first epoch this run trained (where a resumed run began); null if none ran. */
   startEpoch: number | null;
+  /** How far it got, in words: `epoch 42 of 100` (`epoch 42` when the total is unknown). */
+  reached: string;
+  /** The epoch (1-based) a resumed run began at; null for a run from the start. */
+  resumedAt: number | null;
   error: JobError | null;
   models: readonly Artifact[];
   /** The newest checkpoint's path on the worker, when one was saved. */
@@ -86,13 +90,17 @@ export function describeOutcome(final: JobSnapshot): JobOutcome {
   const { progress, error } = final;
   const position = detailsOf(error, 'job_ended');
   const checkpoints = final.artifacts.filter((a) => a.kind === 'checkpoint');
+  // After a crash the newest checkpoint can be ahead of the events the client saw: the
+  // worker's count (`details.epoch`, epochs done) wins when it is further.
+  const reachedEpoch = Math.max(progress.completedEpochs, position?.epoch ?? 0);
+  const { totalEpochs, startEpoch } = progress;
   return {
     kind: kindOf(final),
-    // After a crash the newest checkpoint can be ahead of the events the client saw: the
-    // worker's count (`details.epoch`, epochs done) wins when it is further.
-    reachedEpoch: Math.max(progress.completedEpochs, position?.epoch ?? 0),
-    totalEpochs: progress.totalEpochs,
-    startEpoch: progress.startEpoch,
+    reachedEpoch,
+    totalEpochs,
+    startEpoch,
+    reached: `epoch ${reachedEpoch}${totalEpochs === null ? '' : ` of ${totalEpochs}`}`,
+    resumedAt: startEpoch !== null && startEpoch > 0 ? startEpoch + 1 : null,
     error,
     models: final.artifacts.filter((a) => a.kind === 'model'),
     lastCheckpoint: position?.lastCheckpoint ?? checkpoints[checkpoints.length - 1]?.path,

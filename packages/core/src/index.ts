@@ -6,7 +6,27 @@
  * @packageDocumentation
  */
 
+export { chooseArtifacts } from './artifacts/chooseArtifacts.js';
+export type { DownloadTarget, DownloadWriter } from './artifacts/DownloadTarget.js';
+export {
+  type FetchArtifactOptions,
+  type FetchedArtifact,
+  fetchArtifact,
+} from './artifacts/fetchArtifact.js';
 export { bufferUntilSubscribed } from './bufferUntilSubscribed.js';
+export {
+  buildResumeCommand,
+  type ResumeCommandInput,
+  shellQuote,
+} from './buildResumeCommand.js';
+export { type ConnectionSnapshot, ConnectionStatus } from './ConnectionStatus.js';
+export { classifyRefusal, type RefusalKind } from './classifyRefusal.js';
+export { createJobManager, type OwnedJobManager } from './createJobManager.js';
+export {
+  type DescribeFailureOptions,
+  describeFailure,
+  type FailureSummary,
+} from './describeFailure.js';
 export { describeFsError } from './describeFsError.js';
 export {
   describeOutcome,
@@ -18,7 +38,13 @@ export { container, type DependencyContainer, inject, injectable, Lifecycle } fr
 export { type Download, downloadFile } from './downloadFile.js';
 export { type Eta, EtaEstimator } from './EtaEstimator.js';
 export { EventBus, type EventChannel, type EventChannels } from './EventBus.js';
-export { detailsOf, type ErrorDetailsByCode, type JobPosition } from './errorDetails.js';
+export {
+  detailsOf,
+  type ErrorDetailsByCode,
+  type JobPosition,
+  type TypedError,
+  typedError,
+} from './errorDetails.js';
 export {
   type CoreErrorCode,
   type FieldIssue,
@@ -58,8 +84,18 @@ export type {
 } from './JobSnapshot.js';
 export type { EventPage, JobRecord, JobStore } from './JobStore.js';
 export type { LocalFile } from './LocalFile.js';
-export { elapsedMs, trainLoss, valLoss, valLossKey } from './metrics.js';
+export { type LoadJobOptions, loadJob } from './loadJob.js';
+export {
+  type EpochLine,
+  elapsedMs,
+  epochLine,
+  trainLoss,
+  valLoss,
+  valLossKey,
+} from './metrics.js';
 export type { Prefs, PrefsValues } from './Prefs.js';
+export { confirmProposed } from './paths/confirmProposed.js';
+export { mapInputPaths } from './paths/mapInputPaths.js';
 export {
   applyFolderFix,
   applyPathFix,
@@ -71,8 +107,10 @@ export {
 } from './paths/PathResolution.js';
 export { baseName } from './paths/pathParts.js';
 export { type RankedCandidate, rankCandidates } from './paths/rankCandidates.js';
+export { type PathFixSuggestion, suggestFixes } from './paths/suggestFixes.js';
 export { type DecodedFrame, decodeFrame } from './protocol/decodeFrame.js';
 export { encodeJson } from './protocol/encodeJson.js';
+export { WIRE_ERROR_CODES, type WireErrorCode } from './protocol/errorCodes.js';
 export {
   type ErrorFrame,
   ErrorFrameSchema,
@@ -103,8 +141,17 @@ export {
   type RequestContext,
   toJobSummary,
 } from './protocol/methods.js';
+export { protocolSchemaEntries } from './protocol/protocolSchemas.js';
 export { type ProtocolProblem, RpcPeer, type RpcPeerOptions } from './protocol/RpcPeer.js';
+export { type SchemaEntry, schemaFileProblems, toJsonSchemas } from './protocol/toJsonSchemas.js';
 export { registerCore } from './registerCore.js';
+export {
+  SubmitFlow,
+  type SubmitFlowHooks,
+  type SubmitFlowOptions,
+  type SubmitFlowSnapshot,
+  type SubmitPhase,
+} from './SubmitFlow.js';
 export {
   type Artifact,
   type ArtifactKind,
@@ -160,6 +207,7 @@ export {
   TRANSPORT,
 } from './tokens.js';
 export { type UploadOptions, uploadFile } from './uploadFile.js';
+export { applyOverrides, type ConfigOverrides } from './validation/applyOverrides.js';
 export {
   type BuiltinTrainerConfig,
   BuiltinTrainerConfigSchema,
@@ -167,10 +215,23 @@ export {
   type SyntheticDataset,
   SyntheticDatasetSchema,
 } from './validation/builtinConfigProfile.js';
+export { BUILTIN_PRESETS } from './validation/builtinPresets.js';
 export type { ConfigIssue, ConfigProfile, ValidationReport } from './validation/ConfigProfile.js';
 export { ConfigProfileRegistry, validateWithProfile } from './validation/ConfigProfileRegistry.js';
+export { type ConfigFields, readField, writeField } from './validation/configFields.js';
 export { parseConfigText } from './validation/parseConfigText.js';
+export {
+  type PytorchTrainerConfig,
+  PytorchTrainerConfigSchema,
+  pytorchConfigProfile,
+} from './validation/pytorchConfigProfile.js';
 export { SleapNnConfigSchema, sleapNnConfigProfile } from './validation/sleapNnConfigProfile.js';
+export { type SnapshotSource, whenSnapshot } from './whenSnapshot.js';
+export {
+  chooseWorker,
+  type WorkerChoiceResult,
+  type WorkerRequest,
+} from './workers/chooseWorker.js';
 export { type Pickable, pickBestWorker } from './workers/pickBestWorker.js';
 export {
   WorkerDirectory,

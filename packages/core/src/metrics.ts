@@ -1,3 +1,4 @@
+import type { EpochRecord } from './JobProgress.js';
 import type { JobSnapshot } from './JobSnapshot.js';
 import type { MetricLogs } from './schemas/ProgressMessage.js';
 
@@ -30,4 +31,49 @@ export function valLossKey(metrics: Readonly<Record<string, unknown>>): string |
  */
 export function elapsedMs(snapshot: Pick<JobSnapshot, 'startedTs' | 'lastEventTs'>): number {
   return snapshot.startedTs === null ? 0 : Math.max(0, snapshot.lastEventTs - snapshot.startedTs);
+}
+
+/** One epoch as a progress line shows it: `Epoch 3/10  loss 0.41  val loss 0.52  elapsed …  ETA …`. */
+export interface EpochLine {
+  /** The epoch shown, 1-based: the one running, else the last finished. */
+  epoch: number;
+  totalEpochs: number | null;
+  trainLoss: number | null | undefined;
+  valLoss: number | null | undefined;
+  /** See {@link elapsedMs}. */
+  elapsedMs: number;
+  /** Estimated time left, ms; null before there is an estimate. */
+  etaMs: number | null;
+}
+
+/**
+ * The live progress line of a job (the epoch in progress, with the last finished epoch's
+ * losses), or one finished epoch's line when `finished` is given. The CLI prints it, the
+ * training monitor shows it: the same numbers in both views.
+ *
+ * @example
+ * ```ts
+ * const { epoch, totalEpochs } = epochLine(session.getSnapshot());
+ * console.log(`Epoch ${epoch}/${totalEpochs ?? '?'}`);
+ * ```
+ */
+export function epochLine(
+  snapshot: Pick<JobSnapshot, 'progress' | 'eta' | 'startedTs' | 'lastEventTs'>,
+  finished?: EpochRecord,
+): EpochLine {
+  const { progress, eta } = snapshot;
+  const record = finished ?? progress.history[progress.history.length - 1];
+  return {
+    epoch:
+      finished !== undefined
+        ? finished.epoch + 1
+        : progress.currentEpoch !== null
+          ? progress.currentEpoch + 1
+          : progress.completedEpochs,
+    totalEpochs: progress.totalEpochs,
+    trainLoss: record && trainLoss(record.logs),
+    valLoss: record && valLoss(record.logs),
+    elapsedMs: elapsedMs(snapshot),
+    etaMs: eta === null ? null : eta.remainingMs,
+  };
 }

@@ -14,7 +14,7 @@ describe('registerCore', () => {
     b.register(TRANSPORT, { useValue: transport });
     expect(a.resolve(JobManager)).toBe(a.resolve(JobManager));
     expect(a.resolve(JobManager)).not.toBe(b.resolve(JobManager));
-    expect(a.resolve(CONFIG_PROFILES).ids()).toEqual(['builtin', 'sleap-nn']);
+    expect(a.resolve(CONFIG_PROFILES).ids()).toEqual(['builtin', 'sleap-nn', 'pytorch']);
     a.dispose();
     b.dispose();
   });

@@ -5,11 +5,12 @@ import { JobManager, type JobManagerOptions } from './JobManager.js';
 import { CLOCK, CONFIG_PROFILES, JOB_MANAGER_OPTIONS } from './tokens.js';
 import { builtinConfigProfile } from './validation/builtinConfigProfile.js';
 import { ConfigProfileRegistry } from './validation/ConfigProfileRegistry.js';
+import { pytorchConfigProfile } from './validation/pytorchConfigProfile.js';
 import { sleapNnConfigProfile } from './validation/sleapNnConfigProfile.js';
 
 /**
  * Registers the core's defaults in `container`: the real clock, the config profiles of
- * the built-in trainer and sleap-nn, an event bus and the job manager (one each per
+ * the built-in trainer, sleap-nn and the PyTorch trainer, an event bus and the job manager (one each per
  * container). The caller registers `TRANSPORT`; anything registered before is kept.
  *
  * @example
@@ -27,7 +28,11 @@ export function registerCore(
   if (!container.isRegistered(CLOCK)) container.register(CLOCK, { useValue: asyncScheduler });
   if (!container.isRegistered(CONFIG_PROFILES)) {
     container.register(CONFIG_PROFILES, {
-      useValue: new ConfigProfileRegistry([builtinConfigProfile, sleapNnConfigProfile]),
+      useValue: new ConfigProfileRegistry([
+        builtinConfigProfile,
+        sleapNnConfigProfile,
+        pytorchConfigProfile,
+      ]),
     });
   }
   if (!container.isRegistered(JOB_MANAGER_OPTIONS)) {

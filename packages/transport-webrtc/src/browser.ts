@@ -33,6 +33,16 @@ export {
   type SignalingStatus,
 } from './SignalingClient.js';
 export {
+  type ConnectWithCredentialsOptions,
+  connectWithCredentials,
+  type WorkerSession,
+} from './session/connectWithCredentials.js';
+export { createRoomDirectory } from './session/createRoomDirectory.js';
+export { isLoopbackUrl } from './session/isLoopbackUrl.js';
+export { joinRoom } from './session/joinRoom.js';
+export { listRoomWorkers } from './session/listRoomWorkers.js';
+export type { RoomCredentials } from './session/RoomCredentials.js';
+export {
   type ClientMessage,
   ClientMessageSchema,
   MAX_SIGNALING_MESSAGE_BYTES,

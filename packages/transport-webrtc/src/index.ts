@@ -47,6 +47,22 @@ export {
   SignalingStore,
 } from './SignalingStore.js';
 export {
+  type ConnectWithCredentialsOptions,
+  connectWithCredentials,
+  type WorkerSession,
+} from './session/connectWithCredentials.js';
+export { createRoomDirectory } from './session/createRoomDirectory.js';
+export {
+  type GoOnlineOptions,
+  goOnline,
+  type OnlineWorker,
+  type ServableWorker,
+} from './session/goOnline.js';
+export { isLoopbackUrl } from './session/isLoopbackUrl.js';
+export { joinRoom } from './session/joinRoom.js';
+export { listRoomWorkers } from './session/listRoomWorkers.js';
+export type { RoomCredentials } from './session/RoomCredentials.js';
+export {
   type ClientMessage,
   ClientMessageSchema,
   MAX_SIGNALING_MESSAGE_BYTES,

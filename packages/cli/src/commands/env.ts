@@ -1,4 +1,4 @@
-import { detectMachine } from '@trainwire/worker';
+import { checkPytorch, defaultPython, detectMachine } from '@trainwire/worker';
 import { ExitCode } from '../errors.js';
 import type { Io } from '../Io.js';
 import type { ParsedArgs } from '../internal/args.js';
@@ -6,10 +6,13 @@ import type { ParsedArgs } from '../internal/args.js';
 /** `trainwire env`: this machine's GPU summary and readiness, as a worker would report it. */
 export async function envCommand(args: ParsedArgs, io: Io): Promise<number> {
   const cpuOnly = args.values['cpu-only'] === true;
-  const machine = await detectMachine({ cpuOnly });
+  const [machine, pytorch] = await Promise.all([
+    detectMachine({ cpuOnly }),
+    checkPytorch(defaultPython(io.env)),
+  ]);
   if (args.values.json === true) {
     io.stdout.write(
-      `${JSON.stringify({ ...machine, node: process.versions.node, ready: true })}\n`,
+      `${JSON.stringify({ ...machine, node: process.versions.node, ready: true, pytorch })}\n`,
     );
     return ExitCode.ok;
   }
@@ -22,6 +25,7 @@ export async function envCommand(args: ParsedArgs, io: Io): Promise<number> {
   io.stdout.write(`CPU: ${machine.cpu.model} (${machine.cpu.cores} cores)\n`);
   io.stdout.write(`RAM: ${(machine.ramMiB / 1024).toFixed(1)} GiB\n`);
   io.stdout.write(`Node: ${process.versions.node}\n`);
+  io.stdout.write(`PyTorch trainer (profile pytorch): ${pytorch.summary}\n`);
   io.stdout.write(
     machine.gpu === null
       ? 'Ready to train on the CPU (the built-in trainer needs no GPU).\n'

@@ -1,23 +1,22 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
-  type Artifact,
   baseName,
-  downloadFile,
+  chooseArtifacts,
+  fetchArtifact,
+  isTrainwireError,
   type RpcPeer,
-  TransferMeter,
   type TransferProgress,
 } from '@trainwire/core';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
 import { type ParsedArgs, stringFlag } from '../internal/args.js';
 import type { RemoteDeps } from '../internal/Connection.js';
+import { fileDownloadTarget } from '../internal/fileDownloadTarget.js';
 import { describeTransfer } from '../internal/format.js';
 import { fsProblem } from '../internal/fsProblem.js';
 import { jobIdArg } from '../internal/jobIdArg.js';
 import { loadJob } from '../internal/loadJob.js';
-import { sha256File } from '../internal/sha256File.js';
 import { withManager } from '../internal/withManager.js';
 
 /** `--out` cannot take the files: what happened, in words, and the flag that fixes it. */
@@ -30,25 +29,9 @@ function outProblem(dir: string, error: unknown): CliError {
   );
 }
 
-async function sizeOf(path: string): Promise<number | undefined> {
-  return (await stat(path).catch(() => undefined))?.size;
-}
-
-/** Which of a job's artifacts to fetch: its models (else its last checkpoint), one kind, or all. */
-export function pickArtifacts(artifacts: readonly Artifact[], kind: string): Artifact[] {
-  const unique = [...new Map(artifacts.map((a) => [a.path, a])).values()];
-  if (kind === 'all') return unique;
-  if (kind !== 'default') return unique.filter((a) => a.kind === kind);
-  const models = unique.filter((a) => a.kind === 'model');
-  if (models.length > 0) return models;
-  const checkpoints = unique.filter((a) => a.kind === 'checkpoint');
-  const last = checkpoints.find((a) => a.label === 'last') ?? checkpoints[checkpoints.length - 1];
-  return last === undefined ? [] : [last];
-}
-
 /**
- * Downloads one file into `dir`: resumes a `.part` left by a broken download, verifies
- * size and SHA-256 before the file takes its name, and skips a file already there.
+ * Downloads one file into `dir` with core's `fetchArtifact` (resumes a `.part`, verifies
+ * size and SHA-256, skips a file already here); its errors in the CLI's words.
  */
 async function fetchOne(
   peer: RpcPeer,
@@ -58,59 +41,33 @@ async function fetchOne(
   onProgress?: (progress: TransferProgress) => void,
 ): Promise<{ target: string; bytes: number; skipped: boolean }> {
   const target = join(dir, name);
-  const part = `${target}.part`;
-  const [remote] = (await peer.request('paths.check', { paths: [path], sha256: true })).results;
-  if (
-    remote?.sha256 !== undefined &&
-    (await sizeOf(target)) === remote.size &&
-    (await sha256File(target)) === remote.sha256
-  ) {
-    return { target, bytes: 0, skipped: true };
-  }
-  const offset = (await sizeOf(part)) ?? 0;
-  const download = await downloadFile(peer, path, offset);
-  const out = createWriteStream(part, { flags: offset > 0 ? 'a' : 'w' });
-  const meter = new TransferMeter(name, download.size, offset, Date.now, 1_000);
-  let received = offset;
-  await new Promise<void>((done, fail) => {
-    const subscription = download.chunks$.subscribe({
-      next: (chunk) => {
-        out.write(chunk);
-        received += chunk.length;
-        const progress = meter.update(received);
-        if (progress !== undefined && progress.bytes < progress.total) onProgress?.(progress);
+  try {
+    const fetched = await fetchArtifact(
+      peer,
+      path,
+      fileDownloadTarget(target, (error) => outProblem(dir, error)),
+      {
+        name,
+        ...(onProgress === undefined ? {} : { onProgress }),
       },
-      error: (error: unknown) =>
-        out.end(() =>
-          fail(
-            new CliError(
-              'download_interrupted',
-              ExitCode.connection,
-              `the download of ${name} broke off (${(error as Error).message}); run the same command again to resume it`,
-              { cause: error },
-            ),
-          ),
-        ),
-      complete: () => out.end(() => done()),
-    });
-    // This machine's side failed (read-only --out, full disk): stop taking bytes.
-    out.once('error', (error) => {
-      subscription.unsubscribe();
-      fail(outProblem(dir, error));
-    });
-  });
-  if ((await sizeOf(part)) !== download.size || (await sha256File(part)) !== download.sha256) {
-    await rm(part, { force: true });
-    throw new CliError(
-      'download_corrupt',
-      ExitCode.jobFailed,
-      `${name} arrived damaged (size or SHA-256 differs); it was removed, run the command again`,
     );
+    return { target, ...fetched };
+  } catch (error) {
+    if (isTrainwireError(error, 'download_interrupted'))
+      throw new CliError(
+        'download_interrupted',
+        ExitCode.connection,
+        `the download of ${name} broke off (${String(error.details?.reason)}); run the same command again to resume it`,
+        { cause: error.cause },
+      );
+    if (isTrainwireError(error, 'download_corrupt'))
+      throw new CliError(
+        'download_corrupt',
+        ExitCode.jobFailed,
+        `${name} arrived damaged (size or SHA-256 differs); it was removed, run the command again`,
+      );
+    throw error;
   }
-  await rename(part, target).catch((error: unknown) => {
-    throw outProblem(dir, error);
-  });
-  return { target, bytes: download.size - offset, skipped: false };
 }
 
 /** `trainwire fetch JOB [--out DIR] [--kind model|checkpoint|all]`: a job's files, verified by hash. */
@@ -130,7 +87,7 @@ export async function fetchCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): 
   const json = args.values.json === true;
   return withManager(deps.connect, args, async (manager, connection) => {
     const session = await loadJob(manager, jobId, connection.worker.name);
-    const chosen = pickArtifacts(session.getSnapshot().artifacts, kind);
+    const chosen = chooseArtifacts(session.getSnapshot().artifacts, kind);
     if (chosen.length === 0) {
       throw new CliError(
         'nothing_to_fetch',

@@ -1,7 +1,13 @@
-import { applyPathFix, createPathResolution, type PathResolution, RpcPeer } from '@trainwire/core';
+import {
+  applyPathFix,
+  confirmProposed,
+  createPathResolution,
+  type PathResolution,
+  RpcPeer,
+} from '@trainwire/core';
 import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
-import { type ParsedArgs, pairsFlag } from '../internal/args.js';
+import type { ParsedArgs } from '../internal/args.js';
 import { mapPaths } from '../internal/buildSpec.js';
 import type { RemoteDeps } from '../internal/Connection.js';
 import { connectOptions } from '../internal/withManager.js';
@@ -17,7 +23,7 @@ export async function resolvePathsCommand(
   io: Io,
   deps: RemoteDeps,
 ): Promise<number> {
-  const inputs = mapPaths(pairsFlag(args, 'input'), pairsFlag(args, 'map-path'));
+  const inputs = mapPaths(args);
   if (Object.keys(inputs).length === 0)
     throw new UsageError('missing --input ROLE=PATH: name the files to find on the worker');
   const connection = await deps.connect(connectOptions(args));
@@ -46,24 +52,7 @@ export async function resolvePathsCommand(
         if (choice !== '') resolution = applyPathFix(resolution, entry.role, choice);
       }
       // Confirm proposed paths (siblings fixed from one choice) on the worker.
-      const proposed = resolution.entries.filter((e) => e.status === 'proposed');
-      const confirmed = new Map(
-        (await check(proposed.map((e) => e.workerPath!))).map((r) => [r.path, r.exists]),
-      );
-      resolution = {
-        ...resolution,
-        entries: resolution.entries.map((e) =>
-          e.status === 'proposed'
-            ? { ...e, status: confirmed.get(e.workerPath!) ? 'found' : 'missing' }
-            : e,
-        ),
-      };
-      resolution = {
-        ...resolution,
-        unresolved: resolution.entries.filter(
-          (e) => e.status === 'missing' || e.status === 'denied',
-        ).length,
-      };
+      resolution = await confirmProposed(resolution, check);
     }
     if (args.values.json === true) io.stdout.write(`${JSON.stringify(resolution)}\n`);
     else {

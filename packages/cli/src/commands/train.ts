@@ -1,14 +1,12 @@
 import {
   applyPathFix,
-  detailsOf,
-  failedBeforeStart,
-  isFinalJobState,
-  type JobManager,
   type JobSession,
   type JobSpecInput,
   type LocalFile,
   type PathResolution,
   resolvedInputs,
+  SubmitFlow,
+  type SubmitFlowSnapshot,
   type TransferProgress,
 } from '@trainwire/core';
 import { ExitCode } from '../errors.js';
@@ -24,7 +22,6 @@ import { localFile } from '../internal/localFile.js';
 import { missingPathsAdvice } from '../internal/missingPathsAdvice.js';
 import { viewerAddresses } from '../internal/viewerAddresses.js';
 import { watchedManager } from '../internal/watchWorker.js';
-import { whenSnapshot } from '../internal/whenSnapshot.js';
 import { connectOptions } from '../internal/withManager.js';
 
 /**
@@ -71,27 +68,29 @@ export async function runOnConnection(
   const { manager } = watched;
   const json = args.values.json === true;
   try {
-    let spec = firstSpec;
-    let session: JobSession;
-    for (;;) {
-      session = manager.submit(spec, { uploads });
-      if (json) printNdjson(session, io);
-      const stopShowing = json ? undefined : showUploads(session, io, Object.keys(uploads).length);
-      const settled = await untilStartedOrFailed(session);
-      stopShowing?.(settled === 'started');
-      if (settled !== 'paths_missing') break;
-      const fixed = await resolveInteractively(
-        io,
-        detailsOf(session.getSnapshot().error, 'paths_missing')?.resolution,
-      );
-      if (fixed === undefined) break;
-      spec = { ...spec, inputs: fixed };
-    }
+    let stopShowing: ((started: boolean) => void) | undefined;
+    // Core's flow resubmits with the inputs fixed; this command asks, prints and exits.
+    const flow = new SubmitFlow(manager, firstSpec, {
+      uploads,
+      onSession: (session) => {
+        if (json) printNdjson(session, io);
+        else stopShowing = showUploads(session, io, Object.keys(uploads).length);
+      },
+      fixPaths: (resolution) => resolveInteractively(io, resolution),
+    });
+    const unsubscribe = flow.subscribe(() => {
+      const { phase, session } = flow.getSnapshot();
+      if (phase === 'submitting' || phase === 'acknowledging-warnings') return;
+      stopShowing?.(phase === 'started' && session?.getSnapshot().state !== 'failed');
+      stopShowing = undefined;
+    });
+    const settled = await flow.done.finally(unsubscribe);
+    const session = settled.session!;
     const snapshot = session.getSnapshot();
     // Refused: failed in a client-side step, or the worker answered job.start with an
     // error (nothing of the job reached its event log). A usage or capacity answer, not a run.
-    if (failedBeforeStart(snapshot)) {
-      return await reportRefusal(args, io, manager, session, connection.worker.name);
+    if (settled.phase === 'refused') {
+      return reportRefusal(args, io, settled, connection.worker.name);
     }
     const feed = await startViewerFeed(args, io, session);
     if (args.values.detach === true) {
@@ -134,36 +133,24 @@ export async function runOnConnection(
  * JSON line on stdout with `--json`), and an exit code for a usage problem (2), a busy
  * worker (4) or a connection problem (3).
  */
-async function reportRefusal(
+function reportRefusal(
   args: ParsedArgs,
   io: Io,
-  manager: JobManager,
-  session: JobSession,
+  settled: SubmitFlowSnapshot,
   worker: string,
-): Promise<number> {
-  const snapshot = session.getSnapshot();
-  const step = snapshot.submitStep ?? 'start';
-  const error = snapshot.error ?? { code: 'internal_error', message: 'the job was refused' };
-  // A busy worker: name the job in the way, so the advice is a command to copy.
-  const running =
-    error.code === 'worker_busy'
-      ? await manager
-          .peerFor()
-          .request('job.list', {})
-          .then(({ jobs }) => jobs.filter((j) => !isFinalJobState(j.state)).map((j) => j.jobId))
-          .catch(() => undefined)
-      : undefined;
+): number {
+  const session = settled.session!;
+  const step = session.getSnapshot().submitStep ?? 'start';
+  const error = settled.error!;
   const refusal = describeRefusal(error.code, step, {
     worker,
     profile: session.spec.profile,
     config: stringFlag(args, 'config'),
-    ...(running === undefined ? {} : { running }),
+    ...(settled.blockingJobs === null ? {} : { running: settled.blockingJobs }),
   });
   const { exitCode } = refusal;
   const hint =
-    error.code === 'paths_missing'
-      ? missingPathsAdvice(detailsOf(error, 'paths_missing')?.resolution)
-      : refusal.hint;
+    error.code === 'paths_missing' ? missingPathsAdvice(settled.resolution) : refusal.hint;
   const reason = step === 'start' ? `${worker} refused the job: ${error.message}` : error.message;
   if (args.values.json === true) {
     io.stdout.write(
@@ -174,14 +161,14 @@ async function reportRefusal(
         step,
         error: { code: error.code, message: error.message },
         ...(hint === undefined ? {} : { hint }),
-        ...(snapshot.warnings.length === 0 ? {} : { warnings: snapshot.warnings }),
+        ...(settled.warnings.length === 0 ? {} : { warnings: settled.warnings }),
         exitCode,
       })}\n`,
     );
     return exitCode;
   }
   io.stderr.write(`${reason}\n`);
-  for (const warning of snapshot.warnings)
+  for (const warning of settled.warnings)
     io.stderr.write(`warning: ${warning.path}: ${warning.message}\n`);
   if (hint !== undefined) io.stderr.write(`${hint}\n`);
   return exitCode;
@@ -210,23 +197,12 @@ function showUploads(
   };
 }
 
-/** Settles once the job reached the worker, or failed before it did. */
-function untilStartedOrFailed(
-  session: JobSession,
-): Promise<'started' | 'paths_missing' | 'failed'> {
-  return whenSnapshot(session, ({ state, submitStep, error }) => {
-    if (state === 'failed') return error?.code === 'paths_missing' ? 'paths_missing' : 'failed';
-    if (isFinalJobState(state) || (submitStep === null && state !== 'queued')) return 'started';
-    return undefined;
-  });
-}
-
 /** Asks, file by file, where the worker has each missing input; fixing one fixes its siblings. */
 async function resolveInteractively(
   io: Io,
-  resolution: PathResolution | undefined,
+  resolution: PathResolution,
 ): Promise<Record<string, string> | undefined> {
-  if (resolution === undefined || !io.interactive) return undefined;
+  if (!io.interactive) return undefined;
   const prompts = await import('@inquirer/prompts');
   let current = resolution;
   for (const entry of resolution.entries) {

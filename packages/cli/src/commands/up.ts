@@ -2,10 +2,11 @@ import { constants } from 'node:fs';
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUILTIN_PRESETS } from '@trainwire/core';
 import { UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
 import { intFlag, type ParsedArgs, stringFlag } from '../internal/args.js';
-import { buildSpec, PRESETS } from '../internal/buildSpec.js';
+import { buildSpec } from '../internal/buildSpec.js';
 import type { Connect } from '../internal/Connection.js';
 import { connectWithCredentials } from '../internal/defaultConnect.js';
 import { framed } from '../internal/format.js';
@@ -47,7 +48,7 @@ export async function upCommand(args: ParsedArgs, io: Io): Promise<number> {
     stringFlag(args, 'preset') === undefined &&
     spec.profile === 'builtin'
   ) {
-    spec.config = { ...structuredClone(PRESETS.quick), ...spec.config };
+    spec.config = { ...structuredClone(BUILTIN_PRESETS.quick), ...spec.config };
   }
   // Checked before anything starts: a bad address is exit 2 with nothing left running.
   await viewerAddresses(args);
@@ -69,10 +70,15 @@ export async function upCommand(args: ParsedArgs, io: Io): Promise<number> {
       throw unusable(error);
     });
 
-  const [{ createSignalingServer }, { createWorker }] = await Promise.all([
-    import('@trainwire/transport-webrtc'),
-    import('@trainwire/worker'),
-  ]);
+  const [{ createSignalingServer }, { createWorker, checkPytorch, defaultPython }] =
+    await Promise.all([import('@trainwire/transport-webrtc'), import('@trainwire/worker')]);
+  // The PyTorch trainer needs torch and pyzmq in the worker's Python: said before anything
+  // starts, with what to install, rather than as a failed job.
+  if (spec.profile === 'pytorch') {
+    const torch = await checkPytorch(defaultPython(io.env));
+    if (!torch.ok) throw new UsageError(`--profile pytorch cannot train here: ${torch.summary}`);
+    note(`PyTorch trainer: ${torch.summary}\n`);
+  }
   // The worker first: it takes the data dir's lock, so a second `up` in the same folder
   // is refused (naming the other run's pid) before it opens a port or touches the store.
   const worker = await createWorker({

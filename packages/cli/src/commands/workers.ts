@@ -30,13 +30,13 @@ export async function workersCommand(args: ParsedArgs, io: Io): Promise<number> 
   const webrtc = await import('@trainwire/transport-webrtc');
   const signaling = await joinRoom(credentials, 'cli (workers)');
   try {
-    const workers = (await webrtc.listWorkers(signaling)).filter(
+    const workers = (await webrtc.listRoomWorkers(signaling)).filter(
       (w) => min === undefined || w.gpuMemoryMiB >= min,
     );
     if (args.values.json === true) {
       for (const w of workers)
         io.stdout.write(
-          `${JSON.stringify({ peerId: w.peerId, name: w.name, keyId: w.keyId, gpu: w.info?.gpu ?? null, ...memory(w.info), status: w.status })}\n`,
+          `${JSON.stringify({ peerId: w.id, name: w.name, keyId: w.keyId, gpu: w.info?.gpu ?? null, ...memory(w.info), status: w.status })}\n`,
         );
       return ExitCode.ok;
     }

@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
-import { isTrainwireError, type WorkerInfo } from '@trainwire/core';
 import type { SignalingClient } from '@trainwire/transport-webrtc';
 import { ConnectionError, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
+import { asConnectionError } from './asConnectionError.js';
 import { requireValue } from './ask.js';
 import type { Connect, Connection, ConnectOptions } from './Connection.js';
 import {
@@ -11,26 +11,6 @@ import {
   credentialsPath,
   readCredentials,
 } from './credentials.js';
-
-/** How long closing a connection may take before the command goes on without it. */
-const CLOSE_DEADLINE_MS = 3_000;
-
-/** Runs `work`, but resolves after `ms` at the latest (closing must never hang a command). */
-async function withinMs(ms: number, work: () => Promise<void>): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([
-    work().catch(() => undefined),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
-/** True for a signaling server on this machine: then WebRTC stays on the loopback interface. */
-export function isLocalUrl(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
-}
 
 const VARIABLES = {
   signalingUrl: 'TRAINWIRE_URL',
@@ -89,24 +69,8 @@ export async function credentialsFrom(io: Io): Promise<Credentials> {
 
 /** Joins the credentials' room as a client; a refusal or an unreachable server is exit 3. */
 export async function joinRoom(credentials: Credentials, name: string): Promise<SignalingClient> {
-  const { SignalingClient } = await import('@trainwire/transport-webrtc');
-  const signaling = new SignalingClient({
-    url: credentials.signalingUrl,
-    room: credentials.room,
-    role: 'client',
-    credential: credentials.credential,
-    name,
-  });
-  try {
-    await signaling.connect();
-    return signaling;
-  } catch (error) {
-    await signaling.close().catch(() => undefined);
-    throw new ConnectionError(
-      `cannot join room ${credentials.room} at ${credentials.signalingUrl}: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
+  const webrtc = await import('@trainwire/transport-webrtc');
+  return webrtc.joinRoom(credentials, name).catch(asConnectionError);
 }
 
 /** The default connection: the signaling server of the stored credentials, then WebRTC. */
@@ -116,7 +80,8 @@ export function defaultConnect(io: Io): Connect {
 
 /**
  * Joins the room as a client, picks the worker (by name or peer id, by `--auto-select`,
- * the only one, or by asking), and opens a WebRTC connection to it.
+ * the only one, or by asking), and opens a WebRTC connection to it (transport-webrtc's
+ * `connectWithCredentials`; the question is this command's).
  */
 export async function connectWithCredentials(
   credentials: Credentials,
@@ -124,91 +89,21 @@ export async function connectWithCredentials(
   io: Io,
 ): Promise<Connection> {
   const webrtc = await import('@trainwire/transport-webrtc');
-  const signaling = await joinRoom(credentials, `cli@${hostname()}`);
-  try {
-    const workers = await webrtc.listWorkers(
-      signaling,
-      options.keyId === undefined ? {} : { keyId: options.keyId },
-    );
-    const names =
-      workers
-        .map((w) => `${w.name} (${w.gpuModel ?? 'no GPU'}, ${w.status}, key ${w.keyId})`)
-        .join(', ') ||
-      (options.keyId === undefined ? 'none online' : `none with key ${options.keyId}`);
-    let chosen: (typeof workers)[number] | undefined;
-    if (options.worker !== undefined) {
-      chosen = workers.find((w) => w.name === options.worker || w.peerId === options.worker);
-      if (chosen === undefined)
-        throw new ConnectionError(
-          `worker ${options.worker} is not online in room ${credentials.room}; online: ${names}`,
-        );
-    } else if (options.autoSelect === true || options.minGpuMemoryMiB !== undefined) {
-      chosen = webrtc.autoSelect(
-        workers,
-        options.minGpuMemoryMiB === undefined ? {} : { minGpuMemoryMiB: options.minGpuMemoryMiB },
-      );
-      if (chosen === undefined) {
-        throw new ConnectionError(
-          `no available worker with at least ${options.minGpuMemoryMiB ?? 0} MiB of GPU memory in room ${credentials.room}; online: ${names}`,
-        );
-      }
-    } else if (workers.length === 1) {
-      chosen = workers[0];
-    } else {
-      if (workers.length === 0)
-        throw new ConnectionError(
-          options.keyId === undefined
-            ? `no worker is online in room ${credentials.room}; start one with \`trainwire worker\``
-            : `no worker registered with key ${options.keyId} is online in room ${credentials.room} (${names}); \`trainwire workers\` shows each worker's key`,
-        );
-      const picked = await requireValue(
-        io,
-        undefined,
-        'worker',
-        'Which worker?',
-        workers.map((w) => ({
-          name: `${w.name} — ${w.gpuModel ?? 'GPU: Not detected'} ${w.gpuMemoryMiB ? `(${w.gpuMemoryMiB} MiB)` : ''} — ${w.status} — key ${w.keyId}`,
-          value: w.peerId,
-        })),
-      );
-      chosen = workers.find((w) => w.peerId === picked);
-    }
-    if (chosen === undefined) throw new UsageError('no worker chosen');
-    const transport = await webrtc.connectToWorker({
-      signaling,
-      workerId: chosen.peerId,
-      ...(options.keyId === undefined ? {} : { keyId: options.keyId }),
-      rtc: { loopbackOnly: isLocalUrl(credentials.signalingUrl) },
-    });
-    const worker: WorkerInfo = chosen.info ?? {
-      id: chosen.peerId,
-      name: chosen.name,
-      gpu: null,
-      cpu: { model: 'unknown', cores: 1 },
-      ramMiB: 0,
-      status: chosen.status,
-      versions: {},
-      capabilities: [],
-      tags: [],
-    };
-    return {
-      transport,
-      worker,
-      ...(chosen.keyId ? { keyId: chosen.keyId } : {}),
-      // Bounded: over a broken link a goodbye may never be answered.
-      close: () =>
-        withinMs(CLOSE_DEADLINE_MS, async () => {
-          await transport.close();
-          await signaling.close();
-        }),
-    };
-  } catch (error) {
-    await signaling.close().catch(() => undefined);
-    if (isTrainwireError(error) && !(error instanceof UsageError)) {
-      throw error instanceof ConnectionError
-        ? error
-        : new ConnectionError(error.message, { cause: error });
-    }
-    throw error;
-  }
+  return webrtc
+    .connectWithCredentials(credentials, {
+      ...options,
+      clientName: `cli@${hostname()}`,
+      pickWorker: (workers) =>
+        requireValue(
+          io,
+          undefined,
+          'worker',
+          'Which worker?',
+          workers.map((w) => ({
+            name: `${w.name} — ${w.gpuModel ?? 'GPU: Not detected'} ${w.gpuMemoryMiB ? `(${w.gpuMemoryMiB} MiB)` : ''} — ${w.status} — key ${w.keyId}`,
+            value: w.id,
+          })),
+        ),
+    })
+    .catch(asConnectionError);
 }

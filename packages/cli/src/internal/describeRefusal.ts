@@ -1,4 +1,4 @@
-import type { SubmitStep } from '@trainwire/core';
+import { classifyRefusal, type SubmitStep } from '@trainwire/core';
 import { ExitCode } from '../errors.js';
 
 /** A job that never ran: why, the exit code that says so, and what to do about it. */
@@ -8,24 +8,12 @@ export interface Refusal {
   hint: string | undefined;
 }
 
-const USAGE = new Set([
-  'config_invalid',
-  'paths_missing',
-  'unknown_profile',
-  'bad_params',
-  'validation_failed',
-  'path_denied',
-  'not_a_file',
-  'device_unavailable',
-  'usage',
-]);
-const BUSY = new Set(['worker_busy', 'submit_refused', 'job_conflict', 'no_space']);
-
 /**
- * Classifies a job refused before it ran — by the client's checks, or by the worker
- * answering `job.start` with an error — into an exit code and advice naming the flag or
- * command that helps: 2 for a usage problem (unknown profile, invalid config, missing
- * path), 4 for a busy worker (or one whose disk is full), 3 when the worker could not be reached or did not answer.
+ * Turns a job refused before it ran — by the client's checks, or by the worker answering
+ * `job.start` with an error — into an exit code and advice naming the flag or command that
+ * helps, by core's `classifyRefusal`: 2 for a usage problem (unknown profile, invalid
+ * config, missing path), 4 for a busy worker (or one whose disk is full), 3 when the worker
+ * could not be reached or did not answer.
  */
 export function describeRefusal(
   code: string,
@@ -39,7 +27,8 @@ export function describeRefusal(
   },
 ): Refusal {
   const on = `--worker ${context.worker}`;
-  if (BUSY.has(code)) {
+  const kind = classifyRefusal(code);
+  if (kind === 'busy') {
     const running =
       context.running === undefined || context.running.length === 0
         ? 'its job'
@@ -54,7 +43,7 @@ export function describeRefusal(
             : `Wait for ${running} to finish (see \`trainwire jobs ${on}\`), stop it with \`trainwire stop ${context.running?.[0] ?? 'JOB'} ${on}\`, or pick another worker with --worker NAME or --auto-select.`,
     };
   }
-  if (USAGE.has(code)) {
+  if (kind === 'usage') {
     const hints: Record<string, string> = {
       unknown_profile: 'Pick one the worker offers with --profile.',
       config_invalid: `Fix the config; check it here first with \`trainwire validate ${context.config ?? 'CONFIG'} --profile ${context.profile}\`.`,
@@ -63,7 +52,7 @@ export function describeRefusal(
     };
     return { exitCode: ExitCode.usage, hint: hints[code] };
   }
-  if (/transport|connect|timeout|closed|signal/.test(code)) {
+  if (kind === 'connection') {
     return {
       exitCode: ExitCode.connection,
       hint:

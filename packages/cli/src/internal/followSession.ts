@@ -1,14 +1,13 @@
 import {
+  describeFailure,
   describeOutcome,
   type EpochRecord,
-  elapsedMs,
   encodeJson,
+  epochLine,
   isFinalJobState,
   type JobOutcome,
   type JobSession,
   type JobSnapshot,
-  trainLoss,
-  valLoss,
   type WorkerLinkState,
 } from '@trainwire/core';
 import { ExitCode } from '../errors.js';
@@ -114,21 +113,13 @@ export async function followSession(
   if (!options.json) {
     io.stdout.write(framed(`Running Training Remotely on ${options.workerName}...`));
     let shownEpochs = 0;
-    /** The live line (the epoch in progress), or one finished epoch's line. */
+    /** The live line (the epoch in progress), or one finished epoch's line: core's numbers. */
     const line = (snapshot: JobSnapshot, finished?: EpochRecord) => {
-      const { progress, eta } = snapshot;
-      const record = finished ?? last(snapshot);
-      const total = progress.totalEpochs ?? '?';
-      const epoch =
-        finished !== undefined
-          ? finished.epoch + 1
-          : progress.currentEpoch !== null
-            ? progress.currentEpoch + 1
-            : progress.completedEpochs;
+      const e = epochLine(snapshot, finished);
       return (
-        `Epoch ${epoch}/${total}  loss ${formatMetric(record && trainLoss(record.logs))}  ` +
-        `val loss ${formatMetric(record && valLoss(record.logs))}  ` +
-        `elapsed ${formatDuration(elapsedMs(snapshot))}  ETA ${eta === null ? '—' : formatDuration(eta.remainingMs)}`
+        `Epoch ${e.epoch}/${e.totalEpochs ?? '?'}  loss ${formatMetric(e.trainLoss)}  ` +
+        `val loss ${formatMetric(e.valLoss)}  ` +
+        `elapsed ${formatDuration(e.elapsedMs)}  ETA ${e.etaMs === null ? '—' : formatDuration(e.etaMs)}`
       );
     };
     cleanups.push(
@@ -189,11 +180,6 @@ export async function followSession(
   return ended.state === 'completed' ? ExitCode.ok : ExitCode.jobFailed;
 }
 
-function last(snapshot: JobSnapshot) {
-  const { history } = snapshot.progress;
-  return history[history.length - 1];
-}
-
 /** Calls `listener` each time the session's link status changes (not for the first one). */
 function onConnectionChange(
   session: JobSession,
@@ -246,11 +232,8 @@ function describeConnection(
 function summary(final: JobSnapshot, outcome: JobOutcome, options: FollowOptions): string {
   const worker = options.workerName;
   const lines: string[] = [];
-  const reached = `epoch ${outcome.reachedEpoch}${outcome.totalEpochs === null ? '' : ` of ${outcome.totalEpochs}`}`;
-  const resumedFrom =
-    outcome.startEpoch !== null && outcome.startEpoch > 0
-      ? ` (resumed at epoch ${outcome.startEpoch + 1})`
-      : '';
+  const { reached } = outcome;
+  const resumedFrom = outcome.resumedAt === null ? '' : ` (resumed at epoch ${outcome.resumedAt})`;
   const checkpoint = () => {
     if (outcome.lastCheckpoint !== undefined)
       lines.push(`Last checkpoint: ${outcome.lastCheckpoint} (on ${worker})\n`);
@@ -282,22 +265,22 @@ function summary(final: JobSnapshot, outcome: JobOutcome, options: FollowOptions
       );
       return lines.join('');
     default: {
-      lines.push(
-        framed(
-          outcome.kind === 'cancelled' ? 'Remote Training Cancelled' : 'Remote Training Failed',
-        ),
-      );
-      lines.push(`Reached ${reached}${resumedFrom}.\n`);
-      if (outcome.error !== null) lines.push(`Error: ${outcome.error.message}\n`);
-      if (outcome.checkpointDir !== undefined)
-        lines.push(`Checkpoints on the worker: ${outcome.checkpointDir}\n`);
-      if (outcome.lastCheckpoint !== undefined) {
-        lines.push(`Last checkpoint: ${outcome.lastCheckpoint}\n`);
+      // Core's failure summary (the failure dialog renders the same one).
+      const failure = describeFailure(
+        final,
+        options.resumeCommand === undefined ? {} : { resumeCommand: options.resumeCommand },
+      )!;
+      lines.push(framed(failure.title));
+      lines.push(`Reached ${failure.reached}${resumedFrom}.\n`);
+      if (failure.error !== null) lines.push(`Error: ${failure.error}\n`);
+      if (failure.checkpointDir !== undefined)
+        lines.push(`Checkpoints on the worker: ${failure.checkpointDir}\n`);
+      if (failure.lastCheckpoint !== undefined) {
+        lines.push(`Last checkpoint: ${failure.lastCheckpoint}\n`);
         // The client's own command first: it repeats the flags (and local config file) the
         // job was started with; the worker's names the config file on the worker.
-        const resume =
-          options.resumeCommand?.(outcome.lastCheckpoint) ?? outcome.workerResumeCommand;
-        if (resume !== undefined) lines.push(`Resume with:\n  ${resume}\n`);
+        if (failure.resumeCommand !== undefined)
+          lines.push(`Resume with:\n  ${failure.resumeCommand}\n`);
       }
       lines.push(`Job: ${final.jobId}.\n`);
       return lines.join('');

@@ -1,22 +1,17 @@
-import { isFinalJobState, type JobManager, type JobSession } from '@trainwire/core';
+import { type JobManager, type JobSession, loadJob as loadJobOnWorker } from '@trainwire/core';
 import { unknownJob } from './jobIdArg.js';
-import { whenSnapshot } from './whenSnapshot.js';
 
 /**
- * Attaches to a job and waits until its history, as the worker has it now, is in;
- * `watch` sees the session before any event is applied (to print every log line).
+ * Core's `loadJob` — attach, and wait until the job's history as the worker has it now is
+ * in — with a worker that has no such job said in the CLI's words (exit 2).
  */
-export async function loadJob(
+export function loadJob(
   manager: JobManager,
   jobId: string,
   workerName: string,
   watch?: (session: JobSession) => void,
 ): Promise<JobSession> {
-  const session = await manager.attach(jobId).catch(unknownJob(jobId, workerName));
-  watch?.(session);
-  const { lastSeq } = await manager.peerFor().request('job.attach', { jobId, afterSeq: 0 });
-  await whenSnapshot(session, (snapshot) =>
-    snapshot.lastSeq >= lastSeq || isFinalJobState(snapshot.state) ? true : undefined,
+  return loadJobOnWorker(manager, jobId, watch === undefined ? {} : { watch }).catch(
+    unknownJob(jobId, workerName),
   );
-  return session;
 }

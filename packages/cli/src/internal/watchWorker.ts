@@ -1,9 +1,7 @@
 import {
-  container,
-  JobManager,
+  createJobManager,
+  type JobManager,
   type JobManagerOptions,
-  registerCore,
-  TRANSPORT,
   type Transport,
 } from '@trainwire/core';
 import { UsageError } from '../errors.js';
@@ -63,18 +61,15 @@ export function watchedManager(
           opened.push(next);
           return next.transport;
         };
-  const scope = registerCore(container.createChildContainer(), {
+  const owned = createJobManager(connection.transport, {
     ...options,
     ...(reconnect === undefined ? {} : { reconnect }),
   });
-  scope.register(TRANSPORT, { useValue: connection.transport });
-  const manager = scope.resolve(JobManager);
   return {
-    manager,
+    manager: owned.manager,
     options,
     close: async () => {
-      manager.dispose();
-      scope.dispose();
+      await owned.dispose();
       for (const next of opened) await next.close().catch(() => undefined);
     },
   };

@@ -16,8 +16,11 @@ export interface ScriptedWorkerOptions {
   /** Time one scripted epoch takes. */
   epochMs?: number;
   scheduler?: SchedulerLike;
-  /** Files the worker "has", by path, for `paths.check`. */
-  files?: Record<string, { size: number }>;
+  /**
+   * Files the worker "has", by path, for `paths.check`; those with `content` can be
+   * downloaded (`file.download`) and hashed (`paths.check` with `sha256`).
+   */
+  files?: Record<string, { size: number; content?: Uint8Array }>;
   /** The job fails (exit code 1) when this epoch (0-based) ends. */
   failAtEpoch?: number;
   maxConcurrentJobs?: number;
@@ -41,7 +44,7 @@ export class ScriptedWorker {
   private readonly hub: JobEventHub;
   private readonly scheduler: SchedulerLike;
   private readonly epochMs: number;
-  private readonly files: Map<string, { size: number }>;
+  private readonly files: Map<string, { size: number; content?: Uint8Array }>;
   private readonly running = new Map<string, RunningJob>();
   private readonly uploads = new Map<
     string,
@@ -149,18 +152,52 @@ export class ScriptedWorker {
         return { state: this.requireJob(jobId).state };
       },
       'job.list': () => ({ jobs: this.store.listJobs().map(toJobSummary) }),
-      'paths.check': ({ paths, findCandidates }) => ({
-        results: paths.map((path) => {
-          const file = this.files.get(path);
-          if (file !== undefined) return { path, exists: true, size: file.size };
-          if (!findCandidates) return { path, exists: false };
-          const name = baseName(path);
-          const candidates = [...this.files]
-            .filter(([p]) => baseName(p) === name)
-            .map(([p, f]) => ({ path: p, size: f.size }));
-          return { path, exists: false, candidates };
-        }),
+      'paths.check': async ({ paths, findCandidates, sha256 }) => ({
+        results: await Promise.all(
+          paths.map(async (path) => {
+            const file = this.files.get(path);
+            if (file !== undefined)
+              return {
+                path,
+                exists: true,
+                size: file.size,
+                ...(sha256 === true && file.content !== undefined
+                  ? { sha256: await sha256Hex(file.content) }
+                  : {}),
+              };
+            if (!findCandidates) return { path, exists: false };
+            const name = baseName(path);
+            const candidates = [...this.files]
+              .filter(([p]) => baseName(p) === name)
+              .map(([p, f]) => ({ path: p, size: f.size }));
+            return { path, exists: false, candidates };
+          }),
+        ),
       }),
+      'file.download': async ({ path, offset, transferId }, { peer }) => {
+        const content = this.files.get(path)?.content;
+        if (content === undefined)
+          throw new TrainwireError('not_found', `the worker has no file ${path} to send`, {
+            details: { path },
+          });
+        const header = {
+          id: transferId,
+          name: baseName(path),
+          size: content.length,
+          sha256: await sha256Hex(content),
+          offset,
+        };
+        const writer = await peer.transport.openByteStream(header);
+        void (async () => {
+          // Two chunks, so a test can break the link between them.
+          const rest = content.subarray(offset);
+          const half = Math.ceil(rest.length / 2);
+          await writer.write(rest.subarray(0, half));
+          await writer.write(rest.subarray(half));
+          await writer.end();
+        })().catch((error: unknown) => writer.abort(String(error)));
+        return { transferId, name: header.name, size: header.size, sha256: header.sha256, offset };
+      },
       'upload.begin': ({ name, size, sha256 }) => {
         const have = `/uploads/${sha256}/${name}`;
         if (this.files.has(have)) return { have: true as const, path: have };

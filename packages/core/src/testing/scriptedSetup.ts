@@ -1,7 +1,5 @@
-import { container } from '../di.js';
-import { JobManager, type JobManagerOptions } from '../JobManager.js';
-import { registerCore } from '../registerCore.js';
-import { CLOCK, TRANSPORT } from '../tokens.js';
+import { createJobManager } from '../createJobManager.js';
+import type { JobManager, JobManagerOptions } from '../JobManager.js';
 import { createMemoryTransportPair, type MemoryTransport } from './MemoryTransport.js';
 import { ScriptedWorker, type ScriptedWorkerOptions } from './ScriptedWorker.js';
 import { VirtualClock } from './VirtualClock.js';
@@ -50,26 +48,23 @@ export async function createScriptedSetup(
     ...options.worker,
   });
   const client = await linkToScriptedWorker(worker, clock);
-  const scope = container.createChildContainer();
-  scope.register(CLOCK, { useValue: clock });
-  registerCore(scope, {
+  const owned = createJobManager(client, {
+    scheduler: clock,
     requestTimeoutMs: 2_000,
     heartbeatIntervalMs: 5_000,
     heartbeatTimeoutMs: 30_000,
     reconnectForMs: 120_000,
     ...options.manager,
   });
-  scope.register(TRANSPORT, { useValue: client });
-  const manager = scope.resolve(JobManager);
   return {
     clock,
     worker,
     client,
-    manager,
+    manager: owned.manager,
     dispose: async () => {
-      manager.dispose();
+      owned.manager.dispose();
       await client.close();
-      scope.dispose();
+      await owned.dispose();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ConfigFields } from './configFields.js';
 
 /** One finding of config validation, with the field's dotted path. */
 export interface ConfigIssue {
@@ -17,8 +18,10 @@ export interface ConfigProfile {
   schema: z.ZodType;
   /** Checks beyond the schema; run only when the schema passed. */
   rules: ReadonlyArray<(config: Record<string, unknown>) => ConfigIssue[]>;
-  /** Epochs the config asks for, for progress and ETA. */
+  /** Epochs the config asks for, for progress and ETA (read at `fields.epochs` where known). */
   totalEpochs(config: Record<string, unknown>): number | undefined;
+  /** Where the config keeps epochs, learning rate and batch size (for overrides). */
+  fields?: ConfigFields;
 }
 
 /** The outcome of validating one config. */

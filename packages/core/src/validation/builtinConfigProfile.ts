@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConfigIssue, ConfigProfile } from './ConfigProfile.js';
+import { type ConfigFields, readField } from './configFields.js';
 
 /** Settings of the synthetic classification task the built-in trainer can generate. */
 export const SyntheticDatasetSchema = z
@@ -69,14 +70,21 @@ function rangeWarnings(config: Record<string, unknown>): ConfigIssue[] {
   return issues;
 }
 
+const FIELDS: ConfigFields = {
+  epochs: ['epochs'],
+  learningRate: ['learningRate'],
+  batchSize: ['batchSize'],
+};
+
 /** Validation profile of the built-in trainer (`builtin`). */
 export const builtinConfigProfile: ConfigProfile = {
   id: 'builtin',
   description: "trainwire's built-in MLP trainer (synthetic data or a CSV/JSONL dataset)",
   schema: BuiltinTrainerConfigSchema,
   rules: [rangeWarnings],
+  fields: FIELDS,
   totalEpochs: (config) => {
-    const epochs = config.epochs;
+    const epochs = readField(config, FIELDS.epochs);
     return typeof epochs === 'number' ? epochs : DEFAULT_EPOCHS;
   },
 };

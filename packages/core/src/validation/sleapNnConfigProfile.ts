@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConfigIssue, ConfigProfile } from './ConfigProfile.js';
+import { type ConfigFields, readField } from './configFields.js';
 
 const section = z.looseObject({});
 
@@ -15,14 +16,14 @@ export const SleapNnConfigSchema = z.looseObject({
 
 type Config = Record<string, unknown>;
 
-function at(config: unknown, path: readonly string[]): unknown {
-  let value = config;
-  for (const key of path) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Config)[key];
-  }
-  return value;
-}
+const FIELDS: ConfigFields = {
+  epochs: ['trainer_config', 'max_epochs'],
+  learningRate: ['trainer_config', 'optimizer', 'lr'],
+  batchSize: ['trainer_config', 'train_data_loader', 'batch_size'],
+};
+
+// One reading of a nested field for every rule and for totalEpochs.
+const at = readField;
 
 function issue(
   path: string,
@@ -87,7 +88,7 @@ function backboneAndHead(config: Config): ConfigIssue[] {
 
 function trainer(config: Config): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const epochs = at(config, ['trainer_config', 'max_epochs']);
+  const epochs = at(config, FIELDS.epochs);
   if (epochs !== undefined) {
     if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 1) {
       issues.push(
@@ -214,8 +215,9 @@ export const sleapNnConfigProfile: ConfigProfile = {
   description: 'sleap-nn training config (data_config, model_config, trainer_config)',
   schema: SleapNnConfigSchema,
   rules: [backboneAndHead, trainer, ranges],
+  fields: FIELDS,
   totalEpochs: (config) => {
-    const epochs = at(config, ['trainer_config', 'max_epochs']);
+    const epochs = readField(config, FIELDS.epochs);
     return typeof epochs === 'number' && epochs >= 1 ? epochs : undefined;
   },
 };

@@ -1,4 +1,5 @@
-import { asyncScheduler, BehaviorSubject, type Observable, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
+import { SnapshotStore } from '../internal/SnapshotStore.js';
 import type { WorkerInfo, WorkerStatus } from '../schemas/WorkerInfo.js';
 import { pickBestWorker } from './pickBestWorker.js';
 
@@ -53,7 +54,11 @@ export interface WorkerDirectoryOptions {
 export class WorkerDirectory {
   /** The snapshot, replayed to new subscribers. */
   readonly state$: Observable<WorkerDirectorySnapshot>;
-  private readonly state = new BehaviorSubject<WorkerDirectorySnapshot>({
+  /** The current snapshot; the same object until something changes. */
+  readonly getSnapshot: () => WorkerDirectorySnapshot;
+  /** Calls `listener` after each change; returns unsubscribe. */
+  readonly subscribe: (listener: () => void) => () => void;
+  private readonly state = new SnapshotStore<WorkerDirectorySnapshot>({
     status: 'idle',
     workers: [],
     error: null,
@@ -66,7 +71,11 @@ export class WorkerDirectory {
 
   constructor(private readonly options: WorkerDirectoryOptions) {
     this.scheduler = options.scheduler ?? asyncScheduler;
-    this.state$ = this.state.asObservable();
+    ({
+      state$: this.state$,
+      getSnapshot: this.getSnapshot,
+      subscribe: this.subscribe,
+    } = this.state);
     const every = options.refreshEveryMs ?? 0;
     if (every > 0) {
       const next = () => {
@@ -79,19 +88,6 @@ export class WorkerDirectory {
       next();
     }
   }
-
-  /** The current snapshot; the same object until something changes. */
-  getSnapshot = (): WorkerDirectorySnapshot => this.state.getValue();
-
-  /** Calls `listener` after each change; returns unsubscribe. */
-  subscribe = (listener: () => void): (() => void) => {
-    let first = true;
-    const subscription = this.state.subscribe(() => {
-      if (first) first = false;
-      else listener();
-    });
-    return () => subscription.unsubscribe();
-  };
 
   /** Lists the workers again; concurrent calls share one listing. Never rejects. */
   refresh(): Promise<void> {
@@ -116,15 +112,15 @@ export class WorkerDirectory {
   }
 
   private async load(): Promise<void> {
-    const before = this.state.getValue();
-    this.state.next({ ...before, status: 'loading' });
+    const before = this.state.getSnapshot();
+    this.state.set({ ...before, status: 'loading' });
     try {
       const workers = [...(await this.options.list())].sort(
         (a, b) => b.gpuMemoryMiB - a.gpuMemoryMiB || a.name.localeCompare(b.name),
       );
-      this.state.next({ status: 'ready', workers, error: null, updatedAt: this.scheduler.now() });
+      this.state.set({ status: 'ready', workers, error: null, updatedAt: this.scheduler.now() });
     } catch (error) {
-      this.state.next({
+      this.state.set({
         ...before,
         status: 'failed',
         error: `could not list the room's workers: ${error instanceof Error ? error.message : String(error)}`,
