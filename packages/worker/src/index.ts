@@ -22,6 +22,12 @@ export {
 } from './config/WorkerConfig.js';
 export { createWorker, type WorkerOptions } from './createWorker.js';
 export { PathDeniedError, WorkerError, type WorkerErrorCode } from './errors.js';
+export {
+  checkPytorch,
+  defaultPython,
+  type PytorchCheck,
+  pytorchTrainerPath,
+} from './machine/checkPytorch.js';
 export { detectMachine, type MachineInfo, type RunCommand } from './machine/detectMachine.js';
 export { parseNvidiaSmi } from './machine/parseNvidiaSmi.js';
 export { type JobOwner, type PeerIdentity, PeerIdentitySchema } from './PeerIdentity.js';

@@ -74,7 +74,7 @@ export const WorkerConfigSchema = z
     cpuOnly: z.boolean().default(false),
     mounts: z.array(MountSchema).default([]),
     profiles: z.array(TrainerProfileSchema).default([]),
-    /** Offer the `builtin`, `generate-dataset` and `sleap-nn` profiles. */
+    /** Offer the `builtin`, `generate-dataset`, `pytorch` and `sleap-nn` profiles. */
     builtinProfiles: z.boolean().default(true),
     /** After a stop command, how long before SIGINT. */
     stopGraceMs: z.number().int().nonnegative().default(30_000),

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { TrainerProfile } from '../config/WorkerConfig.js';
 import { WorkerError } from '../errors.js';
+import { defaultPython, pytorchTrainerPath } from '../machine/checkPytorch.js';
 
 /**
  * Path of the built-in trainer's compiled entry point (`dist/trainer/main.js`). From
@@ -25,9 +26,11 @@ export function builtinTrainerPath(): string {
 
 /**
  * The profiles every worker offers unless its config turns them off: `builtin` (the
- * TypeScript MLP trainer), `generate-dataset` (synthetic data) and `sleap-nn`.
+ * TypeScript MLP trainer), `generate-dataset` (synthetic data), `pytorch` (the PyTorch
+ * trainer shipped in `trainers/pytorch`, run by `$TRAINWIRE_PYTHON` or Debian's
+ * `/usr/bin/python3`; `checkPytorch()` says whether torch imports there) and `sleap-nn`.
  */
-export function builtinProfiles(): TrainerProfile[] {
+export function builtinProfiles(python: string = defaultPython()): TrainerProfile[] {
   return [
     {
       id: 'builtin',
@@ -44,6 +47,14 @@ export function builtinProfiles(): TrainerProfile[] {
       configProfile: 'generate-dataset',
       configFormat: 'json',
       env: {},
+    },
+    {
+      id: 'pytorch',
+      description: 'PyTorch keypoint CNN on synthetic images (needs torch and pyzmq)',
+      command: [python, pytorchTrainerPath()],
+      configProfile: 'pytorch',
+      configFormat: 'json',
+      env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
     },
     {
       id: 'sleap-nn',
