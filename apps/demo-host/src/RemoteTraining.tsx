@@ -1,106 +1,128 @@
 import 'uplot/dist/uPlot.min.css';
-import type { JobSession, JobSpecInput, WorkerEntry } from '@trainwire/core';
-import { detailsOf, resolvedInputs } from '@trainwire/core';
+import type { ConnectionStatus, JobSession, WorkerEntry } from '@trainwire/core';
+import { parseConfigText } from '@trainwire/core';
 import {
-  ConfigValidationDialog,
-  PathResolutionDialog,
+  type PreparedRun,
   RemoteTrainingPanel,
   TrainingFailedDialog,
   TrainingMonitor,
   TrainwireProvider,
   useJob,
+  useSubmitFlow,
+  useWorkers,
+  type WorkerChoice,
 } from '@trainwire/ui-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { createRoomClient, type RoomClient } from './createRoomClient.js';
+import { defaultJobForm, JobForm, type JobFormValues } from './JobForm.js';
+import { loadLastJob, saveLastJob } from './lastJob.js';
+import { NotificationsButton } from './NotificationsButton.js';
 import type { RoomQuery } from './roomFromQuery.js';
+import { whyNotConnected } from './whyNotConnected.js';
 
-/** The built-in trainer's quick job (the CLI's `--preset quick`), `epochs` long. */
-function demoSpec(epochs: number): JobSpecInput {
-  return {
-    profile: 'builtin',
-    name: 'demo-host quick run',
-    config: {
-      epochs,
-      batchSize: 64,
-      learningRate: 0.01,
-      hiddenLayers: [32, 32],
-      dataset: { synthetic: { samples: 2000, features: 2, classes: 3, noise: 0.1 } },
-    },
-  };
+interface Job {
+  session: JobSession;
+  worker: WorkerEntry;
 }
 
-/** A job's view: the monitor, and the dialog its outcome calls for. */
-function JobView({
-  session,
-  onResubmit,
-}: {
-  session: JobSession;
-  onResubmit: (inputs: Record<string, string>) => void;
-}) {
-  const failure = useJob(session, (s) => (s.state === 'failed' ? s.error : null));
+/** A job's view: the monitor, and the failure dialog when it failed. */
+function JobView({ job }: { job: Job }) {
+  const { session, worker } = job;
+  const started = useJob(session, (s) => s.lastSeq > 0);
   const [closed, setClosed] = useState(false);
-  if (failure?.code === 'config_invalid' && !closed)
-    return <ConfigValidationDialog session={session} onClose={() => setClosed(true)} />;
-  const missing = detailsOf(failure, 'paths_missing');
-  if (missing !== undefined && !closed)
-    return (
-      <PathResolutionDialog
-        resolution={missing.resolution}
-        onContinue={(resolution) => onResubmit(resolvedInputs(resolution))}
-        onCancel={() => setClosed(true)}
-      />
-    );
+  // Once the worker has the job, a reload of the page re-attaches to it.
+  useEffect(() => {
+    if (started) saveLastJob({ jobId: session.jobId, workerId: worker.id });
+  }, [started, session, worker]);
   return (
     <>
-      <TrainingMonitor session={session} />
+      <TrainingMonitor session={session} notifications />
       {closed ? null : <TrainingFailedDialog session={session} onClose={() => setClosed(true)} />}
     </>
   );
 }
 
 function Training({ client, query }: { client: RoomClient; query: RoomQuery }) {
-  const [job, setJob] = useState<{ session: JobSession; worker: WorkerEntry } | null>(null);
+  const [form, setForm] = useState<JobFormValues>(() => defaultJobForm(query.epochs));
+  // Run submits through core's SubmitFlow (the CLI's `train` loop); the panel shows its dialogs.
+  const submission = useSubmitFlow();
+  const [submitted, setSubmitted] = useState<Job | null>(null);
+  const [reattached, setReattached] = useState<Job | null>(null);
+  const [link, setLink] = useState<ConnectionStatus | undefined>(undefined);
   const [problem, setProblem] = useState<string | null>(null);
-  const run = async (worker: WorkerEntry, inputs?: Record<string, string>) => {
+  const { workers } = useWorkers();
+  const reattaching = useRef(false);
+
+  // After a reload: the job the page started last, followed again from its first event.
+  useEffect(() => {
+    const last = loadLastJob();
+    const worker = workers.find((w) => w.id === last?.workerId);
+    if (reattaching.current || last === null || worker === undefined) return;
+    reattaching.current = true;
+    void (async () => {
+      try {
+        const { transport, status } = await client.connect(worker);
+        const session = await client.manager.attach(last.jobId, transport);
+        setLink(status);
+        setReattached({ session, worker });
+      } catch (error) {
+        setProblem(`Could not follow job ${last.jobId} again: ${whyNotConnected(query, error)}`);
+      }
+    })();
+  }, [workers, client, query]);
+
+  const prepare = async ({ worker }: WorkerChoice): Promise<PreparedRun> => {
     setProblem(null);
-    try {
-      const transport = await client.connect(worker);
-      const spec = demoSpec(query.epochs);
-      const session = client.manager.submit(inputs === undefined ? spec : { ...spec, inputs }, {
-        transport,
-      });
-      setJob({ session, worker });
-    } catch (error) {
-      setProblem(
-        `Could not start on ${worker.name}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
+    const config = parseConfigText(form.config, 'the config');
+    const dataset = form.dataset.trim();
+    const opened = await client.connect(worker).catch((error: unknown) => {
+      throw new Error(`Could not start on ${worker.name}: ${whyNotConnected(query, error)}`);
+    });
+    setLink(opened.status);
+    return {
+      spec: {
+        profile: form.profile.trim() || 'builtin',
+        name: 'demo-host run',
+        config,
+        ...(dataset === '' ? {} : { inputs: { dataset } }),
+      },
+      transport: opened.transport,
+    };
   };
+  // The flow's job once the worker has it (a refused one shows its dialog instead); before
+  // any Run, the job re-attached after a reload.
+  const phase = submission.snapshot?.phase;
+  const job =
+    submission.flow === null
+      ? reattached
+      : phase === 'started' && submitted?.session === submission.snapshot?.session
+        ? submitted
+        : null;
   return (
     <>
+      <JobForm values={form} onChange={setForm} />
       <RemoteTrainingPanel
-        onRun={({ worker }) => void run(worker)}
+        submission={submission}
+        prepare={prepare}
+        onSession={(session, { worker }) => setSubmitted({ session, worker })}
+        {...(link === undefined ? {} : { connection: link })}
         setup={{ url: query.signal, room: query.room }}
       />
+      <NotificationsButton />
       {problem === null ? null : (
         <p role="alert" className="demo-problem">
           {problem}
         </p>
       )}
-      {job === null ? null : (
-        <JobView
-          key={job.session.jobId}
-          session={job.session}
-          onResubmit={(inputs) => void run(job.worker, inputs)}
-        />
-      )}
+      {job === null ? null : <JobView key={job.session.jobId} job={job} />}
     </>
   );
 }
 
 /**
  * The page's remote-training section (loaded only while the flag is on): the room from the
- * page's query, the panel over it, and the job Run started.
+ * page's query, the host's own training form, the panel over the room, and the job Run
+ * started (or, after a reload, the job started before).
  */
 export default function RemoteTraining({ query }: { query: RoomQuery }) {
   const [client, setClient] = useState<RoomClient | null>(null);

@@ -1,4 +1,5 @@
 import {
+  ConnectionStatus,
   container,
   JobManager,
   registerCore,
@@ -7,16 +8,22 @@ import {
   WorkerDirectory,
   type WorkerEntry,
 } from '@trainwire/core';
-import { connectToWorker, listWorkers, SignalingClient } from '@trainwire/transport-webrtc';
+import { connectToWorker, listRoomWorkers, SignalingClient } from '@trainwire/transport-webrtc';
 import { NotConnectedTransport } from './NotConnectedTransport.js';
 import type { RoomQuery } from './roomFromQuery.js';
+
+/** An open link to one worker: its transport and core's status of it (the panel shows it). */
+export interface WorkerLink {
+  transport: Transport;
+  status: ConnectionStatus;
+}
 
 /** The core objects the page's remote-training section renders, and how to reach a worker. */
 export interface RoomClient {
   readonly manager: JobManager;
   readonly directory: WorkerDirectory;
-  /** A transport to `worker` over the browser's RTCPeerConnection; one per worker, reused. */
-  connect(worker: WorkerEntry): Promise<Transport>;
+  /** A link to `worker` over the browser's RTCPeerConnection; one per worker, reused. */
+  connect(worker: WorkerEntry): Promise<WorkerLink>;
   dispose(): Promise<void>;
 }
 
@@ -52,38 +59,33 @@ export function createRoomClient(query: RoomQuery): RoomClient {
     refreshEveryMs: 5_000,
     list: async () => {
       await join();
-      return (await listWorkers(signaling)).map(
-        (listing): WorkerEntry => ({
-          id: listing.peerId,
-          name: listing.name,
-          keyId: listing.keyId,
-          status: listing.status,
-          gpuModel: listing.gpuModel,
-          gpuMemoryMiB: listing.gpuMemoryMiB,
-          ...(listing.info === undefined ? {} : { info: listing.info }),
-        }),
-      );
+      return listRoomWorkers(signaling);
     },
   });
-  const links = new Map<string, Promise<Transport>>();
+  const links = new Map<string, Promise<WorkerLink>>();
   return {
     manager,
     directory,
     connect: (worker) => {
       const known = links.get(worker.id);
       if (known !== undefined) return known;
-      const link: Promise<Transport> = join().then(() =>
-        connectToWorker({
-          signaling,
-          workerId: worker.id,
-          ...(worker.keyId ? { keyId: worker.keyId } : {}),
-        }),
-      );
+      const link: Promise<WorkerLink> = join()
+        .then(() =>
+          connectToWorker({
+            signaling,
+            workerId: worker.id,
+            ...(worker.keyId ? { keyId: worker.keyId } : {}),
+          }),
+        )
+        .then((transport) => ({
+          transport,
+          status: new ConnectionStatus(transport, { worker: worker.name }),
+        }));
       links.set(worker.id, link);
       // A link that failed or closed for good is opened again on the next Run.
       const forget = () => links.get(worker.id) === link && links.delete(worker.id);
       link.then(
-        (transport) => transport.status$.subscribe((s) => s === 'closed' && forget()),
+        ({ transport }) => transport.status$.subscribe((s) => s === 'closed' && forget()),
         forget,
       );
       return link;
@@ -91,7 +93,13 @@ export function createRoomClient(query: RoomQuery): RoomClient {
     dispose: async () => {
       manager.dispose();
       directory.dispose();
-      for (const link of links.values()) await link.then((t) => t.close()).catch(() => undefined);
+      for (const link of links.values())
+        await link
+          .then(({ transport, status }) => {
+            status.dispose();
+            return transport.close();
+          })
+          .catch(() => undefined);
       await signaling.close().catch(() => undefined);
       await scope.dispose();
     },

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const CHROMIUM = '/usr/bin/chromium';
 const app = fileURLToPath(new URL('..', import.meta.url));
@@ -18,6 +18,14 @@ const images =
     ? fileURLToPath(new URL('../../../docs/images/', import.meta.url))
     : mkdtempSync(join(tmpdir(), 'trainwire-screenshots-'));
 const EPOCHS = 3;
+const CLI = fileURLToPath(new URL('../../../packages/cli/bin/trainwire.js', import.meta.url));
+
+/** Splits a command line as a POSIX shell would (words, '…' quotes), for the resume command. */
+function shellWords(line: string): string[] {
+  return [...line.trim().matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) =>
+    m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]!,
+  );
+}
 
 /**
  * Chromium ignores the loopback interface for WebRTC, so, as transport-webrtc's Chromium
@@ -129,40 +137,182 @@ describe('demo host in Chromium, against a real signaling server and worker', ()
     await page.getByRole('heading', { name: 'Lab Notebook' }).waitFor();
     return page;
   };
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: join(images, `${name}.png`), fullPage: true });
 
-  it('flag off: the host page without the panel; flag on: the panel lists the worker; Run: every epoch, completed', async () => {
-    const page = await open(pageUrl());
+  // One page for the panel's cases, in the order a user meets them.
+  let page: Page;
+  // What the page showed when a case failed, to look at (never into docs/images).
+  afterEach(async (context) => {
+    if (context.task.result?.state !== 'fail' || page === undefined || page.isClosed()) return;
+    const to = join(
+      tmpdir(),
+      `trainwire-failed-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}.png`,
+    );
+    await page.screenshot({ path: to, fullPage: true }).catch(() => undefined);
+    console.error(`[demo-host] the page at the failure: ${to}`);
+  });
+  const monitor = () =>
+    page.getByRole('region', { name: 'Training Monitor - Remote (demo-worker)' });
+  const points = async () =>
+    Number(await monitor().getByTestId('loss-chart').getAttribute('data-points'));
+  const batchPoints = async () =>
+    Number(await monitor().getByTestId('loss-chart').getAttribute('data-batch-points'));
+  /** Fills the host's own training form and presses the panel's Run. */
+  const runJob = async (job: { profile?: string; dataset?: string; config?: object }) => {
+    await page.getByLabel('Trainer profile').fill(job.profile ?? 'builtin');
+    await page.getByLabel('Dataset on this machine (optional)').fill(job.dataset ?? '');
+    await page
+      .getByLabel('Config (JSON or YAML)')
+      .fill(JSON.stringify(job.config ?? { epochs: EPOCHS, batchSize: 64 }));
+    const run = page.getByRole('button', { name: 'Run', exact: true });
+    await expect.poll(() => run.isEnabled(), { timeout: 20_000 }).toBe(true);
+    await run.click();
+  };
+  const finished = (text: string | RegExp, timeout = 30_000) =>
+    monitor().getByRole('status').filter({ hasText: text }).waitFor({ timeout });
+
+  it('flag off: the host page without the panel; flag on: the panel; choose a worker', async () => {
+    page = await open(pageUrl());
     const flag = page.getByRole('switch', { name: 'Enable experimental features' });
     await expect.poll(() => flag.isEnabled()).toBe(true);
     expect(await flag.isChecked()).toBe(false);
     expect(await page.getByRole('heading', { name: 'Projects' }).isVisible()).toBe(true);
     expect(await page.getByRole('heading', { name: 'Remote Training' }).count()).toBe(0);
-    await page.screenshot({ path: join(images, 'demo-flag-off.png'), fullPage: true });
+    await shot(page, 'demo-flag-off');
 
     await flag.check();
     await page.getByRole('heading', { name: 'Remote Training' }).waitFor();
+    await page.getByRole('radio', { name: 'Choose worker:' }).check();
     const picker = page.getByRole('combobox', { name: 'Worker' });
     await expect
       .poll(() => picker.locator('option').allTextContents(), { timeout: 20_000 })
       .toContainEqual(expect.stringContaining('demo-worker'));
-    await page.screenshot({ path: join(images, 'demo-panel.png'), fullPage: true });
+    await picker.selectOption({ label: (await picker.locator('option').first().textContent())! });
+    const details = page.getByRole('region', { name: 'Selected worker' });
+    expect(await details.getByText('demo-worker', { exact: true }).count()).toBe(1);
+    await shot(page, 'demo-panel');
+    expect(errors).toEqual([]);
+  }, 60_000);
 
-    await page.getByRole('button', { name: 'Run', exact: true }).click();
-    const monitor = page.getByRole('region', { name: 'Training Monitor - Remote (demo-worker)' });
-    await monitor.waitFor({ timeout: 20_000 });
-    const chart = monitor.getByTestId('loss-chart');
-    await expect
-      .poll(() => monitor.getByText('Completed', { exact: true }).count(), { timeout: 30_000 })
-      .toBe(1);
-    expect(await chart.getAttribute('data-points')).toBe(String(EPOCHS));
-    expect(await monitor.getByText(`Epoch ${EPOCHS}/${EPOCHS}`).count()).toBe(1);
-    expect(await monitor.locator('canvas').count()).toBeGreaterThan(0);
-    await page.screenshot({ path: join(images, 'demo-monitor.png'), fullPage: true });
+  it('a config with errors: the validation dialog lists each field, and nothing runs', async () => {
+    await runJob({ config: { epochs: 0, learningRate: -1 } });
+    const dialog = page.getByRole('alertdialog', { name: 'Configuration Validation Failed' });
+    await dialog.waitFor({ timeout: 20_000 });
+    const text = await dialog.textContent();
+    expect(text).toContain('epochs');
+    expect(text).toContain('epochs must be at least 1');
+    expect(text).toContain('learningRate must be greater than 0');
+    await shot(page, 'demo-config-errors');
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    expect(await monitor().count()).toBe(0);
+    expect(errors).toEqual([]);
+  }, 60_000);
 
-    // The switch saved in localStorage: a reload comes back with it on; off removes the panel.
+  it('a missing input: Browse the worker, pick the file, Continue; the chart shows every epoch', async () => {
+    await runJob({ dataset: '/Users/me/data/spirals/spirals.csv' });
+    const dialog = page.getByRole('dialog', { name: 'Video Path Resolution Required' });
+    await dialog.waitFor({ timeout: 20_000 });
+    // Outside the worker's mounts: "✗ Not allowed" (the worker's word), else "✗ Missing".
+    expect(await dialog.getByRole('row', { name: /spirals\.csv/ }).textContent()).toMatch(
+      /✗ (Missing|Not allowed)/,
+    );
+    const resolved = dialog.getByRole('button', { name: 'Continue with Resolved' });
+    expect(await resolved.isDisabled()).toBe(true);
+    await dialog.getByRole('button', { name: 'Browse the worker for spirals.csv' }).click();
+    const tree = dialog.getByRole('navigation', { name: 'Folders on the worker for spirals.csv' });
+    await tree.getByRole('button', { name: 'data/' }).click();
+    await tree.getByRole('button', { name: 'spirals/' }).click();
+    await tree.getByText('name match').waitFor();
+    await shot(page, 'demo-path-browse');
+    await tree.getByRole('button', { name: 'spirals.csv' }).click();
+    expect(await dialog.getByRole('row', { name: /spirals\.csv/ }).textContent()).toContain(
+      '✓ Found',
+    );
+    await resolved.click();
+
+    await monitor().waitFor({ timeout: 20_000 });
+    await finished('Remote Training Completed Successfully');
+    expect(await points()).toBe(EPOCHS);
+    expect(await monitor().getByText(`Epoch ${EPOCHS}/${EPOCHS}`).count()).toBe(1);
+    expect(await monitor().locator('canvas').count()).toBeGreaterThan(0);
+    await shot(page, 'demo-monitor');
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('Stop Early: the job ends after its epoch and the monitor shows the checkpoint', async () => {
+    await runJob({ profile: 'paced', config: { epochs: 40, batchSize: 64 } });
+    await expect.poll(points, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    await monitor().getByRole('button', { name: 'Stop Early' }).click();
+    await finished(/Stopped early after epoch \d+ of 40\./);
+    const notice = await monitor()
+      .getByRole('status')
+      .filter({ hasText: 'Checkpoint' })
+      .textContent();
+    expect(notice).toMatch(/Checkpoint on worker demo-worker: \/\S+/);
+    expect(await points()).toBeLessThan(40);
+    await shot(page, 'demo-stopped-early');
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('a failing trainer: the failed dialog, and its resume command resumes the job', async () => {
+    await runJob({ profile: 'crashy', config: { epochs: 8, batchSize: 64 } });
+    const dialog = page.getByRole('alertdialog', { name: 'Remote Training Failed' });
+    await dialog.waitFor({ timeout: 30_000 });
+    expect(await dialog.textContent()).toMatch(/Training failed after epoch \d+ of 8/);
+    const command = (await dialog.locator('code', { hasText: 'trainwire train' }).textContent())!;
+    expect(command).toContain('--resume');
+    await shot(page, 'demo-failed');
+    await dialog.getByRole('button', { name: 'OK' }).click();
+
+    // The command as the dialog shows it, run with the CLI against the same room.
+    const [, ...args] = shellWords(command);
+    const resumed = execFileSync(
+      'ip',
+      ['netns', 'exec', ns, process.execPath, CLI, ...args, '--json'],
+      {
+        env: {
+          ...process.env,
+          TRAINWIRE_URL: room.signal,
+          TRAINWIRE_ROOM: room.room,
+          TRAINWIRE_TOKEN: room.token,
+        },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    const epochs = resumed
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .filter((e) => e.type === 'progress' && e.progress.event === 'epoch_end')
+      .map((e) => e.progress.epoch as number);
+    expect(epochs[0]).toBeGreaterThan(0);
+    expect(epochs.at(-1)).toBe(7);
+    expect(errors).toEqual([]);
+  }, 90_000);
+
+  it('reload mid-job: the monitor attaches again and the chart has every epoch', async () => {
+    await runJob({ profile: 'paced', config: { epochs: 10, batchSize: 64 } });
+    await expect.poll(points, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+    const batchesBefore = await batchPoints();
+    const epochsBefore = await points();
+    expect(batchesBefore).toBeGreaterThan(0);
     await page.reload();
-    await page.getByRole('heading', { name: 'Remote Training' }).waitFor();
-    await flag.uncheck();
+    await monitor().waitFor({ timeout: 20_000 });
+    await finished('Remote Training Completed Successfully');
+    expect(await points()).toBe(10);
+    // Every epoch has the same p batches, and before the reload at most epochsBefore + 1 had
+    // begun: the whole run's 10p is at least 10 * batchesBefore / (epochsBefore + 1). Only the
+    // batches since the reload (the worker's replay not kept) would be at most 10p - epochsBefore * p.
+    expect(await batchPoints()).toBeGreaterThanOrEqual(
+      Math.ceil((10 * batchesBefore) / (epochsBefore + 1)),
+    );
+    expect(await monitor().getByText('Epoch 10/10').count()).toBe(1);
+    await shot(page, 'demo-reattached');
+
+    // The switch was saved in localStorage (it came back on); off removes the panel.
+    await page.getByRole('switch', { name: 'Enable experimental features' }).uncheck();
     expect(await page.getByRole('heading', { name: 'Remote Training' }).count()).toBe(0);
     await page.close();
     expect(errors).toEqual([]);

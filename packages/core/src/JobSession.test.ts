@@ -244,6 +244,55 @@ describe('JobSession', () => {
     expect(session.getSnapshot().logs.map((l) => l.line)).toEqual(['loading data', '100%']);
   });
 
+  it('keeps the last batch losses, so a session that attaches later shows the replayed batches', async () => {
+    const events: JobEvent[] = [];
+    const push = (e: Record<string, unknown>) =>
+      events.push({ jobId: 'j1', seq: events.length + 1, ts: events.length, ...e } as JobEvent);
+    push({ type: 'state', state: 'running' });
+    for (let epoch = 0; epoch < 3; epoch++) {
+      push({ type: 'progress', progress: { event: 'epoch_begin', epoch } });
+      for (let batch = 0; batch < 4; batch++)
+        push({
+          type: 'progress',
+          progress: { event: 'batch_end', epoch, batch, logs: { loss: epoch * 4 + batch } },
+        });
+      // Python's bare NaN is no point.
+      push({
+        type: 'progress',
+        progress: { event: 'batch_end', epoch, batch: 4, logs: { loss: Number.NaN } },
+      });
+      push({ type: 'progress', progress: { event: 'epoch_end', epoch, logs: { loss: epoch } } });
+    }
+    // Attached after the fact: everything comes from the worker's replay.
+    const session = new JobSession({ jobId: 'j1', spec, link: linkOver(events), batchHistory: 5 });
+    const empty = session.getSnapshot().batches;
+    expect([empty.total, empty.kept, empty.since(0)]).toEqual([0, 0, []]);
+    session.resync();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const { batches } = session.getSnapshot();
+    expect([batches.total, batches.kept, batches.first]).toEqual([12, 5, 7]);
+    expect(batches.since(0).map((p) => p.loss)).toEqual([7, 8, 9, 10, 11]);
+    expect(batches.since(10)).toEqual([
+      { epoch: 2, batch: 2, loss: 10 },
+      { epoch: 2, batch: 3, loss: 11 },
+    ]);
+    expect(batches.since(12)).toEqual([]);
+    // An older view is unchanged by later batches (and the trim they cause).
+    for (let i = 0; i < 20; i++)
+      session.ingest({
+        jobId: 'j1',
+        seq: events.length + 1 + i,
+        ts: 100 + i,
+        type: 'progress',
+        progress: { event: 'batch_end', epoch: 3, batch: i, logs: { 'train/loss': 100 + i } },
+      });
+    expect(batches.since(0).map((p) => p.loss)).toEqual([7, 8, 9, 10, 11]);
+    const later = session.getSnapshot().batches;
+    expect(later).toBe(session.getSnapshot().batches);
+    expect([later.total, later.kept]).toEqual([32, 5]);
+    expect(later.since(0).map((p) => p.loss)).toEqual([115, 116, 117, 118, 119]);
+  });
+
   it('returns the same snapshot until something changes, and batches notifications', async () => {
     const events = history(2);
     const session = new JobSession({ jobId: 'j1', spec, link: linkOver(events) });

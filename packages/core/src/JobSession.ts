@@ -13,6 +13,7 @@ import {
   takeUntil,
 } from 'rxjs';
 import { type Eta, EtaEstimator } from './EtaEstimator.js';
+import { BatchLog } from './internal/BatchLog.js';
 import type { BestMetric, EpochRecord, JobProgress } from './JobProgress.js';
 import { isLowerBetter } from './JobProgress.js';
 import type {
@@ -23,6 +24,7 @@ import type {
   SubmitStep,
   WorkerLinkState,
 } from './JobSnapshot.js';
+import { trainLoss } from './metrics.js';
 import type { Artifact } from './schemas/Artifact.js';
 import type { JobError, JobEvent } from './schemas/JobEvent.js';
 import type { JobSpec } from './schemas/JobSpec.js';
@@ -41,6 +43,8 @@ export interface JobSessionInit {
   workerName?: string;
   /** How many log lines the snapshot keeps. */
   logTail?: number;
+  /** How many batch losses the snapshot keeps (`batches`), the newest; 10 000 by default, 0 for none. */
+  batchHistory?: number;
   /** How often `eta$` re-counts while an epoch runs. */
   etaTickMs?: number;
 }
@@ -101,6 +105,7 @@ export class JobSession {
   private startedTs: number | null = null;
   private lastReceivedAt = 0;
   private batch: number | null = null;
+  private readonly batchLog: BatchLog;
   private state: JobState = 'queued';
   private submitStep: SubmitStep | null = null;
   private error: JobError | null = null;
@@ -127,6 +132,7 @@ export class JobSession {
     this.link = init.link;
     this.scheduler = init.scheduler ?? asyncScheduler;
     this.logTail = init.logTail ?? 200;
+    this.batchLog = new BatchLog(init.batchHistory ?? 10_000);
     this.connection = {
       status: 'connected',
       worker: init.workerName ?? 'the worker',
@@ -179,6 +185,7 @@ export class JobSession {
         warnings: this.warnings,
         progress: this.progress,
         batch: this.batch,
+        batches: this.batchLog.view(),
         eta: this.currentEta(),
         logs: this.logs,
         artifacts: this.artifacts,
@@ -408,6 +415,11 @@ export class JobSession {
       case 'batch_end':
         // Snapshot only, no copy: a batch stream is too fast to re-emit progress for.
         this.batch = message.batch;
+        this.batchLog.add(
+          message.epoch ?? this.progress.currentEpoch ?? 0,
+          message.batch,
+          trainLoss(message.logs),
+        );
         return;
       case 'epoch_end':
         this.applyEpochEnd(message.epoch, message.logs, event.ts);

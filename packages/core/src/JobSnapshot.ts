@@ -65,6 +65,37 @@ export interface WorkerLinkState {
   reason: string | null;
 }
 
+/** One batch's training loss, as a `batch_end` message reported it. */
+export interface BatchPoint {
+  /** The epoch it belongs to, 0-based (0 when the trainer did not say). */
+  epoch: number;
+  /** The batch within the epoch, 0-based. */
+  batch: number;
+  /** Its training loss under any of the usual names (`loss`, `train/loss`, …); always finite. */
+  loss: number;
+}
+
+/**
+ * The batch losses a session keeps: the last `batchHistory` points of the job (10 000 by
+ * default; older ones are dropped), so a monitor that attaches late, or after a reload,
+ * shows the batches the worker replays and not only those since. Non-finite losses are
+ * not kept. Points are numbered from 0 in arrival order: `first` is the number of the
+ * oldest one kept, `total` one past the newest.
+ */
+export interface BatchHistory {
+  /** Batches recorded in all, the dropped ones included. */
+  readonly total: number;
+  /** Batches kept (at most the session's `batchHistory`). */
+  readonly kept: number;
+  /** The number of the oldest batch kept (`total - kept`). */
+  readonly first: number;
+  /**
+   * The kept points numbered `from` and after, oldest first (from the oldest kept when
+   * `from` is older): a chart that drew `n` points appends `since(n)`.
+   */
+  since(from: number): readonly BatchPoint[];
+}
+
 /** Everything about a job at one moment, for React (`useSyncExternalStore`) and the CLI. */
 export interface JobSnapshot {
   jobId: string;
@@ -78,6 +109,8 @@ export interface JobSnapshot {
   progress: JobProgress;
   /** Last batch reported in the current epoch. */
   batch: number | null;
+  /** The last batch losses of the job (see {@link BatchHistory}). */
+  batches: BatchHistory;
   eta: Eta | null;
   /** Last lines of output, carriage-return updates applied. */
   logs: readonly LogLine[];

@@ -74,6 +74,8 @@ export {
 } from './JobProgress.js';
 export { JobSession, type JobSessionInit } from './JobSession.js';
 export type {
+  BatchHistory,
+  BatchPoint,
   JobLink,
   JobSnapshot,
   LogLine,

@@ -44,11 +44,16 @@ export interface MountOptions {
   manager: JobManager;
   /** The room's workers the panel lists and picks from (`@trainwire/core`; the provider's `directory`). */
   directory: WorkerDirectory;
-  /** Called when the user presses Run, with the worker to run on: the host builds the spec and submits. */
+  /**
+   * Called when the user presses Run, with the worker to run on. To have Run submit through
+   * core's `SubmitFlow` (the CLI's `train` loop, with the path and validation dialogs), pass
+   * `panelProps: { prepare, onSession }` as well: `prepare(choice)` returns the spec and the
+   * transport, and `onRun` only hears of the choice.
+   */
   onRun: (choice: MountWorkerChoice) => void;
   /** Loads React, react-dom and ui-react; a plain dynamic `import()` by default (see {@link Importer}). */
   importer?: Importer;
-  /** More props for ui-react's `RemoteTrainingPanel` (`minGpuMemoryMiB`, `setup`). */
+  /** More props for ui-react's `RemoteTrainingPanel` (`prepare`, `onSession`, `connection`, `minGpuMemoryMiB`, `setup`). */
   panelProps?: Readonly<Record<string, unknown>>;
   /** More props for ui-react's `TrainwireProvider`. */
   providerProps?: Readonly<Record<string, unknown>>;

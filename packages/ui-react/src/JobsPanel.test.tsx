@@ -44,7 +44,9 @@ describe('JobsPanel', () => {
     expect(
       (screen.getByRole('button', { name: 'Cancel long run' }) as HTMLButtonElement).disabled,
     ).toBe(true);
-    expect(notice.textContent).toBe('Remote training cancelled: long run.');
+    expect(notice.textContent).toBe(
+      'Remote Training Cancelled: long run. Training cancelled after epoch 4 of 50.',
+    );
   });
 
   it("shows the selected job's output with tqdm updates coalesced", async () => {

@@ -1,7 +1,9 @@
 import { type JobState, JobStateSchema } from '@trainwire/core';
 import { useEffect, useId, useState } from 'react';
+import { describeEnd } from './internal/describeEnd.js';
 import { jobTitle } from './internal/describeLink.js';
 import { JobRow } from './internal/JobRow.js';
+import { notify } from './internal/notify.js';
 import { SelectedLog } from './internal/SelectedLog.js';
 import { useJobStates } from './internal/useJobStates.js';
 import { useJobManager } from './useJobManager.js';
@@ -44,13 +46,16 @@ export function JobsPanel({ logRows, notifications = false }: JobsPanelProps) {
   useEffect(() => {
     const subscription = manager.bus.on('training.complete').subscribe(({ jobId, state }) => {
       const session = manager.getSnapshot().jobs.find((job) => job.jobId === jobId);
-      const title = session === undefined ? jobId : jobTitle(session.getSnapshot());
+      const final = session?.getSnapshot();
+      const title = final === undefined ? jobId : jobTitle(final);
+      // Core's words (describeFailure / describeOutcome), as the monitor's notice says them.
+      const end = final?.state === state ? describeEnd(final) : undefined;
       const text =
-        state === 'completed'
-          ? `Remote Training Completed Successfully: ${title}.`
-          : state === 'cancelled'
-            ? `Remote training cancelled: ${title}.`
-            : `Remote training failed: ${title}.`;
+        end === undefined
+          ? `Remote training ${state}: ${title}.`
+          : end.kind === 'completed'
+            ? `${end.headline}: ${title}.`
+            : `${end.headline}: ${title}. ${end.sentence}`;
       setNotice(text);
       if (notifications) notify(text);
     });
@@ -101,14 +106,4 @@ export function JobsPanel({ logRows, notifications = false }: JobsPanelProps) {
       )}
     </section>
   );
-}
-
-function notify(text: string): void {
-  const api = (globalThis as { Notification?: typeof Notification }).Notification;
-  if (api === undefined || api.permission !== 'granted') return;
-  try {
-    new api('trainwire', { body: text });
-  } catch {
-    // Some browsers allow notifications only from a service worker; the page notice stays.
-  }
 }

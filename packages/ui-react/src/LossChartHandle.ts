@@ -6,6 +6,10 @@
 export interface LossChartHandle {
   /** Views of the chart's typed arrays, as uPlot got them at the last update. */
   data(): { epochs: Float64Array; train: Float64Array; val: Float64Array };
+  /** The batch-loss points: x in epochs (epoch + share of it), loss. */
+  batches(): { x: Float64Array; loss: Float64Array };
+  /** `performance.now()` at the end of the last draw; null before one. */
+  lastDrawAt(): number | null;
   /** The best validation loss the marker shows, by 1-based epoch; null before any. */
   bestVal(): { epoch: number; value: number } | null;
   /** Whether the y axis is logarithmic. */

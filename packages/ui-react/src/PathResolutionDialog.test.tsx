@@ -1,7 +1,8 @@
 import { fireEvent, render, screen, within } from '@testing-library/react';
-import { baseName, type PathResolution, resolvedInputs } from '@trainwire/core';
+import { type PathResolution, resolvedInputs } from '@trainwire/core';
 import { describe, expect, it, vi } from 'vitest';
-import { expectAccessible, flush, setup, tick } from './__tests__/harness.js';
+import { expectAccessible, setup, tick } from './__tests__/harness.js';
+import { workerFilesOf } from './__tests__/workerFiles.js';
 import { PathResolutionDialog } from './PathResolutionDialog.js';
 
 const files = {
@@ -29,11 +30,12 @@ async function refused() {
   return error?.details?.resolution as PathResolution;
 }
 
-/** Lists a worker folder from the scripted worker's files. */
-const listFolder = async (folder: string) =>
-  Object.entries(files)
-    .filter(([path]) => path.startsWith(`${folder}/`))
-    .map(([path, { size }]) => ({ name: baseName(path), size }));
+/** The same files over the protocol, under the worker's mount `data`. */
+const worker = () =>
+  workerFilesOf([{ name: 'data', path: '/mnt/data' }], {
+    ...Object.fromEntries(Object.entries(files).map(([p, f]) => [p, f.size])),
+    '/mnt/data/notes/readme.txt': 3,
+  });
 
 const statuses = () =>
   screen
@@ -81,35 +83,64 @@ describe('PathResolutionDialog', () => {
     });
   });
 
-  it('auto-detects every missing file in a folder on the worker, and says when listing fails', async () => {
+  it('Browse: opens the worker folder by folder, offers the likeliest file, and fixes its sibling', async () => {
     const resolution = await refused();
-    const failing = vi.fn(async () => {
-      throw new Error('no such folder');
+    const { peer, listed } = await worker();
+    const { container } = render(
+      <PathResolutionDialog resolution={resolution} worker={peer} onContinue={() => undefined} />,
+    );
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Browse the worker for experiment_01.mp4' }),
+    );
+    const tree = screen.getByRole('navigation', {
+      name: 'Folders on the worker for experiment_01.mp4',
     });
-    const { rerender, container } = render(
-      <PathResolutionDialog
-        resolution={resolution}
-        listFolder={failing}
-        onContinue={() => undefined}
-      />,
+    const data = await within(tree).findByRole('button', { name: /data\// });
+    // Nothing is listed before a folder is opened: the mounts are the roots.
+    expect(listed).toEqual([]);
+    expect(data.getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(data);
+    fireEvent.click(await within(tree).findByRole('button', { name: /videos\// }));
+    expect(listed).toEqual(['/mnt/data']);
+    expect(data.getAttribute('aria-expanded')).toBe('true');
+    await within(tree).findByRole('button', { name: 'experiment_01.mp4' });
+    // In videos/ the file of the same name first, marked; then data/'s own file.
+    const names = within(tree)
+      .getAllByRole('listitem')
+      .filter((li) => li.className === 'tw-tree-file')
+      .map((li) => li.textContent);
+    expect(names).toEqual(['experiment_01.mp4 (name match)', 'experiment_02.mp4', 'labels.slp']);
+    await expectAccessible(container);
+    fireEvent.click(within(tree).getByRole('button', { name: 'experiment_01.mp4' }));
+    expect(statuses()).toEqual([
+      'experiment_01.mp4 (video1) ✓ Found',
+      'experiment_02.mp4 (video2) ? Proposed',
+      'labels.slp (labels) ✓ Found',
+    ]);
+    expect(screen.getByText(/proposed the same folder for 1 file more/)).toBeTruthy();
+    expect(screen.queryByRole('navigation')).toBeNull();
+    expect(continueButton().disabled).toBe(false);
+  });
+
+  it('Auto-detect in folder…: choose a folder in the tree or type one; says when listing fails', async () => {
+    const resolution = await refused();
+    const { peer } = await worker();
+    const { container } = render(
+      <PathResolutionDialog resolution={resolution} worker={peer} onContinue={() => undefined} />,
     );
-    const folder = screen.getByRole('textbox', { name: 'Folder on the worker' });
+    fireEvent.click(screen.getByRole('button', { name: 'Auto-detect in folder…' }));
+    const folder = screen.getByRole('textbox', { name: 'Or type a folder on the worker' });
     fireEvent.change(folder, { target: { value: '/mnt/nowhere' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Auto-detect in folder…' }));
-    await flush();
+    fireEvent.click(screen.getByRole('button', { name: 'Search' }));
     expect(
-      screen.getByText(/Could not list \/mnt\/nowhere on the worker: no such folder/),
+      await screen.findByText(/Could not list \/mnt\/nowhere on the worker: .*no such folder/),
     ).toBeTruthy();
-    rerender(
-      <PathResolutionDialog
-        resolution={resolution}
-        listFolder={listFolder}
-        onContinue={() => undefined}
-      />,
-    );
-    fireEvent.change(folder, { target: { value: '/mnt/data/videos' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Auto-detect in folder…' }));
-    await flush();
+    const tree = screen.getByRole('navigation', { name: 'Folders on the worker to search' });
+    fireEvent.click(await within(tree).findByRole('button', { name: /data\// }));
+    fireEvent.click(await within(tree).findByRole('button', { name: /videos\// }));
+    await within(tree).findByRole('button', { name: 'Auto-detect in /mnt/data/videos' });
+    await expectAccessible(container);
+    fireEvent.click(screen.getByRole('button', { name: 'Auto-detect in /mnt/data/videos' }));
     expect(statuses()).toEqual([
       'experiment_01.mp4 (video1) ✓ Found',
       'experiment_02.mp4 (video2) ✓ Found',
@@ -119,7 +150,6 @@ describe('PathResolutionDialog', () => {
       screen.getByText(/Found 2 files in \/mnt\/data\/videos\. Every file is resolved\./),
     ).toBeTruthy();
     expect(continueButton().disabled).toBe(false);
-    await expectAccessible(container);
   });
 
   it('takes a typed worker path for a missing file', async () => {

@@ -7,18 +7,18 @@ import {
 } from '@trainwire/core';
 import { useId, useState } from 'react';
 import { Dialog } from './internal/Dialog.js';
-
-/** A folder's files on the worker, for "Auto-detect in folder…". */
-export type ListWorkerFolder = (
-  folder: string,
-) => Promise<ReadonlyArray<{ name: string; size?: number }>>;
+import { FolderTree, listAll } from './internal/FolderTree.js';
+import type { WorkerFiles } from './WorkerFiles.js';
 
 /** Props of {@link PathResolutionDialog}. */
 export interface PathResolutionDialogProps {
   /** Where the inputs stand (a `paths_missing` error's `details.resolution`). */
   resolution: PathResolution;
-  /** Lists a folder on the worker (e.g. over `paths.list`); without it, no folder search. */
-  listFolder?: ListWorkerFolder;
+  /**
+   * The worker's files for Browse and "Auto-detect in folder…" (`manager.peerFor(transport)`);
+   * without it, only typed paths and the worker's own candidates.
+   */
+  worker?: WorkerFiles;
   /** "Continue with Resolved": every input has a worker path. */
   onContinue: (resolution: PathResolution) => void;
   onCancel?: () => void;
@@ -31,58 +31,80 @@ const STATUS: Record<PathEntry['status'], { mark: string; text: string }> = {
   denied: { mark: '✗', text: 'Not allowed' },
 };
 
+const plural = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
+
 /**
  * "Video Path Resolution Required": a row per input (name, ✓ Found / ✗ Missing, the path
- * on the worker), a path to type or a candidate the worker found for each missing one,
- * and "Auto-detect in folder…", which resolves every input whose file is in that folder.
- * Fixing one file's folder proposes the same folder for its siblings (core's
+ * on the worker); for each missing one a path to type, a candidate the worker found, or
+ * Browse, a tree of the worker's folders loaded lazily over `paths.list`; and
+ * "Auto-detect in folder…", which resolves every input whose file is in the folder
+ * chosen. Fixing one file's folder proposes the same folder for its siblings (core's
  * `applyPathFix` / `applyFolderFix`). "Continue with Resolved" is enabled only when every
  * input is resolved.
  *
  * @example
  * ```tsx
- * <PathResolutionDialog resolution={details.resolution} listFolder={list} onContinue={resubmit} />
+ * <PathResolutionDialog
+ *   resolution={details.resolution}
+ *   worker={manager.peerFor(transport)}
+ *   onContinue={(r) => resubmit(resolvedInputs(r))}
+ * />
  * ```
  */
 export function PathResolutionDialog({
   resolution: initial,
-  listFolder,
+  worker,
   onContinue,
   onCancel,
 }: PathResolutionDialogProps) {
   const [resolution, setResolution] = useState(initial);
+  const [choosing, setChoosing] = useState(false);
   const [folder, setFolder] = useState('');
-  const [searching, setSearching] = useState(false);
   const [message, setMessage] = useState('');
   const folderId = useId();
 
-  const detect = async () => {
-    if (listFolder === undefined || folder.trim() === '') return;
-    setSearching(true);
+  const applyFolder = (path: string, listing: ReadonlyArray<{ name: string; size?: number }>) => {
+    const next = applyFolderFix(resolution, path, listing);
+    const fixed = resolution.unresolved - next.unresolved;
+    setResolution(next);
+    setChoosing(false);
+    setMessage(
+      fixed === 0
+        ? `None of the missing files is in ${path}.`
+        : `Found ${plural(fixed)} in ${path}.`,
+    );
+  };
+  const searchTyped = async () => {
+    const path = folder.trim();
+    if (worker === undefined || path === '') return;
     setMessage('');
     try {
-      const listing = await listFolder(folder.trim());
-      const next = applyFolderFix(resolution, folder.trim(), listing);
-      const fixed = resolution.unresolved - next.unresolved;
-      setResolution(next);
-      setMessage(
-        fixed === 0
-          ? `None of the missing files is in ${folder.trim()}.`
-          : `Found ${fixed} file${fixed === 1 ? '' : 's'} in ${folder.trim()}.`,
-      );
+      const listing = await listAll(worker, path);
+      if (listing.state === 'ready') applyFolder(path, listing.entries);
     } catch (error) {
       setMessage(
-        `Could not list ${folder.trim()} on the worker: ${error instanceof Error ? error.message : String(error)}`,
+        `Could not list ${path} on the worker: ${error instanceof Error ? error.message : String(error)}`,
       );
-    } finally {
-      setSearching(false);
     }
+  };
+  const fix = (role: string, path: string) => {
+    const next = applyPathFix(resolution, role, path);
+    const proposed = next.entries.filter(
+      (e, i) => e.status === 'proposed' && resolution.entries[i]?.status !== 'proposed',
+    ).length;
+    setResolution(next);
+    setMessage(
+      proposed === 0
+        ? `Using ${path}.`
+        : `Using ${path}; proposed the same folder for ${plural(proposed)} more.`,
+    );
   };
 
   return (
     <Dialog
       title="Video Path Resolution Required"
       onClose={onCancel}
+      className="tw-paths-dialog"
       actions={
         <>
           <button type="button" onClick={onCancel}>
@@ -113,43 +135,67 @@ export function PathResolutionDialog({
             <PathRow
               key={entry.role}
               entry={entry}
-              onFix={(path) => setResolution(applyPathFix(resolution, entry.role, path))}
+              worker={worker}
+              onFix={(path) => fix(entry.role, path)}
             />
           ))}
         </tbody>
       </table>
-      {listFolder === undefined ? null : (
-        <p>
-          <label htmlFor={folderId}>Folder on the worker</label>{' '}
-          <input
-            id={folderId}
-            type="text"
-            value={folder}
-            onChange={(event) => setFolder(event.target.value)}
-            placeholder="/mnt/data/videos"
-          />{' '}
-          <button
-            type="button"
-            disabled={searching || folder.trim() === ''}
-            onClick={() => void detect()}
-          >
+      {worker === undefined ? null : (
+        <div className="tw-auto-detect">
+          <button type="button" aria-expanded={choosing} onClick={() => setChoosing(!choosing)}>
             Auto-detect in folder…
           </button>
-        </p>
+          {choosing ? (
+            <div className="tw-folder-chooser">
+              <FolderTree
+                worker={worker}
+                label="Folders on the worker to search"
+                onPickFolder={applyFolder}
+              />
+              <p>
+                <label htmlFor={folderId}>Or type a folder on the worker</label>{' '}
+                <input
+                  id={folderId}
+                  type="text"
+                  value={folder}
+                  onChange={(event) => setFolder(event.target.value)}
+                  placeholder="/mnt/data/videos"
+                />{' '}
+                <button
+                  type="button"
+                  disabled={folder.trim() === ''}
+                  onClick={() => void searchTyped()}
+                >
+                  Search
+                </button>
+              </p>
+            </div>
+          ) : null}
+        </div>
       )}
       <p role="status">
         {message}
         {message === '' ? '' : ' '}
         {resolution.unresolved === 0
           ? 'Every file is resolved.'
-          : `${resolution.unresolved} file${resolution.unresolved === 1 ? '' : 's'} still missing.`}
+          : `${plural(resolution.unresolved)} still missing.`}
       </p>
     </Dialog>
   );
 }
 
-function PathRow({ entry, onFix }: { entry: PathEntry; onFix: (path: string) => void }) {
+function PathRow({
+  entry,
+  worker,
+  onFix,
+}: {
+  entry: PathEntry;
+  worker: WorkerFiles | undefined;
+  onFix: (path: string) => void;
+}) {
   const [typed, setTyped] = useState('');
+  const [browsing, setBrowsing] = useState(false);
   const inputId = useId();
   const name = baseName(entry.clientPath);
   const status = STATUS[entry.status];
@@ -192,6 +238,34 @@ function PathRow({ entry, onFix }: { entry: PathEntry; onFix: (path: string) => 
               >
                 Use {candidate.path} ({candidate.match})
               </button>
+            )}
+            {worker === undefined ? null : (
+              <>
+                {' '}
+                <button
+                  type="button"
+                  aria-expanded={browsing}
+                  aria-label={`Browse the worker for ${name}`}
+                  onClick={() => setBrowsing(!browsing)}
+                >
+                  Browse…
+                </button>
+                {browsing ? (
+                  <FolderTree
+                    worker={worker}
+                    label={`Folders on the worker for ${name}`}
+                    target={
+                      entry.size === undefined
+                        ? { path: entry.clientPath }
+                        : { path: entry.clientPath, size: entry.size }
+                    }
+                    onPickFile={(path) => {
+                      setBrowsing(false);
+                      onFix(path);
+                    }}
+                  />
+                ) : null}
+              </>
             )}
           </>
         ) : (

@@ -1,4 +1,4 @@
-import { describeOutcome, type JobSnapshot } from '@trainwire/core';
+import { describeFailure, type JobSnapshot } from '@trainwire/core';
 import { CopyButton } from './internal/CopyButton.js';
 import { Dialog } from './internal/Dialog.js';
 import { type JobStore, useJob } from './useJob.js';
@@ -11,20 +11,21 @@ export interface TrainingFailedDialogProps {
   onClose?: () => void;
   /**
    * The client's own resume command for a checkpoint (the flags the job was started with);
-   * the worker's (`describeOutcome().workerResumeCommand`) is shown otherwise.
+   * the worker's is shown otherwise (see `describeFailure`'s `resumeCommand`; core's
+   * `buildResumeCommand` builds the CLI's).
    */
   resumeCommand?: (checkpoint: string) => string;
 }
 
-const selectWorker = (s: JobSnapshot) => s.connection.worker;
-// describeOutcome reads a finished session; before that there is nothing to show.
-const selectOutcome = (s: JobSnapshot) => (s.state === 'failed' ? describeOutcome(s) : null);
+// The snapshot once the job failed (the same object until it changes); null before.
+const selectFailed = (s: JobSnapshot) => (s.state === 'failed' ? s : null);
 
 /**
- * The failure summary of a job, from core's `describeOutcome`: "Training failed after
- * epoch 42 of 100.", the error, the checkpoints on the worker and the command that resumes
- * from the last one, with a Copy button. Renders nothing unless the job failed (a refused
- * job has its own dialogs: config validation, path resolution).
+ * The failure dialog of a job, rendered from core's `describeFailure` — the summary the
+ * CLI's `train` and `attach` print: "Training failed after epoch 42 of 100.", the error,
+ * the checkpoints on the worker and the command that resumes from the last one, with a
+ * Copy button. Renders nothing unless the job failed (a refused job has its own dialogs:
+ * config validation, path resolution).
  *
  * @example
  * ```tsx
@@ -36,23 +37,17 @@ export function TrainingFailedDialog({
   onClose,
   resumeCommand,
 }: TrainingFailedDialogProps) {
-  const outcome = useJob(session, selectOutcome);
-  const worker = useJob(session, selectWorker);
-  if (outcome === null || outcome.kind !== 'failed') return null;
-  const checkpoint = outcome.lastCheckpoint;
-  const resume =
-    checkpoint === undefined
-      ? outcome.workerResumeCommand
-      : (resumeCommand?.(checkpoint) ?? outcome.workerResumeCommand);
-  const resumedAt =
-    outcome.startEpoch !== null && outcome.startEpoch > 0
-      ? ` (resumed at epoch ${outcome.startEpoch + 1})`
-      : '';
-  const of = outcome.totalEpochs === null ? '' : ` of ${outcome.totalEpochs}`;
+  const final = useJob(session, selectFailed);
+  const failure =
+    final === null
+      ? undefined
+      : describeFailure(final, resumeCommand === undefined ? {} : { resumeCommand });
+  if (failure === undefined || failure.kind !== 'failed') return null;
+  const { checkpointDir, lastCheckpoint, resumeCommand: resume } = failure;
   return (
     <Dialog
       role="alertdialog"
-      title="Remote Training Failed"
+      title={failure.title}
       onClose={onClose}
       actions={
         <button type="button" onClick={onClose}>
@@ -60,25 +55,21 @@ export function TrainingFailedDialog({
         </button>
       }
     >
-      <p>
-        Training failed after epoch {outcome.reachedEpoch}
-        {of}
-        {resumedAt}.
-      </p>
-      {outcome.error === null ? null : <p>Error: {outcome.error.message}</p>}
-      {outcome.checkpointDir === undefined && checkpoint === undefined ? (
+      <p>{failure.headline}.</p>
+      {failure.error === null ? null : <p>Error: {failure.error}</p>}
+      {checkpointDir === undefined && lastCheckpoint === undefined ? (
         <p>No checkpoint was saved on the worker; the job has to start again from the beginning.</p>
       ) : (
         <>
-          <p>Checkpoints saved on worker {worker}:</p>
+          <p>Checkpoints saved on worker {failure.worker}:</p>
           <pre>
-            <code>{outcome.checkpointDir ?? checkpoint}</code>
+            <code>{checkpointDir ?? lastCheckpoint}</code>
           </pre>
         </>
       )}
-      {checkpoint !== undefined && outcome.checkpointDir !== undefined ? (
+      {lastCheckpoint !== undefined && checkpointDir !== undefined ? (
         <p>
-          Last checkpoint: <code>{checkpoint}</code>
+          Last checkpoint: <code>{lastCheckpoint}</code>
         </p>
       ) : null}
       {resume === undefined ? null : (

@@ -1,9 +1,13 @@
-import { fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { createRef } from 'react';
-import { describe, expect, it } from 'vitest';
-import { expectAccessible, setup, tick } from './__tests__/harness.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { expectAccessible, flush, handSession, setup, tick } from './__tests__/harness.js';
 import type { LossChartHandle } from './LossChartHandle.js';
 import { TrainingMonitor } from './TrainingMonitor.js';
+
+afterEach(() => {
+  Reflect.deleteProperty(globalThis, 'Notification');
+});
 
 describe('TrainingMonitor', () => {
   it('gives the chart every epoch of a live job, with epoch i/N, elapsed and ETA', async () => {
@@ -66,6 +70,73 @@ describe('TrainingMonitor', () => {
     expect((screen.getByRole('button', { name: 'Cancel' }) as HTMLButtonElement).disabled).toBe(
       true,
     );
+    // The notice in the page: how it ended and the checkpoint it left on the worker.
+    const notice = screen.getAllByRole('status').find((el) => el.className === 'tw-completion');
+    expect(notice?.textContent).toBe(
+      `Remote Training Completed Successfully. Stopped early after epoch 3 of 50.Checkpoint on worker w1: ${final.artifacts[0]!.path}`,
+    );
+  });
+
+  it('draws batch loss between the epochs, from the batch_end messages', async () => {
+    const { session, emit } = handSession({ totalEpochs: 2 });
+    const chart = createRef<LossChartHandle>();
+    render(<TrainingMonitor session={session} chartRef={chart} />);
+    emit({ type: 'state', state: 'running' });
+    for (const epoch of [0, 1]) {
+      emit({ type: 'progress', progress: { event: 'epoch_begin', epoch } });
+      for (const batch of [0, 1, 2, 3])
+        emit({
+          type: 'progress',
+          progress: {
+            event: 'batch_end',
+            epoch,
+            batch,
+            logs: { loss: 1 / (epoch * 4 + batch + 1) },
+          },
+        });
+      // A NaN batch loss (Python's bare NaN) is no point on the chart.
+      emit({
+        type: 'progress',
+        progress: { event: 'batch_end', epoch, batch: 4, logs: { loss: Number.NaN } },
+      });
+      emit({
+        type: 'progress',
+        progress: { event: 'epoch_end', epoch, logs: { 'train/loss': 0.5 - epoch * 0.1 } },
+      });
+    }
+    await flush();
+    await waitFor(() => expect(screen.getByTestId('loss-chart').dataset.batchPoints).toBe('8'));
+    const { x, loss } = chart.current!.batches();
+    // x = epoch + batch / (batches per epoch, the most seen so far: 4 once epoch 0 is through).
+    expect(Array.from(x)).toEqual([0, 0.5, 2 / 3, 0.75, 1, 1.25, 1.5, 1.75]);
+    expect(loss[7]).toBeCloseTo(1 / 8);
+    expect(Array.from(chart.current!.data().epochs)).toEqual([1, 2]);
+    // A monitor opened later (a reload re-attaching) draws the batches the session kept.
+    const later = createRef<LossChartHandle>();
+    render(<TrainingMonitor session={session} chartRef={later} />);
+    await waitFor(() => expect(Array.from(later.current!.batches().x)).toEqual(Array.from(x)));
+  });
+
+  it('notifies through the Notification API when the job ends, if the user allowed it', async () => {
+    const shown: string[] = [];
+    class FakeNotification {
+      static permission = 'granted';
+      constructor(_title: string, options: { body: string }) {
+        shown.push(options.body);
+      }
+    }
+    Object.assign(globalThis, { Notification: FakeNotification });
+    const { clock, manager } = await setup();
+    const session = manager.submit({ profile: 'builtin', config: { epochs: 2 } });
+    render(<TrainingMonitor session={session} notifications />);
+    await tick(clock, 5_000);
+    expect(shown).toEqual(['Remote Training Completed Successfully. Trained 2 epochs.']);
+    FakeNotification.permission = 'denied';
+    const other = manager.submit({ profile: 'builtin', config: { epochs: 1 } });
+    render(<TrainingMonitor session={other} notifications />);
+    await tick(clock, 5_000);
+    expect(shown).toHaveLength(1);
+    expect(screen.getAllByText(/Trained 1 epoch\./)).toHaveLength(1);
   });
 
   it('Cancel ends the job at once', async () => {

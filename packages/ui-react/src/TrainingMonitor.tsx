@@ -1,9 +1,11 @@
-import { isFinalJobState, type JobSession, type JobSnapshot } from '@trainwire/core';
+import { epochLine, isFinalJobState, type JobSession, type JobSnapshot } from '@trainwire/core';
 import { type Ref, useId, useState } from 'react';
-import { describeLink, describeState, elapsedMs, epochLabel } from './internal/describeLink.js';
+import { CompletionNotice } from './internal/CompletionNotice.js';
+import { describeLink, describeState, epochLabel } from './internal/describeLink.js';
 import { formatDuration, formatMetric } from './internal/format.js';
 import { LossChart } from './internal/LossChart.js';
-import { trainLossOf, valLossKey, valLossOf } from './internal/lossOf.js';
+import { valLossKey } from './internal/lossOf.js';
+import { useBatchLosses } from './internal/useBatchLosses.js';
 import type { LossChartHandle } from './LossChartHandle.js';
 import { useJob } from './useJob.js';
 
@@ -18,16 +20,22 @@ export interface TrainingMonitorProps {
   chartHeight?: number;
   /** The chart's data and draw count (see {@link LossChartHandle}). */
   chartRef?: Ref<LossChartHandle>;
+  /**
+   * Also show a system notification (the browser's Notification API) when the job ends,
+   * if the user allowed them; the notice in the page is always shown.
+   */
+  notifications?: boolean;
 }
 
 const pick = (s: JobSnapshot) => s;
 
 /**
  * The live view of one training job, as SLEAP's LossViewer: title "Training Monitor -
- * Remote (<worker>)", a uPlot chart of train and validation loss per epoch (log scale
- * toggle, best-validation marker), "Epoch i/N", elapsed and ETA, Stop Early and Cancel,
- * and the state of the link to the worker (unreachable: the last epoch, and that the job
- * may still be running).
+ * Remote (<worker>)", a uPlot chart of train and validation loss per epoch and batch loss
+ * between them (log scale toggle, best-validation marker), "Epoch i/N", elapsed and ETA,
+ * Stop Early and Cancel, the state of the link to the worker (unreachable: the last
+ * epoch, and that the job may still be running), and when it ends a notice in the page
+ * (and a system notification when allowed) with the checkpoint it left on the worker.
  *
  * @example
  * ```tsx
@@ -40,12 +48,16 @@ export function TrainingMonitor({
   chartWidth,
   chartHeight,
   chartRef,
+  notifications = false,
 }: TrainingMonitorProps) {
   const snapshot = useJob(session, pick);
+  const batches = useBatchLosses(session);
   const [logScale, setLogScale] = useState(defaultLogScale);
   const [actionError, setActionError] = useState<string | null>(null);
   const titleId = useId();
-  const { progress, connection, state, eta } = snapshot;
+  const { progress, connection, state } = snapshot;
+  // Core's progress line: the CLI prints the same epoch, losses, elapsed and ETA.
+  const line = epochLine(snapshot);
   const final = isFinalJobState(state);
   const reachable = connection.status !== 'lost';
   const valKey = valLossKey(progress.best);
@@ -67,7 +79,7 @@ export function TrainingMonitor({
       <dl className="tw-monitor-stats">
         <div>
           <dt>Progress</dt>
-          <dd>{epochLabel(snapshot)}</dd>
+          <dd>{epochLabel(line)}</dd>
         </div>
         <div>
           <dt>State</dt>
@@ -75,19 +87,19 @@ export function TrainingMonitor({
         </div>
         <div>
           <dt>Elapsed</dt>
-          <dd>{formatDuration(elapsedMs(snapshot))}</dd>
+          <dd>{formatDuration(line.elapsedMs)}</dd>
         </div>
         <div>
           <dt>ETA</dt>
-          <dd>{eta === null ? '—' : formatDuration(eta.remainingMs)}</dd>
+          <dd>{line.etaMs === null ? '—' : formatDuration(line.etaMs)}</dd>
         </div>
         <div>
           <dt>Train loss</dt>
-          <dd>{formatMetric(trainLossOf(progress.latest))}</dd>
+          <dd>{formatMetric(line.trainLoss)}</dd>
         </div>
         <div>
           <dt>Val loss</dt>
-          <dd>{formatMetric(valLossOf(progress.latest))}</dd>
+          <dd>{formatMetric(line.valLoss)}</dd>
         </div>
       </dl>
       <label>
@@ -100,9 +112,11 @@ export function TrainingMonitor({
       </label>
       <LossChart
         history={progress.history}
+        batches={batches.series}
+        batchCount={batches.count}
         best={best}
         logScale={logScale}
-        label="Train and validation loss per epoch"
+        label="Train and validation loss per epoch, batch loss"
         width={chartWidth}
         height={chartHeight}
         chartRef={chartRef}
@@ -129,6 +143,7 @@ export function TrainingMonitor({
         </button>
       </div>
       {actionError === null ? null : <p role="alert">{actionError}</p>}
+      <CompletionNotice final={final ? snapshot : null} notifications={notifications} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import type { JobManager } from '@trainwire/core';
 import { type ReactNode, useMemo } from 'react';
 import { TrainwireContext } from './internal/TrainwireContext.js';
+import type { RoomDirectoryStore } from './RoomDirectoryStore.js';
 import type { WorkerDirectoryStore } from './WorkerDirectoryStore.js';
 
 /** Props of {@link TrainwireProvider}. */
@@ -9,6 +10,8 @@ export interface TrainwireProviderProps {
   manager: JobManager;
   /** The room's workers, for `useWorkers()` and the remote-training panel. */
   directory?: WorkerDirectoryStore;
+  /** The rooms the user may work in, for `useRooms()` and the panel's room picker. */
+  rooms?: RoomDirectoryStore;
   children?: ReactNode;
 }
 
@@ -27,7 +30,7 @@ export interface TrainwireProviderProps {
  * );
  * ```
  */
-export function TrainwireProvider({ manager, directory, children }: TrainwireProviderProps) {
-  const value = useMemo(() => ({ manager, directory }), [manager, directory]);
+export function TrainwireProvider({ manager, directory, rooms, children }: TrainwireProviderProps) {
+  const value = useMemo(() => ({ manager, directory, rooms }), [manager, directory, rooms]);
   return <TrainwireContext.Provider value={value}>{children}</TrainwireContext.Provider>;
 }

@@ -1,6 +1,8 @@
 import { act, fireEvent, render, renderHook, screen } from '@testing-library/react';
-import { isFinalJobState } from '@trainwire/core';
+import { ConnectionStatus, isFinalJobState, type TransportStatus } from '@trainwire/core';
+import { VirtualClock } from '@trainwire/core/testing';
 import { Component, type ReactNode } from 'react';
+import { BehaviorSubject } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
 
 import { flush, setup, tick } from './__tests__/harness.js';
@@ -12,6 +14,7 @@ import { type FlagStore, useExperimentalFlag } from './useExperimentalFlag.js';
 import { type JobStore, useJob } from './useJob.js';
 import { useJobManager } from './useJobManager.js';
 import { useJobs } from './useJobs.js';
+import { useSubmitFlow } from './useSubmitFlow.js';
 import { useWorkers } from './useWorkers.js';
 
 class Boundary extends Component<{ children: ReactNode }, { error: unknown }> {
@@ -117,6 +120,48 @@ describe('useConnection', () => {
     client.silence(false);
     await tick(clock, 20_000, 500);
     expect(result.current.status).toBe('connected');
+  });
+});
+
+describe('useConnection over core ConnectionStatus', () => {
+  it("follows a transport's link: connecting, open, reconnecting, closed", async () => {
+    const status$ = new BehaviorSubject<TransportStatus>('connecting');
+    const clock = new VirtualClock();
+    const link = new ConnectionStatus({ status$ }, { worker: 'gpu-1', scheduler: clock });
+    const { result } = renderHook(() => useConnection(link));
+    expect(result.current).toMatchObject({ status: 'connecting', worker: 'gpu-1' });
+    clock.advanceBy(1_000);
+    act(() => status$.next('open'));
+    expect(result.current).toEqual({ status: 'open', worker: 'gpu-1', since: 1_000 });
+    act(() => status$.next('reconnecting'));
+    expect(result.current.status).toBe('reconnecting');
+    act(() => status$.complete());
+    expect(result.current.status).toBe('closed');
+  });
+});
+
+describe('useSubmitFlow', () => {
+  it('asks its questions as a prompt, and answers "stop" when the view goes away', async () => {
+    const { manager } = await setup();
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <TrainwireProvider manager={manager}>{children}</TrainwireProvider>
+    );
+    const { result, unmount } = renderHook(() => useSubmitFlow(), { wrapper });
+    expect([result.current.flow, result.current.snapshot, result.current.prompt]).toEqual([
+      null,
+      null,
+      null,
+    ]);
+    let flow!: ReturnType<typeof result.current.submit>;
+    act(() => {
+      flow = result.current.submit({ profile: 'builtin', config: { epochs: 2, batchSize: 512 } });
+    });
+    await flush();
+    expect(result.current.snapshot?.phase).toBe('acknowledging-warnings');
+    expect(result.current.prompt).toMatchObject({ kind: 'acknowledge-warnings' });
+    unmount();
+    expect((await flow.done).phase).toBe('declined');
+    expect(manager.getSnapshot().jobs).toHaveLength(0);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * React hooks over trainwire's core stores (`JobSession`, `JobManager`, `WorkerDirectory`,
- * the experimental flag), each a thin `useSyncExternalStore` with a selector, and the
+ * the rooms, the experimental flag), each a thin `useSyncExternalStore` with a selector, and the
  * remote-training widgets built only on them: the remote-training panel and worker setup
  * guide, the config-validation and path-resolution dialogs, the training monitor (a uPlot
  * loss chart), the jobs panel and the failure dialog.
@@ -16,24 +16,27 @@ export type { ExternalStore } from './ExternalStore.js';
 export { isJobFailedError, JobFailedError, UiReactError } from './errors.js';
 export { JobsPanel, type JobsPanelProps } from './JobsPanel.js';
 export type { LossChartHandle } from './LossChartHandle.js';
+export { PathResolutionDialog, type PathResolutionDialogProps } from './PathResolutionDialog.js';
 export {
-  type ListWorkerFolder,
-  PathResolutionDialog,
-  type PathResolutionDialogProps,
-} from './PathResolutionDialog.js';
-export {
+  type PreparedRun,
   RemoteTrainingPanel,
   type RemoteTrainingPanelProps,
   type WorkerChoice,
 } from './RemoteTrainingPanel.js';
+export { RoomDirectory, type RoomDirectorySnapshot } from './RoomDirectory.js';
+export type { RoomDirectoryStore } from './RoomDirectoryStore.js';
+export { SubmitFlowDialogs, type SubmitFlowDialogsProps } from './SubmitFlowDialogs.js';
 export { TrainingFailedDialog, type TrainingFailedDialogProps } from './TrainingFailedDialog.js';
 export { TrainingMonitor, type TrainingMonitorProps } from './TrainingMonitor.js';
 export { TrainwireProvider, type TrainwireProviderProps } from './TrainwireProvider.js';
-export { useConnection } from './useConnection.js';
+export { type ConnectionStore, useConnection } from './useConnection.js';
 export { type FlagStore, useExperimentalFlag } from './useExperimentalFlag.js';
 export { type JobStore, type UseJobOptions, useJob } from './useJob.js';
 export { useJobManager } from './useJobManager.js';
 export { useJobs } from './useJobs.js';
+export { useRooms } from './useRooms.js';
+export { type SubmitFlowControls, type SubmitPrompt, useSubmitFlow } from './useSubmitFlow.js';
 export { useWorkers } from './useWorkers.js';
 export type { WorkerDirectoryStore } from './WorkerDirectoryStore.js';
+export type { WorkerFiles } from './WorkerFiles.js';
 export { WorkerSetupGuide, type WorkerSetupGuideProps } from './WorkerSetupGuide.js';

@@ -1,6 +1,6 @@
 import type { JobSession, JobSnapshot } from '@trainwire/core';
 import { useJob } from '../useJob.js';
-import { describeLink, epochLabel, jobTitle } from './describeLink.js';
+import { describeLink, jobEpochLabel, jobTitle } from './describeLink.js';
 
 const pick = (s: JobSnapshot) => s;
 
@@ -9,7 +9,7 @@ export function ActiveJobStatus({ session }: { session: JobSession }) {
   const snapshot = useJob(session, pick);
   return (
     <p role="status" className="tw-active-job">
-      Job {jobTitle(snapshot)}: {epochLabel(snapshot)}. {describeLink(snapshot)}
+      Job {jobTitle(snapshot)}: {jobEpochLabel(snapshot)}. {describeLink(snapshot)}
     </p>
   );
 }

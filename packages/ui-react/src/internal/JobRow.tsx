@@ -1,7 +1,7 @@
 import { isFinalJobState, type JobSession } from '@trainwire/core';
 import { useState } from 'react';
 import { useJob } from '../useJob.js';
-import { describeState, epochLabel, jobTitle } from './describeLink.js';
+import { describeState, jobEpochLabel, jobTitle } from './describeLink.js';
 import { formatDuration } from './format.js';
 
 export interface JobRowProps {
@@ -24,7 +24,7 @@ export function JobRow({ session, selected, onSelect }: JobRowProps) {
           {title}
         </button>
         <div className="tw-job-detail">
-          {epochLabel(snapshot)} on {connection.worker}
+          {jobEpochLabel(snapshot)} on {connection.worker}
           {connection.status === 'connected' ? '' : ` (${connection.status})`}
         </div>
       </td>

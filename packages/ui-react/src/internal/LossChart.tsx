@@ -2,11 +2,16 @@ import type { EpochRecord } from '@trainwire/core';
 import { type Ref, useEffect, useImperativeHandle, useRef, useState } from 'react';
 import type uPlot from 'uplot';
 import type { LossChartHandle } from '../LossChartHandle.js';
+import type { BatchLossSeries } from './BatchLossSeries.js';
 import { FrameScheduler } from './FrameScheduler.js';
+import { joinBuffers, joinColumns } from './joinColumns.js';
 import { LossSeries } from './LossSeries.js';
 
 export interface LossChartProps {
   history: readonly EpochRecord[];
+  /** Batch losses, drawn thin between the epoch points; `batchCount` says when they grew. */
+  batches: BatchLossSeries;
+  batchCount: number;
   /** Best validation loss (0-based epoch, as the core counts), for the marker. */
   best: { epoch: number; value: number } | undefined;
   logScale: boolean;
@@ -28,13 +33,17 @@ function canvasAvailable(): boolean {
 
 const TRAIN = '#1f77b4';
 const VAL = '#ff7f0e';
+const BATCH = 'rgba(31, 119, 180, 0.45)';
 
 /**
- * The live loss chart: uPlot over typed arrays appended to as epochs arrive, redrawn at
- * most once per animation frame. Where no canvas exists it renders only its data handle.
+ * The live loss chart: uPlot over typed arrays appended to as epochs and batches arrive
+ * (train and val loss per epoch, batch loss between them), redrawn at most once per
+ * animation frame. Where no canvas exists it renders only its data handle.
  */
 export function LossChart({
   history,
+  batches,
+  batchCount,
   best,
   logScale,
   label,
@@ -48,6 +57,8 @@ export function LossChart({
   const plot = useRef<uPlot | null>(null);
   const bestRef = useRef<{ epoch: number; value: number } | null>(null);
   const draws = useRef(0);
+  const lastDrawAt = useRef<number | null>(null);
+  const joined = useRef(joinBuffers()).current;
   const [drawing] = useState(canvasAvailable);
   const [points, setPoints] = useState(0);
 
@@ -57,25 +68,25 @@ export function LossChart({
     chartRef,
     () => ({
       data: () => series.columns(),
+      batches: () => batches.columns(),
+      lastDrawAt: () => lastDrawAt.current,
       bestVal: () => bestRef.current,
       logScale: () => logScale,
       draws: () => draws.current,
       drawing: () => drawing,
     }),
-    [series, logScale, drawing],
+    [series, batches, logScale, drawing],
   );
 
   useEffect(() => {
-    if (!series.sync(history)) return;
-    setPoints(series.columns().epochs.length);
+    const grew = series.sync(history);
+    if (grew) setPoints(series.columns().epochs.length);
     const current = plot.current;
-    if (current === null) return;
-    frames.schedule(() => {
-      const { epochs, train, val } = series.columns();
-      current.setData([epochs, train, val]);
-      draws.current++;
-    });
-  }, [history, series, frames]);
+    if (current === null || (!grew && batchCount === 0)) return;
+    frames.schedule(() =>
+      current.setData(joinColumns(series.columns(), batches.columns(), joined)),
+    );
+  }, [history, batchCount, series, batches, frames, joined]);
 
   // A new plot when the scale changes (uPlot fixes a scale's distribution at creation).
   useEffect(() => {
@@ -84,7 +95,6 @@ export function LossChart({
     const element = target.current;
     void import('uplot').then(({ default: UPlot }) => {
       if (cancelled) return;
-      const { epochs, train, val } = series.columns();
       plot.current = new UPlot(
         {
           width,
@@ -102,13 +112,21 @@ export function LossChart({
             { label: 'Epoch' },
             { label: 'Train loss', stroke: TRAIN, width: 2, spanGaps: true },
             { label: 'Val loss', stroke: VAL, width: 2, spanGaps: true },
+            { label: 'Batch loss', stroke: BATCH, width: 1, spanGaps: true },
           ],
-          hooks: { draw: [(u) => drawBestMarker(u, bestRef.current)] },
+          hooks: {
+            draw: [
+              (u) => {
+                drawBestMarker(u, bestRef.current);
+                draws.current++;
+                lastDrawAt.current = performance.now();
+              },
+            ],
+          },
         },
-        [epochs, train, val],
+        joinColumns(series.columns(), batches.columns(), joined),
         element,
       );
-      draws.current++;
     });
     return () => {
       cancelled = true;
@@ -116,16 +134,17 @@ export function LossChart({
       plot.current?.destroy();
       plot.current = null;
     };
-  }, [drawing, logScale, width, height, series, frames]);
+  }, [drawing, logScale, width, height, series, batches, frames, joined]);
 
   return (
     <figure className="tw-loss-chart">
       <div
         ref={target}
         role="img"
-        aria-label={`${label}: ${points} epoch(s), ${logScale ? 'log' : 'linear'} scale`}
+        aria-label={`${label}: ${points} epoch(s), ${batchCount} batch point(s), ${logScale ? 'log' : 'linear'} scale`}
         data-testid="loss-chart"
         data-points={points}
+        data-batch-points={batchCount}
       />
       {drawing ? null : (
         <figcaption>

@@ -1,6 +1,8 @@
 import type { EpochRecord } from '@trainwire/core';
 import { describe, expect, it } from 'vitest';
+import { BatchLossSeries } from './BatchLossSeries.js';
 import { FrameScheduler } from './FrameScheduler.js';
+import { joinBuffers, joinColumns } from './joinColumns.js';
 import { LossSeries } from './LossSeries.js';
 
 describe('FrameScheduler', () => {
@@ -51,5 +53,45 @@ describe('LossSeries', () => {
     ]);
     series.sync([{ epoch: 0, logs: { loss: 3 } }]);
     expect(Array.from(series.columns().train)).toEqual([3]);
+  });
+});
+
+describe('joinColumns', () => {
+  const epochsOf = (n: number) => {
+    const series = new LossSeries();
+    series.sync(
+      Array.from({ length: n }, (_, epoch) => ({
+        epoch,
+        logs: { 'train/loss': 1 / (epoch + 1), 'val/loss': 2 / (epoch + 1) },
+      })),
+    );
+    return series.columns();
+  };
+
+  it('gives uPlot one ascending x with each series where it has a value, NaN elsewhere', () => {
+    const batches = new BatchLossSeries();
+    for (const [epoch, batch] of [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ] as const)
+      batches.add(epoch, batch, 0.9);
+    const into = joinBuffers();
+    const [x, train, val, batch] = joinColumns(epochsOf(2), batches.columns(), into);
+    expect(Array.from(x)).toEqual([0, 0.5, 1, 1, 1.5, 2]);
+    // uPlot skips null (a NaN first value would make its y range NaN: an empty chart).
+    expect(train).toEqual([null, null, 1, null, null, 0.5]);
+    expect(val).toEqual([null, null, 2, null, null, 1]);
+    expect(batch).toEqual([0.9, 0.9, null, 0.9, 0.9, null]);
+    // The buffers are kept: the next frame allocates nothing.
+    const kept = into.x;
+    joinColumns(epochsOf(2), batches.columns(), into);
+    expect(into.x).toBe(kept);
+  });
+
+  it('gives empty columns before any point (uPlot is created with them)', () => {
+    const columns = joinColumns(epochsOf(0), new BatchLossSeries().columns(), joinBuffers());
+    expect(columns.map((c) => c.length)).toEqual([0, 0, 0, 0]);
   });
 });

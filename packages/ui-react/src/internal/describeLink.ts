@@ -1,4 +1,4 @@
-import type { JobSnapshot } from '@trainwire/core';
+import { type EpochLine, epochLine, type JobSnapshot } from '@trainwire/core';
 
 // The words for a job's link and state, as the CLI prints them.
 
@@ -36,15 +36,15 @@ export function describeState(state: JobSnapshot['state']): string {
   return STATE_WORDS[state];
 }
 
-/** The epoch shown as "Epoch i/N": the one running (1-based), else the last finished. */
-export function epochLabel(snapshot: JobSnapshot): string {
-  const { currentEpoch, completedEpochs, totalEpochs } = snapshot.progress;
-  const epoch = currentEpoch !== null ? currentEpoch + 1 : completedEpochs;
-  return `Epoch ${epoch}/${totalEpochs ?? '?'}`;
+/** "Epoch i/N" of core's `epochLine` (the CLI's progress line shows the same epoch). */
+export function epochLabel(line: Pick<EpochLine, 'epoch' | 'totalEpochs'>): string {
+  return `Epoch ${line.epoch}/${line.totalEpochs ?? '?'}`;
 }
 
-/** Training time so far on the worker's clock: core's, so the CLI shows the same. */
-export { elapsedMs } from '@trainwire/core';
+/** "Epoch i/N" of a job's live progress line. */
+export function jobEpochLabel(snapshot: JobSnapshot): string {
+  return epochLabel(epochLine(snapshot));
+}
 
 /** The job's title: its name, else its id. */
 export function jobTitle(snapshot: JobSnapshot): string {
