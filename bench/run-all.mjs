@@ -1,4 +1,6 @@
-// Runs every benchmark under bench/ (each folder's *.bench.mjs) one after another.
+// Runs every benchmark under bench/ (each folder's *.bench.mjs) one after another, each
+// writing bench/results/<name>.json, then renders bench/results/report.md from them.
+// `node run-all.mjs transfer` runs one folder's benches only.
 
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -7,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv[2];
+const started = performance.now();
 let failed = 0;
 for (const folder of readdirSync(here).sort()) {
   const path = join(here, folder);
@@ -19,7 +22,14 @@ for (const folder of readdirSync(here).sort()) {
     const result = spawnSync(process.execPath, ['--expose-gc', join(path, file)], {
       stdio: 'inherit',
     });
-    if (result.status !== 0) failed++;
+    if (result.status !== 0) {
+      failed++;
+      console.log(`${folder}/${file} failed (exit ${result.status ?? result.signal})`);
+    }
   }
 }
+spawnSync(process.execPath, [join(here, 'report.mjs')], { stdio: 'inherit' });
+console.log(
+  `\nall benches: ${((performance.now() - started) / 60_000).toFixed(1)} min, ${failed} failed`,
+);
 process.exit(failed === 0 ? 0 : 1);

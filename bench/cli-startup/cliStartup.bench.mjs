@@ -1,15 +1,16 @@
 // Time of `trainwire --help` and of `trainwire up` to its first epoch, next to a bare
 // `node -e ""` start measured in the same run (the floor any Node CLI pays).
+// Writes bench/results/cli-startup.json. Options (env): ROUNDS (default 7).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { positiveIntEnv } from '../env.mjs';
+import { median, writeResults } from '../lib/results.mjs';
 
 const BIN = fileURLToPath(new URL('../../packages/cli/bin/trainwire.js', import.meta.url));
 const ROUNDS = positiveIntEnv('ROUNDS', 7);
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 function timeSync(args) {
   const start = performance.now();
@@ -59,3 +60,11 @@ console.log(
 console.log(
   `trainwire up → first epoch     : ${fmt(median(ups.map((u) => u.first)))}  (whole run of 3 epochs: ${fmt(median(ups.map((u) => u.total)))})`,
 );
+writeResults('cli-startup', {
+  rounds: ROUNDS,
+  bareNodeMs: median(bare),
+  helpMs: median(help),
+  helpOverBare: median(help) / median(bare),
+  upToFirstEpochMs: median(ups.map((u) => u.first)),
+  upWholeRunMs: median(ups.map((u) => u.total)),
+});

@@ -1,9 +1,11 @@
 // Events per second through a JobSession with 10 subscribers, next to a bare RxJS Subject
 // with 10 subscribers, measured in the same run. Aim: the session within 2x of the subject.
+// Writes bench/results/core-stream.json. Options (env): EVENTS (default 500 000).
 
 import { JobSession, JobSpecSchema } from '@trainwire/core';
 import { Subject } from 'rxjs';
 import { positiveIntEnv } from '../env.mjs';
+import { median, writeResults } from '../lib/results.mjs';
 
 const EVENTS = positiveIntEnv('EVENTS', 500_000);
 const SUBSCRIBERS = 10;
@@ -75,7 +77,6 @@ function runSession(events) {
   return { ns: Number(process.hrtime.bigint() - start), sink };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const subjectRates = [];
 const sessionRates = [];
 for (let round = 0; round < ROUNDS; round++) {
@@ -92,3 +93,11 @@ console.log(`events: ${EVENTS} per round, ${SUBSCRIBERS} subscribers, median of 
 console.log(`bare RxJS Subject : ${fmt(subject)}`);
 console.log(`JobSession        : ${fmt(session)}`);
 console.log(`ratio subject/session: ${(subject / session).toFixed(2)}x (aim: ≤ 2x)`);
+writeResults('core-stream', {
+  events: EVENTS,
+  subscribers: SUBSCRIBERS,
+  rounds: ROUNDS,
+  subjectEventsPerSec: subject,
+  sessionEventsPerSec: session,
+  subjectOverSession: subject / session,
+});

@@ -1,149 +1,104 @@
-// MB/s of one file over the WebRTC transport (werift ↔ werift, loopback) next to raw TCP
-// on loopback, measured in the same run, plus the time to connect. Aim: ≥ 25 MB/s.
-// The WebRTC transfer runs with trainwire's SCTP tuning and with werift as shipped
-// (`tuneSctp: false` at both ends), in alternating rounds; the median of each is shown.
-// SIZE_MIB (default 256), CHUNK_KIB (write size, default 1024) and ROUNDS (default 3).
+// MB/s (MiB/s) of one file between two Node processes, for each backend in backends.mjs
+// (raw TCP is the baseline), on the host's loopback and between two network namespaces
+// through the user-space link relay, clean and at 20 / 50 ms RTT with and without 1 %
+// loss; TCP crosses the same relay. Writes bench/results/transfer.json.
 // CPU ms per MiB at each end is steadier than MB/s on a shared machine, and says what one
 // core per end (client and worker on different machines) could reach: 1000 / the larger.
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import {
-  connectToWorker,
-  createSignalingServer,
-  SignalingClient,
-} from '@trainwire/transport-webrtc';
-import { firstValueFrom } from 'rxjs';
+// Options (env):
+//   BACKENDS       comma-separated names from backends.mjs (default: all)
+//   LINKS          comma-separated: `loopback`, or RTT_MS[/LOSS_PCT] through the relay
+//                  (default: loopback,0,20,50,20/1,50/1)
+//   SIZE_MIB       file size on loopback (default 32); RELAY_SIZE_MIB through the relay (16)
+//   CHUNK_KIB      write size (default 1024); ROUNDS per backend and link (default 2)
+//   TIMEOUT_S      a run still going after this is recorded as timed out (default 60)
 import { positiveIntEnv } from '../env.mjs';
+import { median, writeResults } from '../lib/results.mjs';
+import { pickBackends } from './backends.mjs';
+import { forEachLink, measurePair, parseLinks } from './links.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
+const SIZE_MIB = positiveIntEnv('SIZE_MIB', 32);
+const RELAY_SIZE_MIB = positiveIntEnv('RELAY_SIZE_MIB', 16);
+const CHUNK_KIB = positiveIntEnv('CHUNK_KIB', 1024);
+const ROUNDS = positiveIntEnv('ROUNDS', 2);
+const TIMEOUT_MS = positiveIntEnv('TIMEOUT_S', 60) * 1000;
 
-const SIZE = positiveIntEnv('SIZE_MIB', 256) * 1024 * 1024;
-const WRITE = positiveIntEnv('CHUNK_KIB', 1024) * 1024;
-const ROUNDS = positiveIntEnv('ROUNDS', 3);
+const backends = await pickBackends(process.env.BACKENDS);
+const links = parseLinks(process.env.LINKS, 'loopback,0,20,50,20/1,50/1');
 
-const data = new Uint8Array(SIZE);
-for (let i = 0; i < SIZE; i += 4096) data[i] = (i / 4096) & 0xff;
-const expected = createHash('sha256').update(data).digest('hex');
-const mbps = (bytes, ms) => bytes / 1024 / 1024 / (ms / 1000);
-
-async function overTcp() {
-  const server = createServer();
-  const received = new Promise((resolve) =>
-    server.on('connection', (socket) => {
-      const hash = createHash('sha256');
-      socket.on('data', (chunk) => hash.update(chunk));
-      socket.on('end', () => resolve(hash.digest('hex')));
-    }),
+/** One transfer of `mib` MiB from side `a` to side `b`; its result, or `{error}`. */
+function transferOnce(backend, a, b, mib) {
+  const size = [String(mib), String(CHUNK_KIB)];
+  return measurePair(
+    backend,
+    a,
+    b,
+    (port) => ['tcp-send', b.address, String(port), ...size],
+    (...signaling) => ['rtc-send', ...signaling, ...size],
+    TIMEOUT_MS,
   );
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const start = performance.now();
-  const socket = connect(server.address().port, '127.0.0.1');
-  await new Promise((resolve) => socket.once('connect', resolve));
-  for (let at = 0; at < SIZE; at += WRITE) {
-    if (!socket.write(data.subarray(at, at + WRITE)))
-      await new Promise((r) => socket.once('drain', r));
+}
+
+function summarize(backend, link, mib, results) {
+  const done = results.filter((r) => r.error === undefined);
+  const run = { backend: backend.name, ...link, sizeMiB: mib, rounds: results.length };
+  if (done.length === 0) return { ...run, MBps: null, error: results[0].error };
+  const speeds = done.map((r) => mib / (r.ms / 1000));
+  const sender = median(done.map((r) => r.senderCpuMs)) / mib;
+  const receiver = median(done.map((r) => r.receiverCpuMs)) / mib;
+  return {
+    ...run,
+    MBps: median(speeds),
+    MBpsRounds: speeds,
+    cpuMsPerMiB: { sender, receiver },
+    oneCorePerEndMBps: 1000 / Math.max(sender, receiver),
+    ...(done[0].connectMs === undefined ? {} : { connectMs: median(done.map((r) => r.connectMs)) }),
+    ok: done.every((r) => r.ok),
+    ...(done.length < results.length ? { failedRounds: results.length - done.length } : {}),
+  };
+}
+
+const fmt = (n, digits = 1) => (n === null || n === undefined ? '—' : n.toFixed(digits));
+function print(run, tcp) {
+  const where = run.link === 'loopback' ? 'loopback' : `relay ${run.rttMs} ms`;
+  const loss = run.lossPct ? ` ${run.lossPct} % loss` : '';
+  const ratio = run.MBps && tcp?.MBps ? `  TCP/this ${fmt(tcp.MBps / run.MBps)}x` : '';
+  const cpu = run.cpuMsPerMiB
+    ? `  CPU ms/MiB send ${fmt(run.cpuMsPerMiB.sender)} recv ${fmt(run.cpuMsPerMiB.receiver)}` +
+      ` → one core per end ${fmt(run.oneCorePerEndMBps)} MB/s`
+    : '';
+  const status = run.error ? `  FAILED: ${run.error}` : run.ok ? '' : '  HASH MISMATCH';
+  console.log(
+    `${run.backend.padEnd(8)} ${`${where}${loss}`.padEnd(22)} ${fmt(run.MBps).padStart(7)} MB/s${ratio}${cpu}${status}`,
+  );
+}
+
+console.log(
+  `file: ${SIZE_MIB} MiB on loopback, ${RELAY_SIZE_MIB} MiB through the relay, written in ` +
+    `${CHUNK_KIB} KiB pieces, median of ${ROUNDS} rounds`,
+);
+const runs = [];
+const { skippedRelay } = await forEachLink(links, async (link, a, b) => {
+  const mib = link.link === 'relay' ? RELAY_SIZE_MIB : SIZE_MIB;
+  const results = new Map(backends.map((backend) => [backend.name, []]));
+  // Backends alternate within each round, so that a noisy moment hits them alike.
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const backend of backends) {
+      if (!backend.skip) results.get(backend.name).push(await transferOnce(backend, a, b, mib));
+    }
   }
-  socket.end();
-  const hash = await received;
-  const ms = performance.now() - start;
-  server.close();
-  return { ms, ok: hash === expected };
-}
-
-async function overWebRtc(tuneSctp) {
-  const rtc = { loopbackOnly: true, tuneSctp };
-  const dir = mkdtempSync(join(tmpdir(), 'tw-bench-'));
-  const server = await createSignalingServer({ dataDir: dir });
-  server.createRoom('bench');
-  const key = server.createCredential('bench', 'worker-key').secret;
-  const token = server.createCredential('bench', 'room-token').secret;
-  // The worker runs in its own process, as it does in real use (with our node flags, so
-  // `node --cpu-prof transfer.bench.mjs` profiles both ends).
-  const child = spawn(
-    process.execPath,
-    [...process.execArgv, join(here, 'receiver.mjs'), server.url, 'bench', key, String(tuneSctp)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const [line] = await once(createInterface({ input: child.stdout }), 'line');
-  const { peerId } = JSON.parse(line);
-  const client = new SignalingClient({
-    url: server.url,
-    room: 'bench',
-    role: 'client',
-    credential: token,
-  });
-  await client.connect();
-  const connectStart = performance.now();
-  const transport = await connectToWorker({ signaling: client, workerId: peerId, rtc });
-  const connectMs = performance.now() - connectStart;
-  const reply = firstValueFrom(transport.messages$);
-  const start = performance.now();
-  const cpuBefore = process.cpuUsage();
-  const writer = await transport.openByteStream({
-    id: 'bench',
-    name: 'bench.bin',
-    size: SIZE,
-    offset: 0,
-  });
-  for (let at = 0; at < SIZE; at += WRITE) await writer.write(data.subarray(at, at + WRITE));
-  await writer.end();
-  const { sha256, error, cpuMs: receiverCpuMs } = JSON.parse(await reply);
-  const ms = performance.now() - start;
-  const cpu = process.cpuUsage(cpuBefore);
-  const senderCpuMs = (cpu.user + cpu.system) / 1000;
-  if (error) console.error(`receiver: ${error}`);
-  await transport.close();
-  child.kill('SIGTERM');
-  await once(child, 'exit');
-  await client.close();
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-  return { ms, connectMs, senderCpuMs, receiverCpuMs, ok: sha256 === expected };
-}
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const tcp = await overTcp();
-const runs = { tuned: [], shipped: [] };
-for (let round = 0; round < ROUNDS; round++) {
-  runs.tuned.push(await overWebRtc(true));
-  runs.shipped.push(await overWebRtc(false));
-}
-const summary = (label, results) => {
-  const ms = median(results.map((r) => r.ms));
-  const speeds = results.map((r) => mbps(SIZE, r.ms).toFixed(1)).join(', ');
-  const ok = results.every((r) => r.ok);
-  const mib = SIZE / 1024 / 1024;
-  const sender = median(results.map((r) => r.senderCpuMs)) / mib;
-  const receiver = median(results.map((r) => r.receiverCpuMs)) / mib;
-  console.log(
-    `${label}: ${mbps(SIZE, ms).toFixed(1)} MB/s median (${speeds}) hash ${ok ? 'ok' : 'MISMATCH'}`,
-  );
-  console.log(
-    `  CPU per MiB            : sender ${sender.toFixed(1)} ms, receiver ${receiver.toFixed(1)} ms → one core per end: ${(1000 / Math.max(sender, receiver)).toFixed(1)} MB/s`,
-  );
-  return { ms, ok };
-};
-console.log(
-  `file: ${SIZE / 1024 / 1024} MiB, written in ${WRITE / 1024} KiB pieces, loopback, ${ROUNDS} rounds`,
-);
-console.log(
-  `raw TCP                  : ${mbps(SIZE, tcp.ms).toFixed(1)} MB/s (${tcp.ms.toFixed(0)} ms) hash ${tcp.ok ? 'ok' : 'MISMATCH'}`,
-);
-const tuned = summary('WebRTC, tuned SCTP       ', runs.tuned);
-const shipped = summary('WebRTC, werift as shipped', runs.shipped);
-console.log(
-  `WebRTC connect           : ${median(runs.tuned.map((r) => r.connectMs)).toFixed(0)} ms median (offer to open control channel)`,
-);
-console.log(
-  `ratios                   : TCP/tuned ${(tuned.ms / tcp.ms).toFixed(1)}x, tuned/shipped ${(shipped.ms / tuned.ms).toFixed(2)}x; aim for WebRTC: ≥ 25 MB/s`,
-);
-if (!tcp.ok || !tuned.ok || !shipped.ok) process.exit(1);
+  let tcp;
+  for (const backend of backends) {
+    const run = backend.skip
+      ? { backend: backend.name, ...link, MBps: null, skipped: backend.skip }
+      : summarize(backend, link, mib, results.get(backend.name));
+    if (backend.name === 'tcp') tcp = run;
+    runs.push(run);
+    print(run, tcp);
+  }
+});
+writeResults('transfer', {
+  options: { SIZE_MIB, RELAY_SIZE_MIB, CHUNK_KIB, ROUNDS },
+  ...(skippedRelay ? { skippedRelay } : {}),
+  runs,
+});
+if (runs.some((run) => run.ok === false)) process.exit(1);

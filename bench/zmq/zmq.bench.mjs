@@ -1,6 +1,7 @@
 // ZeroMQ bench for @trainwire/bridge-zmq. Run after a build:
 //   npm run build -w @trainwire/core -w @trainwire/bridge-zmq && node bench/zmq/zmq.bench.mjs
 // Options (env): ZMQ_BENCH_MESSAGES (default 100000), ZMQ_BENCH_PINGS (default 2000), ZMQ_BENCH_JSON=1.
+// Writes bench/results/zmq.json.
 //
 // Measures, on loopback, in one run:
 //   raw      ZeroMQ PUB → SUB, the floor (HWM raised, each send awaited)
@@ -16,6 +17,7 @@ import {
 import { Subject } from 'rxjs';
 import { Publisher, Subscriber } from 'zeromq';
 import { positiveIntEnv } from '../env.mjs';
+import { writeResults } from '../lib/results.mjs';
 
 const MESSAGES = positiveIntEnv('ZMQ_BENCH_MESSAGES', 100_000);
 const PINGS = positiveIntEnv('ZMQ_BENCH_PINGS', 2_000);
@@ -211,4 +213,5 @@ if (process.env.ZMQ_BENCH_JSON === '1') {
       `${f(results.rawDefaults.refused)} sends refused`,
   );
 }
+writeResults('zmq', results);
 process.exit(0);

@@ -1,0 +1,282 @@
+// Renders bench/results/report.md (and the chart it shows, transfer.svg) from the JSON
+// files the benches wrote to bench/results/: each bench's numbers next to its same-run
+// baseline, and issue 15's aims, each stated as met, not met, or not measured.
+//   node bench/report.mjs        (npm run bench:report -w @trainwire/bench)
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { RESULTS_DIR } from './lib/results.mjs';
+import { throughputChart } from './lib/throughputChart.mjs';
+
+const results = {};
+for (const file of existsSync(RESULTS_DIR) ? readdirSync(RESULTS_DIR).sort() : []) {
+  if (file.endsWith('.json')) {
+    results[file.slice(0, -5)] = JSON.parse(readFileSync(`${RESULTS_DIR}${file}`, 'utf8'));
+  }
+}
+if (Object.keys(results).length === 0) {
+  console.error(`no results in ${RESULTS_DIR}: run \`npm run bench\` first`);
+  process.exit(1);
+}
+
+const f = (n, digits = 1) => (typeof n === 'number' ? n.toFixed(digits) : '—');
+const table = (head, rows) =>
+  [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`]
+    .concat(rows.map((row) => `| ${row.join(' | ')} |`))
+    .join('\n');
+const verdict = (value, ok) => (value === undefined ? 'not measured' : ok ? 'met' : 'not met');
+const out = ['# Benchmark report', ''];
+/** Adds a `## title` section: its paragraphs, then a table of `head` and `rows`, then `after`. */
+const section = (title, paragraphs, head, rows, after = []) =>
+  out.push(
+    `## ${title}`,
+    '',
+    ...paragraphs.flatMap((p) => [p, '']),
+    table(head, rows),
+    '',
+    ...after,
+  );
+out.push(
+  'Rendered by `node bench/report.mjs` from `bench/results/*.json`. Each number sits next to ' +
+    'a baseline measured in the same run of the same bench; on this shared machine the ' +
+    'ratios are steadier than the absolute numbers. MB/s here are MiB/s.',
+  '',
+  table(
+    ['bench', 'run at'],
+    Object.entries(results).map(([name, r]) => [name, r.at ?? '—']),
+  ),
+  '',
+);
+const aims = [];
+
+const transfer = results.transfer;
+if (transfer) {
+  writeFileSync(`${RESULTS_DIR}transfer.svg`, throughputChart(transfer.runs));
+  const tcpOf = (run) =>
+    transfer.runs.find(
+      (r) =>
+        r.backend === 'tcp' &&
+        r.link === run.link &&
+        r.rttMs === run.rttMs &&
+        r.lossPct === run.lossPct,
+    );
+  section(
+    'Transfer',
+    [
+      'One file between two Node processes: on the host loopback, and between two network ' +
+        'namespaces through the user-space link relay (delay and loss added in user space; the ' +
+        'relay itself caps what any backend can move, see TCP at 0 ms).',
+      '![throughput against RTT per backend](transfer.svg)',
+    ],
+    [
+      'backend',
+      'link',
+      'RTT ms',
+      'loss %',
+      'MB/s',
+      'TCP ÷ this',
+      'CPU ms/MiB send',
+      'recv',
+      'one core per end MB/s',
+      'note',
+    ],
+    transfer.runs.map((r) => [
+      r.backend,
+      r.link,
+      r.rttMs,
+      r.lossPct,
+      f(r.MBps),
+      r.backend === 'tcp' || !r.MBps || !tcpOf(r)?.MBps ? '' : `${f(tcpOf(r).MBps / r.MBps)}×`,
+      f(r.cpuMsPerMiB?.sender),
+      f(r.cpuMsPerMiB?.receiver),
+      f(r.oneCorePerEndMBps),
+      r.skipped ?? r.error ?? (r.ok === false ? 'hash mismatch' : ''),
+    ]),
+  );
+  const at = (backend, link, rttMs, lossPct = 0) =>
+    transfer.runs.find(
+      (r) => r.backend === backend && r.link === link && r.rttMs === rttMs && r.lossPct === lossPct,
+    );
+  const best = (run) => (run?.MBps ? Math.max(run.MBps, run.oneCorePerEndMBps ?? 0) : undefined);
+  const fast = transfer.runs.find((r) => r.backend === 'node-datachannel')?.backend;
+  const fastAt = (link, rtt) => (fast ? at(fast, link, rtt) : undefined);
+  const loopWerift = best(at('werift', 'loopback', 0));
+  aims.push(
+    [
+      'loopback ≥ 100 MB/s, fast backend (measured or one core per end)',
+      f(best(fastAt('loopback', 0))),
+      verdict(best(fastAt('loopback', 0)), best(fastAt('loopback', 0)) >= 100),
+    ],
+    ['loopback ≥ 30 MB/s, werift', f(loopWerift), verdict(loopWerift, loopWerift >= 30)],
+    [
+      '20 ms RTT ≥ 40 MB/s, fast backend',
+      f(fastAt('relay', 20)?.MBps),
+      verdict(fastAt('relay', 20)?.MBps, fastAt('relay', 20)?.MBps >= 40),
+    ],
+    [
+      '50 ms RTT ≥ 20 MB/s, fast backend',
+      f(fastAt('relay', 50)?.MBps),
+      verdict(fastAt('relay', 50)?.MBps, fastAt('relay', 50)?.MBps >= 20),
+    ],
+    ['browser → worker ≥ Chromium ↔ Chromium', '—', 'not measured'],
+  );
+}
+
+const connect = results.connect;
+if (connect) {
+  section(
+    'Connect time',
+    [
+      `Offer → data channels open, ${connect.connects} connects per row; TCP: one connect, the floor.`,
+    ],
+    ['backend', 'link', 'RTT ms', 'p50 ms', 'p99 ms', 'max ms', 'note'],
+    connect.runs.map((r) => [
+      r.backend,
+      r.link,
+      r.rttMs,
+      f(r.p50),
+      f(r.p99),
+      f(r.max),
+      r.error ?? r.skipped ?? '',
+    ]),
+  );
+}
+
+const core = results['core-stream'];
+if (core) {
+  section(
+    'Core: JobSession',
+    [],
+    ['', 'M events/s', `${core.subscribers} subscribers, ${core.events} events`],
+    [
+      ['bare RxJS Subject (baseline)', f(core.subjectEventsPerSec / 1e6, 2), ''],
+      [
+        'JobSession',
+        f(core.sessionEventsPerSec / 1e6, 2),
+        `${f(core.subjectOverSession, 2)}× slower`,
+      ],
+    ],
+  );
+  aims.push([
+    "JobSession within 2× of a bare Subject (core-stream's own aim)",
+    `${f(core.subjectOverSession, 2)}×`,
+    verdict(1, core.subjectOverSession <= 2),
+  ]);
+}
+
+const signaling = results.signaling;
+if (signaling) {
+  const row = (name, r) => [
+    name,
+    f(r.registrationsPerSec, 0),
+    f(r.rssBeforeMiB),
+    f(r.rssWithPeersMiB),
+    f(r.rssPer1000PeersMiB),
+  ];
+  section(
+    'Signaling',
+    [
+      `${signaling.peers} idle peers registered ${signaling.concurrency} at a time; RSS of the server process.`,
+    ],
+    ['server', 'registrations/s', 'RSS before MiB', 'RSS with peers MiB', 'MiB per 1 000 peers'],
+    [row('bare ws (baseline)', signaling.bare), row('trainwire', signaling.trainwire)],
+  );
+  const rss = signaling.trainwire.rssAt1000PeersMiB;
+  aims.push([
+    '1 000 idle signaling peers < 200 MB RSS',
+    `${f(rss, 0)} MiB`,
+    verdict(rss, rss < 190.7),
+  ]);
+}
+
+const progress = results['progress-ingest'];
+if (progress) {
+  const p = progress.paced;
+  const row = (name, s) => [name, s.n, f(s.p50, 2), f(s.p99, 2), f(s.max, 2)];
+  const b = progress.burst;
+  section(
+    'Progress latency',
+    [],
+    ['path', 'n', 'p50 ms', 'p99 ms', 'max ms'],
+    [
+      row('raw ZeroMQ PUB → SUB (baseline)', p.rawZmqMs),
+      row('bridge publisher → raw SUB', p.bridgePublisherMs),
+      row('trainer → worker → client', p.toClientMs),
+      row('trainer → worker → client → viewer feed → viewer', p.toViewerMs),
+    ],
+    [
+      `Burst of ${b.count}: raw ZeroMQ received ${b.rawZmq.received} (${f(b.rawZmq.perSec, 0)}/s); ` +
+        `trainwire stored ${b.trainwire.stored} events, the client got ${b.trainwire.client}, the viewer ` +
+        `${b.trainwire.viewer} (${f(b.trainwire.perSec, 0)}/s), lost ${b.trainwire.lost}` +
+        (b.trainwire.lost > 0
+          ? ` (the trainer's publisher dropped ${b.trainwire.publisherDropped}; the first missing batch is ${b.trainwire.firstMissingBatch}).`
+          : '.'),
+      '',
+    ],
+  );
+  aims.push(
+    [
+      'progress p99 < 10 ms end to end',
+      `${f(p.toViewerMs.p99, 2)} ms`,
+      verdict(1, p.toViewerMs.p99 < 10),
+    ],
+    [
+      `${b.count}-event burst: zero lost`,
+      `${b.trainwire.lost} lost`,
+      verdict(1, b.trainwire.lost === 0),
+    ],
+  );
+}
+
+const cli = results['cli-startup'];
+if (cli) {
+  section(
+    'CLI start',
+    [],
+    ['', 'ms (median)'],
+    [
+      ['`node -e ""` (baseline)', f(cli.bareNodeMs, 0)],
+      ['`trainwire --help`', `${f(cli.helpMs, 0)} (${f(cli.helpOverBare, 2)}× bare node)`],
+      ['`trainwire up` → first epoch', f(cli.upToFirstEpochMs, 0)],
+    ],
+  );
+}
+
+const zmq = results.zmq;
+if (zmq) {
+  const row = (name, r) => [name, f(r.rate, 0), f(r.p50, 3), f(r.p99, 3), r.dropped ?? '—'];
+  section(
+    'ZeroMQ bridge',
+    [
+      `On loopback in one process: a ${zmq.messages}-message burst (msg/s) and ${zmq.pings} one-at-a-time pings (latency).`,
+    ],
+    ['path', 'msg/s', 'p50 ms', 'p99 ms', 'dropped'],
+    [
+      row('raw PUB → SUB (baseline)', zmq.raw),
+      row('job events → viewer feed → viewer', zmq.feed),
+      row('trainer publisher → reader → feed → viewer', zmq.pipeline),
+    ],
+    [
+      `Raw ZeroMQ with its defaults (HWM 1000, sends not awaited): ${zmq.rawDefaults.received} of ${zmq.messages} arrived.`,
+      '',
+    ],
+  );
+}
+
+const known = new Set([
+  'transfer',
+  'connect',
+  'core-stream',
+  'signaling',
+  'progress-ingest',
+  'cli-startup',
+  'zmq',
+]);
+const rounded = (_, v) =>
+  typeof v === 'number' && !Number.isInteger(v) ? Number(v.toFixed(3)) : v;
+for (const [name, r] of Object.entries(results)) {
+  if (known.has(name)) continue;
+  out.push(`## ${name}`, '', '```json', JSON.stringify(r, rounded, 2), '```', '');
+}
+
+out.push('## Aims (issue 15)', '', table(['aim', 'measured', 'verdict'], aims), '');
+writeFileSync(`${RESULTS_DIR}report.md`, out.join('\n'));
+console.log(`wrote ${RESULTS_DIR}report.md`);

@@ -1,0 +1,50 @@
+// The backends transfer.bench and connect.bench measure, one entry each. `tcp` is the
+// baseline: raw TCP between the same two processes. An `rtc` entry is the RtcOptions that
+// both ends pass to @trainwire/transport-webrtc (connectToWorker / createWorkerEndpoint).
+//
+// A new WebRTC backend is one more entry here. When transport-webrtc takes the backend as
+// an option (issue 15), node-datachannel is
+//   'node-datachannel': { kind: 'rtc', rtc: { backend: 'node-datachannel' }, module: 'node-datachannel' },
+// and `module` makes the bench skip it, saying why, where that package does not load.
+
+// `optIn` entries run only when BACKENDS names them.
+/** @type {Record<string, {kind: 'tcp' | 'rtc', rtc?: object, module?: string, optIn?: boolean, note: string}>} */
+export const BACKENDS = {
+  tcp: { kind: 'tcp', note: 'raw TCP, the baseline' },
+  werift: { kind: 'rtc', rtc: { tuneSctp: true }, note: 'werift with trainwire SCTP tuning' },
+  'werift-shipped': {
+    kind: 'rtc',
+    rtc: { tuneSctp: false },
+    optIn: true,
+    note: 'werift as shipped, to weigh the tuning (docs/protocol-signaling.md §3.4)',
+  },
+};
+
+/**
+ * The backends named in `list` (comma-separated; every one in {@link BACKENDS} but the
+ * opt-in ones when empty), each with `skip` set to why it cannot run here, if so.
+ * @throws Error naming BACKENDS and the known names, for a name not in the table.
+ */
+export async function pickBackends(list) {
+  const names = list?.trim()
+    ? list.split(',').map((n) => n.trim())
+    : Object.keys(BACKENDS).filter((name) => !BACKENDS[name].optIn);
+  const unknown = names.filter((name) => !(name in BACKENDS));
+  if (unknown.length > 0)
+    throw new Error(
+      `BACKENDS names ${unknown.join(', ')}; known: ${Object.keys(BACKENDS).join(', ')}`,
+    );
+  const picked = [];
+  for (const name of names) {
+    const backend = { name, ...BACKENDS[name] };
+    if (backend.module) {
+      try {
+        await import(backend.module);
+      } catch (error) {
+        backend.skip = `${backend.module} does not load here: ${error.message}`;
+      }
+    }
+    picked.push(backend);
+  }
+  return picked;
+}

@@ -1,0 +1,210 @@
+// One end of a transfer.bench / connect.bench run, in its own process (and, through the
+// relay, its own network namespace), as client and worker are in real use. Prints JSON
+// lines on stdout.
+//   peer.mjs tcp-recv HOST                       → {"port"}; hashes each connection, answers on it
+//   peer.mjs tcp-send HOST PORT MIB WRITE_KIB    → {"ms","ok","senderCpuMs","receiverCpuMs"}
+//   peer.mjs tcp-connect HOST PORT N             → {"connectMs":[…]}
+//   peer.mjs rtc-worker HOST RTC_JSON            → {"url","token","peerId"}; signaling server,
+//                                                  worker endpoint, hashes each byte stream
+//   peer.mjs rtc-send URL TOKEN PEER RTC_JSON MIB WRITE_KIB → as tcp-send, plus "connectMs"
+//   peer.mjs rtc-connect URL TOKEN PEER RTC_JSON N         → {"connectMs":[…]}
+// RTC_JSON is the backend's RtcOptions (transfer/backends.mjs); loopbackOnly is added on
+// 127.0.0.1. CPU is this process's user + system time during the transfer, less hashing.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  connectToWorker,
+  createSignalingServer,
+  createWorkerEndpoint,
+  SignalingClient,
+} from '@trainwire/transport-webrtc';
+import { firstValueFrom } from 'rxjs';
+
+const [mode, ...args] = process.argv.slice(2);
+const out = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
+const cpuMsSince = (before) => {
+  const cpu = process.cpuUsage(before);
+  return (cpu.user + cpu.system) / 1000;
+};
+
+/** The bytes every sender sends (a pattern, so a wrong offset changes the hash) and their hash. */
+function payload(mib) {
+  const data = new Uint8Array(mib * 1024 * 1024);
+  for (let i = 0; i < data.length; i += 4096) data[i] = (i / 4096) & 0xff;
+  return { data, sha256: createHash('sha256').update(data).digest('hex') };
+}
+
+/** A hash that keeps the CPU it spent apart, so the transport's share can be told. */
+function timedHash() {
+  const hash = createHash('sha256');
+  const cpuBefore = process.cpuUsage();
+  let hashingMs = 0;
+  return {
+    update(chunk) {
+      const t = performance.now();
+      hash.update(chunk);
+      hashingMs += performance.now() - t;
+    },
+    finish: () => ({ sha256: hash.digest('hex'), cpuMs: cpuMsSince(cpuBefore) - hashingMs }),
+  };
+}
+
+const rtcOptions = (json, host) => ({
+  ...JSON.parse(json),
+  ...(host === '127.0.0.1' ? { loopbackOnly: true } : {}),
+});
+
+async function tcpRecv(host) {
+  const server = createServer((socket) => {
+    const hash = timedHash();
+    let bytes = 0;
+    socket.on('data', (chunk) => {
+      bytes += chunk.length;
+      hash.update(chunk);
+    });
+    socket.on('error', () => {});
+    socket.on('end', () => bytes > 0 && socket.end(JSON.stringify(hash.finish())));
+  });
+  server.listen(0, host, () => out({ port: server.address().port }));
+}
+
+function tcpOpen(host, port) {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port: Number(port) }, () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+async function tcpSend(host, port, mib, writeKib) {
+  const { data, sha256 } = payload(Number(mib));
+  const write = Number(writeKib) * 1024;
+  const start = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const socket = await tcpOpen(host, port);
+  let answer = '';
+  socket.on('data', (d) => (answer += d));
+  const answered = new Promise((resolve) => socket.once('end', resolve));
+  for (let at = 0; at < data.length; at += write) {
+    if (!socket.write(data.subarray(at, at + write)))
+      await new Promise((resolve) => socket.once('drain', resolve));
+  }
+  socket.end();
+  await answered;
+  const ms = performance.now() - start;
+  const senderCpuMs = cpuMsSince(cpuBefore);
+  const reply = JSON.parse(answer);
+  out({ ms, ok: reply.sha256 === sha256, senderCpuMs, receiverCpuMs: reply.cpuMs });
+}
+
+async function tcpConnect(host, port, n) {
+  const connectMs = [];
+  for (let i = 0; i < Number(n); i++) {
+    const start = performance.now();
+    const socket = await tcpOpen(host, port);
+    connectMs.push(performance.now() - start);
+    socket.destroy();
+  }
+  out({ connectMs });
+}
+
+async function rtcWorker(host, rtcJson) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tw-bench-signal-'));
+  const server = await createSignalingServer({ host, dataDir });
+  server.createRoom('bench');
+  const key = server.createCredential('bench', 'worker-key').secret;
+  const token = server.createCredential('bench', 'room-token').secret;
+  const signaling = new SignalingClient({
+    url: server.url,
+    room: 'bench',
+    role: 'worker',
+    credential: key,
+    name: 'bench-worker',
+  });
+  await signaling.connect();
+  const endpoint = createWorkerEndpoint({ signaling, rtc: rtcOptions(rtcJson, host) });
+  endpoint.connections$.subscribe((transport) => {
+    transport.byteStreams$.subscribe((stream) => {
+      const hash = timedHash();
+      stream.chunks$.subscribe({
+        next: (chunk) => hash.update(chunk),
+        error: (error) => transport.send(JSON.stringify({ error: String(error) })),
+        complete: () => transport.send(JSON.stringify(hash.finish())),
+      });
+    });
+  });
+  out({ url: server.url, token, peerId: signaling.peerId });
+  process.once('SIGTERM', async () => {
+    await endpoint.close();
+    await signaling.close();
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  });
+}
+
+async function rtcClient(url, token, rtcJson) {
+  const client = new SignalingClient({ url, room: 'bench', role: 'client', credential: token });
+  await client.connect();
+  return { client, rtc: rtcOptions(rtcJson, new URL(url).hostname) };
+}
+
+async function rtcSend(url, token, workerId, rtcJson, mib, writeKib) {
+  const { data, sha256 } = payload(Number(mib));
+  const write = Number(writeKib) * 1024;
+  const { client, rtc } = await rtcClient(url, token, rtcJson);
+  const connectStart = performance.now();
+  const transport = await connectToWorker({ signaling: client, workerId, rtc });
+  const connectMs = performance.now() - connectStart;
+  const reply = firstValueFrom(transport.messages$);
+  const start = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const writer = await transport.openByteStream({
+    id: 'bench',
+    name: 'bench.bin',
+    size: data.length,
+    offset: 0,
+  });
+  for (let at = 0; at < data.length; at += write) await writer.write(data.subarray(at, at + write));
+  await writer.end();
+  const answer = JSON.parse(await reply);
+  const ms = performance.now() - start;
+  const senderCpuMs = cpuMsSince(cpuBefore);
+  if (answer.error) console.error(`receiver: ${answer.error}`);
+  out({ ms, ok: answer.sha256 === sha256, senderCpuMs, receiverCpuMs: answer.cpuMs, connectMs });
+  await transport.close();
+  await client.close();
+}
+
+async function rtcConnect(url, token, workerId, rtcJson, n) {
+  const { client, rtc } = await rtcClient(url, token, rtcJson);
+  const connectMs = [];
+  for (let i = 0; i < Number(n); i++) {
+    const start = performance.now();
+    const transport = await connectToWorker({ signaling: client, workerId, rtc });
+    connectMs.push(performance.now() - start);
+    await transport.close();
+  }
+  out({ connectMs });
+  await client.close();
+}
+
+const modes = {
+  'tcp-recv': tcpRecv,
+  'tcp-send': tcpSend,
+  'tcp-connect': tcpConnect,
+  'rtc-worker': rtcWorker,
+  'rtc-send': rtcSend,
+  'rtc-connect': rtcConnect,
+};
+if (!modes[mode]) throw new Error(`peer.mjs: unknown mode "${mode}"`);
+try {
+  await modes[mode](...args);
+} catch (error) {
+  // One line the bench records (a connect that timed out at 1 % loss), not a stack.
+  out({ error: error.message });
+  process.exit(1);
+}
+if (!mode.endsWith('-recv') && !mode.endsWith('-worker')) process.exit(0);
