@@ -45,7 +45,11 @@ export interface TrainerReader {
   readonly messages$: Observable<TrainerMessage>;
   /** Counters, read at any time (a snapshot). */
   readonly stats: TrainerReaderStats;
-  /** Sends `{"command": "stop"}` to the trainer, waiting briefly for it to listen. */
+  /**
+   * Sends `{"command": "stop"}` to the trainer. A trainer still starting (importing torch
+   * takes seconds) has not subscribed yet: the stop waits until it does, or until
+   * {@link TrainerReader.close}, rather than being lost.
+   */
   sendStop(): Promise<void>;
   /** Closes both sockets and completes `messages$`. Safe to call twice. */
   close(): Promise<void>;
@@ -57,8 +61,6 @@ const OptionsSchema = z.object({
   controlPort: PortSchema.default(0),
 });
 
-/** How long `sendStop` waits for a trainer's control socket to subscribe, in ms. */
-const STOP_WAIT_MS = 2_000;
 
 /**
  * Listens for one trainer that speaks sleap-nn's `ProgressReporterZMQ` format: binds a
@@ -114,7 +116,12 @@ export async function createTrainerReader(
   const lastSeq = new Map<string, number>();
   let closed = false;
   let subscribers = 0;
-  let onSubscriber: (() => void) | undefined;
+  /** Stops waiting for a trainer to listen; all are released by a subscription or close(). */
+  const listening = new Set<() => void>();
+  const release = () => {
+    for (const resolve of [...listening]) resolve();
+    listening.clear();
+  };
 
   const readLoop = (async () => {
     try {
@@ -148,7 +155,7 @@ export async function createTrainerReader(
       for await (const [frame] of control) {
         if (frame?.[0] === 1) subscribers++;
         else if (frame?.[0] === 0) subscribers = Math.max(0, subscribers - 1);
-        if (subscribers > 0) onSubscriber?.();
+        if (subscribers > 0) release();
       }
     } catch {
       // closed
@@ -170,22 +177,14 @@ export async function createTrainerReader(
     },
     async sendStop() {
       if (closed) return;
-      if (subscribers === 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, STOP_WAIT_MS);
-          onSubscriber = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        onSubscriber = undefined;
-      }
+      if (subscribers === 0) await new Promise<void>((resolve) => listening.add(resolve));
       if (closed) return;
       await stopQueue.push(stringifyPythonJson({ command: 'stop' }));
     },
     async close() {
       if (closed) return;
       closed = true;
+      release();
       await stopQueue.drained();
       sub.close();
       control.close();

@@ -114,6 +114,24 @@ describe('createTrainerReader with createProgressPublisher', () => {
     await expect(stopped).resolves.toBeUndefined();
   });
 
+  it('keeps a stop sent before the trainer listens until it does (a slow start)', async () => {
+    const r = await reader();
+    // Stop asked while the trainer is still starting: nothing listens on control yet.
+    const sent = r.sendStop();
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const p = await publisher(r);
+    const stopped = firstValueFrom(p.stopRequested$);
+    await sent;
+    await expect(stopped).resolves.toBeUndefined();
+  });
+
+  it('a stop for a trainer that never listens ends with close(), not never', async () => {
+    const r = await createTrainerReader();
+    const sent = r.sendStop();
+    await r.close();
+    await expect(sent).resolves.toBeUndefined();
+  });
+
   it('ignores sequence numbers of the wrong shape from any peer, and still counts real gaps', async () => {
     const r = await reader();
     const pub = new Publisher({ linger: 0 });
