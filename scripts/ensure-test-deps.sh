@@ -5,7 +5,7 @@
 # worker's PyTorch trainer, packages/worker/trainers/pytorch, trained for real by
 # integration-tests' pytorch tests); chromium (the WebRTC transport runs its compliance
 # suite in a real browser); iproute2 (that test puts Chromium in a network namespace of its
-# own).
+# own); redis-server (through ensure-redis.sh).
 # The Python modules are checked in the interpreter the tests run: $TRAINWIRE_PYTHON, or
 # Debian's /usr/bin/python3 when it is unset (as in bridge-zmq's test/PythonPeer.ts).
 # Runs before `npm test` (npm's pretest); changes nothing when all is there.
@@ -35,6 +35,11 @@ pip_missing=()
 if [ "$only_python" = false ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+fi
+# redis-server (transport-webrtc's scale-out tests run several signaling instances on a real
+# one) has its own script, which keeps the package's service from starting.
+if [ "$only_python" = false ]; then
+  bash "$(dirname "$0")/ensure-redis.sh"
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -169,3 +169,37 @@ describe('SignalingClient and a server restart', () => {
     expect(connections - before).toBe(2);
   });
 });
+
+describe('SignalingClient with several URLs of one service', () => {
+  it('tries the next URL when the first cannot be reached, and names them all when none can', async () => {
+    const started = await startServer();
+    cleanups.push(() => started.dispose());
+    started.server.createRoom('lab');
+    const token = started.server.createCredential('lab', 'room-token').secret;
+    // A port nothing listens on: the first instance is down.
+    const down = 'ws://127.0.0.1:1';
+    const client = new SignalingClient({
+      url: down,
+      urls: [started.server.url],
+      room: 'lab',
+      role: 'client',
+      credential: token,
+    });
+    cleanups.push(() => client.close());
+    await client.connect();
+    expect(client.url).toBe(started.server.url);
+    expect(started.server.stats().peers).toBe(1);
+
+    const nowhere = new SignalingClient({
+      url: down,
+      urls: ['ws://127.0.0.1:2'],
+      room: 'lab',
+      role: 'client',
+      credential: token,
+    });
+    await expect(nowhere.connect()).rejects.toMatchObject({
+      code: 'signaling_unreachable',
+      message: expect.stringContaining('(nor at 1 other URL(s))'),
+    });
+  });
+});

@@ -66,8 +66,14 @@ const FINAL = new Set([
 
 /** Options of a {@link SignalingClient}. */
 export interface SignalingClientOptions {
-  /** `ws://host:port` of the signaling server. */
+  /** `ws://host:port` of the signaling server (one instance, or a load balancer in front of several). */
   url: string;
+  /**
+   * More instances of the same signaling service (one Redis behind them), tried in turn
+   * after `url`: when the first connection cannot be made, and on every reconnection
+   * after a link to one of them dropped.
+   */
+  urls?: readonly string[];
   room: string;
   role: PeerRole;
   /** A room token for a client, a worker key for a worker. */
@@ -136,6 +142,9 @@ export class SignalingClient {
   private identity: { peerId: string; resumeKey: string } | undefined;
   private meta: Pick<SignalingClientOptions, 'name' | 'info' | 'tags' | 'properties'>;
   private attempt = 0;
+  /** The instances to try: `url`, then `urls`; `current` is the one in use. */
+  private readonly addresses: readonly string[];
+  private current = 0;
   private connecting: Promise<void> | undefined;
   private readonly scheduler: SchedulerLike;
   private lastHeard: number;
@@ -150,9 +159,15 @@ export class SignalingClient {
     this.revoked$ = this.revocations.asObservable();
     const { name, info, tags, properties } = options;
     this.meta = { name, info, tags, properties };
+    this.addresses = [...new Set([options.url, ...(options.urls ?? [])])];
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.lastHeard = this.scheduler.now();
     this.pending = new PendingRequests(options.requestTimeoutMs ?? 10_000, this.scheduler);
+  }
+
+  /** The signaling URL this client uses now (or tries next). */
+  get url(): string {
+    return this.addresses[this.current]!;
   }
 
   /** This peer's id, once registered; kept across reconnections. */
@@ -276,10 +291,11 @@ export class SignalingClient {
     this.finish(error);
   }
 
-  private open(): Promise<void> {
+  private open(untried = this.addresses.length - 1): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let settled = false;
-      const socket = new platform.WebSocket(this.options.url);
+      const url = this.url;
+      const socket = new platform.WebSocket(url);
       this.socket = socket;
       socket.onopen = () => {
         this.lastHeard = this.scheduler.now();
@@ -302,7 +318,7 @@ export class SignalingClient {
               return refused(
                 new TransportWebrtcError(
                   'bad_message',
-                  `the server answered register with ${reply.type}; is ${this.options.url} a trainwire signaling server?`,
+                  `the server answered register with ${reply.type}; is ${url} a trainwire signaling server?`,
                 ),
               );
             }
@@ -368,9 +384,17 @@ export class SignalingClient {
         if (this.currentStatus === 'closed') return;
         if (!this.identity && !settled) {
           settled = true;
+          if (untried > 0) {
+            // Another instance of the service may answer.
+            this.current = (this.current + 1) % this.addresses.length;
+            this.open(untried - 1).then(resolve, reject);
+            return;
+          }
+          const tried =
+            this.addresses.length > 1 ? ` (nor at ${this.addresses.length - 1} other URL(s))` : '';
           const error = new TransportWebrtcError(
             'signaling_unreachable',
-            `cannot reach the signaling server at ${this.options.url}; check the URL and that it runs`,
+            `cannot reach the signaling server at ${url}${tried}; check the URL and that it runs`,
           );
           reject(error);
           this.finish(error);
@@ -383,6 +407,8 @@ export class SignalingClient {
 
   private scheduleReconnect(): void {
     if (this.currentStatus !== 'reconnecting') this.status.next('reconnecting');
+    // That instance may be gone for good: the next attempt goes to the next one.
+    this.current = (this.current + 1) % this.addresses.length;
     const backoff = backoffDelay(this.attempt++, {
       initialMs: this.options.backoff?.initialMs ?? 250,
       maxMs: this.options.backoff?.maxMs ?? 10_000,

@@ -1,10 +1,20 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Room, RoomSchema } from '@trainwire/core';
 import { type Observable, Subject } from 'rxjs';
 import { z } from 'zod';
 import { TransportWebrtcError } from './errors.js';
+import {
+  CredentialSchema,
+  credentialIdOf,
+  issueCredential,
+  judgeCredential,
+  listed,
+  nameMismatch,
+  nameTaken,
+  normalName,
+} from './internal/credentialRules.js';
 import { describeInvalid } from './internal/describeInvalid.js';
 
 /**
@@ -13,19 +23,6 @@ import { describeInvalid } from './internal/describeInvalid.js';
  * takes the server's admin token, which is not a stored credential.
  */
 export type CredentialKind = 'room-token' | 'worker-key';
-
-const CredentialSchema = z.object({
-  id: z.string(),
-  room: z.string(),
-  kind: z.enum(['room-token', 'worker-key']),
-  label: z.string().max(128).default(''),
-  salt: z.string(),
-  hash: z.string(),
-  createdAt: z.number(),
-  revokedAt: z.number().optional(),
-  /** Worker keys: the worker name its first registration bound; no other key may use it. */
-  workerName: z.string().max(128).optional(),
-});
 
 const StoreFileSchema = z.object({
   version: z.literal(1),
@@ -65,11 +62,6 @@ export type CredentialCheck =
 export type NameClaim =
   | { ok: true; name: string }
   | { ok: false; code: 'name_taken' | 'name_mismatch'; message: string; holder: string };
-
-const CREDENTIAL = /^tw[rk]_([0-9a-f]{12})\.([A-Za-z0-9_-]{1,64})$/;
-// Compared against when there is no such credential, so a miss costs a hash like a hit.
-const DUMMY_SALT = randomBytes(16).toString('hex');
-const DUMMY_HASH = hashSecret(DUMMY_SALT, randomBytes(24).toString('base64url'));
 
 /**
  * The signaling server's persistent state: rooms and hashed credentials, kept in one
@@ -165,22 +157,10 @@ export class SignalingStore {
         `room ${room} does not exist; create it first (createRoom / POST /rooms)`,
       );
     }
-    const id = randomBytes(6).toString('hex');
-    const raw = randomBytes(24).toString('base64url');
-    const salt = randomBytes(16).toString('hex');
-    const record = {
-      id,
-      room,
-      kind,
-      label,
-      salt,
-      hash: hashSecret(salt, raw),
-      createdAt: Date.now(),
-    };
-    this.data.credentials[id] = record;
+    const { record, issued } = issueCredential(room, kind, label, Date.now());
+    this.data.credentials[record.id] = record;
     this.save();
-    const prefix = kind === 'room-token' ? 'twr' : 'twk';
-    return { id, room, kind, label, createdAt: record.createdAt, secret: `${prefix}_${id}.${raw}` };
+    return issued;
   }
 
   /**
@@ -248,13 +228,9 @@ export class SignalingStore {
       throw new TransportWebrtcError('bad_config', `no worker key ${credentialId}`);
     }
     if (record.workerName !== undefined) {
-      if (sameName(record.workerName, name)) return { ok: true, name: record.workerName };
-      return {
-        ok: false,
-        code: 'name_mismatch',
-        holder: record.id,
-        message: `worker key ${record.id} is bound to the worker name "${record.workerName}"; run this worker as "${record.workerName}", or issue another worker key for "${name}"`,
-      };
+      if (normalName(record.workerName) === normalName(name))
+        return { ok: true, name: record.workerName };
+      return nameMismatch(record, name);
     }
     const holder = Object.values(this.data.credentials).find(
       (c) =>
@@ -262,17 +238,9 @@ export class SignalingStore {
         c.room === record.room &&
         c.revokedAt === undefined &&
         c.workerName !== undefined &&
-        sameName(c.workerName, name),
+        normalName(c.workerName) === normalName(name),
     );
-    if (holder) {
-      const label = holder.label ? ` ("${holder.label}")` : '';
-      return {
-        ok: false,
-        code: 'name_taken',
-        holder: holder.id,
-        message: `the worker name "${name}" in room ${record.room} belongs to worker key ${holder.id}${label}; pick another name, or an admin can free it with \`trainwire keys revoke ${holder.id}\``,
-      };
-    }
+    if (holder) return nameTaken(holder, name, record.room);
     record.workerName = name;
     this.save();
     return { ok: true, name };
@@ -292,41 +260,8 @@ export class SignalingStore {
    * time it takes tells an unknown room from a wrong credential.
    */
   verify(secret: string, room: string, role: 'worker' | 'client'): CredentialCheck {
-    const match = CREDENTIAL.exec(secret);
-    const credentialId = match?.[1];
-    const record = credentialId !== undefined ? this.data.credentials[credentialId] : undefined;
-    const expected = Buffer.from(record?.hash ?? DUMMY_HASH, 'hex');
-    const actual = Buffer.from(hashSecret(record?.salt ?? DUMMY_SALT, match?.[2] ?? secret), 'hex');
-    const matches = timingSafeEqual(expected, actual);
-    const wanted = role === 'worker' ? 'worker key' : 'room token';
-    if (!record || !matches || record.room !== room || this.data.rooms[room] === undefined) {
-      return {
-        ok: false,
-        code: 'auth_failed',
-        reason: 'refused',
-        credentialId,
-        // The same words for every cause, and no room name: nothing to tell rooms apart by.
-        message: `credential refused: check the room name and the credential (trainwire whoami), or ask the room's operator for a ${wanted}`,
-      };
-    }
-    if (record.revokedAt !== undefined) {
-      return {
-        ok: false,
-        code: 'credential_revoked',
-        reason: 'revoked',
-        credentialId,
-        message: `credential ${record.id} was revoked; ask the room's operator for a new ${wanted}`,
-      };
-    }
-    const allowed = role === 'worker' ? 'worker-key' : 'room-token';
-    if (record.kind !== allowed) {
-      const message =
-        role === 'worker'
-          ? `credential ${record.id} is a room token, which registers clients only; run a worker with a worker key (trainwire keys create --room ${room} --kind worker-key)`
-          : `credential ${record.id} is a worker key, which registers workers only; log in with a room token (trainwire keys create --room ${room})`;
-      return { ok: false, code: 'auth_failed', reason: 'wrong_role', credentialId, message };
-    }
-    return { ok: true, credential: listed(record) };
+    const record = this.data.credentials[credentialIdOf(secret) ?? ''];
+    return judgeCredential(record, this.data.rooms[room] !== undefined, secret, room, role);
   }
 
   private save(): void {
@@ -335,17 +270,4 @@ export class SignalingStore {
     writeFileSync(temp, `${JSON.stringify(this.data, null, 2)}\n`, { mode: 0o600 });
     renameSync(temp, this.path);
   }
-}
-
-function listed(record: z.infer<typeof CredentialSchema>): CredentialRecord {
-  const { salt: _salt, hash: _hash, ...rest } = record;
-  return rest;
-}
-
-function sameName(a: string, b: string): boolean {
-  return a.normalize('NFKC').toLowerCase() === b.normalize('NFKC').toLowerCase();
-}
-
-function hashSecret(salt: string, secret: string): string {
-  return createHash('sha256').update(salt).update(':').update(secret).digest('hex');
 }

@@ -1,12 +1,15 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { Room } from '@trainwire/core';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { WebSocketServer } from 'ws';
 import { TransportWebrtcError } from './errors.js';
 import { AuthLimiter, DEFAULT_AUTH_LIMIT } from './internal/AuthLimiter.js';
 import { handleHttp } from './internal/httpApi.js';
 import { SignalingHub, type SignalingStats } from './internal/SignalingHub.js';
+import { LocalSignalingBackend } from './LocalSignalingBackend.js';
+import type { SignalingBackend } from './SignalingBackend.js';
 import type { SignalingLogEntry, SignalingLogger } from './SignalingLogEntry.js';
 import { type CredentialKind, type IssuedCredential, SignalingStore } from './SignalingStore.js';
 import { MAX_SIGNALING_MESSAGE_BYTES } from './signalingMessages.js';
@@ -51,16 +54,52 @@ export interface SignalingServerOptions {
   addressOf?: (req: IncomingMessage) => string;
 }
 
-/** A running signaling server. */
-export interface SignalingServer {
+/** Options of a {@link createSignalingServer} that shares its store through Redis. */
+export interface SharedSignalingServerOptions
+  extends Omit<SignalingServerOptions, 'dataDir' | 'storePath' | 'store'> {
+  /**
+   * Keep rooms, credentials, presence and the relay in Redis (`redis://HOST:PORT`), so
+   * that several instances serve one room (docs/scale-out.md). Without it: the
+   * in-process store of one instance.
+   */
+  redis: string;
+  /** Prefix of the Redis keys and channels (`trainwire:`): one Redis can serve several deployments. */
+  redisPrefix?: string;
+}
+
+/** What every running signaling server has, whatever its store. */
+export interface SignalingServerBase {
   /** `ws://host:port`: what peers connect to. */
   readonly url: string;
   /** `http://host:port`: the HTTP API (`GET /health`, rooms, credentials). */
   readonly httpUrl: string;
   readonly port: number;
-  readonly store: SignalingStore;
-  /** Counters: connections, peers, bad messages, rate-limited, evicted, relayed. */
+  /** Its store, behind the one contract both kinds share. */
+  readonly backend: SignalingBackend;
+  /** Counters of this instance: connections, peers, bad messages, rate-limited, evicted, relayed. */
   stats(): SignalingStats;
+  /** Withdraws its peers (their rooms see them leave), stops listening, lets go of its store. */
+  close(): Promise<void>;
+}
+
+/**
+ * A signaling server that shares its store through Redis with other instances: the
+ * operator methods are async, and any instance (or `trainwire rooms|keys --redis`) may
+ * call them.
+ */
+export interface SharedSignalingServer extends SignalingServerBase {
+  /** The Redis URL it was started with. */
+  readonly redis: string;
+  createRoom(id: string, name?: string): Promise<Room>;
+  createCredential(room: string, kind: CredentialKind, label?: string): Promise<IssuedCredential>;
+  /** Revokes a credential on every instance (see {@link SignalingServer.revokeCredential}). */
+  revokeCredential(id: string): Promise<boolean>;
+  deleteRoom(id: string): Promise<boolean>;
+}
+
+/** A running signaling server with its in-process store (one instance). */
+export interface SignalingServer extends SignalingServerBase {
+  readonly store: SignalingStore;
   /** Creates a room (operator). */
   createRoom(id: string, name?: string): void;
   /** Issues a room token or worker key (operator); its `secret` is shown once. */
@@ -73,33 +112,72 @@ export interface SignalingServer {
   revokeCredential(id: string): boolean;
   /** Deletes a room, revoking its credentials and disconnecting its peers; false if unknown. */
   deleteRoom(id: string): boolean;
-  close(): Promise<void>;
 }
 
 /**
  * Starts a signaling server: WebSocket signaling (rooms, presence, relay, heartbeat) and
- * a small HTTP API on one port. Rooms and hashed credentials persist in a JSON store.
+ * a small HTTP API on one port. Rooms and hashed credentials persist in a JSON store; with
+ * `redis`, everything lives in Redis and any number of instances serve the same rooms.
  *
  * @example
  * ```ts
  * const server = await createSignalingServer({ port: 8787, dataDir: './signal-data' });
  * server.createRoom('lab');
  * const { secret } = server.createCredential('lab', 'worker-key', 'gpu-box-1');
+ *
+ * // Scaled out: start as many as needed, behind one load balancer.
+ * const shared = await createSignalingServer({ port: 8788, redis: 'redis://127.0.0.1:6379' });
+ * await shared.createRoom('lab');
  * ```
  */
 export async function createSignalingServer(
-  options: SignalingServerOptions = {},
-): Promise<SignalingServer> {
-  const store =
-    options.store ??
-    SignalingStore.open(
-      options.storePath ??
-        (options.dataDir !== undefined ? join(options.dataDir, 'signaling.json') : undefined) ??
-        fail(),
-    );
+  options: SharedSignalingServerOptions,
+): Promise<SharedSignalingServer>;
+export async function createSignalingServer(
+  options?: SignalingServerOptions,
+): Promise<SignalingServer>;
+export async function createSignalingServer(
+  options: SignalingServerOptions & Partial<SharedSignalingServerOptions> = {},
+): Promise<SignalingServer | SharedSignalingServer> {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
-  const maxMessageBytes = options.maxMessageBytes ?? MAX_SIGNALING_MESSAGE_BYTES;
+  const evictAfterMs = options.evictAfterMs ?? heartbeatMs * 3;
   const scheduler = options.scheduler ?? asyncScheduler;
+  let store: SignalingStore | undefined;
+  let backend: SignalingBackend;
+  if (options.redis !== undefined) {
+    const { RedisSignalingBackend } = await import('./RedisSignalingBackend.js');
+    backend = await RedisSignalingBackend.connect(options.redis, {
+      prefix: options.redisPrefix,
+      // Renewed every heartbeat; lapsed, the others expire its peers within evictAfterMs.
+      leaseMs: Math.max(heartbeatMs * 1.5, evictAfterMs - heartbeatMs),
+      now: () => scheduler.now(),
+    });
+  } else {
+    store =
+      options.store ??
+      SignalingStore.open(
+        options.storePath ??
+          (options.dataDir !== undefined ? join(options.dataDir, 'signaling.json') : undefined) ??
+          fail(),
+      );
+    backend = new LocalSignalingBackend(store);
+  }
+  try {
+    return await serve(options, backend, store, { heartbeatMs, evictAfterMs, scheduler });
+  } catch (error) {
+    await backend.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function serve(
+  options: SignalingServerOptions & Partial<SharedSignalingServerOptions>,
+  backend: SignalingBackend,
+  store: SignalingStore | undefined,
+  timing: { heartbeatMs: number; evictAfterMs: number; scheduler: SchedulerLike },
+): Promise<SignalingServer | SharedSignalingServer> {
+  const { heartbeatMs, evictAfterMs, scheduler } = timing;
+  const maxMessageBytes = options.maxMessageBytes ?? MAX_SIGNALING_MESSAGE_BYTES;
   const logger = options.logger ?? consoleLogger;
   const log = (entry: Omit<SignalingLogEntry, 'at'>) => logger({ at: scheduler.now(), ...entry });
   const limiter = new AuthLimiter({ ...DEFAULT_AUTH_LIMIT, ...options.authLimit }, () =>
@@ -107,26 +185,33 @@ export async function createSignalingServer(
   );
   const addressOf = options.addressOf ?? ((req) => req.socket.remoteAddress ?? 'unknown');
   const hub = new SignalingHub({
-    store,
-    secret: store.serverSecret(),
+    store: backend,
+    secret: await backend.serverSecret(),
     heartbeatMs,
-    evictAfterMs: options.evictAfterMs ?? heartbeatMs * 3,
+    evictAfterMs,
     maxMessageBytes,
     rate: options.rateLimit ?? { perSecond: 50, burst: 100 },
     scheduler,
     limiter,
     log,
   });
-  // However a credential is revoked (here, the admin API, the store), what it opened ends.
-  const revocations = store.revoked$.subscribe((record) => hub.revoke(record));
+  // However a credential is revoked (here, the admin API, the store, another instance),
+  // the hub hears it from the backend and ends what it opened.
   const api = {
-    createRoom: (id: string, name?: string) => void store.createRoom({ id, name }),
     createCredential: (room: string, kind: CredentialKind, label?: string) =>
-      store.createCredential(room, kind, label),
-    revokeCredential: (id: string) => store.revokeCredential(id),
-    deleteRoom: (id: string) => store.deleteRoom(id) !== undefined,
+      backend.createCredential(room, kind, label),
+    revokeCredential: (id: string) => backend.revokeCredential(id),
+    deleteRoom: async (id: string) => (await backend.deleteRoom(id)) !== undefined,
   };
-  const context = { store, hub, adminToken: options.adminToken, api, limiter, log, addressOf };
+  const context = {
+    store: backend,
+    hub,
+    adminToken: options.adminToken,
+    api,
+    limiter,
+    log,
+    addressOf,
+  };
   const http = createServer((req, res) => {
     handleHttp(req, res, context).catch(() => {
       if (!res.headersSent)
@@ -148,8 +233,7 @@ export async function createSignalingServer(
       });
     });
   } catch (cause) {
-    revocations.unsubscribe();
-    hub.close();
+    await hub.close();
     const code = (cause as { code?: string }).code;
     const message =
       code === 'EADDRINUSE'
@@ -161,21 +245,40 @@ export async function createSignalingServer(
   wss.on('connection', (ws, req) => hub.attach(ws, addressOf(req)));
   const { port, address, family } = http.address() as AddressInfo;
   const host = family === 'IPv6' ? `[${address}]` : address;
-  return {
+  let closing: Promise<void> | undefined;
+  const base: SignalingServerBase = {
     url: `ws://${host}:${port}`,
     httpUrl: `http://${host}:${port}`,
     port,
-    store,
+    backend,
     stats: () => ({ ...hub.stats }),
-    ...api,
-    close: async () => {
-      revocations.unsubscribe();
-      hub.close();
-      wss.close();
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    },
+    close: () =>
+      (closing ??= (async () => {
+        await hub.close();
+        wss.close();
+        http.closeAllConnections();
+        await new Promise<void>((resolve) => http.close(() => resolve()));
+        await backend.close();
+      })()),
   };
+  if (store === undefined) {
+    return {
+      ...base,
+      redis: options.redis!,
+      createRoom: (id: string, name?: string) => backend.createRoom({ id, name }),
+      ...api,
+    } satisfies SharedSignalingServer;
+  }
+  const local = store;
+  return {
+    ...base,
+    store: local,
+    createRoom: (id: string, name?: string) => void local.createRoom({ id, name }),
+    createCredential: (room: string, kind: CredentialKind, label?: string) =>
+      local.createCredential(room, kind, label),
+    revokeCredential: (id: string) => local.revokeCredential(id),
+    deleteRoom: (id: string) => local.deleteRoom(id) !== undefined,
+  } satisfies SignalingServer;
 }
 
 function fail(): never {

@@ -21,6 +21,7 @@ export type TransportWebrtcErrorCode =
   | 'transport_closed'
   | 'transport_not_open'
   | 'store_corrupt'
+  | 'store_unavailable'
   | 'bad_config';
 
 /**

@@ -16,7 +16,10 @@ export {
 export { type ConnectToWorkerOptions, connectToWorker } from './connectToWorker.js';
 export {
   createSignalingServer,
+  type SharedSignalingServer,
+  type SharedSignalingServerOptions,
   type SignalingServer,
+  type SignalingServerBase,
   type SignalingServerOptions,
 } from './createSignalingServer.js';
 export {
@@ -27,8 +30,17 @@ export {
 } from './createWorkerEndpoint.js';
 export { TransportWebrtcError, type TransportWebrtcErrorCode } from './errors.js';
 export { type LinkSignal, type LinkSignalInit, LinkSignalSchema } from './LinkSignal.js';
+export { LocalSignalingBackend } from './LocalSignalingBackend.js';
 export { listWorkers, type WorkerListing } from './listWorkers.js';
+export { type RedisBackendOptions, RedisSignalingBackend } from './RedisSignalingBackend.js';
 export type { IceServer, RtcOptions } from './RtcOptions.js';
+export type {
+  BackendDelivery,
+  PresenceRecord,
+  RelayEvent,
+  RoomEvent,
+  SignalingBackend,
+} from './SignalingBackend.js';
 export {
   type PresenceEvent,
   type RelayedSignal,

@@ -1,7 +1,9 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { SignalingClient } from '@trainwire/transport-webrtc';
+import { filter, firstValueFrom } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeIo } from '../../test/fakeIo.js';
 import { main } from '../main.js';
 
@@ -89,5 +91,94 @@ describe('trainwire rooms and keys (no server running: straight to the store)', 
       server.interrupt();
     }
     expect(await running).toBe(0);
+  });
+});
+
+/** A real redis-server on a free loopback port, without persistence (transport-webrtc's fixture). */
+interface RedisServer {
+  url: string;
+  stop(): Promise<void>;
+}
+// Outside this package's sources, so imported by URL rather than compiled with them.
+const redisFixture = new URL(
+  '../../../transport-webrtc/src/__tests__/redisServer.ts',
+  import.meta.url,
+).href;
+
+describe('trainwire signal, rooms and keys with --redis', () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    const { startRedis } = (await import(redisFixture)) as {
+      startRedis(): Promise<RedisServer>;
+    };
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  it('two instances share one store that rooms and keys manage without either', async () => {
+    const r = ['--redis', redis.url];
+    const started = await Promise.all(
+      [0, 1].map(async () => {
+        const dataDir = await mkdtemp(join(tmpdir(), 'tw-signal-'));
+        const io = fakeIo();
+        const running = main(
+          ['signal', '--port', '0', '--json', '--data-dir', dataDir, ...r],
+          io.io,
+        );
+        while (!io.out().includes('"url"')) await new Promise((done) => setTimeout(done, 10));
+        return { io, running, info: JSON.parse(io.out()) as { url: string; redis: string } };
+      }),
+    );
+    const [one, two] = started as [(typeof started)[0], (typeof started)[0]];
+    try {
+      expect(one.info.redis).toBe(redis.url);
+      expect(await main(['rooms', 'create', 'lab', ...r], fakeIo().io)).toBe(0);
+      const issued = fakeIo();
+      const create = ['keys', 'create', '--room', 'lab', '--kind', 'worker-key', '--json', ...r];
+      expect(await main(create, issued.io)).toBe(0);
+      const key = JSON.parse(issued.out()) as { id: string; secret: string };
+
+      // Issued without an instance, the key opens the room on either.
+      const worker = new SignalingClient({
+        url: one.info.url,
+        room: 'lab',
+        role: 'worker',
+        credential: key.secret,
+        name: 'gpu-1',
+      });
+      await worker.connect();
+      const rooms = fakeIo();
+      expect(await main(['rooms', 'list', ...r], rooms.io)).toBe(0);
+      expect(rooms.out()).toContain('lab  1 worker(s), 0 client(s) online');
+
+      // Revoked in the shared store: the instance holding the worker closes it.
+      const closed = firstValueFrom(worker.status$.pipe(filter((s) => s === 'closed')));
+      expect(await main(['keys', 'revoke', key.id, ...r], fakeIo().io)).toBe(0);
+      await closed;
+      const listed = fakeIo();
+      expect(await main(['keys', 'list', '--room', 'lab', ...r], listed.io)).toBe(0);
+      expect(listed.out()).toMatch(new RegExp(`${key.id}\\s+worker-key\\s+revoked`));
+    } finally {
+      one.io.interrupt();
+      two.io.interrupt();
+    }
+    expect(await one.running).toBe(0);
+    expect(await two.running).toBe(0);
+  });
+
+  it('a --redis that is not a Redis URL is exit 2 naming the flag; an unreachable one exit 3', async () => {
+    const bad = fakeIo();
+    expect(await main(['rooms', 'list', '--redis', 'localhost:6379'], bad.io)).toBe(2);
+    expect(bad.err()).toContain('--redis: a Redis URL looks like redis://HOST:PORT');
+    const serve = fakeIo();
+    expect(await main(['signal', '--port', '0', '--redis', 'http://x'], serve.io)).toBe(2);
+    expect(serve.err()).toContain('--redis');
+    const down = fakeIo();
+    expect(
+      await main(['keys', 'list', '--room', 'lab', '--redis', 'redis://127.0.0.1:1'], down.io),
+    ).toBe(3);
+    expect(down.err()).toContain('cannot reach Redis at redis://127.0.0.1:1; check --redis');
   });
 });

@@ -1,13 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { RoomSchema } from '@trainwire/core';
-import { ExitCode, UsageError } from '../errors.js';
+import type { SignalingBackend } from '@trainwire/transport-webrtc';
+import { ConnectionError, ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
 import { intFlag, type ParsedArgs, stringFlag } from '../internal/args.js';
 import {
   adminRequest,
   isNotFoundReply,
   newAdminToken,
+  openRedisStore,
+  redisUrlFlag,
   runningServer,
   writeAdminFile,
 } from '../internal/signalAdmin.js';
@@ -16,22 +19,40 @@ function dataDirOf(args: ParsedArgs): string {
   return resolve(stringFlag(args, 'data-dir') ?? '.trainwire/signal');
 }
 
-/** `trainwire signal`: runs a signaling server until Ctrl-C; rooms and keys persist in its data dir. */
+/**
+ * `trainwire signal`: runs a signaling server until Ctrl-C; rooms and keys persist in its
+ * data dir, or with `--redis URL` in Redis, shared with every other instance started so.
+ */
 export async function signalCommand(args: ParsedArgs, io: Io): Promise<number> {
   const dataDir = dataDirOf(args);
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const { createSignalingServer } = await import('@trainwire/transport-webrtc');
+  const redis = await redisUrlFlag(stringFlag(args, 'redis'));
   const host = stringFlag(args, 'host') ?? '127.0.0.1';
   const port = intFlag(args, 'port', 0, 65535) ?? 8765;
+  // The data dir still holds this instance's admin file, for `rooms` and `keys` without --redis.
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const { createSignalingServer } = await import('@trainwire/transport-webrtc');
   const adminToken = newAdminToken();
-  const server = await createSignalingServer({ host, port, dataDir, adminToken });
+  const server =
+    redis === undefined
+      ? await createSignalingServer({ host, port, dataDir, adminToken })
+      : await createSignalingServer({ host, port, redis, adminToken }).catch((error: unknown) => {
+          if ((error as { code?: string }).code !== 'store_unavailable') throw error;
+          throw new ConnectionError(
+            `cannot reach Redis at ${redis}; check --redis and that Redis runs and accepts connections from here`,
+            { cause: error },
+          );
+        });
   const file = await writeAdminFile(dataDir, server, adminToken);
+  const where = redis === undefined ? `data in ${dataDir}` : `rooms and keys in Redis at ${redis}`;
+  const manage = redis === undefined ? `--data-dir ${dataDir}` : `--redis ${redis}`;
   if (args.values.json === true)
-    io.stdout.write(`${JSON.stringify({ url: server.url, httpUrl: server.httpUrl, dataDir })}\n`);
-  else {
-    io.stdout.write(`Signaling server on ${server.url} (data in ${dataDir}). Ctrl-C to stop.\n`);
     io.stdout.write(
-      `Create a room and keys: trainwire rooms create lab --data-dir ${dataDir}; trainwire keys create --room lab --kind worker-key --data-dir ${dataDir}\n`,
+      `${JSON.stringify({ url: server.url, httpUrl: server.httpUrl, dataDir, ...(redis === undefined ? {} : { redis }) })}\n`,
+    );
+  else {
+    io.stdout.write(`Signaling server on ${server.url} (${where}). Ctrl-C to stop.\n`);
+    io.stdout.write(
+      `Create a room and keys: trainwire rooms create lab ${manage}; trainwire keys create --room lab --kind worker-key ${manage}\n`,
     );
   }
   await new Promise<void>((done) => {
@@ -53,28 +74,46 @@ function roomName(name: string, what: string): string {
   );
 }
 
+/**
+ * Runs an operator command: with `--redis`, straight on the shared store; else through the
+ * server running on the data dir (its admin API), or on its store file when none runs.
+ */
 async function withStore<T>(
-  dataDir: string,
+  args: ParsedArgs,
   viaApi: (server: { httpUrl: string; adminToken: string }) => Promise<T>,
-  direct: (store: import('@trainwire/transport-webrtc').SignalingStore) => T,
+  direct: (store: SignalingBackend) => Promise<T>,
 ): Promise<T> {
+  const redis = await redisUrlFlag(stringFlag(args, 'redis'));
+  if (redis !== undefined) {
+    const store = await openRedisStore(redis);
+    try {
+      return await direct(store);
+    } finally {
+      await store.close();
+    }
+  }
+  const dataDir = dataDirOf(args);
   const server = await runningServer(dataDir);
   if (server !== undefined) return viaApi(server);
-  const { SignalingStore } = await import('@trainwire/transport-webrtc');
+  const { LocalSignalingBackend, SignalingStore } = await import('@trainwire/transport-webrtc');
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  return direct(SignalingStore.open(resolve(dataDir, 'signaling.json')));
+  const store = new LocalSignalingBackend(SignalingStore.open(resolve(dataDir, 'signaling.json')));
+  try {
+    return await direct(store);
+  } finally {
+    await store.close();
+  }
 }
 
 /** `trainwire rooms create NAME | list | delete NAME`: the server's rooms (through a running server, or its store). */
 export async function roomsCommand(args: ParsedArgs, io: Io): Promise<number> {
   const [action, given] = args.positionals;
-  const dataDir = dataDirOf(args);
   const json = args.values.json === true;
   const name = given === undefined || action === 'list' ? given : roomName(given, 'the room NAME');
   if (action === 'create') {
     if (name === undefined) throw new UsageError('missing NAME: trainwire rooms create NAME');
     const room = await withStore(
-      dataDir,
+      args,
       (s) => adminRequest(s, 'POST', '/rooms', { id: name }),
       (store) => store.createRoom({ id: name }),
     );
@@ -87,14 +126,25 @@ export async function roomsCommand(args: ParsedArgs, io: Io): Promise<number> {
   }
   if (action === 'list') {
     const rooms = await withStore(
-      dataDir,
+      args,
       async (s) =>
         (
           (await adminRequest(s, 'GET', '/rooms')) as {
             rooms: Array<{ id: string; workers?: number; clients?: number }>;
           }
         ).rooms,
-      (store) => store.listRooms(),
+      async (store) => {
+        const rooms = await store.listRooms();
+        if (store.kind !== 'redis') return rooms;
+        // The shared store knows who is online on every instance.
+        return Promise.all(
+          rooms.map(async (room) => {
+            const online = await store.online(room.id);
+            const workers = online.filter((p) => p.info.role === 'worker').length;
+            return { ...room, workers, clients: online.length - workers };
+          }),
+        );
+      },
     );
     for (const room of rooms)
       io.stdout.write(
@@ -108,7 +158,7 @@ export async function roomsCommand(args: ParsedArgs, io: Io): Promise<number> {
   if (action === 'delete') {
     if (name === undefined) throw new UsageError('missing NAME: trainwire rooms delete NAME');
     const deleted = await withStore(
-      dataDir,
+      args,
       async (s) =>
         (
           (await adminRequest(s, 'DELETE', `/rooms/${encodeURIComponent(name)}`).catch(
@@ -119,7 +169,7 @@ export async function roomsCommand(args: ParsedArgs, io: Io): Promise<number> {
             },
           )) as { deleted?: string }
         ).deleted !== undefined,
-      (store) => store.deleteRoom(name) !== undefined,
+      async (store) => (await store.deleteRoom(name)) !== undefined,
     );
     if (!deleted) throw new UsageError(`no room ${name}; list them with \`trainwire rooms list\``);
     io.stdout.write(
@@ -135,7 +185,6 @@ export async function roomsCommand(args: ParsedArgs, io: Io): Promise<number> {
 /** `trainwire keys create --room R [--kind room-token|worker-key] | list --room R | revoke ID`. */
 export async function keysCommand(args: ParsedArgs, io: Io): Promise<number> {
   const [action, id] = args.positionals;
-  const dataDir = dataDirOf(args);
   const json = args.values.json === true;
   const givenRoom = stringFlag(args, 'room');
   const room = givenRoom === undefined ? undefined : roomName(givenRoom, '--room');
@@ -146,11 +195,11 @@ export async function keysCommand(args: ParsedArgs, io: Io): Promise<number> {
       throw new UsageError(`--kind must be room-token or worker-key; got "${kind}"`);
     const label = stringFlag(args, 'label') ?? '';
     const issued = (await withStore(
-      dataDir,
+      args,
       (s) =>
         adminRequest(s, 'POST', `/rooms/${encodeURIComponent(room)}/credentials`, { kind, label }),
-      (store) => {
-        if (store.getRoom(room) === undefined)
+      async (store) => {
+        if ((await store.getRoom(room)) === undefined)
           throw new UsageError(
             `no room ${room}; create it with \`trainwire rooms create ${room}\``,
           );
@@ -167,7 +216,7 @@ export async function keysCommand(args: ParsedArgs, io: Io): Promise<number> {
   if (action === 'list') {
     if (room === undefined) throw new UsageError('missing --room: whose keys to list');
     const keys = (await withStore(
-      dataDir,
+      args,
       async (s) =>
         (
           (await adminRequest(s, 'GET', `/rooms/${encodeURIComponent(room)}/credentials`)) as {
@@ -190,7 +239,7 @@ export async function keysCommand(args: ParsedArgs, io: Io): Promise<number> {
         'missing ID: trainwire keys revoke ID (see trainwire keys list --room R)',
       );
     const revoked = await withStore(
-      dataDir,
+      args,
       async (s) =>
         (
           (await adminRequest(s, 'DELETE', `/credentials/${encodeURIComponent(id)}`).catch(

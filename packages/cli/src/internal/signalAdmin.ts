@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { SignalingBackend } from '@trainwire/transport-webrtc';
 import { z } from 'zod';
-import { CliError, ConnectionError, ExitCode } from '../errors.js';
+import { CliError, ConnectionError, ExitCode, UsageError } from '../errors.js';
 import { writePrivateFile } from './writePrivateFile.js';
 
 /** What a running `trainwire signal` leaves in its data directory for the operator commands. */
@@ -95,4 +96,30 @@ export async function adminRequest(
 export function isNotFoundReply(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'room_not_found' || code === 'not_found';
+}
+
+/** `--redis URL`, checked before anything starts: exit 2 naming the flag when it is not one. */
+export async function redisUrlFlag(url: string | undefined): Promise<string | undefined> {
+  if (url === undefined) return undefined;
+  const { RedisSignalingBackend } = await import('@trainwire/transport-webrtc');
+  const problem = RedisSignalingBackend.problemWith(url);
+  if (problem !== undefined) throw new UsageError(`--redis: ${problem}`);
+  return url;
+}
+
+/**
+ * The shared store of a scaled-out signaling service, straight from Redis (no instance
+ * needed); revocations made through it reach every running instance.
+ */
+export async function openRedisStore(url: string): Promise<SignalingBackend> {
+  const { RedisSignalingBackend } = await import('@trainwire/transport-webrtc');
+  try {
+    return await RedisSignalingBackend.connect(url);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'store_unavailable') throw error;
+    throw new ConnectionError(
+      `cannot reach Redis at ${url}; check --redis and that Redis runs and accepts connections from here`,
+      { cause: error },
+    );
+  }
 }

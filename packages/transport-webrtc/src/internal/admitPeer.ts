@@ -1,11 +1,12 @@
+import type { SignalingBackend } from '../SignalingBackend.js';
 import type { SignalingLogEntry } from '../SignalingLogEntry.js';
-import type { CredentialRecord, SignalingStore } from '../SignalingStore.js';
+import type { CredentialRecord } from '../SignalingStore.js';
 import type { ClientMessage } from '../signalingMessages.js';
 import { type AuthLimiter, authKeys } from './AuthLimiter.js';
 
 /** What admission needs from the server. */
 export interface AdmissionContext {
-  store: SignalingStore;
+  store: SignalingBackend;
   limiter: AuthLimiter;
   log(entry: Omit<SignalingLogEntry, 'at'>): void;
 }
@@ -23,7 +24,11 @@ type Register = Extract<ClientMessage, { type: 'register' | 'check' }>;
  * then, for a worker, its name against the key's bound name. Every refusal is logged with
  * the address; failed credentials count towards the backoff, a success clears it.
  */
-export function admitPeer(ctx: AdmissionContext, address: string, message: Register): Admission {
+export async function admitPeer(
+  ctx: AdmissionContext,
+  address: string,
+  message: Register,
+): Promise<Admission> {
   const { room, role } = message;
   const keys = authKeys(address, message.credential);
   const wait = ctx.limiter.blockedFor(keys);
@@ -45,7 +50,7 @@ export function admitPeer(ctx: AdmissionContext, address: string, message: Regis
       retryAfterMs: wait,
     };
   }
-  const check = ctx.store.verify(message.credential, room, role);
+  const check = await ctx.store.verify(message.credential, room, role);
   if (!check.ok) {
     // A valid credential of the wrong kind is a configuration mistake, not a guess.
     const block = check.reason === 'wrong_role' ? 0 : ctx.limiter.fail(keys);
@@ -75,7 +80,7 @@ export function admitPeer(ctx: AdmissionContext, address: string, message: Regis
       message: 'a worker registers with a name (name or info.name); it is bound to its worker key',
     };
   }
-  const claim = ctx.store.claimWorkerName(credential.id, name);
+  const claim = await ctx.store.claimWorkerName(credential.id, name);
   if (!claim.ok) {
     ctx.log({
       event: claim.code,

@@ -2,8 +2,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RoomSchema } from '@trainwire/core';
 import { z } from 'zod';
+import type { SignalingBackend } from '../SignalingBackend.js';
 import type { SignalingLogEntry } from '../SignalingLogEntry.js';
-import type { CredentialKind, IssuedCredential, SignalingStore } from '../SignalingStore.js';
+import type { CredentialKind, IssuedCredential } from '../SignalingStore.js';
 import { SIGNALING_VERSION } from '../signalingMessages.js';
 import { type AuthLimiter, authKeys } from './AuthLimiter.js';
 import { describeInvalid } from './describeInvalid.js';
@@ -17,16 +18,16 @@ const CredentialBody = z.object({
 
 /** What the HTTP API works on. */
 export interface HttpContext {
-  store: SignalingStore;
+  store: SignalingBackend;
   hub: SignalingHub;
   adminToken: string | undefined;
   limiter: AuthLimiter;
   log(entry: Omit<SignalingLogEntry, 'at'>): void;
   addressOf(req: IncomingMessage): string;
   api: {
-    createCredential(room: string, kind: CredentialKind, label?: string): IssuedCredential;
-    revokeCredential(id: string): boolean;
-    deleteRoom(id: string): boolean;
+    createCredential(room: string, kind: CredentialKind, label?: string): Promise<IssuedCredential>;
+    revokeCredential(id: string): Promise<boolean>;
+    deleteRoom(id: string): Promise<boolean>;
   };
 }
 
@@ -78,20 +79,23 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
   }
   const body = req.method === 'POST' ? await readJson(req) : undefined;
   if (req.method === 'GET' && parts.length === 1 && parts[0] === 'rooms') {
-    const rooms = ctx.store.listRooms().map((room) => {
-      const online = ctx.hub.online(room.id);
-      const workers = online.filter((p) => p.role === 'worker').length;
-      return { ...room, workers, clients: online.length - workers };
-    });
+    const listed = await ctx.store.listRooms();
+    const rooms = await Promise.all(
+      listed.map(async (room) => {
+        const online = await ctx.hub.online(room.id);
+        const workers = online.filter((p) => p.role === 'worker').length;
+        return { ...room, workers, clients: online.length - workers };
+      }),
+    );
     return reply(res, 200, { rooms });
   }
   if (req.method === 'POST' && parts.length === 1 && parts[0] === 'rooms') {
     const parsed = RoomBody.safeParse(body);
     if (!parsed.success) return badBody(res, 'room', body, parsed.error);
-    return reply(res, 201, ctx.store.createRoom(parsed.data));
+    return reply(res, 201, await ctx.store.createRoom(parsed.data));
   }
   if (req.method === 'DELETE' && parts[0] === 'rooms' && parts.length === 2) {
-    const found = ctx.api.deleteRoom(parts[1]!);
+    const found = await ctx.api.deleteRoom(parts[1]!);
     return reply(
       res,
       found ? 200 : 404,
@@ -100,19 +104,23 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
   }
   if (parts[0] === 'rooms' && parts.length === 3 && parts[2] === 'credentials') {
     const room = parts[1]!;
-    if (!ctx.store.getRoom(room)) return reply(res, 404, { error: 'room_not_found' });
+    if (!(await ctx.store.getRoom(room))) return reply(res, 404, { error: 'room_not_found' });
     if (req.method === 'GET')
-      return reply(res, 200, { credentials: ctx.store.listCredentials(room) });
+      return reply(res, 200, { credentials: await ctx.store.listCredentials(room) });
     if (req.method !== 'POST') {
       const message = 'GET lists the credentials of a room, POST issues one';
       return reply(res, 400, { error: 'bad_message', message });
     }
     const parsed = CredentialBody.safeParse(body);
     if (!parsed.success) return badBody(res, 'credential', body, parsed.error);
-    return reply(res, 201, ctx.api.createCredential(room, parsed.data.kind, parsed.data.label));
+    return reply(
+      res,
+      201,
+      await ctx.api.createCredential(room, parsed.data.kind, parsed.data.label),
+    );
   }
   if (req.method === 'DELETE' && parts[0] === 'credentials' && parts.length === 2) {
-    const found = ctx.api.revokeCredential(parts[1]!);
+    const found = await ctx.api.revokeCredential(parts[1]!);
     return reply(res, found ? 200 : 404, { revoked: found });
   }
   return reply(res, 404, { error: 'not_found' });

@@ -54,6 +54,7 @@ export async function goOnline(
   const info = worker.info();
   const signaling = new SignalingClient({
     url: options.signalingUrl,
+    urls: options.signalingUrls,
     room: options.room,
     role: 'worker',
     credential: options.credential,

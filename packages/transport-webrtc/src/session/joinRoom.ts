@@ -20,6 +20,7 @@ export async function joinRoom(
 ): Promise<SignalingClient> {
   const signaling = new SignalingClient({
     url: credentials.signalingUrl,
+    urls: credentials.signalingUrls,
     room: credentials.room,
     role: 'client',
     credential: credentials.credential,
