@@ -187,6 +187,33 @@ if (signaling) {
   ]);
 }
 
+const scaleOut = results['scale-out'];
+if (scaleOut) {
+  const row = (r) => [
+    r.label,
+    f(r.registrationsPerSec, 0),
+    f(r.discoveryMs.p50, 1),
+    f(r.discoveryMs.p99, 1),
+    r.unseen,
+    r.rssPerInstanceMiB.map((m) => f(m, 0)).join(' / '),
+  ];
+  section(
+    'Signaling scale-out (issue 16)',
+    [
+      `${scaleOut.peers} peers in ${scaleOut.rooms} rooms, ${scaleOut.concurrency} registrations in flight; discovery: a peer's welcome on one instance → its room's watcher on another sees it join.`,
+    ],
+    [
+      'setup',
+      'registrations/s',
+      'discovery p50 ms',
+      'p99 ms',
+      'never seen',
+      'RSS per instance MiB',
+    ],
+    [row(scaleOut.single), row(scaleOut.shared)],
+  );
+}
+
 const progress = results['progress-ingest'];
 if (progress) {
   const p = progress.paced;
@@ -266,6 +293,7 @@ const known = new Set([
   'connect',
   'core-stream',
   'signaling',
+  'scale-out',
   'progress-ingest',
   'cli-startup',
   'zmq',

@@ -6,18 +6,33 @@ import { joinBuffers, joinColumns } from './joinColumns.js';
 import { LossSeries } from './LossSeries.js';
 
 describe('FrameScheduler', () => {
-  it('runs a burst of updates once, in the next frame, with the latest callback', () => {
+  it('draws a lone update at once, and a burst once in the next frame with the latest callback', () => {
     const frames: Array<() => void> = [];
+    let now = 1_000;
     const scheduler = new FrameScheduler(
       (cb) => frames.push(cb),
       () => undefined,
+      () => now,
     );
     const ran: number[] = [];
-    for (let i = 0; i < 100; i++) scheduler.schedule(() => ran.push(i));
+    // Nothing ran for a while: the first update is drawn as it arrives.
+    scheduler.schedule(() => ran.push(0));
+    expect(ran).toEqual([0]);
+    expect(frames.length).toBe(0);
+    // More within the same frame: coalesced into one run in the next frame.
+    for (let i = 1; i < 100; i++) scheduler.schedule(() => ran.push(i));
     expect(frames.length).toBe(1);
+    now += 16;
     frames[0]!();
-    expect(ran).toEqual([99]);
+    expect(ran).toEqual([0, 99]);
+    // Right after a run: the next frame again.
     scheduler.schedule(() => ran.push(100));
+    expect(frames.length).toBe(2);
+    // Seconds later (the next epoch): at once again.
+    frames[1]!();
+    now += 2_000;
+    scheduler.schedule(() => ran.push(101));
+    expect(ran).toEqual([0, 99, 100, 101]);
     expect(frames.length).toBe(2);
   });
 });
