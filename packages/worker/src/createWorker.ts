@@ -5,6 +5,7 @@ import { createTrainerReader } from '@trainwire/bridge-zmq';
 import {
   builtinConfigProfile,
   ConfigProfileRegistry,
+  describeGpu,
   parseOrThrow,
   sleapNnConfigProfile,
 } from '@trainwire/core';
@@ -15,14 +16,16 @@ import {
   type WorkerConfigInput,
   WorkerConfigSchema,
 } from './config/WorkerConfig.js';
+import { createLauncher, progressHost } from './internal/createLauncher.js';
 import { DataDirLock } from './internal/DataDirLock.js';
 import { DiskSpace } from './internal/DiskSpace.js';
 import { type FileModes, fileModes, makeDir, writeFileWithMode } from './internal/FileModes.js';
 import { generateDatasetProfile } from './internal/generateDatasetProfile.js';
 import { stderrWorkerLogger } from './internal/stderrWorkerLogger.js';
 import { Uploads } from './internal/Uploads.js';
-import { detectMachine, type RunCommand } from './machine/detectMachine.js';
+import { detectMachine, type MachineInfo, type RunCommand } from './machine/detectMachine.js';
 import { builtinProfiles, builtinTrainerPath } from './runner/builtinProfiles.js';
+import type { TrainerLauncher } from './runner/TrainerLauncher.js';
 import type { ProgressLink } from './runner/TrainerProcess.js';
 import { Sandbox } from './sandbox/Sandbox.js';
 import { ArtifactStore } from './store/ArtifactStore.js';
@@ -37,8 +40,17 @@ import type { WorkerLogger } from './WorkerLogEntry.js';
 export interface WorkerOptions {
   /** Runs `nvidia-smi` (GPU detection); a fake answers from recorded output in tests. */
   runCommand?: RunCommand;
-  /** Opens the per-job ZeroMQ link; `createTrainerReader` on free loopback ports by default. */
+  /**
+   * Opens the per-job ZeroMQ link; `createTrainerReader` on free ports by default, on
+   * loopback (or `slurm.progressHost` with the Slurm launcher).
+   */
   createLink?: () => Promise<ProgressLink>;
+  /**
+   * Starts trainers; the one `launcher` in the config names by default (`LocalLauncher`, or
+   * `SlurmLauncher` with `launcher: slurm`). An embedding app may bring its own
+   * `TrainerLauncher` (Kubernetes Jobs, …).
+   */
+  launcher?: TrainerLauncher;
   /** Config-validation profiles; core's `builtin` and `sleap-nn` plus `generate-dataset` by default. */
   configProfiles?: ConfigProfileRegistry;
   /** Path of the compiled built-in trainer; found next to this package by default. */
@@ -140,6 +152,11 @@ async function assemble(
   );
   const uploadStore = new UploadStore(db);
   space.ensureReserve();
+  const detected = await detectMachine({
+    cpuOnly: config.cpuOnly,
+    ...(options.runCommand ? { run: options.runCommand } : {}),
+  });
+  const host = progressHost(config);
   const worker = new Worker({
     config,
     id,
@@ -150,10 +167,7 @@ async function assemble(
     sandbox: new Sandbox(mounts),
     uploads: new Uploads(uploadStore, join(config.dataDir, 'uploads'), space, modes),
     uploadStore,
-    machine: await detectMachine({
-      cpuOnly: config.cpuOnly,
-      ...(options.runCommand ? { run: options.runCommand } : {}),
-    }),
+    machine: config.launcher === 'slurm' ? slurmMachine(detected, config) : detected,
     profiles,
     configProfiles:
       options.configProfiles ??
@@ -162,7 +176,8 @@ async function assemble(
         sleapNnConfigProfile,
         generateDatasetProfile,
       ]),
-    createLink: options.createLink ?? (() => createTrainerReader()),
+    createLink: options.createLink ?? (() => createTrainerReader({ host })),
+    launcher: options.launcher ?? createLauncher(config, modes),
     builtinTrainer,
     version: packageVersion(),
     now: options.now ?? Date.now,
@@ -173,6 +188,25 @@ async function assemble(
   });
   await worker.recoverInterruptedJobs();
   return worker;
+}
+
+/**
+ * What clients are told of a worker whose trainers run on Slurm: the GPU a job gets there
+ * (`slurm.gpu`, when `slurm.gpusPerJob` asks for GPUs), not the login node's own.
+ */
+function slurmMachine(detected: MachineInfo, config: WorkerConfig): MachineInfo {
+  const slurm = config.slurm;
+  const where = `Slurm partition ${slurm?.partition ?? '(the default)'}`;
+  if (config.cpuOnly || slurm === undefined || slurm.gpusPerJob === 0 || !slurm.gpu) {
+    return { ...detected, gpus: [], gpu: null, summary: `GPU: Not used (CPU jobs on ${where})` };
+  }
+  const gpu = { name: slurm.gpu.name, memoryMiB: slurm.gpu.memoryMiB };
+  return {
+    ...detected,
+    gpus: [gpu],
+    gpu,
+    summary: `GPU: ${describeGpu(gpu)} ×${slurm.gpusPerJob} per job on ${where}`,
+  };
 }
 
 function workerId(dataDir: string, modes: FileModes): string {

@@ -1,13 +1,18 @@
 /**
  * The trainwire worker agent: accepts jobs over any transport, runs trainers (the
  * built-in TypeScript MLP, sleap-nn, or any program that follows the trainer contract) as
- * child processes, turns their ZeroMQ progress and output into stored job events, keeps
- * jobs, experiments, artifacts, models and uploads in SQLite, and lets clients touch only
- * the folders its operator mounted.
+ * child processes or Slurm jobs, turns their ZeroMQ progress and output into stored job
+ * events, keeps jobs, experiments, artifacts, models and uploads in SQLite, and lets
+ * clients touch only the folders its operator mounted.
  *
  * @packageDocumentation
  */
 
+export {
+  type SlurmSettings,
+  type SlurmSettingsInput,
+  SlurmSettingsSchema,
+} from './config/SlurmSettings.js';
 export {
   loadWorkerConfig,
   type Mount,
@@ -37,6 +42,15 @@ export {
   type TrainerLaunch,
 } from './runner/buildTrainerCommand.js';
 export { builtinProfiles, builtinTrainerPath } from './runner/builtinProfiles.js';
+export { LocalLauncher, type LocalLauncherOptions } from './runner/LocalLauncher.js';
+export { SlurmLauncher, type SlurmLauncherOptions } from './runner/SlurmLauncher.js';
+export type {
+  LaunchExit,
+  LaunchedTrainer,
+  LaunchRequest,
+  LaunchStatus,
+  TrainerLauncher,
+} from './runner/TrainerLauncher.js';
 export {
   type ProgressLink,
   type TrainerExit,

@@ -74,4 +74,35 @@ describe('trainwire worker --key-file (real signaling server on loopback)', () =
     expect(await running).toBe(0);
     expect(t.err()).not.toContain('warning: --key');
   });
+
+  it('--launcher slurm runs trainers as Slurm jobs with the config file’s slurm settings', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tw-conf-'));
+    const config = join(dir, 'worker.yaml');
+    await writeFile(config, 'slurm: { partition: debug, timeLimit: "2:00:00" }\n');
+    const refused = fakeIo();
+    expect(
+      await main([...(await argv(await keyFile(0o600))), '--config', config], refused.io),
+    ).toBe(2);
+    expect(refused.err()).toContain(
+      'slurm settings are given but the launcher is local; add "launcher: slurm" (or pass --launcher slurm)',
+    );
+    const t = fakeIo();
+    const running = main(
+      [...(await argv(await keyFile(0o600))), '--config', config, '--launcher', 'slurm'],
+      t.io,
+    );
+    for (let i = 0; i < 100 && !t.out().includes('is online'); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(t.out()).toContain('Trainers: Slurm jobs (partition debug)');
+    t.interrupt();
+    expect(await running).toBe(0);
+  });
+
+  it('refuses a launcher it does not have, saying which it has', async () => {
+    const t = fakeIo();
+    expect(
+      await main([...(await argv(await keyFile(0o600))), '--launcher', 'kubernetes'], t.io),
+    ).toBe(2);
+    expect(t.err()).toContain('--launcher takes local or slurm; got "kubernetes"');
+  });
 });

@@ -16,6 +16,15 @@ export function parseMount(text: string): { name: string; path: string; readOnly
   return { name: match[1]!, path: resolve(match[2]!), readOnly: match[3] !== 'rw' };
 }
 
+/** `--launcher local|slurm`: how trainers start (the config file's `launcher` otherwise). */
+function launcherFlag(args: ParsedArgs): 'local' | 'slurm' | undefined {
+  const value = stringFlag(args, 'launcher');
+  if (value === undefined || value === 'local' || value === 'slurm') return value;
+  throw new UsageError(
+    `--launcher takes local or slurm; got "${value}" (Slurm settings go in the config file's slurm: section)`,
+  );
+}
+
 /**
  * The worker key from `--key-file` (a file only its owner may read) or, discouraged,
  * `--key` (every local user can read a process's command line in /proc).
@@ -52,6 +61,7 @@ async function keyFromFlags(args: ParsedArgs, io: Io): Promise<string | undefine
  */
 export async function workerCommand(args: ParsedArgs, io: Io): Promise<number> {
   const file = stringFlag(args, 'config');
+  const launcher = launcherFlag(args);
   // Flags complete the file (it may leave out dataDir); createWorker validates the whole.
   const base: Partial<WorkerConfigInput> = file === undefined ? {} : readWorkerConfigFile(file);
   const stored = await readCredentials(credentialsPath(io.env));
@@ -86,6 +96,7 @@ export async function workerCommand(args: ParsedArgs, io: Io): Promise<number> {
     ...(mounts.length === 0 ? {} : { mounts: [...(base.mounts ?? []), ...mounts] }),
     ...(maxJobs === undefined ? {} : { maxConcurrentJobs: maxJobs }),
     ...(args.values['cpu-only'] === true ? { cpuOnly: true } : {}),
+    ...(launcher === undefined ? {} : { launcher }),
   });
   let online: Awaited<ReturnType<typeof goOnline>>;
   try {
@@ -101,13 +112,18 @@ export async function workerCommand(args: ParsedArgs, io: Io): Promise<number> {
   }
   const info = worker.info();
   const gpu = info.gpu === null ? 'Not detected' : `${info.gpu.name} (${info.gpu.memoryMiB} MiB)`;
+  const { config } = worker.parts;
+  const trainers =
+    config.launcher === 'slurm'
+      ? `Trainers: Slurm jobs (partition ${config.slurm?.partition ?? 'the default'})`
+      : 'Trainers: local processes';
   if (args.values.json === true)
     io.stdout.write(
-      `${JSON.stringify({ online: true, name: info.name, room, url, gpu: info.gpu })}\n`,
+      `${JSON.stringify({ online: true, name: info.name, room, url, gpu: info.gpu, launcher: config.launcher })}\n`,
     );
   else
     io.stdout.write(
-      `Worker ${info.name} is online in room ${room} at ${url}.\nGPU: ${gpu}\nCtrl-C to stop.\n`,
+      `Worker ${info.name} is online in room ${room} at ${url}.\nGPU: ${gpu}\n${trainers}\nCtrl-C to stop.\n`,
     );
   const signal = await new Promise<'SIGINT' | 'SIGTERM'>((done) => {
     const removeInterrupt = io.onInterrupt(() => {

@@ -19,13 +19,20 @@ export interface WorkerProcess {
 
 const started: ChildProcess[] = [];
 
-/** Starts a worker on `dataDir` in another process, optionally running one built-in job. */
+/**
+ * Starts a worker on `dataDir` in another process, optionally running one built-in job;
+ * `workerConfig` is added to its config.
+ */
 export function spawnWorker(
   dataDir: string,
   job?: { jobId: string; config: Record<string, unknown> },
+  workerConfig: Record<string, unknown> = {},
 ): WorkerProcess {
   const args = [SCRIPT, dataDir, ...(job ? [job.jobId, JSON.stringify(job.config)] : [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TW_WORKER_CONFIG: JSON.stringify(workerConfig) },
+  });
   started.push(child);
   const lines: WorkerLine[] = [];
   let partial = '';

@@ -1,5 +1,6 @@
 // A worker in a process of its own, for tests that kill it or race it for a data dir:
 //   node workerProcess.mjs DATA_DIR [JOB_ID CONFIG_JSON]
+// $TW_WORKER_CONFIG (JSON) is merged into the worker's config (e.g. `launcher: slurm`).
 // Prints one JSON line per thing a test waits for: {ready}, {event}, {error}; SIGINT or
 // SIGTERM closes the worker the way the CLI does.
 import { RpcPeer } from '@trainwire/core';
@@ -14,7 +15,8 @@ const noGpu = async () => {
 
 let worker;
 try {
-  worker = await createWorker({ dataDir, name: 'child' }, { runCommand: noGpu });
+  const extra = JSON.parse(process.env.TW_WORKER_CONFIG ?? '{}');
+  worker = await createWorker({ dataDir, name: 'child', ...extra }, { runCommand: noGpu });
 } catch (error) {
   say({ error: { code: error.code, message: error.message } });
   process.exit(1);

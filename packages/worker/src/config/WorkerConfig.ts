@@ -8,6 +8,7 @@ import {
   placeholdersIn,
   TRAINER_PLACEHOLDERS,
 } from '../runner/buildTrainerCommand.js';
+import { SlurmSettingsSchema } from './SlurmSettings.js';
 
 /** Mounts the worker adds for its own folders in `dataDir`; a configured mount may not take these names. */
 export const WORKER_MOUNT_NAMES = ['uploads', 'datasets', 'runs'] as const;
@@ -96,9 +97,32 @@ export const WorkerConfigSchema = z
       .int()
       .nonnegative()
       .default(64 * 1024 * 1024),
+    /**
+     * How trainers are started: `local` — a child process of the worker in its own process
+     * group (the default); `slurm` — one Slurm job each, submitted with `sbatch` as the
+     * `slurm` settings say (docs/scale-out.md).
+     */
+    launcher: z.enum(['local', 'slurm']).default('local'),
+    /** Settings of the `slurm` launcher (partition, account, time limit, GPUs, sbatch options). */
+    slurm: SlurmSettingsSchema.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
+    if (config.launcher !== 'slurm' && config.slurm !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['slurm'],
+        message:
+          'slurm settings are given but the launcher is local; add "launcher: slurm" (or pass --launcher slurm), or remove the slurm section',
+      });
+    }
+    if (config.launcher === 'slurm' && config.cpuOnly && (config.slurm?.gpusPerJob ?? 0) > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['slurm', 'gpusPerJob'],
+        message: `the worker is CPU-only (cpuOnly), so its jobs get no GPU; set slurm.gpusPerJob to 0 or remove cpuOnly`,
+      });
+    }
     const seen = new Set<string>();
     config.mounts.forEach((mount, index) => {
       const path = ['mounts', index, 'name'];

@@ -3,7 +3,8 @@ import type { JobError, JobSpec, JobState } from '@trainwire/core';
 import { stringify as toYaml } from 'yaml';
 import type { TrainerProfile } from '../config/WorkerConfig.js';
 import { buildTrainerCommand, type LaunchContext } from '../runner/buildTrainerCommand.js';
-import { type ProgressLink, TrainerProcess } from '../runner/TrainerProcess.js';
+import type { LaunchExit, LaunchedTrainer, TrainerLauncher } from '../runner/TrainerLauncher.js';
+import type { ProgressLink } from '../runner/TrainerProcess.js';
 import type { ArtifactStore } from '../store/ArtifactStore.js';
 import type { ExperimentStore } from '../store/ExperimentStore.js';
 import type { SqliteJobStore } from '../store/SqliteJobStore.js';
@@ -21,7 +22,6 @@ import {
 } from './jobEndings.js';
 import { runConfigPath } from './runConfigPath.js';
 import { removePartialCheckpoints } from './scanCheckpoints.js';
-import { removeTrainerPid, writeTrainerPid } from './trainerPidFile.js';
 import type { WorkerEventHub } from './WorkerEventHub.js';
 
 /** What a job runner needs from the worker. */
@@ -31,10 +31,10 @@ export interface JobRunnerDeps {
   artifacts: ArtifactStore;
   experiments: ExperimentStore;
   createLink: () => Promise<ProgressLink>;
+  /** Starts the trainer: a local process, a Slurm job, … */
+  launcher: TrainerLauncher;
   /** Modes of the run folder, its config and what the trainer writes there. */
   modes: FileModes;
-  stopGraceMs: number;
-  cancelGraceMs: number;
   now: () => number;
   space: DiskSpace;
   workerName: () => string;
@@ -69,7 +69,7 @@ const DISK_FULL_BYTES = 64 * 1024;
 export class JobRunner {
   /** Resolves with the final state once the trainer exited and everything was recorded. */
   readonly finished: Promise<JobState>;
-  private process: TrainerProcess | undefined;
+  private process: LaunchedTrainer | undefined;
   private pendingStop = false;
   private pendingCancel = false;
   private readonly lastLines: string[] = [];
@@ -110,7 +110,7 @@ export class JobRunner {
     });
   }
 
-  /** The trainer's process id while it runs. */
+  /** The trainer's process id while it runs (a local trainer only). */
   get pid(): number | undefined {
     return this.process?.pid;
   }
@@ -183,35 +183,51 @@ export class JobRunner {
       this.recorder.finish('cancelled', { reason: 'cancelled before the trainer started' });
       return 'cancelled';
     }
-    const proc = TrainerProcess.start({
-      argv: launch.argv,
-      env: launch.env,
-      cwd: plan.profile.cwd ?? plan.runDir,
-      umask: deps.modes.umask,
-      link,
-      stopGraceMs: deps.stopGraceMs,
-      cancelGraceMs: deps.cancelGraceMs,
-      onLog: (stream, line, replace) => this.onLog(stream, line, replace),
-      onProgress: (progress) => {
-        this.recorder.emitSoon({ type: 'progress', progress });
-        if (progress.event === 'epoch_end') {
-          this.tracker.epochsDone = progress.epoch + 1;
-          this.tracker.scan();
-        }
-      },
-    });
+    const proc = await deps.launcher
+      .launch({
+        jobId: plan.jobId,
+        argv: launch.argv,
+        env: launch.env,
+        cwd: plan.profile.cwd ?? plan.runDir,
+        runDir: plan.runDir,
+        device: plan.device,
+        ...(deps.modes.umask === undefined ? {} : { umask: deps.modes.umask }),
+        link,
+        onLog: (stream, line, replace) => this.onLog(stream, line, replace),
+        onProgress: (progress) => {
+          this.recorder.emitSoon({ type: 'progress', progress });
+          if (progress.event === 'epoch_end') {
+            this.tracker.epochsDone = progress.epoch + 1;
+            this.tracker.scan();
+          }
+        },
+        onStatus: (status) => {
+          if (status.state === 'queued') {
+            // A scheduler holds it: the reason reaches the state event and the job's log.
+            this.onLog('stderr', `[${deps.launcher.kind}] ${status.reason}`, false);
+            if (!this.pendingStop) this.recorder.setState('queued', { reason: status.reason });
+            return;
+          }
+          this.recorder.write(() => deps.jobs.updateJob(plan.jobId, { startedAt: deps.now() }));
+          if (status.where !== undefined) {
+            this.onLog('stderr', `[${deps.launcher.kind}] running on ${status.where}`, false);
+          }
+          if (!this.pendingStop) this.recorder.setState('running');
+        },
+      })
+      .catch(async (error: unknown) => {
+        await link.close().catch(() => {});
+        throw error;
+      });
     this.process = proc;
     try {
-      writeTrainerPid(plan.runDir, proc.pid, deps.modes);
+      proc.remember();
     } catch (error) {
       this.storeFailed(error);
     }
-    this.recorder.write(() => deps.jobs.updateJob(plan.jobId, { startedAt: deps.now() }));
-    if (!this.pendingStop) this.recorder.setState('running');
     if (this.pendingStop) proc.stop();
     if (this.pendingCancel) proc.cancel();
     const exit = await proc.exited;
-    removeTrainerPid(plan.runDir);
     // Its whole process group is gone: a `.tmp` left in the checkpoint folder is half a file.
     await removePartialCheckpoints(this.checkpointDir);
     this.tracker.scan();
@@ -223,8 +239,13 @@ export class JobRunner {
     // A trainer that ended on its own as the worker stopped keeps its own outcome.
     const stoppedLate = this.ending?.kind === 'worker_stopped' && !exit.cancelRequested;
     if (this.ending && !stoppedLate) return this.end(exit.code);
-    if (exit.cancelRequested) {
-      this.recorder.finish('cancelled', { reason: 'cancelled by the user', exitCode: exit.code });
+    if (exit.cancelRequested || (exit.stopRequested && !exit.started)) {
+      this.recorder.finish('cancelled', {
+        reason: exit.started
+          ? 'cancelled by the user'
+          : `${exit.cancelRequested ? 'cancelled' : 'stopped'} by the user while it waited to start (${proc.description}); nothing had run`,
+        exitCode: exit.code,
+      });
       return 'cancelled';
     }
     if (exit.code === 0) {
@@ -236,7 +257,7 @@ export class JobRunner {
       return 'completed';
     }
     this.recorder.finish('failed', {
-      reason: 'the trainer failed',
+      reason: exit.endedBy ? `the trainer ${exit.endedBy.summary}` : 'the trainer failed',
       exitCode: exit.code,
       error: this.failure(exit),
     });
@@ -270,13 +291,10 @@ export class JobRunner {
     });
   }
 
-  private failure(exit: {
-    code: number | null;
-    signal: string | null;
-    spawnError?: string;
-  }): JobError {
+  private failure(exit: LaunchExit): JobError {
     const how =
       exit.spawnError ??
+      exit.endedBy?.summary ??
       (exit.code === null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`);
     const position = this.position();
     return {
@@ -286,6 +304,7 @@ export class JobRunner {
         exitCode: exit.code,
         signal: exit.signal,
         lastLines: [...this.lastLines],
+        ...(exit.endedBy ? { launcher: this.deps.launcher.kind, ...exit.endedBy.details } : {}),
         ...position,
       },
     };

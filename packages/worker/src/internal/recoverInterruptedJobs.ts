@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { type Artifact, isFinalJobState, type JobRecord } from '@trainwire/core';
 import type { WorkerParts } from '../Worker.js';
 import { isDiskFull } from './DiskSpace.js';
-import { isProcessGone } from './isProcessGone.js';
 import { jobPosition, whereToResume } from './jobEndings.js';
 import { runConfigPath } from './runConfigPath.js';
 import {
@@ -12,11 +11,7 @@ import {
   scanCheckpoints,
 } from './scanCheckpoints.js';
 import { sha256File } from './sha256File.js';
-import { killOrphanedTrainer } from './trainerPidFile.js';
 import type { WorkerEventHub } from './WorkerEventHub.js';
-
-/** How long a killed orphan trainer gets to go away before its files are read. */
-const ORPHAN_EXIT_MS = 2_000;
 
 /**
  * Ends the jobs a previous run of the worker left unfinished (`failed`, `worker_restarted`).
@@ -49,8 +44,8 @@ async function recoverJob(
 ): Promise<void> {
   const runDir = join(parts.config.dataDir, 'runs', job.jobId);
   const checkpointDir = join(runDir, 'checkpoints');
-  const orphan = killOrphanedTrainer(runDir, job.jobId);
-  if (orphan !== undefined) await waitForExit(orphan, ORPHAN_EXIT_MS);
+  // The launcher ends what it started for the job and waits (bounded) until it is gone.
+  const orphan = await parts.launcher.endOrphan(runDir, job.jobId);
   await removePartialCheckpoints(checkpointDir);
   const found = await scanCheckpoints(checkpointDir);
   const updates = await checkpointUpdates(parts, job.jobId, found);
@@ -71,8 +66,7 @@ async function recoverJob(
     ),
     lastCheckpoint: newest?.path,
   });
-  const stopped =
-    orphan === undefined ? '' : `; its trainer (pid ${orphan}) was still running and was stopped`;
+  const stopped = orphan === undefined ? '' : `; ${orphan} was still running and was stopped`;
   const message = `the worker ${workerName} restarted while this job was running (it had been stopped or had crashed)${stopped}; the job ended after epoch ${position.epoch}${whereToResume(position)}`;
   const record = () => {
     for (const artifact of updates) {
@@ -135,12 +129,4 @@ async function checkpointUpdates(
     if (!same) updates.push(artifact);
   }
   return updates;
-}
-
-async function waitForExit(pid: number, limitMs: number): Promise<void> {
-  const start = Date.now();
-  while (Date.now() - start < limitMs) {
-    if (isProcessGone(pid)) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

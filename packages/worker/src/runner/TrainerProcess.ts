@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { ProgressMessage } from '@trainwire/core';
 import type { Observable } from 'rxjs';
+import { followProgress } from '../internal/followProgress.js';
 import { LineSplitter } from '../internal/LineSplitter.js';
 import { trainerEnvironment } from '../internal/trainerEnvironment.js';
 
@@ -51,11 +52,6 @@ export interface TrainerExit {
   spawnError?: string;
 }
 
-/** After exit, progress is read until none came for this long (or `train_end` came)… */
-const DRAIN_IDLE_MS = 300;
-/** …but no longer than this. */
-const DRAIN_MAX_MS = 10_000;
-
 /**
  * A trainer running as a child process in its own process group: output lines and
  * progress come out through callbacks; `stop` asks politely (control message, then
@@ -72,21 +68,7 @@ export class TrainerProcess {
 
   private constructor(private readonly options: TrainerProcessOptions) {
     const [program, ...args] = options.argv;
-    let sawTrainEnd = false;
-    let onTrainEnd: (() => void) | undefined;
-    let lastMessageAt = Date.now();
-    const subscription = options.link.messages$.subscribe({
-      next: (message) => {
-        lastMessageAt = Date.now();
-        if (message.kind !== 'progress') return;
-        options.onProgress(message.progress);
-        if (message.progress.event === 'train_end') {
-          sawTrainEnd = true;
-          onTrainEnd?.();
-        }
-      },
-      error: () => {},
-    });
+    const progress = followProgress(options.link, options.onProgress);
     this.child = withUmask(options.umask, () =>
       spawn(program!, args, {
         cwd: options.cwd,
@@ -118,22 +100,8 @@ export class TrainerProcess {
         out.end();
         err.end();
         this.done = true;
-        // Progress still in flight when the process ended is read before the link closes;
-        // idle is counted from the exit too (a busy machine delivers late).
-        const drainStart = Date.now();
-        lastMessageAt = Math.max(lastMessageAt, drainStart);
-        while (!sawTrainEnd && Date.now() - drainStart < DRAIN_MAX_MS) {
-          if (Date.now() - lastMessageAt >= DRAIN_IDLE_MS) break;
-          await new Promise<void>((r) => {
-            const timer = setTimeout(r, DRAIN_IDLE_MS / 4);
-            onTrainEnd = () => {
-              clearTimeout(timer);
-              r();
-            };
-          });
-        }
-        subscription.unsubscribe();
-        await options.link.close().catch(() => {});
+        // Progress still in flight when the process ended is read before the link closes.
+        await progress.drain();
         resolve({
           code: spawnError ? null : code,
           signal,
