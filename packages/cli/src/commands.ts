@@ -170,6 +170,57 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: remote(async () => (await import('./commands/jobs.js')).cancelCommand),
   },
   {
+    name: 'experiments',
+    summary:
+      "List, show, rename, tag or delete a worker's experiments, or draw one's lineage tree.",
+    usage:
+      'experiments [list [--status S] [--tag T] [--name TEXT] [--limit N] [--offset N] | show EXP | rename EXP NAME | tag EXP [--add T] [--remove T] | delete EXP [--with-artifacts] | lineage EXP] [--worker NAME]',
+    positionals: 'list | show EXP | rename EXP NAME | tag EXP | delete EXP | lineage EXP',
+    flags: {
+      ...WORKER_FLAGS,
+      status: {
+        type: 'string',
+        value: 'STATUS',
+        description:
+          'list: only experiments in this state (created, running, completed, failed, …)',
+      },
+      tag: { type: 'string', value: 'TAG', description: 'list: only experiments with this tag' },
+      name: { type: 'string', value: 'TEXT', description: 'list: names containing TEXT' },
+      limit: { type: 'string', value: 'N', description: 'list: rows per page (50, at most 500)' },
+      offset: { type: 'string', value: 'N', description: 'list: skip the first N rows' },
+      add: { type: 'string', multiple: true, value: 'TAG', description: 'tag: add this tag' },
+      remove: { type: 'string', multiple: true, value: 'TAG', description: 'tag: remove this tag' },
+      'with-artifacts': {
+        type: 'boolean',
+        description: "delete: delete the experiment's checkpoints and other files too",
+      },
+    },
+    run: remote(async () => (await import('./commands/experiments.js')).experimentsCommand),
+  },
+  {
+    name: 'models',
+    summary:
+      "List a worker's registered models, register one from an experiment, set the active version.",
+    usage:
+      'models [list [NAME] | register NAME --experiment EXP [--artifact ID] [--activate] | activate NAME VERSION] [--worker NAME]',
+    positionals: 'list [NAME] | register NAME | activate NAME VERSION',
+    flags: {
+      ...WORKER_FLAGS,
+      experiment: {
+        type: 'string',
+        value: 'EXP',
+        description: 'register: the completed experiment whose model it is',
+      },
+      artifact: {
+        type: 'string',
+        value: 'ID',
+        description: 'register: which artifact (default: its last model, else its last checkpoint)',
+      },
+      activate: { type: 'boolean', description: 'register: make it the active version' },
+    },
+    run: remote(async () => (await import('./commands/models.js')).modelsCommand),
+  },
+  {
     name: 'up',
     summary:
       'The whole system on one machine: signaling server, worker and client; trains the built-in model.',
@@ -259,10 +310,16 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
       'max-jobs': { type: 'string', value: 'N', description: 'jobs at once (default 1)' },
       'cpu-only': { type: 'boolean', description: 'never offer a GPU' },
+      launcher: {
+        type: 'string',
+        value: 'local|slurm',
+        description:
+          "how trainers start: local processes (default) or Slurm jobs (the config's slurm: settings)",
+      },
       config: {
         type: 'string',
         value: 'FILE',
-        description: 'worker config (YAML/JSON): trainer profiles, mounts, limits',
+        description: 'worker config (YAML/JSON): trainer profiles, mounts, limits, launcher',
       },
     },
     run: async () => (await import('./commands/worker.js')).workerCommand,
@@ -321,7 +378,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'signal',
     summary: 'Run a signaling server (rooms, keys, presence, WebRTC relay) until Ctrl-C.',
-    usage: 'signal [--host 127.0.0.1] [--port 8765] [--data-dir DIR]',
+    usage: 'signal [--host 127.0.0.1] [--port 8765] [--data-dir DIR] [--redis redis://HOST:PORT]',
     flags: {
       host: {
         type: 'string',
@@ -334,6 +391,12 @@ export const COMMANDS: readonly CommandSpec[] = [
         value: 'DIR',
         description: 'where rooms and hashed keys are kept (default ./.trainwire/signal)',
       },
+      redis: {
+        type: 'string',
+        value: 'URL',
+        description:
+          'keep rooms, keys, presence and the relay in Redis (redis://HOST:PORT), shared by every instance started with it',
+      },
     },
     run: async () => (await import('./commands/signal.js')).signalCommand,
   },
@@ -341,10 +404,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'rooms',
     summary:
       "Create, list or delete the signaling server's rooms (through the running server, or its store).",
-    usage: 'rooms create NAME | rooms list | rooms delete NAME  [--data-dir DIR]',
+    usage: 'rooms create NAME | rooms list | rooms delete NAME  [--data-dir DIR | --redis URL]',
     positionals: 'create NAME | list | delete NAME',
     flags: {
       'data-dir': { type: 'string', value: 'DIR', description: "the signaling server's data dir" },
+      redis: {
+        type: 'string',
+        value: 'URL',
+        description: 'the shared store of instances started with --redis (no instance needed)',
+      },
     },
     run: async () => (await import('./commands/signal.js')).roomsCommand,
   },
@@ -352,13 +420,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'keys',
     summary: 'Issue, list or revoke room tokens (clients) and worker API keys.',
     usage:
-      'keys create --room R [--kind room-token|worker-key] [--label L] | keys list --room R | keys revoke ID  [--data-dir DIR]',
+      'keys create --room R [--kind room-token|worker-key] [--label L] | keys list --room R | keys revoke ID  [--data-dir DIR | --redis URL]',
     positionals: 'create | list | revoke ID',
     flags: {
       room: { type: 'string', value: 'ROOM', description: 'the room' },
       kind: { type: 'string', value: 'KIND', description: 'room-token (default) or worker-key' },
       label: { type: 'string', value: 'TEXT', description: 'a note to tell keys apart' },
       'data-dir': { type: 'string', value: 'DIR', description: "the signaling server's data dir" },
+      redis: {
+        type: 'string',
+        value: 'URL',
+        description: 'the shared store of instances started with --redis (no instance needed)',
+      },
     },
     run: async () => (await import('./commands/signal.js')).keysCommand,
   },

@@ -58,6 +58,14 @@ export {
   toFieldIssues,
   ValidationError,
 } from './errors.js';
+export {
+  type ExperimentFilter,
+  type ExperimentLineage,
+  Experiments,
+  type ExperimentsSnapshot,
+} from './experiments/Experiments.js';
+export { Models, type ModelsSnapshot } from './experiments/Models.js';
+export { newExperimentId } from './experiments/newExperimentId.js';
 export { formatDuration, formatMetric } from './formatValues.js';
 export { JobEventHub, type NewJobEvent, takeWithinBytes, utf8Length } from './JobEventHub.js';
 export {
@@ -120,6 +128,8 @@ export {
   EventFrameSchema,
   type Frame,
   FrameSchema,
+  type NoticeFrame,
+  NoticeFrameSchema,
   PROTOCOL_VERSION,
   type RequestFrame,
   RequestFrameSchema,
@@ -132,6 +142,8 @@ export {
   JobOwnerSchema,
   type JobSummary,
   JobSummarySchema,
+  type LineageNode,
+  LineageNodeSchema,
   METHODS,
   type MethodHandlers,
   type MethodName,
@@ -161,6 +173,20 @@ export {
   ArtifactSchema,
 } from './schemas/Artifact.js';
 export {
+  type Experiment,
+  ExperimentIdSchema,
+  type ExperimentRelation,
+  ExperimentRelationSchema,
+  ExperimentSchema,
+  type ExperimentStatus,
+  ExperimentStatusSchema,
+  ExperimentTagSchema,
+  ModelNameSchema,
+  type ModelVersion,
+  ModelVersionSchema,
+  RegisteredModelNameSchema,
+} from './schemas/Experiment.js';
+export {
   type JobError,
   JobErrorSchema,
   type JobEvent,
@@ -176,6 +202,7 @@ export {
   JobSpecSchema,
 } from './schemas/JobSpec.js';
 export { isFinalJobState, type JobState, JobStateSchema } from './schemas/JobState.js';
+export { type Notice, NoticeSchema } from './schemas/Notice.js';
 export {
   type MetricLogs,
   MetricLogsSchema,

@@ -24,6 +24,7 @@ import { WorkerAccess } from './internal/WorkerAccess.js';
 import { WorkerEventHub } from './internal/WorkerEventHub.js';
 import type { MachineInfo } from './machine/detectMachine.js';
 import { type PeerIdentity, PeerIdentitySchema } from './PeerIdentity.js';
+import type { TrainerLauncher } from './runner/TrainerLauncher.js';
 import type { ProgressLink } from './runner/TrainerProcess.js';
 import type { Sandbox } from './sandbox/Sandbox.js';
 import type { ArtifactStore } from './store/ArtifactStore.js';
@@ -48,6 +49,8 @@ export interface WorkerParts {
   profiles: Map<string, TrainerProfile>;
   configProfiles: ConfigProfileRegistry;
   createLink: () => Promise<ProgressLink>;
+  /** Starts every job's trainer: a local process group, a Slurm job, … */
+  launcher: TrainerLauncher;
   builtinTrainer: string | undefined;
   version: string;
   now: () => number;
@@ -76,9 +79,9 @@ const FLUSH_MS = 2_000;
 
 /**
  * The worker agent: serves the control protocol on every connection it accepts, runs
- * trainers as child processes, stores every job event before pushing it, and keeps
- * experiments, artifacts and uploads in its data directory. Create it with
- * {@link createWorker}.
+ * trainers through its launcher (child processes, or Slurm jobs), stores every job event
+ * before pushing it, and keeps experiments, artifacts and uploads in its data directory.
+ * Create it with {@link createWorker}.
  */
 export class Worker {
   /** Job events: numbered, stored, then pushed to attached connections. */
@@ -213,6 +216,8 @@ export class Worker {
     if (this.closed)
       throw new WorkerError('worker_busy', 'this worker is shutting down; try another worker');
     const { profile, device } = checkJobSpec(this.parts, spec, this.info().name);
+    // The experiment it names exists and runs nothing else (checked again in the transaction).
+    if (spec.experimentId !== undefined) this.experiments.requireStartable(spec.experimentId);
     this.parts.space.checkForJob();
     const { maxConcurrentJobs } = this.parts.config;
     if (this.runners.size >= maxConcurrentJobs) {
@@ -248,9 +253,8 @@ export class Worker {
         artifacts: this.artifacts,
         experiments: this.experiments,
         createLink: this.parts.createLink,
+        launcher: this.parts.launcher,
         modes: this.parts.modes,
-        stopGraceMs: this.parts.config.stopGraceMs,
-        cancelGraceMs: this.parts.config.cancelGraceMs,
         now: this.parts.now,
         space: this.parts.space,
         workerName: () => this.info().name,
@@ -294,17 +298,21 @@ export class Worker {
           }
         : {}),
     });
-    this.experiments.create({
-      id: jobId,
-      name: spec.name ?? jobId,
-      preset: spec.profile,
-      config: spec.config,
-      ...(spec.parentExperiment ? { parentId: spec.parentExperiment } : {}),
-      ...(resume ? { checkpointSource: resume } : {}),
-      status: 'running',
-      tags: spec.tags,
-      jobId,
-    });
+    if (spec.experimentId !== undefined) {
+      this.experiments.attachJob(spec.experimentId, jobId);
+    } else {
+      this.experiments.create({
+        id: jobId,
+        name: spec.name ?? jobId,
+        preset: spec.profile,
+        config: spec.config,
+        ...(spec.parentExperiment ? { parentId: spec.parentExperiment } : {}),
+        ...(resume ? { checkpointSource: resume } : {}),
+        status: 'running',
+        tags: spec.tags,
+        jobId,
+      });
+    }
     this.hub.emit(jobId, { type: 'state', state: 'starting' });
   }
 
@@ -376,6 +384,7 @@ export class Worker {
     const running = [...this.runners.values()];
     for (const runner of running) runner.shutdown(by);
     await Promise.allSettled(running.map((r) => r.finished));
+    await this.parts.launcher.close();
     const peers = [...this.peers];
     await flushPeers(peers, options.flushMs ?? FLUSH_MS);
     for (const peer of peers) peer.dispose();

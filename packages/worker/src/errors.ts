@@ -19,7 +19,15 @@ export type WorkerErrorCode =
   | 'bad_offset'
   | 'data_dir_in_use'
   | 'no_space'
-  | 'not_owner';
+  | 'not_owner'
+  | 'unknown_experiment'
+  | 'experiment_conflict'
+  | 'experiment_running'
+  | 'experiment_in_use'
+  | 'experiment_state'
+  | 'unknown_artifact'
+  | 'unknown_model'
+  | 'model_active';
 
 /**
  * Base class of every error `@trainwire/worker` throws. Check `code` (or

@@ -17,6 +17,7 @@ import {
   toFieldIssues,
 } from '../errors.js';
 import type { JobEvent } from '../schemas/JobEvent.js';
+import type { Notice } from '../schemas/Notice.js';
 import type { Transport } from '../Transport.js';
 import { decodeFrame } from './decodeFrame.js';
 import { encodeJson } from './encodeJson.js';
@@ -74,6 +75,8 @@ let nextPeerNumber = 0;
 export class RpcPeer {
   /** Job events pushed by the other side, validated. */
   readonly events$: Observable<JobEvent>;
+  /** Notices pushed by the other side (`model.activated`), validated. */
+  readonly notices$: Observable<Notice>;
   /** Bad frames received and error frames the other side sent. */
   readonly problems$: Observable<ProtocolProblem>;
   /** Counters: malformed frames received, error frames received. */
@@ -85,6 +88,7 @@ export class RpcPeer {
   private readonly heard = new Subject<void>();
 
   private readonly events = new Subject<JobEvent>();
+  private readonly notices = new Subject<Notice>();
   private readonly problems = new Subject<ProtocolProblem>();
   private readonly pending = new Map<string, Pending>();
   private readonly scheduler: SchedulerLike;
@@ -106,6 +110,7 @@ export class RpcPeer {
     this.retries = options.retries ?? 3;
     this.openTimeoutMs = options.openTimeoutMs ?? 30_000;
     this.events$ = this.events.asObservable();
+    this.notices$ = this.notices.asObservable();
     this.problems$ = this.problems.asObservable();
     this.heard$ = this.heard.asObservable();
     this.lastHeardAt = this.scheduler.now();
@@ -151,6 +156,16 @@ export class RpcPeer {
     return this.trySend(encodeJson({ v: PROTOCOL_VERSION, type: 'event', event }));
   }
 
+  /** Pushes a notice to the other side; false when the transport is not open. */
+  sendNotice(notice: Notice): boolean {
+    return this.trySend(encodeJson({ v: PROTOCOL_VERSION, type: 'notice', notice }));
+  }
+
+  /** True once {@link dispose} ran (the connection is gone). */
+  get disposed(): boolean {
+    return this.subscription.closed;
+  }
+
   /** Stops reading the transport and fails pending requests. */
   dispose(): void {
     this.subscription.unsubscribe();
@@ -159,6 +174,7 @@ export class RpcPeer {
     }
     this.pending.clear();
     this.events.complete();
+    this.notices.complete();
     this.problems.complete();
     this.heard.complete();
   }
@@ -269,6 +285,9 @@ export class RpcPeer {
       case 'event':
         this.events.next(frame.event);
         return;
+      case 'notice':
+        this.notices.next(frame.notice);
+        return;
       case 'response':
         this.pending.get(frame.id)?.settle(frame);
         return;
@@ -377,6 +396,20 @@ const REQUEST_WORDS: Record<MethodName, string> = {
   'file.download': 'a download',
   'upload.begin': 'the start of an upload',
   'upload.finish': 'the end of an upload',
+  'experiment.list': 'the request for its experiments',
+  'experiment.get': 'the request for the experiment',
+  'experiment.create': 'the request to create the experiment',
+  'experiment.rename': 'the request to rename the experiment',
+  'experiment.tag': 'the request to tag the experiment',
+  'experiment.delete': 'the request to delete the experiment',
+  'experiment.continue': 'the request to continue the experiment',
+  'experiment.retry': 'the request to retry the experiment',
+  'experiment.lineage': "the request for the experiment's lineage",
+  'model.register': 'the request to register the model',
+  'model.list': 'the request for its models',
+  'model.activate': 'the request to activate the model',
+  'model.delete': 'the request to delete the model version',
+  'model.subscribe': 'the subscription to model changes',
 };
 
 function describeRequest(method: MethodName): string {

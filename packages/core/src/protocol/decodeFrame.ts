@@ -3,6 +3,7 @@ import {
   ErrorFrameSchema,
   EventFrameSchema,
   type Frame,
+  NoticeFrameSchema,
   PROTOCOL_VERSION,
   RequestFrameSchema,
   ResponseFrameSchema,
@@ -31,6 +32,7 @@ const SCHEMAS = {
   request: RequestFrameSchema.extend({ params: RequestFrameSchema.shape.params.optional() }),
   response: ResponseFrameSchema,
   event: EventFrameSchema,
+  notice: NoticeFrameSchema,
   error: ErrorFrameSchema,
 } as const;
 

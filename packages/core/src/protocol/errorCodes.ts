@@ -34,6 +34,21 @@ export const WIRE_ERROR_CODES = {
   trainer_failed: 'the trainer exited with an error (`details {exitCode, signal, lastLines, …}`)',
   worker_stopped: 'the worker was stopped while the job ran (the job ends `cancelled`)',
   worker_restarted: 'the worker died and came back; the job ends `failed`',
+  unknown_experiment: 'no experiment with this id on the worker; `details {experimentId}`',
+  experiment_conflict:
+    '`experiment.create` (or `continue` / `retry`) with a known experiment id but other fields',
+  experiment_running:
+    '`experiment.delete` of an experiment whose job still runs, or a job started in it while one runs; `details {experimentId, jobId}`',
+  experiment_in_use:
+    '`experiment.delete` of an experiment with child experiments or registered models; `details {experimentId, children?, models?}`',
+  experiment_state:
+    'the experiment is not in a state that allows this (retry of one that did not fail, register from one that did not complete, continue without a checkpoint); `details {experimentId, status}`',
+  unknown_artifact:
+    'no artifact with this id (of this experiment) on the worker; `details {artifactId}`',
+  unknown_model:
+    'no model version of this name (and version) on the worker; `details {name, version?}`',
+  model_active:
+    '`model.delete` of the active version of a model; activate another first; `details {name, version}`',
 } as const;
 
 /** A code of {@link WIRE_ERROR_CODES}. */

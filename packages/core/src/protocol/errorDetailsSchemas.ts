@@ -62,6 +62,19 @@ export const WIRE_ERROR_DETAILS = {
     /** The job's last sign of life, ms since the epoch. */
     endedAt: z.number().optional(),
   }),
+  unknown_experiment: z.object({ experimentId: z.string() }),
+  experiment_running: z.object({ experimentId: z.string(), jobId: z.string() }),
+  experiment_in_use: z.object({
+    experimentId: z.string(),
+    /** Ids of the experiments that derive from it. */
+    children: z.array(z.string()).optional(),
+    /** `name@version` of the registered models made from its artifacts. */
+    models: z.array(z.string()).optional(),
+  }),
+  experiment_state: z.object({ experimentId: z.string(), status: z.string() }),
+  unknown_artifact: z.object({ artifactId: z.string() }),
+  unknown_model: z.object({ name: z.string(), version: z.number().int().optional() }),
+  model_active: z.object({ name: z.string(), version: z.number().int() }),
 } as const;
 
 /** Wire error codes that carry `details`. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JobErrorSchema, JobEventSchema } from '../schemas/JobEvent.js';
+import { NoticeSchema } from '../schemas/Notice.js';
 
 /** Version of the control-frame protocol; every frame carries it as `v`. */
 export const PROTOCOL_VERSION = 1;
@@ -30,6 +31,9 @@ export const ResponseFrameSchema = z.discriminatedUnion('ok', [
 /** A job event pushed by a worker to the clients attached to the job. */
 export const EventFrameSchema = z.object({ v, type: z.literal('event'), event: JobEventSchema });
 
+/** A notice pushed by a worker to the connections subscribed to it (`model.subscribe`). */
+export const NoticeFrameSchema = z.object({ v, type: z.literal('notice'), notice: NoticeSchema });
+
 /** Sent back for a frame that could not be read; `ref` is its id when one was found. */
 export const ErrorFrameSchema = z.object({
   v,
@@ -46,6 +50,7 @@ export const FrameSchema = z.union([
   RequestFrameSchema,
   ResponseFrameSchema,
   EventFrameSchema,
+  NoticeFrameSchema,
   ErrorFrameSchema,
 ]);
 
@@ -55,6 +60,8 @@ export type RequestFrame = z.infer<typeof RequestFrameSchema>;
 export type ResponseFrame = z.infer<typeof ResponseFrameSchema>;
 /** An event frame. */
 export type EventFrame = z.infer<typeof EventFrameSchema>;
+/** A notice frame. */
+export type NoticeFrame = z.infer<typeof NoticeFrameSchema>;
 /** An error frame. */
 export type ErrorFrame = z.infer<typeof ErrorFrameSchema>;
 /** Any control frame. */

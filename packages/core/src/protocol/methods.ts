@@ -1,4 +1,14 @@
 import { z } from 'zod';
+import { ArtifactSchema } from '../schemas/Artifact.js';
+import {
+  ExperimentIdSchema,
+  ExperimentSchema,
+  ExperimentStatusSchema,
+  ExperimentTagSchema,
+  ModelNameSchema,
+  ModelVersionSchema,
+  RegisteredModelNameSchema,
+} from '../schemas/Experiment.js';
 import { JobEventSchema } from '../schemas/JobEvent.js';
 import { JobIdSchema } from '../schemas/JobId.js';
 import { JobSpecSchema } from '../schemas/JobSpec.js';
@@ -34,6 +44,23 @@ export const JobSummarySchema = z.object({
   lastSeq: z.number().int().nonnegative(),
   owner: JobOwnerSchema.optional(),
 });
+
+/** One node of `experiment.lineage`: an experiment with how it derives from its parent. */
+export const LineageNodeSchema = ExperimentSchema.pick({
+  id: true,
+  name: true,
+  status: true,
+  parentId: true,
+  relation: true,
+  checkpointSource: true,
+  createdAt: true,
+});
+
+const experimentId = ExperimentIdSchema;
+const tags = z.array(ExperimentTagSchema).max(64);
+const config = z.record(z.string(), z.unknown());
+const version = z.number().int().positive();
+const experimentResult = z.object({ experiment: ExperimentSchema });
 
 /** What a worker found at one path. */
 export const PathCheckSchema = z.object({
@@ -186,6 +213,134 @@ export const METHODS = {
     params: z.object({ transferId: z.string().min(1).max(64) }).strict(),
     result: z.object({ path }),
   },
+  'experiment.list': {
+    /** Newest first; `name` matches a part of the name, case-insensitively. */
+    params: z
+      .object({
+        status: ExperimentStatusSchema.optional(),
+        tag: ExperimentTagSchema.optional(),
+        name: z.string().min(1).max(200).optional(),
+        offset: z.number().int().nonnegative().default(0),
+        limit: z.number().int().min(1).max(500).default(50),
+      })
+      .strict(),
+    /** `total`: how many match; `nextOffset`: where the next page starts, absent on the last. */
+    result: z.object({
+      experiments: z.array(ExperimentSchema),
+      total: z.number().int().nonnegative(),
+      nextOffset: z.number().int().nonnegative().optional(),
+    }),
+  },
+  'experiment.get': {
+    params: z.object({ experimentId }).strict(),
+    /** The experiment, its artifacts (oldest first) and its jobs (oldest first). */
+    result: z.object({
+      experiment: ExperimentSchema,
+      artifacts: z.array(ArtifactSchema),
+      jobIds: z.array(jobId),
+    }),
+  },
+  'experiment.create': {
+    /** Idempotent: the same id with the same fields answers the existing experiment. */
+    params: z
+      .object({
+        experimentId,
+        name: z.string().min(1).max(200),
+        preset: z.string().min(1).max(128).optional(),
+        config: config.default({}),
+        tags: tags.default([]),
+      })
+      .strict(),
+    result: experimentResult,
+  },
+  'experiment.rename': {
+    params: z.object({ experimentId, name: z.string().min(1).max(200) }).strict(),
+    result: experimentResult,
+  },
+  'experiment.tag': {
+    /** Adds `add`, then removes `remove`; tags stay unique and sorted. */
+    params: z.object({ experimentId, add: tags.default([]), remove: tags.default([]) }).strict(),
+    result: experimentResult,
+  },
+  'experiment.delete': {
+    /**
+     * Removes the experiment and its job records. Its artifacts stay on disk, unlinked,
+     * unless `withArtifacts`; refused while a job of it runs, while experiments derive
+     * from it, and (with `withArtifacts`) while a registered model is one of its artifacts.
+     */
+    params: z.object({ experimentId, withArtifacts: z.boolean().default(false) }).strict(),
+    result: z.object({
+      experimentId,
+      jobsDeleted: z.number().int().nonnegative(),
+      artifactsDeleted: z.number().int().nonnegative(),
+    }),
+  },
+  'experiment.continue': {
+    /**
+     * Creates `experimentId`, a child of `parentId` that starts from one of its checkpoints
+     * (`checkpointId`, an artifact id; by default its last checkpoint). Start it with a
+     * `job.start` whose spec names it (`experimentId`) and resumes from that checkpoint.
+     */
+    params: z
+      .object({
+        experimentId,
+        parentId: experimentId,
+        checkpointId: z.string().min(1).max(128).optional(),
+        name: z.string().min(1).max(200).optional(),
+        config: config.optional(),
+      })
+      .strict(),
+    result: experimentResult,
+  },
+  'experiment.retry': {
+    /** Creates `experimentId`, a retry of the failed (or cancelled) experiment `of`, with its config. */
+    params: z
+      .object({ experimentId, of: experimentId, name: z.string().min(1).max(200).optional() })
+      .strict(),
+    result: experimentResult,
+  },
+  'experiment.lineage': {
+    /** The whole tree `experimentId` belongs to: its root and every descendant of the root. */
+    params: z.object({ experimentId }).strict(),
+    /** `nodes` are in creation order; each names its `parentId` (none: the root). */
+    result: z.object({ rootId: experimentId, nodes: z.array(LineageNodeSchema) }),
+  },
+  'model.register': {
+    /**
+     * Registers a model artifact of a completed experiment as the next version of `name`
+     * (by default its last `model` artifact, else its last checkpoint). Idempotent: the same
+     * artifact under the same name answers the version it already is.
+     */
+    params: z
+      .object({
+        name: ModelNameSchema,
+        experimentId,
+        artifactId: z.string().min(1).max(128).optional(),
+        activate: z.boolean().default(false),
+      })
+      .strict(),
+    result: z.object({ model: ModelVersionSchema }),
+  },
+  'model.list': {
+    /** Every version of `name` (or of every model), by name, newest version first. */
+    params: z.object({ name: RegisteredModelNameSchema.optional() }).strict(),
+    result: z.object({ models: z.array(ModelVersionSchema) }),
+  },
+  'model.activate': {
+    /** Makes `version` the active version of `name`; subscribers get `model.activated`. */
+    params: z.object({ name: RegisteredModelNameSchema, version }).strict(),
+    result: z.object({ model: ModelVersionSchema }),
+  },
+  'model.delete': {
+    /** Removes a version from the registry (its file stays); refused for the active one. */
+    params: z.object({ name: RegisteredModelNameSchema, version }).strict(),
+    result: z.object({ name: RegisteredModelNameSchema, version }),
+  },
+  'model.subscribe': {
+    /** Subscribes the connection to `notice` frames (`model.activated`); answers the active versions. */
+    params: z.object({}).strict(),
+    result: z.object({ active: z.array(ModelVersionSchema) }),
+  },
 } as const;
 
 /** The methods a worker serves. */
@@ -198,6 +353,8 @@ export type ParsedParams<M extends MethodName> = z.output<(typeof METHODS)[M]['p
 export type MethodResult<M extends MethodName> = z.output<(typeof METHODS)[M]['result']>;
 /** A job as listed by `job.list`. */
 export type JobSummary = z.infer<typeof JobSummarySchema>;
+/** One node of `experiment.lineage`. */
+export type LineageNode = z.infer<typeof LineageNodeSchema>;
 /** What a worker found at one path. */
 export type PathCheck = z.infer<typeof PathCheckSchema>;
 

@@ -1,10 +1,13 @@
+import { ExperimentSchema, ModelVersionSchema } from '../schemas/Experiment.js';
 import { JobEventSchema } from '../schemas/JobEvent.js';
 import { JobSpecSchema } from '../schemas/JobSpec.js';
+import { NoticeSchema } from '../schemas/Notice.js';
 import { WorkerInfoSchema } from '../schemas/WorkerInfo.js';
 import { WIRE_ERROR_DETAILS } from './errorDetailsSchemas.js';
 import {
   ErrorFrameSchema,
   EventFrameSchema,
+  NoticeFrameSchema,
   RequestFrameSchema,
   ResponseFrameSchema,
 } from './frames.js';
@@ -22,9 +25,13 @@ export function protocolSchemaEntries(): SchemaEntry[] {
     { id: 'worker-info', title: 'WorkerInfo', schema: WorkerInfoSchema },
     { id: 'job-summary', title: 'JobSummary', schema: JobSummarySchema },
     { id: 'job-event', title: 'JobEvent', schema: JobEventSchema },
+    { id: 'experiment', title: 'Experiment', schema: ExperimentSchema },
+    { id: 'model-version', title: 'ModelVersion', schema: ModelVersionSchema },
+    { id: 'notice', title: 'Notice', schema: NoticeSchema },
     { id: 'frame.request', title: 'request frame', schema: RequestFrameSchema },
     { id: 'frame.response', title: 'response frame', schema: ResponseFrameSchema },
     { id: 'frame.event', title: 'event frame', schema: EventFrameSchema },
+    { id: 'frame.notice', title: 'notice frame', schema: NoticeFrameSchema },
     { id: 'frame.error', title: 'error frame', schema: ErrorFrameSchema },
   ];
   for (const method of Object.keys(METHODS) as MethodName[]) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ExperimentIdSchema } from './Experiment.js';
 
 /** Where the trainer should run: `auto` picks the GPU when the worker has one. */
 export const DeviceSchema = z.enum(['auto', 'cpu', 'gpu']);
@@ -15,6 +16,11 @@ export const JobSpecSchema = z
     device: DeviceSchema.default('auto'),
     /** Checkpoint (a path on the worker) to resume from. */
     resume: z.string().min(1).max(4096).optional(),
+    /**
+     * The experiment the job runs in (made with `experiment.create`, `continue` or
+     * `retry`); without it the worker creates one named after the job, whose id is the job id.
+     */
+    experimentId: ExperimentIdSchema.optional(),
     /** Experiment this one was derived from (fine-tune, resume, retry). */
     parentExperiment: z.string().min(1).max(128).optional(),
     name: z.string().min(1).max(200).optional(),

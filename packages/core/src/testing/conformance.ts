@@ -7,6 +7,7 @@ import {
   ConformanceFailure,
   type ConformanceSettings,
 } from './conformanceContext.js';
+import { EXPERIMENT_CHECKS } from './conformanceExperiments.js';
 import { FILE_CHECKS } from './conformanceFiles.js';
 import { FRAME_CHECKS } from './conformanceFrames.js';
 import { JOB_CHECKS } from './conformanceJobs.js';
@@ -77,6 +78,7 @@ export const CONFORMANCE_JOB: JobSpecInput = {
 export const WORKER_CHECKS: readonly ConformanceCheck[] = [
   ...FRAME_CHECKS,
   ...JOB_CHECKS,
+  ...EXPERIMENT_CHECKS,
   ...FILE_CHECKS,
   {
     id: 'errors.documented',

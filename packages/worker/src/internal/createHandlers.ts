@@ -1,4 +1,5 @@
 import { type JobSummary, type MethodHandlers, toJobSummary } from '@trainwire/core';
+import { experimentHandlers } from '../experiments/experimentHandlers.js';
 import type { JobOwner, PeerIdentity } from '../PeerIdentity.js';
 import type { StoredJobRecord } from '../store/SqliteJobStore.js';
 import type { Worker, WorkerParts } from '../Worker.js';
@@ -57,6 +58,7 @@ export function createHandlers(
     'file.download': (request, { peer }) => serveDownload(sandbox, peer, request),
     'upload.begin': (request) => parts.uploads.begin(request, identity),
     'upload.finish': ({ transferId }) => parts.uploads.finish(transferId, identity),
+    ...experimentHandlers(parts),
   };
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Artifact, ArtifactKind } from '@trainwire/core';
+import type { Artifact, ArtifactKind, ModelVersion as ModelVersionRecord } from '@trainwire/core';
+import { WorkerError } from '../errors.js';
 import type { WorkerDatabase } from './openDatabase.js';
 
 interface ArtifactRow {
@@ -15,13 +16,15 @@ interface ArtifactRow {
   job_id: string | null;
 }
 
-/** A version of a named model in the registry. */
-export interface ModelVersion {
+/** A version of a named model in the registry (with its artifact, when that is known). */
+export type ModelVersion = ModelVersionRecord;
+
+interface ModelRow {
   name: string;
   version: number;
-  artifactId: string;
-  active: boolean;
-  createdAt: number;
+  artifact_id: string;
+  active: number;
+  created_at: number;
 }
 
 /**
@@ -34,6 +37,15 @@ export class ArtifactStore {
   /** Registers an artifact (or updates the one with the same id); returns it with its id. */
   add(artifact: Omit<Artifact, 'id'> & { id?: string }, jobId?: string): Artifact {
     const id = artifact.id ?? randomUUID();
+    // A job's artifacts belong to the experiment the job runs in.
+    const experimentId =
+      (jobId === undefined
+        ? undefined
+        : this.db
+            .prepare<[string], { experiment_id: string | null }>(
+              'SELECT experiment_id FROM jobs WHERE job_id = ?',
+            )
+            .get(jobId)?.experiment_id) ?? artifact.experimentId;
     this.db
       .prepare(
         `INSERT INTO artifacts (id, kind, path, size, sha256, epoch, label, metrics, experiment_id, job_id, created_at)
@@ -51,11 +63,11 @@ export class ArtifactStore {
         artifact.epoch ?? null,
         artifact.label ?? null,
         artifact.metrics ? JSON.stringify(artifact.metrics) : null,
-        artifact.experimentId ?? null,
+        experimentId ?? null,
         jobId ?? null,
         Date.now(),
       );
-    return { ...artifact, id };
+    return experimentId === undefined ? { ...artifact, id } : { ...artifact, id, experimentId };
   }
 
   /** One artifact by id. */
@@ -86,7 +98,7 @@ export class ArtifactStore {
       .map(toArtifact);
   }
 
-  /** Adds the next version of model `name`; `activate` makes it the active one. */
+  /** Adds the next version of model `name` for `artifactId` (`activate`: the active one). */
   registerModel(name: string, artifactId: string, activate = true): ModelVersion {
     return this.db.transaction(() => {
       const row = this.db
@@ -95,44 +107,114 @@ export class ArtifactStore {
         )
         .get(name);
       const version = (row?.v ?? 0) + 1;
-      const createdAt = Date.now();
       if (activate) this.db.prepare('UPDATE models SET active = 0 WHERE name = ?').run(name);
       this.db
         .prepare(
           'INSERT INTO models (name, version, artifact_id, active, created_at) VALUES (?, ?, ?, ?, ?)',
         )
-        .run(name, version, artifactId, activate ? 1 : 0, createdAt);
-      return { name, version, artifactId, active: activate, createdAt };
+        .run(name, version, artifactId, activate ? 1 : 0, Date.now());
+      return this.requireModel(name, version);
     })();
   }
 
-  /** Makes `version` the active version of `name`. */
-  activateModel(name: string, version: number): void {
-    this.db.transaction(() => {
+  /** Makes `version` the active version of `name`; answers it and the version active before. */
+  activateModel(name: string, version: number): { model: ModelVersion; previous?: number } {
+    return this.db.transaction(() => {
+      this.requireModel(name, version);
+      const previous = this.activeModel(name)?.version;
       this.db.prepare('UPDATE models SET active = 0 WHERE name = ?').run(name);
       this.db
         .prepare('UPDATE models SET active = 1 WHERE name = ? AND version = ?')
         .run(name, version);
+      const model = this.requireModel(name, version);
+      return previous === undefined || previous === version ? { model } : { model, previous };
     })();
   }
 
-  /** Every version of `name` (or of every model), newest first. */
+  /** Removes `version` of `name` from the registry (its file stays); refuses the active one. */
+  deleteModel(name: string, version: number): void {
+    const model = this.requireModel(name, version);
+    if (model.active) {
+      throw new WorkerError(
+        'model_active',
+        `${name} version ${version} is the active model; activate another version first (\`trainwire models activate ${name} VERSION\`)`,
+        { details: { name, version } },
+      );
+    }
+    this.db.prepare('DELETE FROM models WHERE name = ? AND version = ?').run(name, version);
+  }
+
+  /** The active version of `name`, if one is. */
+  activeModel(name: string): ModelVersion | undefined {
+    const row = this.db
+      .prepare<[string], ModelRow>('SELECT * FROM models WHERE name = ? AND active = 1')
+      .get(name);
+    return row ? this.toModel(row) : undefined;
+  }
+
+  /** Version `version` of `name`, or `unknown_model`. */
+  requireModel(name: string, version: number): ModelVersion {
+    const row = this.db
+      .prepare<[string, number], ModelRow>('SELECT * FROM models WHERE name = ? AND version = ?')
+      .get(name, version);
+    if (row) return this.toModel(row);
+    throw new WorkerError(
+      'unknown_model',
+      `this worker has no version ${version} of model ${name}; list them with \`trainwire models list\``,
+      { details: { name, version } },
+    );
+  }
+
+  /** Every version of `name` (or of every model), by name, newest version first. */
   listModels(name?: string): ModelVersion[] {
-    const rows = this.db
-      .prepare<
-        [],
-        { name: string; version: number; artifact_id: string; active: number; created_at: number }
-      >('SELECT * FROM models ORDER BY name, version DESC')
-      .all();
-    return rows
-      .filter((r) => name === undefined || r.name === name)
-      .map((r) => ({
-        name: r.name,
-        version: r.version,
-        artifactId: r.artifact_id,
-        active: r.active === 1,
-        createdAt: r.created_at,
-      }));
+    const rows =
+      name === undefined
+        ? this.db.prepare<[], ModelRow>('SELECT * FROM models ORDER BY name, version DESC').all()
+        : this.db
+            .prepare<[string], ModelRow>(
+              'SELECT * FROM models WHERE name = ? ORDER BY version DESC',
+            )
+            .all(name);
+    return rows.map((row) => this.toModel(row));
+  }
+
+  /** `name@version` of every registered model made from an artifact of experiment `id`. */
+  modelsOfExperiment(id: string): string[] {
+    return this.db
+      .prepare<[string], { name: string; version: number }>(
+        `SELECT m.name, m.version FROM models m JOIN artifacts a ON a.id = m.artifact_id
+         WHERE a.experiment_id = ? ORDER BY m.name, m.version`,
+      )
+      .all(id)
+      .map((m) => `${m.name}@${m.version}`);
+  }
+
+  /** Forgets the artifacts of experiment `id` (their files stay); returns them. */
+  deleteForExperiment(id: string): Artifact[] {
+    const artifacts = this.listForExperiment(id);
+    this.db.prepare('DELETE FROM artifacts WHERE experiment_id = ?').run(id);
+    return artifacts;
+  }
+
+  /** Keeps the artifacts of experiment `id` but links them to no experiment. */
+  unlinkExperiment(id: string): void {
+    this.db.prepare('UPDATE artifacts SET experiment_id = NULL WHERE experiment_id = ?').run(id);
+  }
+
+  private toModel(row: ModelRow): ModelVersion {
+    const model: ModelVersion = {
+      name: row.name,
+      version: row.version,
+      artifactId: row.artifact_id,
+      active: row.active === 1,
+      createdAt: row.created_at,
+    };
+    const artifact = this.get(row.artifact_id);
+    if (artifact) {
+      model.artifact = artifact;
+      if (artifact.experimentId !== undefined) model.experimentId = artifact.experimentId;
+    }
+    return model;
   }
 }
 

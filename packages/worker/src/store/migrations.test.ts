@@ -3,6 +3,7 @@ import { JobSpecSchema } from '@trainwire/core';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanTempDirs, tempDir } from '../__tests__/helpers.js';
+import { ExperimentStore } from './ExperimentStore.js';
 import { MIGRATIONS } from './migrations.js';
 import { openDatabase } from './openDatabase.js';
 import { SqliteJobStore } from './SqliteJobStore.js';
@@ -62,6 +63,35 @@ describe('store migrations', () => {
     });
     expect(uploads.owns('c1', 'a'.repeat(64), 'b.csv')).toBe(true);
     expect(uploads.owns('c1', 'a'.repeat(64), 'a.csv')).toBe(false);
+    db.close();
+  });
+
+  it('brings a store of the second schema to experiments of their own: each job runs in the experiment of its id', () => {
+    const file = join(tempDir(), 'worker.sqlite');
+    const old = new Database(file);
+    old.exec(MIGRATIONS[0]!);
+    old.exec(MIGRATIONS[1]!);
+    old.pragma('user_version = 2');
+    old
+      .prepare(
+        `INSERT INTO jobs (job_id, spec, profile, state, worker_id, created_at, ended_at)
+         VALUES ('j1', '{"profile":"builtin","config":{}}', 'builtin', 'completed', 'w', 1, 50)`,
+      )
+      .run();
+    old
+      .prepare(
+        `INSERT INTO experiments (id, name, config, status, tags, job_id, created_at, updated_at)
+         VALUES ('j1', 'first', '{}', 'completed', '["a"]', 'j1', 1, 50)`,
+      )
+      .run();
+    old.close();
+
+    const db = openDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    const experiments = new ExperimentStore(db);
+    expect(experiments.get('j1')).toMatchObject({ id: 'j1', status: 'completed', finishedAt: 50 });
+    expect(experiments.jobIds('j1')).toEqual(['j1']);
+    expect(experiments.page({ tag: 'a', offset: 0, limit: 10 }).total).toBe(1);
     db.close();
   });
 });

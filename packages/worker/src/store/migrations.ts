@@ -94,4 +94,18 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX uploads_by_sha256_owner ON uploads(sha256, ifnull(owner_credential_id, ''));
   CREATE INDEX jobs_by_owner ON jobs(owner_credential_id);
   `,
+  // 3: experiments as their own records: every job names the experiment it runs in (the
+  // ones before this ran in the experiment of their own id), how a child derives from its
+  // parent, when its latest job ended and with which metrics.
+  `
+  ALTER TABLE jobs ADD COLUMN experiment_id TEXT;
+  UPDATE jobs SET experiment_id = job_id WHERE job_id IN (SELECT id FROM experiments);
+  ALTER TABLE experiments ADD COLUMN relation TEXT CHECK (relation IN ('continue','retry'));
+  ALTER TABLE experiments ADD COLUMN finished_at INTEGER;
+  ALTER TABLE experiments ADD COLUMN final_metrics TEXT;
+  UPDATE experiments SET finished_at = (SELECT ended_at FROM jobs WHERE jobs.job_id = experiments.job_id)
+    WHERE status IN ('completed','failed','cancelled');
+  CREATE INDEX experiments_by_created ON experiments(created_at);
+  CREATE INDEX jobs_by_experiment ON jobs(experiment_id);
+  `,
 ];
