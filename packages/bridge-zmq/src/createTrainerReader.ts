@@ -61,7 +61,6 @@ const OptionsSchema = z.object({
   controlPort: PortSchema.default(0),
 });
 
-
 /**
  * Listens for one trainer that speaks sleap-nn's `ProgressReporterZMQ` format: binds a
  * SUB socket for its progress and a PUB socket for control, on free ports unless given.
