@@ -1,15 +1,22 @@
 import { isTrainwireError } from '@trainwire/core';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rawSocket, registerRaw, startServer, workerInfo } from './__tests__/signalingFixture.js';
+import {
+  rawSocket,
+  registerRaw,
+  STORES,
+  type StartedOn,
+  serversOn,
+  workerInfo,
+} from './__tests__/signalingFixture.js';
 import { checkCredential } from './checkCredential.js';
 import { connectToWorker } from './connectToWorker.js';
-import { createSignalingServer } from './createSignalingServer.js';
 import { listWorkers } from './listWorkers.js';
 import type { SignalingClient } from './SignalingClient.js';
 
-type Started = Awaited<ReturnType<typeof startServer>>;
-let started: Started | undefined;
+// Run against both stores (the in-process one, and a real Redis): the rules live behind
+// the one contract.
+let started: StartedOn | undefined;
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -17,25 +24,26 @@ afterEach(async () => {
   started = undefined;
 });
 
-async function lab() {
-  started = await startServer({ logger: () => undefined });
-  const { server } = started;
-  server.createRoom('lab');
-  return {
-    ...started,
-    token: server.createCredential('lab', 'room-token', 'students'),
-    keyA: server.createCredential('lab', 'worker-key', 'box a'),
-    keyB: server.createCredential('lab', 'worker-key', 'box b'),
-  };
-}
-
 const refusal = (client: SignalingClient): Promise<Error> =>
   client.connect().then(
     () => new Error('connected, but a refusal was expected'),
     (e: unknown) => e as Error,
   );
 
-describe('roles at the signaling server', () => {
+describe.each(STORES)('roles at the signaling server, %s store', (store) => {
+  const start = serversOn(store);
+  async function lab() {
+    started = await start({ logger: () => undefined });
+    const { server } = started;
+    await server.createRoom('lab');
+    return {
+      ...started,
+      token: await server.createCredential('lab', 'room-token', 'students'),
+      keyA: await server.createCredential('lab', 'worker-key', 'box a'),
+      keyB: await server.createCredential('lab', 'worker-key', 'box b'),
+    };
+  }
+
   it('lets a room token register clients only, and a worker key workers only', async () => {
     const { client, token, keyA } = await lab();
     const tokenAsWorker = await refusal(
@@ -55,7 +63,7 @@ describe('roles at the signaling server', () => {
   });
 
   it('binds a worker name to its key: another key is refused, across restarts, until revoked', async () => {
-    const { client, server, dataDir, keyA, keyB } = await lab();
+    const { client, server, restart, keyA, keyB } = await lab();
     const a = client({ room: 'lab', role: 'worker', credential: keyA.secret, name: 'gpu-1' });
     await a.connect();
     const taken = await refusal(
@@ -77,13 +85,15 @@ describe('roles at the signaling server', () => {
     );
     expect(isTrainwireError(renamed, 'name_mismatch')).toBe(true);
     expect(renamed.message).toMatch(/bound to the worker name "gpu-1"/);
-    expect(server.store.listCredentials('lab').find((c) => c.id === keyA.id)).toMatchObject({
+    expect(
+      (await server.backend.listCredentials('lab')).find((c) => c.id === keyA.id),
+    ).toMatchObject({
       workerName: 'gpu-1',
     });
 
     // The binding is in the store: a restarted server still refuses key B.
     await server.close();
-    const second = await createSignalingServer({ dataDir, logger: () => undefined });
+    const second = await restart();
     cleanups.push(() => second.close());
     const afterRestart = await registerRaw(second.url, {
       role: 'worker',
@@ -92,7 +102,7 @@ describe('roles at the signaling server', () => {
       name: 'gpu-1',
     });
     expect(afterRestart.answer).toMatchObject({ type: 'error', code: 'name_taken' });
-    second.revokeCredential(keyA.id);
+    await second.revokeCredential(keyA.id);
     const freed = await registerRaw(second.url, {
       role: 'worker',
       room: 'lab',
@@ -238,7 +248,7 @@ describe('roles at the signaling server', () => {
     expect(isTrainwireError(wrongRole, 'auth_failed')).toBe(true);
     const noRoom = await check('client', token.secret, 'nowhere').catch((e: unknown) => e as Error);
     expect(isTrainwireError(noRoom, 'auth_failed')).toBe(true);
-    server.revokeCredential(token.id);
+    await server.revokeCredential(token.id);
     const revoked = await check('client', token.secret).catch((e: unknown) => e as Error);
     expect(isTrainwireError(revoked, 'credential_revoked')).toBe(true);
     const unreachable = await checkCredential({

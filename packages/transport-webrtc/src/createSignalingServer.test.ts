@@ -2,28 +2,38 @@ import { isTrainwireError } from '@trainwire/core';
 import { VirtualClock } from '@trainwire/core/testing';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rawSocket, startServer, workerInfo } from './__tests__/signalingFixture.js';
+import {
+  rawSocket,
+  STORES,
+  type StartedOn,
+  serversOn,
+  workerInfo,
+} from './__tests__/signalingFixture.js';
 import { listWorkers } from './listWorkers.js';
 
-type Started = Awaited<ReturnType<typeof startServer>>;
-let started: Started | undefined;
+// Every test here runs against both stores: the in-process one of a single instance, and
+// Redis (a real redis-server on a loopback port, one key prefix per server), through the
+// one contract the server is written against.
+let started: StartedOn | undefined;
 afterEach(async () => {
   await started?.dispose();
   started = undefined;
 });
 
-async function roomWithKeys(room = 'lab') {
-  started = await startServer();
-  const { server } = started;
-  server.createRoom(room);
-  return {
-    ...started,
-    token: server.createCredential(room, 'room-token', 'clients').secret,
-    key: server.createCredential(room, 'worker-key', 'gpu box').secret,
-  };
-}
+describe.each(STORES)('createSignalingServer, %s store', (store) => {
+  const start = serversOn(store);
 
-describe('createSignalingServer', () => {
+  async function roomWithKeys(room = 'lab') {
+    started = await start();
+    const { server } = started;
+    await server.createRoom(room);
+    return {
+      ...started,
+      token: (await server.createCredential(room, 'room-token', 'clients')).secret,
+      key: (await server.createCredential(room, 'worker-key', 'gpu box')).secret,
+    };
+  }
+
   it('answers GET /health', async () => {
     const { server } = await roomWithKeys();
     const res = await fetch(`${server.httpUrl}/health`);
@@ -47,7 +57,8 @@ describe('createSignalingServer', () => {
       peer: { peerId: big.peerId, role: 'worker', name: 'big' },
     });
     // One worker key, one worker: the second worker has its own.
-    const smallKey = started!.server.createCredential('lab', 'worker-key', 'small box').secret;
+    const smallKey = (await started!.server.createCredential('lab', 'worker-key', 'small box'))
+      .secret;
     const small = client({
       room: 'lab',
       role: 'worker',
@@ -90,9 +101,11 @@ describe('createSignalingServer', () => {
 
     const worker = client({ room: 'lab', role: 'worker', credential: key, name: 'gpu-1' });
     await worker.connect();
-    const keyId = server.store.listCredentials('lab').find((c) => c.kind === 'worker-key')!.id;
+    const keyId = (await server.backend.listCredentials('lab')).find(
+      (c) => c.kind === 'worker-key',
+    )!.id;
     const kicked = firstValueFrom(worker.errors$);
-    expect(server.revokeCredential(keyId)).toBe(true);
+    expect(await server.revokeCredential(keyId)).toBe(true);
     expect((await kicked).code).toBe('credential_revoked');
     const again = client({ room: 'lab', role: 'worker', credential: key, name: 'gpu-1' });
     const refused = await again.connect().catch((e: unknown) => e);
@@ -102,8 +115,8 @@ describe('createSignalingServer', () => {
 
   it('keeps rooms apart: no discovery of, and no signal to, another room', async () => {
     const { client, server, token, key } = await roomWithKeys('a');
-    server.createRoom('b');
-    const tokenB = server.createCredential('b', 'room-token').secret;
+    await server.createRoom('b');
+    const tokenB = (await server.createCredential('b', 'room-token')).secret;
     const inA = client({ room: 'a', role: 'client', credential: token });
     const workerA = client({ room: 'a', role: 'worker', credential: key, name: 'gpu-a' });
     const inB = client({ room: 'b', role: 'client', credential: tokenB });
@@ -121,10 +134,10 @@ describe('createSignalingServer', () => {
   it('evicts a peer silent for evictAfterMs, tells the room, and keeps the others', async () => {
     // The server's time is virtual: the defaults (15 s pings, eviction after 45 s) in no time.
     const clock = new VirtualClock();
-    started = await startServer({ scheduler: clock });
+    started = await start({ scheduler: clock });
     const { server, client } = started;
-    server.createRoom('lab');
-    const token = server.createCredential('lab', 'room-token').secret;
+    await server.createRoom('lab');
+    const token = (await server.createCredential('lab', 'room-token')).secret;
     const watcher = client({ room: 'lab', role: 'client', credential: token });
     await watcher.connect();
     const raw = await rawSocket(server.url);
@@ -164,9 +177,9 @@ describe('createSignalingServer', () => {
   });
 
   it('rejects with bad_config, not a crash, when the port is in use', async () => {
-    started = await startServer();
+    started = await start();
     const { port } = started.server;
-    const second = await startServer({ port }).catch((e: unknown) => e);
+    const second = await start({ port }).catch((e: unknown) => e);
     expect(isTrainwireError(second, 'bad_config')).toBe(true);
     expect((second as Error).name).toBe('TransportWebrtcError');
     expect((second as Error).message).toBe(
@@ -175,7 +188,7 @@ describe('createSignalingServer', () => {
   });
 
   it('rate-limits a flooding connection', async () => {
-    started = await startServer({ rateLimit: { perSecond: 5, burst: 10 } });
+    started = await start({ rateLimit: { perSecond: 5, burst: 10 } });
     const raw = await rawSocket(started.server.url);
     for (let i = 0; i < 40; i++) raw.send({ v: 1, type: 'ping', rid: String(i) });
     expect(await raw.next((m) => m.type === 'error')).toMatchObject({ code: 'rate_limited' });
@@ -183,7 +196,7 @@ describe('createSignalingServer', () => {
   });
 
   it('serves the admin API with its bearer token', async () => {
-    started = await startServer({ adminToken: 'sesame' });
+    started = await start({ adminToken: 'sesame' });
     const { server, client } = started;
     const api = (path: string, init: RequestInit = {}, token = 'sesame') =>
       fetch(`${server.httpUrl}${path}`, {
@@ -216,7 +229,7 @@ describe('createSignalingServer', () => {
   });
 
   it('answers a bad admin request with a 400 that names the problem', async () => {
-    started = await startServer({ adminToken: 'sesame' });
+    started = await start({ adminToken: 'sesame' });
     const { server } = started;
     const api = (path: string, init: RequestInit = {}) =>
       fetch(`${server.httpUrl}${path}`, {
@@ -229,8 +242,8 @@ describe('createSignalingServer', () => {
       error: 'bad_message',
       message: 'invalid room: id: room id may use letters, digits, ".", "_" and "-"',
     });
-    expect(server.store.listRooms()).toEqual([]);
-    server.createRoom('lab');
+    expect(await server.backend.listRooms()).toEqual([]);
+    await server.createRoom('lab');
     const badKind = await api('/rooms/lab/credentials', {
       method: 'POST',
       body: JSON.stringify({ kind: 'admin' }),

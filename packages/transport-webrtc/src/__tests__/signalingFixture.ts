@@ -2,10 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkerInfo } from '@trainwire/core';
+import { afterAll, beforeAll } from 'vitest';
 import { WebSocket } from 'ws';
-import { createSignalingServer, type SignalingServerOptions } from '../createSignalingServer.js';
+import {
+  createSignalingServer,
+  type SharedSignalingServer,
+  type SignalingServer,
+  type SignalingServerOptions,
+} from '../createSignalingServer.js';
 import { SignalingClient, type SignalingClientOptions } from '../SignalingClient.js';
 import type { SignalingLogEntry } from '../SignalingLogEntry.js';
+import { type RedisServer, startRedis } from './redisServer.js';
 
 /**
  * A real signaling server on a loopback port, with a temp data dir; `dispose` cleans up.
@@ -101,4 +108,64 @@ export async function registerRaw(
   const answer = await raw.next((m) => m.type === 'registered' || m.type === 'error');
   if (answer.type === 'registered') raw.ws.close();
   return { answer, close: await raw.closed };
+}
+
+/** The stores a signaling test runs against: one instance's own, or a shared Redis. */
+export type StoreUnderTest = 'in-process' | 'redis';
+/** The stores every store-agnostic signaling test runs against (`describe.each`). */
+export const STORES: StoreUnderTest[] = ['in-process', 'redis'];
+
+/** A server on either store, with what the tests use of it. */
+export interface StartedOn {
+  server: SignalingServer | SharedSignalingServer;
+  client(opts: Omit<SignalingClientOptions, 'url'> & { url?: string }): SignalingClient;
+  /** Another server on the same store: the same data dir, or the same Redis prefix. */
+  restart(): Promise<SignalingServer | SharedSignalingServer>;
+  dispose(): Promise<void>;
+}
+
+let prefixes = 0;
+
+/**
+ * Inside a `describe` for `store`: starts a real redis-server for it (a free loopback
+ * port, no persistence) when `store` is `redis`, and returns how to start a server on it.
+ */
+export function serversOn(store: StoreUnderTest) {
+  let redis: RedisServer | undefined;
+  beforeAll(async () => {
+    if (store === 'redis') redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  return async (options: Partial<SignalingServerOptions> = {}): Promise<StartedOn> => {
+    if (store === 'in-process') {
+      const started = await startServer(options as SignalingServerOptions);
+      return {
+        ...started,
+        restart: () => createSignalingServer({ dataDir: started.dataDir, logger: () => undefined }),
+      };
+    }
+    const shared = { redis: redis!.url, redisPrefix: `signal-test-${++prefixes}:` };
+    const server = await createSignalingServer({
+      host: '127.0.0.1',
+      logger: () => undefined,
+      ...(options as object),
+      ...shared,
+    });
+    const clients: SignalingClient[] = [];
+    return {
+      server,
+      client(opts) {
+        const client = new SignalingClient({ url: server.url, ...opts });
+        clients.push(client);
+        return client;
+      },
+      restart: () => createSignalingServer({ ...shared, logger: () => undefined }),
+      async dispose() {
+        await Promise.all(clients.map((c) => c.close()));
+        await server.close();
+      },
+    };
+  };
 }
