@@ -3,7 +3,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { container, JobManager, registerCore, TRANSPORT } from '@trainwire/core';
+import {
+  builtinConfigProfile,
+  CONFIG_PROFILES,
+  ConfigProfileRegistry,
+  container,
+  JobManager,
+  registerCore,
+  TRANSPORT,
+} from '@trainwire/core';
 import {
   connectWithCredentials,
   createSignalingServer,
@@ -58,6 +66,8 @@ export interface TorchLab {
   dir: string;
   worker: Worker;
   manager: JobManager;
+  /** A client that does not know the pytorch profile (an older one, or another language's): it sends configs unchecked. */
+  uncheckedManager: JobManager;
   /** `<dataDir>/runs/<jobId>`. */
   runDir(jobId: string): string;
   close(): Promise<void>;
@@ -120,10 +130,19 @@ export async function startTorchLab(extraYaml = ''): Promise<TorchLab> {
     scope.register(TRANSPORT, { useValue: link.transport });
     const manager = scope.resolve(JobManager);
     cleanups.push(() => manager.dispose());
+    const unchecked = container.createChildContainer();
+    unchecked.register(CONFIG_PROFILES, {
+      useValue: new ConfigProfileRegistry([builtinConfigProfile]),
+    });
+    registerCore(unchecked);
+    unchecked.register(TRANSPORT, { useValue: link.transport });
+    const uncheckedManager = unchecked.resolve(JobManager);
+    cleanups.push(() => uncheckedManager.dispose());
     return {
       dir,
       worker,
       manager,
+      uncheckedManager,
       runDir: (jobId) => join(config.dataDir, 'runs', jobId),
       close,
     };

@@ -153,8 +153,18 @@ describe('the PyTorch trainer through a worker (real torch, ZeroMQ and WebRTC)',
     expect(partialCheckpoints(session.jobId)).toEqual([]);
   });
 
-  it('a bad config fails the job with exit code 2 and a message that names the field', async () => {
-    const session = lab.manager.submit({
+  it('a bad config is refused by the client naming the field; sent unchecked, the trainer fails it with exit code 2', async () => {
+    // The client knows the pytorch profile (core's schema agrees with the trainer's table):
+    // it refuses before anything reaches the worker.
+    const refused = await lab.manager.submit({ profile: 'pytorch', config: { epochs: 'ten' } })
+      .done;
+    expect(refused.state).toBe('failed');
+    expect(refused.error?.code).toBe('config_invalid');
+    expect(refused.error?.message).toContain('epochs');
+    expect(lab.worker.jobs.getJob(refused.jobId)).toBeUndefined();
+
+    // A client that does not know the profile sends it as it is: the trainer itself refuses.
+    const session = lab.uncheckedManager.submit({
       profile: 'pytorch',
       config: { epochs: 'ten' },
     });

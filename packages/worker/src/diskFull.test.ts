@@ -74,7 +74,7 @@ function integrity(dataDir: string): string {
 
 describe.skipIf(!canMount)('a full disk', () => {
   it('training: the worker survives, the job fails "disk full" with its last checkpoint, new jobs are refused until there is room', async () => {
-    const { client, events, worker, dataDir } = await setup('1m', 700 * KiB);
+    const { client, events, worker, dataDir } = await setup('2m', 1_400 * KiB);
     await client.request('job.start', { jobId: 'f1', spec: { profile: 'builtin', config: long } });
     const end = await finalState(events, 'f1');
     expect(end).toMatchObject({
@@ -121,7 +121,7 @@ describe.skipIf(!canMount)('a full disk', () => {
   });
 
   it('uploads: one that cannot fit is refused at upload.begin; one that fills the disk midway leaves no half file', async () => {
-    const { client, dataDir } = await setup('300k');
+    const { client, dataDir } = await setup('600k');
     const big = { name: 'big.bin', size: 4 * 1024 * KiB, sha256: 'a'.repeat(64) };
     await expect(client.request('upload.begin', big)).rejects.toMatchObject({
       code: 'no_space',

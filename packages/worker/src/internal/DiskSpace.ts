@@ -4,9 +4,11 @@ import { WorkerError } from '../errors.js';
 
 /**
  * Room kept in the data dir for the records that end jobs when the disk fills up: freed
- * then, so the final `failed` state (and its checkpoint) still reaches the store.
+ * then, so the final `failed` state (and its checkpoint) still reaches the store. The final
+ * transaction touches the job, its experiment and their indexes (a few dozen WAL pages):
+ * 64 KiB was too little once experiments were recorded, and the job never ended.
  */
-const RESERVE_BYTES = 64 * 1024;
+const RESERVE_BYTES = 256 * 1024;
 const RESERVE_FILE = '.space-reserve';
 
 /**
