@@ -20,15 +20,6 @@ if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   exit 1
 fi
 echo "Installing redis-server for the tests (apt-get)..."
-export DEBIAN_FRONTEND=noninteractive
-# A container has no init system: keep the package's scripts from starting a service.
-policy=/usr/sbin/policy-rc.d
-made_policy=false
-if [ ! -e "$policy" ]; then
-  printf '#!/bin/sh\nexit 101\n' >"$policy"
-  chmod +x "$policy"
-  made_policy=true
-fi
-trap 'if [ "$made_policy" = true ]; then rm -f "$policy"; fi' EXIT
-apt-get update -qq >/dev/null
-apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+# shellcheck source=lib/aptInstall.sh
+source "$(dirname "$0")/lib/aptInstall.sh"
+apt_install redis-server

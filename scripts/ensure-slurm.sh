@@ -75,19 +75,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   command -v apt-get >/dev/null 2>&1 ||
     die "Slurm is missing (${missing[*]}) and there is no apt-get here; install Slurm and munge, then run this again"
   log "installing ${missing[*]} (apt-get)..."
-  export DEBIAN_FRONTEND=noninteractive
-  # No init system here: keep the packages' scripts from starting services; this script
-  # starts them with its own config.
-  policy=/usr/sbin/policy-rc.d
-  made_policy=false
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' >"$policy"
-    chmod +x "$policy"
-    made_policy=true
-  fi
-  trap 'if [ "$made_policy" = true ]; then rm -f "$policy"; fi' EXIT
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The packages must not start their services: this script starts them with its own config.
+  # shellcheck source=lib/aptInstall.sh
+  source "$(dirname "$0")/lib/aptInstall.sh"
+  apt_install "${missing[@]}"
 fi
 
 # 2. Config and munge key.
