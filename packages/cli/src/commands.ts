@@ -24,6 +24,12 @@ const WORKER_FLAGS: Record<string, FlagSpec> = {
     description:
       'only the worker registered with this worker key id (`trainwire workers` shows it)',
   },
+  'data-dir': {
+    type: 'string',
+    value: 'DIR',
+    description:
+      'the embedded worker of `trainwire up --data-dir DIR` (the running one, else opened here)',
+  },
 };
 
 /** The flags of commands that follow a job: how long a silent worker is waited for. */
@@ -45,11 +51,17 @@ type Remote = (args: ParsedArgs, io: Io, deps: RemoteDeps) => Promise<number>;
 /** Loads a command that talks to a worker, with the default connection (signaling + WebRTC). */
 function remote(load: () => Promise<Remote>): CommandSpec['run'] {
   return async () => {
-    const [command, { defaultConnect }] = await Promise.all([
+    const [command, { defaultConnect }, { embeddedConnect }] = await Promise.all([
       load(),
       import('./internal/defaultConnect.js'),
+      import('./internal/embedded.js'),
     ]);
-    return (args, io) => command(args, io, { connect: defaultConnect(io) });
+    return (args, io) => {
+      const dataDir = args.values['data-dir'];
+      return command(args, io, {
+        connect: typeof dataDir === 'string' ? embeddedConnect(dataDir, io) : defaultConnect(io),
+      });
+    };
   };
 }
 
@@ -95,6 +107,16 @@ export const COMMANDS: readonly CommandSpec[] = [
         type: 'string',
         value: 'CKPT',
         description: 'checkpoint on the worker to resume from',
+      },
+      continue: {
+        type: 'string',
+        value: 'EXP',
+        description: "a child of experiment EXP from its last checkpoint, with EXP's config",
+      },
+      retry: {
+        type: 'string',
+        value: 'EXP',
+        description: 'run the failed (or cancelled) experiment EXP again, as a new experiment',
       },
       epochs: { type: 'string', value: 'N', description: 'override the number of epochs' },
       lr: { type: 'string', value: 'RATE', description: 'override the learning rate' },

@@ -1,5 +1,6 @@
 import {
   applyPathFix,
+  type JobManager,
   type JobSession,
   type JobSpecInput,
   type LocalFile,
@@ -12,8 +13,9 @@ import {
 import { ExitCode } from '../errors.js';
 import type { Io } from '../Io.js';
 import { type ParsedArgs, pairsFlag, stringFlag } from '../internal/args.js';
-import { buildSpec, resumeCommandFor } from '../internal/buildSpec.js';
+import { buildSpec, derivationFrom, resumeCommandFor } from '../internal/buildSpec.js';
 import type { Connect, Connection, RemoteDeps } from '../internal/Connection.js';
+import { deriveJobSpec } from '../internal/deriveJobSpec.js';
 import { describeRefusal } from '../internal/describeRefusal.js';
 import { followSession, printNdjson } from '../internal/followSession.js';
 import { followUntilTerminated } from '../internal/followUntilTerminated.js';
@@ -23,6 +25,7 @@ import { missingPathsAdvice } from '../internal/missingPathsAdvice.js';
 import { viewerAddresses } from '../internal/viewerAddresses.js';
 import { watchedManager } from '../internal/watchWorker.js';
 import { connectOptions } from '../internal/withManager.js';
+import { refusal } from './experimentsShared.js';
 
 /**
  * `trainwire train`: validates the config, checks input paths on the worker (asking how
@@ -32,7 +35,8 @@ import { connectOptions } from '../internal/withManager.js';
  * interrupted, 143 SIGTERM (the job goes on on the worker).
  */
 export async function trainCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): Promise<number> {
-  const spec = await buildSpec(args);
+  const derivation = derivationFrom(args);
+  const built = derivation === undefined ? await buildSpec(args) : undefined;
   // Every flag is checked before a file is hashed or anything connects, so a bad one
   // fails fast and never leaves a job running on the worker.
   await viewerAddresses(args);
@@ -41,6 +45,19 @@ export async function trainCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): 
   for (const [role, path] of Object.entries(pairsFlag(args, 'upload', 'ROLE=LOCAL_PATH')))
     uploads[role] = await localFile(path);
   const connection = await deps.connect(options);
+  // `--continue` / `--retry`: the worker makes the child experiment; its job follows.
+  const spec: SpecSource =
+    built ??
+    ((manager) =>
+      deriveJobSpec(manager.peerFor(), derivation!)
+        .then(({ experiment, spec }) => {
+          if (args.values.json !== true)
+            io.stdout.write(
+              `Experiment ${experiment.id} (${experiment.name}): ${experiment.relation} of ${experiment.parentId}${experiment.checkpointSource === undefined ? '' : `, from ${experiment.checkpointSource}`}\n`,
+            );
+          return spec;
+        })
+        .catch(refusal(connection.worker.name)));
   try {
     return await runOnConnection(args, io, connection, spec, uploads, {
       remoteWorker: true,
@@ -51,12 +68,15 @@ export async function trainCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): 
   }
 }
 
+/** A job spec, or how to make one once the worker is reached (a derived job). */
+type SpecSource = JobSpecInput | ((manager: JobManager) => Promise<JobSpecInput>);
+
 /** Runs one job on an open connection (shared by `train` and `up`). */
 export async function runOnConnection(
   args: ParsedArgs,
   io: Io,
   connection: Connection,
-  firstSpec: JobSpecInput,
+  specSource: SpecSource,
   uploads: Record<string, LocalFile>,
   options: {
     remoteWorker?: boolean;
@@ -68,6 +88,7 @@ export async function runOnConnection(
   const { manager } = watched;
   const json = args.values.json === true;
   try {
+    const firstSpec = typeof specSource === 'function' ? await specSource(manager) : specSource;
     let stopShowing: ((started: boolean) => void) | undefined;
     // Core's flow resubmits with the inputs fixed; this command asks, prints and exits.
     const flow = new SubmitFlow(manager, firstSpec, {

@@ -1,11 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { chmod, mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, SqliteJobStore } from '@trainwire/worker';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeIo } from '../../test/fakeIo.js';
 import { main } from '../main.js';
+
+const ndjson = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 
 describe('trainwire up with a data directory it cannot write', () => {
   // A real read-only file system (root ignores a folder's mode bits): mount needs root,
@@ -34,11 +40,7 @@ describe('trainwire up (real signaling server, worker, WebRTC and trainer in one
     const dataDir = await mkdtemp(join(tmpdir(), 'tw-up-'));
     const t = fakeIo();
     expect(await main(['up', '--data-dir', dataDir, '--epochs', '4', '--json'], t.io)).toBe(0);
-    const events = t
-      .out()
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line));
+    const events = ndjson(t.out());
     const epochs = events.filter((e) => e.type === 'progress' && e.progress.event === 'epoch_end');
     expect(epochs.map((e) => e.progress.epoch)).toEqual([0, 1, 2, 3]);
     const losses = epochs.map((e) => e.progress.logs['val/loss']);
@@ -70,6 +72,36 @@ describe('trainwire up (real signaling server, worker, WebRTC and trainer in one
     } finally {
       db.close();
     }
+    // With no `up` running, --data-dir opens the same store in the command's own process.
+    const listed = fakeIo();
+    expect(await main(['experiments', 'list', '--data-dir', dataDir, '--json'], listed.io)).toBe(0);
+    const experiments = ndjson(listed.out());
+    expect(experiments).toHaveLength(2);
+    expect(experiments.map((e: { status: string }) => e.status)).toEqual([
+      'completed',
+      'completed',
+    ]);
+  }, 60_000);
+
+  it('--data-dir joins a running `up --keep-running` (its store is locked) and the file goes with it', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tw-up-'));
+    const up = fakeIo();
+    const running = main(['up', '--data-dir', dataDir, '--epochs', '1', '--keep-running'], up.io);
+    await vi.waitFor(() => expect(up.out()).toContain('Ctrl-C to shut down'), {
+      timeout: 30_000,
+      interval: 50,
+    });
+    const mode = (await stat(join(dataDir, 'up.json'))).mode & 0o777;
+    expect(mode).toBe(0o600);
+    const listed = fakeIo();
+    expect(await main(['experiments', 'list', '--data-dir', dataDir, '--json'], listed.io)).toBe(0);
+    expect(ndjson(listed.out())).toMatchObject([{ status: 'completed' }]);
+    const other = fakeIo();
+    expect(await main(['jobs', '--data-dir', dataDir, '--worker', 'gpu-9'], other.io)).toBe(2);
+    expect(other.err()).toContain('names the embedded worker "local-worker"');
+    up.interrupt();
+    expect(await running).toBe(0);
+    await expect(stat(join(dataDir, 'up.json'))).rejects.toMatchObject({ code: 'ENOENT' });
   }, 60_000);
 
   it('a bad --zmq-publish is exit 2 naming the flag, before anything starts', async () => {

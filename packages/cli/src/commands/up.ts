@@ -9,6 +9,7 @@ import { intFlag, type ParsedArgs, stringFlag } from '../internal/args.js';
 import { buildSpec } from '../internal/buildSpec.js';
 import type { Connect } from '../internal/Connection.js';
 import { connectWithCredentials } from '../internal/defaultConnect.js';
+import { EMBEDDED, writeUpFile } from '../internal/embedded.js';
 import { framed } from '../internal/format.js';
 import { fsProblem } from '../internal/fsProblem.js';
 import { goOnline } from '../internal/goOnline.js';
@@ -16,9 +17,7 @@ import { serveDemo } from '../internal/serveDemo.js';
 import { viewerAddresses } from '../internal/viewerAddresses.js';
 import { runOnConnection } from './train.js';
 
-const ROOM = 'local';
-
-const WORKER = 'local-worker';
+const { room: ROOM, worker: WORKER } = EMBEDDED;
 
 /** The built demo host (`apps/demo-host/dist`), from this file in `src/` or `dist/`. */
 const DEMO_DIST = fileURLToPath(new URL('../../../../apps/demo-host/dist/', import.meta.url));
@@ -114,6 +113,15 @@ export async function upCommand(args: ParsedArgs, io: Io): Promise<number> {
       credential: workerKey.secret,
     });
     cleanups.splice(1, 0, () => online.close());
+    // Other commands join this run with `--data-dir DIR` (they would otherwise find the
+    // store locked): the address and a client token, readable by this user only.
+    const upFile = await writeUpFile(dataDir, {
+      url: server.url,
+      room: ROOM,
+      token: clientToken.secret,
+      worker: WORKER,
+    });
+    cleanups.unshift(() => upFile.remove());
     note(
       `Signaling server ${server.url} · worker ${WORKER} (${worker.info().gpu === null ? 'GPU: Not detected, training on the CPU' : `GPU: ${worker.info().gpu?.name}`}) · data in ${dataDir}\n`,
     );

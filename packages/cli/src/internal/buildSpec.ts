@@ -4,6 +4,7 @@ import {
   BUILTIN_PRESETS,
   buildResumeCommand,
   builtinConfigProfile,
+  type ConfigOverrides,
   isTrainwireError,
   type JobSpecInput,
   mapInputPaths,
@@ -11,8 +12,10 @@ import {
   pytorchConfigProfile,
   sleapNnConfigProfile,
 } from '@trainwire/core';
+import { experimentIdArg } from '../commands/experimentsShared.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { intFlag, numberFlag, type ParsedArgs, pairsFlag, stringFlag } from './args.js';
+import type { Derivation } from './deriveJobSpec.js';
 import { fsProblem } from './fsProblem.js';
 
 /** The profiles whose settings `--epochs`, `--lr` and `--batch-size` override (core knows where each keeps them). */
@@ -56,19 +59,7 @@ export async function buildSpec(args: ParsedArgs): Promise<JobSpecInput> {
     learningRate: numberFlag(args, 'lr'),
     batchSize: intFlag(args, 'batch-size'),
   };
-  try {
-    config = applyOverrides(
-      PROFILES.find((p) => p.id === profile),
-      config,
-      overrides,
-    );
-  } catch (error) {
-    if (!isTrainwireError(error, 'unsupported_override')) throw error;
-    throw new UsageError(
-      `--epochs, --lr and --batch-size apply to the ${PROFILES.map((p) => p.id).join(', ')} profiles; set them in --config for "${profile}"`,
-      { cause: error },
-    );
-  }
+  config = withOverrides(profile, config, overrides);
   const inputs = mapPaths(args);
   const resume = stringFlag(args, 'resume');
   const name = stringFlag(args, 'name');
@@ -88,6 +79,70 @@ export async function buildSpec(args: ParsedArgs): Promise<JobSpecInput> {
 /** `--input ROLE=PATH` with `--map-path FROM=TO` applied (core's rule). */
 export function mapPaths(args: ParsedArgs): Record<string, string> {
   return mapInputPaths(pairsFlag(args, 'input'), pairsFlag(args, 'map-path'));
+}
+
+/** Flags that choose what a job runs: a derived job (`--continue`, `--retry`) takes its own. */
+const OWN_SPEC_FLAGS = ['profile', 'config', 'preset', 'resume', 'input', 'upload', 'map-path'];
+
+/**
+ * `train --continue EXP` / `--retry EXP`: what the new job derives from, checked before
+ * anything connects. The worker's experiment supplies profile, config, inputs and
+ * checkpoint; `--epochs`, `--lr` and `--batch-size` change a continued run's config.
+ */
+export function derivationFrom(args: ParsedArgs): Derivation | undefined {
+  const continued = stringFlag(args, 'continue');
+  const retried = stringFlag(args, 'retry');
+  if (continued === undefined && retried === undefined) return undefined;
+  if (continued !== undefined && retried !== undefined)
+    throw new UsageError('--continue and --retry exclude each other; pass one');
+  const flag = continued === undefined ? 'retry' : 'continue';
+  const from = experimentIdArg([continued ?? retried!], 0, `--${flag} EXPERIMENT`);
+  const clashing = OWN_SPEC_FLAGS.filter((name) => args.values[name] !== undefined);
+  if (clashing.length > 0)
+    throw new UsageError(
+      `--${flag} runs experiment ${from}'s profile, config and inputs; drop ${clashing.map((name) => `--${name}`).join(', ')} (or start a new run without --${flag})`,
+    );
+  const overrides = {
+    epochs: intFlag(args, 'epochs'),
+    learningRate: numberFlag(args, 'lr'),
+    batchSize: intFlag(args, 'batch-size'),
+  };
+  const name = stringFlag(args, 'name');
+  const named = name === undefined ? {} : { name };
+  if (flag === 'retry') {
+    if (Object.values(overrides).some((value) => value !== undefined))
+      throw new UsageError(
+        `--retry runs experiment ${from} again with its own config; to change --epochs, --lr or --batch-size, use --continue ${from} or start a new run`,
+      );
+    return { kind: 'retry', from, ...named };
+  }
+  return {
+    kind: 'continue',
+    from,
+    ...named,
+    config: (parent, profile) => withOverrides(profile, parent, overrides),
+  };
+}
+
+/** `config` with the `--epochs` / `--lr` / `--batch-size` overrides, where `profile` keeps them. */
+function withOverrides(
+  profile: string,
+  config: Record<string, unknown>,
+  overrides: ConfigOverrides,
+): Record<string, unknown> {
+  try {
+    return applyOverrides(
+      PROFILES.find((p) => p.id === profile),
+      config,
+      overrides,
+    );
+  } catch (error) {
+    if (!isTrainwireError(error, 'unsupported_override')) throw error;
+    throw new UsageError(
+      `--epochs, --lr and --batch-size apply to the ${PROFILES.map((p) => p.id).join(', ')} profiles; set them in --config for "${profile}"`,
+      { cause: error },
+    );
+  }
 }
 
 /** The exact command that resumes a job from `checkpoint`, from the flags it was started with. */

@@ -1,0 +1,68 @@
+import {
+  type Experiment,
+  Experiments,
+  type JobSpecInput,
+  type RpcPeer,
+  TrainwireError,
+} from '@trainwire/core';
+
+/** How a new job derives from an experiment: `continue` from its checkpoint, or `retry` it. */
+export type Derivation =
+  | {
+      kind: 'continue';
+      /** The experiment to continue. */
+      from: string;
+      /** Its checkpoint artifact to start from (by default its last checkpoint). */
+      checkpointId?: string;
+      /** The child's config from the parent's and its trainer profile (e.g. more epochs). */
+      config?: (parent: Record<string, unknown>, profile: string) => Record<string, unknown>;
+      name?: string;
+    }
+  | { kind: 'retry'; from: string; name?: string };
+
+/**
+ * The experiment and job spec of "continue EXP" or "retry EXP": makes the child
+ * experiment on the worker (`experiment.continue` / `experiment.retry`), then builds the
+ * job from the source's last job (profile, inputs, device) with the child's config, its
+ * checkpoint as `resume`, and the child's id — so `job.start` runs the child. Both views
+ * call this; the Resume and Retry buttons and `train --continue / --retry`.
+ */
+export async function deriveJobSpec(
+  peer: Pick<RpcPeer, 'request'>,
+  derivation: Derivation,
+): Promise<{ experiment: Experiment; spec: JobSpecInput }> {
+  const experiments = new Experiments(peer);
+  const source = await experiments.get(derivation.from);
+  const lastJob = source.jobIds.at(-1);
+  if (lastJob === undefined)
+    throw new TrainwireError(
+      'experiment_state',
+      `experiment ${source.experiment.name} (${derivation.from}) has never run, so there is nothing to ${derivation.kind}; start it with \`trainwire train\``,
+      { details: { experimentId: derivation.from, status: source.experiment.status } },
+    );
+  const { spec: sourceSpec } = await peer.request('job.attach', { jobId: lastJob });
+  const { name, ...options } = derivation;
+  const experiment =
+    derivation.kind === 'continue'
+      ? await experiments.continueFrom(derivation.from, {
+          ...(derivation.checkpointId === undefined
+            ? {}
+            : { checkpointId: derivation.checkpointId }),
+          ...(derivation.config === undefined
+            ? {}
+            : { config: derivation.config(source.experiment.config, sourceSpec.profile) }),
+          ...(name === undefined ? {} : { name }),
+        })
+      : await experiments.retry(options.from, name === undefined ? {} : { name });
+  const { resume: _resume, experimentId: _experimentId, ...kept } = sourceSpec;
+  return {
+    experiment,
+    spec: {
+      ...kept,
+      config: experiment.config,
+      name: experiment.name,
+      experimentId: experiment.id,
+      ...(experiment.checkpointSource === undefined ? {} : { resume: experiment.checkpointSource }),
+    },
+  };
+}
