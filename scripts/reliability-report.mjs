@@ -1,19 +1,22 @@
 // Writes docs/reliability.md from the fault suite's own results
-// (packages/integration-tests/.vitest/faults.json, written by each fault test as it ends),
+// (packages/integration-tests/.vitest/faults/*.json, one written by each fault test as it ends),
 // so the table of faults, inputs and outcomes cannot drift from the code that produced it.
 // Run after the integration tests (their `test` script does); without results it leaves
 // the page alone and says so.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const source = join(root, 'packages', 'integration-tests', '.vitest', 'faults.json');
+const source = join(root, 'packages', 'integration-tests', '.vitest', 'faults');
 const target = join(root, 'docs', 'reliability.md');
 
 let records;
 try {
-  records = Object.values(JSON.parse(readFileSync(source, 'utf8')));
+  records = readdirSync(source)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => JSON.parse(readFileSync(join(source, name), 'utf8')));
+  if (records.length === 0) throw new Error('no records');
 } catch {
   console.log(
     `reliability-report: no fault results in ${source}; docs/reliability.md left as it is`,

@@ -1,10 +1,13 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'vitest';
 
-/** Where the fault suite's outcomes go; `scripts/reliability-report.mjs` reads it. */
-export const FAULTS_FILE = fileURLToPath(new URL('../.vitest/faults.json', import.meta.url));
+/**
+ * Where the fault suite's outcomes go, one JSON file per case (tests in several processes
+ * at once never share a file); `scripts/reliability-report.mjs` reads them.
+ */
+export const FAULTS_DIR = fileURLToPath(new URL('../.vitest/faults/', import.meta.url));
 
 /** One scenario's outcome, as docs/reliability.md shows it. */
 export interface FaultRecord {
@@ -36,7 +39,7 @@ export interface FaultScenario {
 }
 
 /**
- * Starts the record of the running test; it is written to {@link FAULTS_FILE} when the test
+ * Starts the record of the running test; it is written to {@link FAULTS_DIR} when the test
  * ends, pass or fail, with the failure's first line.
  */
 export function recordFault(
@@ -81,15 +84,9 @@ function firstLines(message: string): string {
 }
 
 function writeRecord(record: FaultRecord): void {
-  let all: Record<string, FaultRecord> = {};
-  try {
-    all = JSON.parse(readFileSync(FAULTS_FILE, 'utf8')) as Record<string, FaultRecord>;
-  } catch {
-    // first record
-  }
-  all[record.id] = record;
-  mkdirSync(dirname(FAULTS_FILE), { recursive: true });
-  const temporary = `${FAULTS_FILE}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(all, null, 2)}\n`);
-  renameSync(temporary, FAULTS_FILE);
+  mkdirSync(FAULTS_DIR, { recursive: true });
+  const path = join(FAULTS_DIR, `${record.id}.json`);
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(record, null, 2)}\n`);
+  renameSync(temporary, path);
 }
