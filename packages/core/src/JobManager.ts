@@ -297,7 +297,9 @@ export class JobManager {
         });
         return;
       }
-      fail(step, { code, message });
+      // A refusal's details travel on (dataset_exists names the dataset, config_invalid its issues).
+      const details = isTrainwireError(error) ? error.details : undefined;
+      fail(step, { code, message, ...(details === undefined ? {} : { details }) });
     }
   }
 

@@ -13,7 +13,9 @@ export type CoreErrorCode =
   | 'message_empty'
   | 'submit_refused'
   | 'unknown_profile'
-  | 'config_parse_failed';
+  | 'config_parse_failed'
+  | 'unknown_exporter'
+  | 'exporter_failed';
 
 /**
  * Base class of every error `@trainwire/core` throws. Check `code` (or use

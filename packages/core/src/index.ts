@@ -6,6 +6,13 @@
  * @packageDocumentation
  */
 
+export {
+  type ArtifactExporter,
+  ArtifactExporters,
+  type ExportContext,
+  type ExportOutcome,
+} from './artifacts/ArtifactExporters.js';
+export { type ArtifactFilter, Artifacts, type ArtifactsSnapshot } from './artifacts/Artifacts.js';
 export { chooseArtifacts } from './artifacts/chooseArtifacts.js';
 export type { DownloadTarget, DownloadWriter } from './artifacts/DownloadTarget.js';
 export {
@@ -64,6 +71,12 @@ export {
   Experiments,
   type ExperimentsSnapshot,
 } from './experiments/Experiments.js';
+export {
+  estimateDuration,
+  formatEstimate,
+  type RunTiming,
+} from './experiments/estimateDuration.js';
+export { listPresets, type PresetChoice } from './experiments/listPresets.js';
 export { Models, type ModelsSnapshot } from './experiments/Models.js';
 export { newExperimentId } from './experiments/newExperimentId.js';
 export { formatDuration, formatMetric } from './formatValues.js';
@@ -121,6 +134,7 @@ export { type PathFixSuggestion, suggestFixes } from './paths/suggestFixes.js';
 export { type DecodedFrame, decodeFrame } from './protocol/decodeFrame.js';
 export { encodeJson } from './protocol/encodeJson.js';
 export { WIRE_ERROR_CODES, type WireErrorCode } from './protocol/errorCodes.js';
+export { type ArtifactUse, ArtifactUseSchema } from './protocol/errorDetailsSchemas.js';
 export {
   type ErrorFrame,
   ErrorFrameSchema,
@@ -137,6 +151,8 @@ export {
   ResponseFrameSchema,
 } from './protocol/frames.js';
 export {
+  ArtifactFileNameSchema,
+  DatasetNameSchema,
   isMethodName,
   type JobOwner,
   JobOwnerSchema,
@@ -158,6 +174,11 @@ export {
 export { protocolSchemaEntries } from './protocol/protocolSchemas.js';
 export { type ProtocolProblem, RpcPeer, type RpcPeerOptions } from './protocol/RpcPeer.js';
 export { type SchemaEntry, schemaFileProblems, toJsonSchemas } from './protocol/toJsonSchemas.js';
+export {
+  describeReadiness,
+  type ReadinessAction,
+  type ReadinessView,
+} from './readiness/describeReadiness.js';
 export { registerCore } from './registerCore.js';
 export {
   SubmitFlow,
@@ -182,6 +203,8 @@ export {
   ExperimentStatusSchema,
   ExperimentTagSchema,
   ModelNameSchema,
+  type ModelRef,
+  ModelRefSchema,
   type ModelVersion,
   ModelVersionSchema,
   RegisteredModelNameSchema,
@@ -204,11 +227,27 @@ export {
 export { isFinalJobState, type JobState, JobStateSchema } from './schemas/JobState.js';
 export { type Notice, NoticeSchema } from './schemas/Notice.js';
 export {
+  type DatasetSize,
+  DatasetSizeSchema,
+  type DurationEstimate,
+  DurationEstimateSchema,
+  type PresetName,
+  PresetNameSchema,
+  type TrainingPreset,
+  TrainingPresetSchema,
+} from './schemas/Preset.js';
+export {
   type MetricLogs,
   MetricLogsSchema,
   type ProgressMessage,
   ProgressMessageSchema,
 } from './schemas/ProgressMessage.js';
+export {
+  type ProfileReadiness,
+  ProfileReadinessSchema,
+  type WorkerReadiness,
+  WorkerReadinessSchema,
+} from './schemas/Readiness.js';
 export { type Room, RoomSchema } from './schemas/Room.js';
 export {
   describeGpu,
@@ -255,12 +294,28 @@ export {
   pytorchConfigProfile,
 } from './validation/pytorchConfigProfile.js';
 export { SleapNnConfigSchema, sleapNnConfigProfile } from './validation/sleapNnConfigProfile.js';
+export {
+  PRESET_NAMES,
+  type ProfilePresets,
+  presetsFor,
+  TRAINING_PRESETS,
+} from './validation/trainingPresets.js';
 export { type SnapshotSource, whenSnapshot } from './whenSnapshot.js';
 export {
   chooseWorker,
   type WorkerChoiceResult,
   type WorkerRequest,
 } from './workers/chooseWorker.js';
+export {
+  type ListAcrossWorkersOptions,
+  type ListMethod,
+  type ListRow,
+  listAcrossWorkers,
+  type MergedList,
+  type MergedRow,
+  type WorkerConnection,
+  type WorkerListFailure,
+} from './workers/listAcrossWorkers.js';
 export { type Pickable, pickBestWorker } from './workers/pickBestWorker.js';
 export {
   WorkerDirectory,

@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type ConfigProfileRegistry,
   type JobEventHub,
   type JobSpec,
   type JobState,
+  type ModelRef,
   PROTOCOL_VERSION,
   parseOrThrow,
   RpcPeer,
@@ -23,6 +25,7 @@ import type { Uploads } from './internal/Uploads.js';
 import { WorkerAccess } from './internal/WorkerAccess.js';
 import { WorkerEventHub } from './internal/WorkerEventHub.js';
 import type { MachineInfo } from './machine/detectMachine.js';
+import { ReadinessCheck } from './machine/ReadinessCheck.js';
 import { type PeerIdentity, PeerIdentitySchema } from './PeerIdentity.js';
 import type { TrainerLauncher } from './runner/TrainerLauncher.js';
 import type { ProgressLink } from './runner/TrainerProcess.js';
@@ -77,6 +80,15 @@ export interface WorkerCloseOptions {
 /** Clients get this long to receive the last events of a stopping worker. */
 const FLUSH_MS = 2_000;
 
+/** The registered model a fine-tune starts from, resolved at `job.start`. */
+interface FineTuneSource {
+  model: ModelRef;
+  /** Its file on the worker. */
+  path: string;
+  /** The experiment that produced it, when it still exists. */
+  experimentId: string | undefined;
+}
+
 /**
  * The worker agent: serves the control protocol on every connection it accepts, runs
  * trainers through its launcher (child processes, or Slurm jobs), stores every job event
@@ -86,6 +98,8 @@ const FLUSH_MS = 2_000;
 export class Worker {
   /** Job events: numbered, stored, then pushed to attached connections. */
   readonly hub: JobEventHub;
+  /** Whether each trainer profile can run here, and the GPU (`worker.readiness`). */
+  readonly readiness: ReadinessCheck;
   private readonly events: WorkerEventHub;
   private readonly runners = new Map<string, JobRunner>();
   private readonly peers = new Set<RpcPeer>();
@@ -96,6 +110,14 @@ export class Worker {
     this.events = new WorkerEventHub(parts.jobs, parts.db, parts.now);
     this.hub = this.events;
     this.access = new WorkerAccess(parts);
+    this.readiness = new ReadinessCheck({
+      profiles: parts.profiles,
+      machine: parts.machine,
+      cpuOnly: parts.config.cpuOnly,
+      builtinTrainer: parts.builtinTrainer,
+      ttlMs: parts.config.readinessTtlMs,
+      now: parts.now,
+    });
   }
 
   /** The job store (core's `JobStore` port on SQLite). */
@@ -216,6 +238,7 @@ export class Worker {
     if (this.closed)
       throw new WorkerError('worker_busy', 'this worker is shutting down; try another worker');
     const { profile, device } = checkJobSpec(this.parts, spec, this.info().name);
+    const fineTune = spec.fineTune === undefined ? undefined : this.resolveFineTune(spec);
     // The experiment it names exists and runs nothing else (checked again in the transaction).
     if (spec.experimentId !== undefined) this.experiments.requireStartable(spec.experimentId);
     this.parts.space.checkForJob();
@@ -240,7 +263,7 @@ export class Worker {
     if (peer) this.hub.attach(jobId, peer);
     // One transaction: a job row never outlives a failed experiment insert (or a full disk).
     try {
-      this.events.transaction(() => this.createJobRecords(jobId, spec, resume, identity));
+      this.events.transaction(() => this.createJobRecords(jobId, spec, resume, identity, fineTune));
     } catch (error) {
       if (isDiskFull(error))
         throw this.parts.space.diskFull(`job ${jobId} could not be recorded`, error);
@@ -267,6 +290,7 @@ export class Worker {
         device,
         inputs,
         resume,
+        ...(fineTune === undefined ? {} : { baseModel: fineTune.path }),
         datasetDir: join(this.parts.config.dataDir, 'datasets'),
         builtinTrainer: this.parts.builtinTrainer,
       },
@@ -282,6 +306,7 @@ export class Worker {
     spec: JobSpec,
     resume: string | undefined,
     identity: PeerIdentity | undefined,
+    fineTune: FineTuneSource | undefined,
   ): void {
     this.jobs.createJob({
       jobId,
@@ -300,20 +325,77 @@ export class Worker {
     });
     if (spec.experimentId !== undefined) {
       this.experiments.attachJob(spec.experimentId, jobId);
+      if (fineTune !== undefined) {
+        this.experiments.markFineTune(
+          spec.experimentId,
+          fineTune.model,
+          fineTune.path,
+          fineTune.experimentId,
+        );
+      }
     } else {
+      const parentId = spec.parentExperiment ?? fineTune?.experimentId;
       this.experiments.create({
         id: jobId,
         name: spec.name ?? jobId,
         preset: spec.profile,
         config: spec.config,
-        ...(spec.parentExperiment ? { parentId: spec.parentExperiment } : {}),
+        ...(parentId === undefined ? {} : { parentId }),
         ...(resume ? { checkpointSource: resume } : {}),
+        ...(fineTune === undefined
+          ? {}
+          : {
+              relation: 'fine-tune',
+              sourceModel: fineTune.model,
+              checkpointSource: fineTune.path,
+            }),
         status: 'running',
         tags: spec.tags,
         jobId,
       });
     }
     this.hub.emit(jobId, { type: 'state', state: 'starting' });
+  }
+
+  /**
+   * The model version `spec.fineTune` names (by default the active version) and its file;
+   * `unknown_model` without one, `not_found` when its file is gone, `config_invalid` with
+   * a resume as well (a job starts from one or the other).
+   */
+  private resolveFineTune(spec: JobSpec): FineTuneSource {
+    const { model: name, version } = spec.fineTune!;
+    if (spec.resume !== undefined) {
+      const message =
+        'a job either resumes from a checkpoint (resume) or fine-tunes a registered model (fineTune), not both; drop one';
+      throw new WorkerError('config_invalid', message, {
+        details: { issues: [{ path: 'fineTune', severity: 'error', code: 'conflict', message }] },
+      });
+    }
+    const model =
+      version === undefined
+        ? this.artifacts.activeModel(name)
+        : this.artifacts.requireModel(name, version);
+    if (model === undefined) {
+      throw new WorkerError(
+        'unknown_model',
+        `model ${name} has no active version on this worker; name one (fineTune.version) or activate one (\`trainwire models activate ${name} VERSION\`)`,
+        { details: { name } },
+      );
+    }
+    const path = model.artifact?.path;
+    if (path === undefined || !existsSync(path)) {
+      throw new WorkerError(
+        'not_found',
+        `the file of ${name} version ${model.version} is gone from this worker${path === undefined ? '' : ` (${path})`}; fine-tune another version`,
+        { details: { path: path ?? '' } },
+      );
+    }
+    const from = model.experimentId;
+    return {
+      model: { name, version: model.version },
+      path,
+      experimentId: from !== undefined && this.experiments.get(from) ? from : undefined,
+    };
   }
 
   /**

@@ -67,9 +67,13 @@ describe('core JobManager → MemoryTransport → worker → real trainer', () =
       profile: 'generate-dataset',
       config: { name: 'blobs', samples: 300 },
     }).done;
+    // Refused before anything runs: the dataset is kept, the error says how to replace it.
     expect(again.state).toBe('failed');
-    expect(again.error?.details).toMatchObject({ exitCode: 2 });
-    expect(JSON.stringify(again.error?.details)).toContain('already exists');
+    expect(again.error).toMatchObject({
+      code: 'dataset_exists',
+      details: { name: 'blobs', path: dataset.path },
+    });
+    expect(again.error?.message).toContain('overwrite: true');
 
     const trained = await manager.submit({
       profile: 'builtin',
@@ -77,11 +81,8 @@ describe('core JobManager → MemoryTransport → worker → real trainer', () =
       inputs: { dataset: dataset.path },
     }).done;
     expect(trained.state).toBe('completed');
-    expect(worker.experiments.list().map((e) => e.status)).toEqual([
-      'completed',
-      'failed',
-      'completed',
-    ]);
+    // The refused job never ran, so it left no experiment behind.
+    expect(worker.experiments.list().map((e) => e.status)).toEqual(['completed', 'completed']);
   });
 
   it('refuses inputs outside the mounts, naming the path', async () => {

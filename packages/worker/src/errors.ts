@@ -27,7 +27,11 @@ export type WorkerErrorCode =
   | 'experiment_state'
   | 'unknown_artifact'
   | 'unknown_model'
-  | 'model_active';
+  | 'model_active'
+  | 'model_in_use'
+  | 'artifact_in_use'
+  | 'name_taken'
+  | 'dataset_exists';
 
 /**
  * Base class of every error `@trainwire/worker` throws. Check `code` (or

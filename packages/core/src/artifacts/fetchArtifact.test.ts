@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Artifact } from '../schemas/Artifact.js';
 import { sha256Hex } from '../testing/ScriptedWorker.js';
 import { createScriptedSetup } from '../testing/scriptedSetup.js';
+import { ArtifactExporters } from './ArtifactExporters.js';
 import { chooseArtifacts } from './chooseArtifacts.js';
 import type { DownloadTarget } from './DownloadTarget.js';
 import { fetchArtifact } from './fetchArtifact.js';
@@ -101,6 +102,53 @@ describe('fetchArtifact', () => {
     });
     expect(state.partial).toBeUndefined();
     expect(state.file).toBeUndefined();
+  });
+});
+
+describe('the exporter registry', () => {
+  const model: Artifact = { id: 'j1:model', kind: 'model', path: MODEL, size: bytes.length };
+
+  it('downloads through the verified fetch, and copies the path', async () => {
+    const { peer, settle } = await setup();
+    const exporters = new ArtifactExporters();
+    const { target, state } = memoryTarget();
+    const first = await settle(exporters.get('download').export(model, { peer, target }));
+    expect(first).toMatchObject({ exporter: 'download', bytes: bytes.length, skipped: false });
+    expect(state.file).toEqual(bytes);
+    const again = await settle(exporters.get('download').export(model, { peer, target }));
+    expect(again).toMatchObject({
+      skipped: true,
+      message: 'model.json is already here (same size and SHA-256)',
+    });
+    await expect(exporters.get('download').export(model, { peer })).rejects.toMatchObject({
+      code: 'exporter_failed',
+    });
+    await expect(exporters.get('copy-path').export(model, { peer })).resolves.toEqual({
+      exporter: 'copy-path',
+      message: MODEL,
+      path: MODEL,
+    });
+  });
+
+  it('plugs in others by name; an unknown name lists the registered ones', async () => {
+    const exporters = new ArtifactExporters();
+    const seen: string[] = [];
+    exporters.register('share', {
+      description: 'share it',
+      export: async (artifact) => {
+        seen.push(artifact.id);
+        return { exporter: 'share', message: 'shared', path: artifact.path };
+      },
+    });
+    expect(exporters.names()).toEqual(['download', 'copy-path', 'share']);
+    await exporters.get('share').export(model, { peer: {} as never });
+    expect(seen).toEqual(['j1:model']);
+    expect(() => exporters.get('s3')).toThrow(
+      'there is no exporter "s3"; the registered ones are download, copy-path, share',
+    );
+    expect(() => exporters.register('share', exporters.get('copy-path'))).toThrow(/already/);
+    expect(() => exporters.register('bad name', exporters.get('copy-path'))).toThrow(/not valid/);
+    exporters.register('share', exporters.get('copy-path'), { replace: true });
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import { SnapshotStore } from '../internal/SnapshotStore.js';
+import { PagedView } from '../internal/PagedView.js';
 import type { LineageNode, MethodParams, MethodResult } from '../protocol/methods.js';
 import type { RpcPeer } from '../protocol/RpcPeer.js';
 import type { Experiment, ExperimentStatus } from '../schemas/Experiment.js';
@@ -58,22 +58,19 @@ export class Experiments {
   readonly getSnapshot: () => ExperimentsSnapshot;
   /** Calls `listener` after each change; returns unsubscribe. */
   readonly subscribe: (listener: () => void) => () => void;
-  private readonly state = new SnapshotStore<ExperimentsSnapshot>({
-    status: 'idle',
-    experiments: [],
-    total: 0,
-    hasMore: false,
-    filter: {},
-    error: null,
-  });
-  private nextOffset: number | undefined;
+  private readonly view: PagedView<'experiments', Experiment, ExperimentFilter>;
 
   constructor(private readonly peer: Pick<RpcPeer, 'request'>) {
-    ({
-      state$: this.state$,
-      getSnapshot: this.getSnapshot,
-      subscribe: this.subscribe,
-    } = this.state);
+    this.view = new PagedView<'experiments', Experiment, ExperimentFilter>(
+      'experiments',
+      {},
+      async (filter, offset) => {
+        const page = await this.list(toParams(filter, offset));
+        return { rows: page.experiments, total: page.total, nextOffset: page.nextOffset };
+      },
+      "the worker's experiments",
+    );
+    ({ state$: this.state$, getSnapshot: this.getSnapshot, subscribe: this.subscribe } = this.view);
   }
 
   /** One page of experiments, newest first (`experiment.list`). */
@@ -85,44 +82,13 @@ export class Experiments {
    * Loads the first page of the list view again (with `filter`, or the last one).
    * Never rejects: a failure is the snapshot's `failed` status with the last good rows.
    */
-  async refresh(filter: ExperimentFilter = this.getSnapshot().filter): Promise<void> {
-    const before = this.getSnapshot();
-    this.state.set({ ...before, status: 'loading', filter });
-    try {
-      const page = await this.list(toParams(filter, 0));
-      this.nextOffset = page.nextOffset;
-      this.state.set({
-        status: 'ready',
-        experiments: page.experiments,
-        total: page.total,
-        hasMore: page.nextOffset !== undefined,
-        filter,
-        error: null,
-      });
-    } catch (error) {
-      this.state.set({ ...before, status: 'failed', filter, error: describe(error) });
-    }
+  refresh(filter?: ExperimentFilter): Promise<void> {
+    return this.view.refresh(filter);
   }
 
   /** Appends the next page to the list view; does nothing on the last page. Never rejects. */
-  async loadMore(): Promise<void> {
-    const offset = this.nextOffset;
-    if (offset === undefined) return;
-    const before = this.getSnapshot();
-    try {
-      const page = await this.list(toParams(before.filter, offset));
-      this.nextOffset = page.nextOffset;
-      this.state.set({
-        ...before,
-        status: 'ready',
-        experiments: [...before.experiments, ...page.experiments],
-        total: page.total,
-        hasMore: page.nextOffset !== undefined,
-        error: null,
-      });
-    } catch (error) {
-      this.state.set({ ...before, status: 'failed', error: describe(error) });
-    }
+  loadMore(): Promise<void> {
+    return this.view.loadMore();
   }
 
   /** One experiment with its artifacts and job ids. */
@@ -211,8 +177,8 @@ export class Experiments {
     return experiment;
   }
 
-  private async refreshIfLoaded(): Promise<void> {
-    if (this.getSnapshot().status !== 'idle') await this.refresh();
+  private refreshIfLoaded(): Promise<void> {
+    return this.view.refreshIfLoaded();
   }
 }
 
@@ -224,8 +190,4 @@ function toParams(filter: ExperimentFilter, offset: number): MethodParams<'exper
     ...(filter.tag === undefined ? {} : { tag: filter.tag }),
     ...(filter.name === undefined ? {} : { name: filter.name }),
   };
-}
-
-function describe(error: unknown): string {
-  return `could not list the worker's experiments: ${error instanceof Error ? error.message : String(error)}`;
 }

@@ -410,6 +410,13 @@ const REQUEST_WORDS: Record<MethodName, string> = {
   'model.activate': 'the request to activate the model',
   'model.delete': 'the request to delete the model version',
   'model.subscribe': 'the subscription to model changes',
+  'artifact.list': 'the request for its artifacts',
+  'artifact.get': 'the request for the artifact',
+  'artifact.rename': 'the request to rename the artifact',
+  'artifact.delete': 'the request to delete the artifact',
+  'preset.list': 'the request for its presets',
+  'worker.readiness': 'the readiness check',
+  'dataset.generate': 'the request to generate the dataset',
 };
 
 function describeRequest(method: MethodName): string {

@@ -49,6 +49,14 @@ export const WIRE_ERROR_CODES = {
     'no model version of this name (and version) on the worker; `details {name, version?}`',
   model_active:
     '`model.delete` of the active version of a model; activate another first; `details {name, version}`',
+  model_in_use:
+    '`model.delete` of a version a running fine-tune starts from; `details {name, version, jobId}`',
+  artifact_in_use:
+    '`artifact.delete` / `artifact.rename` of an artifact something still needs (a registered or active model version, a running fine-tune or resume, a running job); `details {artifactId, uses[]}`',
+  name_taken:
+    '`artifact.rename` to a name a file already has in that folder; `details {artifactId, name, path}`',
+  dataset_exists:
+    '`dataset.generate` (or a `generate-dataset` job) of a name that exists, without `overwrite`; `details {name, path}`',
 } as const;
 
 /** A code of {@link WIRE_ERROR_CODES}. */

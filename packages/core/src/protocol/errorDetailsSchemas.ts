@@ -21,6 +21,28 @@ export const ConfigIssueSchema = z.object({
 });
 
 /**
+ * Why an artifact is still needed (`artifact_in_use`): `model_version` — a registered model
+ * version is its file; `active_model` — the active version of a model is; `fine_tune` — a
+ * running job fine-tunes from that model version; `resume` — a running job resumes from
+ * it; `running_job` — the job that writes it still runs.
+ */
+export const ArtifactUseSchema = z.discriminatedUnion('use', [
+  z.object({ use: z.literal('model_version'), name: z.string(), version: z.number().int() }),
+  z.object({ use: z.literal('active_model'), name: z.string(), version: z.number().int() }),
+  z.object({
+    use: z.literal('fine_tune'),
+    name: z.string(),
+    version: z.number().int(),
+    jobId: z.string(),
+  }),
+  z.object({ use: z.literal('resume'), jobId: z.string() }),
+  z.object({ use: z.literal('running_job'), jobId: z.string() }),
+]);
+
+/** One reason an artifact is still needed; see {@link ArtifactUseSchema}. */
+export type ArtifactUse = z.output<typeof ArtifactUseSchema>;
+
+/**
  * The `details` of each wire error code that carries them, as a worker sends them. A code
  * missing here carries none. Fields a newer worker adds are kept (the objects are open).
  */
@@ -75,6 +97,14 @@ export const WIRE_ERROR_DETAILS = {
   unknown_artifact: z.object({ artifactId: z.string() }),
   unknown_model: z.object({ name: z.string(), version: z.number().int().optional() }),
   model_active: z.object({ name: z.string(), version: z.number().int() }),
+  model_in_use: z.object({ name: z.string(), version: z.number().int(), jobId: z.string() }),
+  artifact_in_use: z.object({
+    artifactId: z.string(),
+    /** Every reason it is still needed (at least one). */
+    uses: z.array(ArtifactUseSchema).min(1),
+  }),
+  name_taken: z.object({ artifactId: z.string(), name: z.string(), path }),
+  dataset_exists: z.object({ name: z.string(), path }),
 } as const;
 
 /** Wire error codes that carry `details`. */

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { ArtifactSchema } from '../schemas/Artifact.js';
+import { ArtifactKindSchema, ArtifactSchema } from '../schemas/Artifact.js';
 import {
   ExperimentIdSchema,
   ExperimentSchema,
   ExperimentStatusSchema,
   ExperimentTagSchema,
   ModelNameSchema,
+  ModelRefSchema,
   ModelVersionSchema,
   RegisteredModelNameSchema,
 } from '../schemas/Experiment.js';
@@ -13,6 +14,8 @@ import { JobEventSchema } from '../schemas/JobEvent.js';
 import { JobIdSchema } from '../schemas/JobId.js';
 import { JobSpecSchema } from '../schemas/JobSpec.js';
 import { JobStateSchema } from '../schemas/JobState.js';
+import { TrainingPresetSchema } from '../schemas/Preset.js';
+import { WorkerReadinessSchema } from '../schemas/Readiness.js';
 import { WorkerInfoSchema } from '../schemas/WorkerInfo.js';
 
 const jobId = JobIdSchema;
@@ -53,6 +56,7 @@ export const LineageNodeSchema = ExperimentSchema.pick({
   parentId: true,
   relation: true,
   checkpointSource: true,
+  sourceModel: true,
   createdAt: true,
 });
 
@@ -61,6 +65,32 @@ const tags = z.array(ExperimentTagSchema).max(64);
 const config = z.record(z.string(), z.unknown());
 const version = z.number().int().positive();
 const experimentResult = z.object({ experiment: ExperimentSchema });
+const artifactId = z.string().min(1).max(128);
+const offset = z.number().int().nonnegative().default(0);
+const pageLimit = z.number().int().min(1).max(500).default(50);
+const jobStarted = z.object({
+  jobId,
+  state: JobStateSchema,
+  lastSeq: z.number().int().nonnegative(),
+});
+
+/**
+ * A file name an artifact may be renamed to: one path segment of letters, digits, `.`,
+ * `_` and `-` (not `.` or `..`).
+ */
+export const ArtifactFileNameSchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9._-]+$/, 'an artifact name is letters, digits, ".", "_" and "-"')
+  .refine((name) => name !== '.' && name !== '..', 'an artifact name is not "." or ".."');
+
+/** The name of a dataset `dataset.generate` writes (`<dataDir>/datasets/<name>.<format>`). */
+export const DatasetNameSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._-]+$/, 'a dataset name is letters, digits, ".", "_" and "-"');
 
 /** What a worker found at one path. */
 export const PathCheckSchema = z.object({
@@ -82,7 +112,7 @@ export const METHODS = {
   'worker.info': { params: z.object({}).strict(), result: WorkerInfoSchema },
   'job.start': {
     params: z.object({ jobId, spec: JobSpecSchema }).strict(),
-    result: z.object({ jobId, state: JobStateSchema, lastSeq: z.number().int().nonnegative() }),
+    result: jobStarted,
   },
   'job.attach': {
     /**
@@ -240,6 +270,89 @@ export const METHODS = {
       jobIds: z.array(jobId),
     }),
   },
+  'artifact.list': {
+    /** Newest first; `experimentId` and `kind` narrow it. */
+    params: z
+      .object({
+        experimentId: experimentId.optional(),
+        kind: ArtifactKindSchema.optional(),
+        offset,
+        limit: pageLimit,
+      })
+      .strict(),
+    /** `total`: how many match; `nextOffset`: where the next page starts, absent on the last. */
+    result: z.object({
+      artifacts: z.array(ArtifactSchema),
+      total: z.number().int().nonnegative(),
+      nextOffset: z.number().int().nonnegative().optional(),
+    }),
+  },
+  'artifact.get': {
+    params: z.object({ artifactId }).strict(),
+    /** The artifact and the registered model versions whose file it is. */
+    result: z.object({
+      artifact: ArtifactSchema,
+      models: z.array(ModelRefSchema.extend({ active: z.boolean() })),
+    }),
+  },
+  'artifact.rename': {
+    /**
+     * Renames the artifact's file inside its folder on the worker (only files in the
+     * worker's data dir); every record of that file follows. Refused for an existing
+     * target (`name_taken`) and while a running job uses it (`artifact_in_use`).
+     */
+    params: z.object({ artifactId, name: ArtifactFileNameSchema }).strict(),
+    result: z.object({ artifact: ArtifactSchema }),
+  },
+  'artifact.delete': {
+    /**
+     * Forgets the artifact, and removes its file when it is in the worker's data dir and no
+     * other record names it. Refused (`artifact_in_use`) for a registered model version,
+     * the active model, a model a running fine-tune starts from, and a checkpoint a running
+     * job resumes from.
+     */
+    params: z.object({ artifactId }).strict(),
+    result: z.object({ artifactId, fileDeleted: z.boolean() }),
+  },
+  'preset.list': {
+    /**
+     * The presets of a trainer profile (`quick`, `standard`, `epic`), each with its full
+     * config and the time it is expected to take on this worker. `dataset`: the dataset
+     * file the job would train on (its size replaces the presets' synthetic samples).
+     */
+    params: z.object({ profile: z.string().min(1).max(128), dataset: path.optional() }).strict(),
+    /** Empty `presets` for a profile that has none. */
+    result: z.object({ profile: z.string(), presets: z.array(TrainingPresetSchema) }),
+  },
+  'worker.readiness': {
+    /** `refresh`: check again now instead of answering the cached result. */
+    params: z.object({ refresh: z.boolean().default(false) }).strict(),
+    result: WorkerReadinessSchema,
+  },
+  'dataset.generate': {
+    /**
+     * Starts a job (`jobId`, profile `generate-dataset`) that writes a synthetic dataset,
+     * registered as a `dataset` artifact of the job's experiment. An existing dataset of
+     * that name is refused (`dataset_exists`) unless `overwrite`. Subscribes the caller to
+     * the job's events, like `job.start`.
+     */
+    params: z
+      .object({
+        jobId,
+        name: DatasetNameSchema,
+        samples: z.number().int().min(10).max(10_000_000).default(1000),
+        /** 0: clean, well-separated classes; 1: heavily overlapping ones. */
+        diversity: z.number().min(0).max(1).default(0.1),
+        seed: z.number().int().default(7),
+        features: z.number().int().min(1).max(1024).default(2),
+        classes: z.number().int().min(2).max(1024).default(3),
+        format: z.enum(['csv', 'jsonl']).default('csv'),
+        overwrite: z.boolean().default(false),
+        experimentId: experimentId.optional(),
+      })
+      .strict(),
+    result: jobStarted,
+  },
   'experiment.create': {
     /** Idempotent: the same id with the same fields answers the existing experiment. */
     params: z
@@ -332,7 +445,10 @@ export const METHODS = {
     result: z.object({ model: ModelVersionSchema }),
   },
   'model.delete': {
-    /** Removes a version from the registry (its file stays); refused for the active one. */
+    /**
+     * Removes a version from the registry (its file stays); refused for the active one
+     * (`model_active`) and while a running fine-tune starts from it (`model_in_use`).
+     */
     params: z.object({ name: RegisteredModelNameSchema, version }).strict(),
     result: z.object({ name: RegisteredModelNameSchema, version }),
   },

@@ -27,6 +27,10 @@ export const ArtifactSchema = z.object({
   label: z.string().max(64).optional(),
   metrics: MetricLogsSchema.optional(),
   experimentId: z.string().max(128).optional(),
+  /** The job that produced it (absent for one registered by hand). */
+  jobId: z.string().max(128).optional(),
+  /** When the worker registered it, ms since the epoch (the worker's clock). */
+  createdAt: z.number().nonnegative().optional(),
 });
 
 /** A registered artifact. */

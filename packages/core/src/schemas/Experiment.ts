@@ -20,8 +20,17 @@ export const ExperimentIdSchema = z
 /** `created` (no job yet), then the state of its latest job. */
 export const ExperimentStatusSchema = z.enum(['created', ...JobStateSchema.options]);
 
-/** How an experiment derives from its parent: `continue` (from a checkpoint), `retry`. */
-export const ExperimentRelationSchema = z.enum(['continue', 'retry']);
+/**
+ * How an experiment derives from its parent: `continue` (from a checkpoint), `retry`, or
+ * `fine-tune` (from a registered model; the parent is the model's experiment).
+ */
+export const ExperimentRelationSchema = z.enum(['continue', 'retry', 'fine-tune']);
+
+/** A registered model version an experiment starts from (a fine-tune). */
+export const ModelRefSchema = z.object({
+  name: z.string().min(1).max(200),
+  version: z.number().int().positive(),
+});
 
 /** A tag on an experiment. */
 export const ExperimentTagSchema = z
@@ -42,6 +51,8 @@ export const ExperimentSchema = z.object({
   relation: ExperimentRelationSchema.optional(),
   /** Checkpoint (a path on the worker) it starts from. */
   checkpointSource: z.string().max(4096).optional(),
+  /** The registered model version it was fine-tuned from (`relation: "fine-tune"`). */
+  sourceModel: ModelRefSchema.optional(),
   status: ExperimentStatusSchema,
   /** Sorted, unique (a job's own tags may hold spaces; `experiment.tag` adds none). */
   tags: z.array(z.string().min(1).max(64)),
@@ -87,7 +98,9 @@ export const ModelVersionSchema = z.object({
 export type Experiment = z.infer<typeof ExperimentSchema>;
 /** `created` or a job state. */
 export type ExperimentStatus = z.infer<typeof ExperimentStatusSchema>;
-/** `continue` or `retry`. */
+/** A model version by name and number. */
+export type ModelRef = z.infer<typeof ModelRefSchema>;
+/** `continue`, `retry` or `fine-tune`. */
 export type ExperimentRelation = z.infer<typeof ExperimentRelationSchema>;
 /** A registered model version. */
 export type ModelVersion = z.infer<typeof ModelVersionSchema>;

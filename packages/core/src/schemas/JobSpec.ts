@@ -24,6 +24,18 @@ export const JobSpecSchema = z
     /** Experiment this one was derived from (fine-tune, resume, retry). */
     parentExperiment: z.string().min(1).max(128).optional(),
     name: z.string().min(1).max(200).optional(),
+    /**
+     * Start from the weights of a registered model (`version`: by default its active one):
+     * the worker hands its file to the trainer as the base model (`TRAINWIRE_BASE_MODEL`,
+     * fine-tuning on) and records the experiment with relation `fine-tune`.
+     */
+    fineTune: z
+      .object({
+        model: z.string().min(1).max(200),
+        version: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
     tags: z.array(z.string().min(1).max(64)).max(64).default([]),
   })
   .strict();

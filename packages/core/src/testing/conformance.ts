@@ -2,6 +2,7 @@ import { isTrainwireError } from '../errors.js';
 import { isWireErrorCode } from '../protocol/errorCodes.js';
 import type { JobSpecInput } from '../schemas/JobSpec.js';
 import type { Transport } from '../Transport.js';
+import { ARTIFACT_CHECKS } from './conformanceArtifacts.js';
 import {
   ConformanceContext,
   ConformanceFailure,
@@ -79,6 +80,7 @@ export const WORKER_CHECKS: readonly ConformanceCheck[] = [
   ...FRAME_CHECKS,
   ...JOB_CHECKS,
   ...EXPERIMENT_CHECKS,
+  ...ARTIFACT_CHECKS,
   ...FILE_CHECKS,
   {
     id: 'errors.documented',

@@ -46,6 +46,8 @@ export class ConformanceContext {
     spec?: JobSpecInput;
     events?: JobEvent[];
     upload?: { path: string; sha256: string; size: number };
+    /** The model the registry check registered and activated from the job. */
+    model?: { name: string; version: number; artifactId: string };
   } = {};
 
   constructor(

@@ -3,13 +3,14 @@ import type { ConformanceCheck } from './conformance.js';
 import { type ConformanceContext, ConformanceFailure, expectThat } from './conformanceContext.js';
 
 /** The experiment of the kit's job (its id is the job's: the job named none). */
-function jobExperiment(ctx: ConformanceContext): string {
+export function jobExperiment(ctx: ConformanceContext): string {
   const { jobId } = ctx.state;
   if (jobId === undefined) throw new ConformanceFailure('no job ran (see job.start)');
   return jobId;
 }
 
-const fresh = (what: string) =>
+/** A fresh id for something the kit makes (`conf-<what>-<time>-<random>`). */
+export const fresh = (what: string) =>
   `conf-${what}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 
 /** Checks of experiments, their lineage and the model registry (after the job ran). */
@@ -106,6 +107,7 @@ export const EXPERIMENT_CHECKS: readonly ConformanceCheck[] = [
           activate: true,
         });
         expectThat(model.version === 1 && model.active, `registered ${JSON.stringify(model)}`);
+        ctx.state.model = { name, version: model.version, artifactId: model.artifactId };
         await ctx.until(
           () => notices.some((n) => n.type === 'model.activated' && n.model.name === name),
           'for the model.activated notice',

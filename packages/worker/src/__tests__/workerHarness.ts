@@ -1,11 +1,12 @@
 import { type JobEvent, RpcPeer } from '@trainwire/core';
 import { createMemoryTransportPair } from '@trainwire/core/testing';
+import { afterEach, beforeAll } from 'vitest';
 import type { WorkerConfigInput } from '../config/WorkerConfig.js';
 import { createWorker, type WorkerOptions } from '../createWorker.js';
 import type { RunCommand } from '../machine/detectMachine.js';
 import type { PeerIdentity } from '../PeerIdentity.js';
 import type { Worker } from '../Worker.js';
-import { TRAINER_MAIN, until } from './helpers.js';
+import { cleanTempDirs, requireDist, TRAINER_MAIN, until } from './helpers.js';
 
 /** nvidia-smi is not installed. */
 export const noGpu: RunCommand = async () => {
@@ -54,4 +55,18 @@ export async function finalState(
     ['completed', 'failed', 'cancelled'].includes(e.state);
   await until(() => events.some(isFinal), `job ${jobId} to end`);
   return events.find(isFinal) as JobEvent & { type: 'state' };
+}
+
+/**
+ * For a test file whose workers run the built-in trainer: checks dist/ first, and after
+ * each test closes every worker pushed on the returned list and removes the temp dirs.
+ */
+export function closeWorkersAfterEach(): Worker[] {
+  const workers: Worker[] = [];
+  beforeAll(requireDist);
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.close({ flushMs: 50 })));
+    cleanTempDirs();
+  });
+  return workers;
 }

@@ -48,6 +48,12 @@ export const TrainerProfileSchema = z
     env: z.record(z.string(), z.string()).default({}),
     /** Working directory; defaults to the job's run directory. */
     cwd: z.string().optional(),
+    /**
+     * A command that says whether the trainer can run here (exit 0: ready), run by
+     * `worker.readiness`; each element one argument, no placeholders. The `pytorch`
+     * profile's is `train.py --self-check`.
+     */
+    selfCheck: z.array(z.string().min(1).max(4096)).min(1).optional(),
   })
   .strict()
   .superRefine((profile, ctx) => {
@@ -105,6 +111,12 @@ export const WorkerConfigSchema = z
     launcher: z.enum(['local', 'slurm']).default('local'),
     /** Settings of the `slurm` launcher (partition, account, time limit, GPUs, sbatch options). */
     slurm: SlurmSettingsSchema.optional(),
+    /** How long `worker.readiness` keeps its answer before it checks again, ms (5 min). */
+    readinessTtlMs: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(5 * 60_000),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -1,9 +1,10 @@
 import { rmSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import { type Artifact, encodeJson, type MethodHandlers, utf8Length } from '@trainwire/core';
+import type { Artifact, MethodHandlers } from '@trainwire/core';
 import { WorkerError } from '../errors.js';
 import type { Experiment } from '../store/ExperimentStore.js';
 import type { WorkerParts } from '../Worker.js';
+import { fitPage } from './fitPage.js';
 import { modelNoticesOf } from './ModelNotices.js';
 
 type ExperimentMethods = Pick<
@@ -41,14 +42,7 @@ export function experimentHandlers(parts: WorkerParts): ExperimentMethods {
         ...(name === undefined ? {} : { name }),
       };
       const { experiments: rows, total } = experiments.page(query);
-      // A page too large for one message is cut short; nextOffset says where it goes on.
-      while (
-        rows.length > 1 &&
-        utf8Length(encodeJson({ experiments: rows, total })) > maxResultBytes - 256
-      )
-        rows.pop();
-      const end = offset + rows.length;
-      return { experiments: rows, total, ...(end < total ? { nextOffset: end } : {}) };
+      return fitPage('experiments', rows, total, offset, maxResultBytes);
     },
     'experiment.get': ({ experimentId }) => ({
       experiment: experiments.require(experimentId),
@@ -148,6 +142,14 @@ export function experimentHandlers(parts: WorkerParts): ExperimentMethods {
       return { model };
     },
     'model.delete': ({ name, version }) => {
+      const [running] = experiments.runningFineTunes(name, version);
+      if (running !== undefined && artifacts.requireModel(name, version)) {
+        throw new WorkerError(
+          'model_in_use',
+          `${name} version ${version} is what job ${running} fine-tunes from; wait for it to end (or stop it: \`trainwire stop ${running}\`), then delete the version`,
+          { details: { name, version, jobId: running } },
+        );
+      }
       artifacts.deleteModel(name, version);
       return { name, version };
     },
@@ -218,6 +220,7 @@ function toLineageNode(e: Experiment) {
     ...(e.parentId === undefined ? {} : { parentId: e.parentId }),
     ...(e.relation === undefined ? {} : { relation: e.relation }),
     ...(e.checkpointSource === undefined ? {} : { checkpointSource: e.checkpointSource }),
+    ...(e.sourceModel === undefined ? {} : { sourceModel: e.sourceModel }),
   };
 }
 

@@ -56,6 +56,8 @@ export interface JobPlan {
   /** Resolved input paths and resume checkpoint (already checked against the mounts). */
   inputs: Record<string, string>;
   resume: string | undefined;
+  /** The registered model's file a fine-tune starts from (`spec.fineTune`). */
+  baseModel?: string;
   datasetDir: string;
   builtinTrainer: string | undefined;
 }
@@ -168,7 +170,11 @@ export class JobRunner {
       inputs: plan.inputs,
       datasetDir: plan.datasetDir,
       ...(plan.builtinTrainer ? { builtinTrainer: plan.builtinTrainer } : {}),
-      ...(plan.inputs.base_model ? { baseModel: plan.inputs.base_model, fineTune: true } : {}),
+      ...(plan.baseModel
+        ? { baseModel: plan.baseModel, fineTune: true }
+        : plan.inputs.base_model
+          ? { baseModel: plan.inputs.base_model, fineTune: true }
+          : {}),
     };
     let launch: ReturnType<typeof buildTrainerCommand>;
     try {

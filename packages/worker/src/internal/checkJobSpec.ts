@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { type JobSpec, validateWithProfile } from '@trainwire/core';
 import type { TrainerProfile } from '../config/WorkerConfig.js';
 import { WorkerError } from '../errors.js';
+import { GenerateDatasetConfigSchema } from '../trainer/TrainerConfig.js';
 import type { WorkerParts } from '../Worker.js';
 
 /**
@@ -32,6 +35,7 @@ export function checkJobSpec(
       );
     }
   }
+  if ((profile.configProfile ?? profile.id) === 'generate-dataset') requireNewDataset(parts, spec);
   const parent = spec.parentExperiment;
   if (parent !== undefined && parts.experiments.get(parent) === undefined) {
     throw new WorkerError(
@@ -57,4 +61,21 @@ export function checkJobSpec(
     );
   }
   return { profile, device: spec.device !== 'cpu' && gpu ? 'cuda' : 'cpu' };
+}
+
+/**
+ * A dataset job refuses, before it starts, to replace a dataset of the same name unless its
+ * config says `overwrite` (`dataset_exists`).
+ */
+function requireNewDataset(parts: WorkerParts, spec: JobSpec): void {
+  const parsed = GenerateDatasetConfigSchema.safeParse(spec.config);
+  if (!parsed.success || parsed.data.overwrite) return;
+  const { name, format } = parsed.data;
+  const path = join(parts.config.dataDir, 'datasets', `${name}.${format}`);
+  if (!existsSync(path)) return;
+  throw new WorkerError(
+    'dataset_exists',
+    `a dataset named ${name} already exists on this worker (${path}); pick another name, or confirm replacing it (overwrite: true, \`--overwrite\`)`,
+    { details: { name, path } },
+  );
 }

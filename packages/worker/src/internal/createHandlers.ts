@@ -1,5 +1,7 @@
-import { type JobSummary, type MethodHandlers, toJobSummary } from '@trainwire/core';
+import { JobSpecSchema, type JobSummary, type MethodHandlers, toJobSummary } from '@trainwire/core';
+import { artifactHandlers } from '../experiments/artifactHandlers.js';
 import { experimentHandlers } from '../experiments/experimentHandlers.js';
+import { presetHandlers } from '../experiments/presetHandlers.js';
 import type { JobOwner, PeerIdentity } from '../PeerIdentity.js';
 import type { StoredJobRecord } from '../store/SqliteJobStore.js';
 import type { Worker, WorkerParts } from '../Worker.js';
@@ -18,7 +20,18 @@ export function createHandlers(
   const sandbox = worker.sandboxFor(identity);
   return {
     'worker.info': () => worker.info(),
+    'worker.readiness': ({ refresh }) => worker.readiness.get(refresh),
     'job.start': async ({ jobId, spec }, { peer }) => {
+      const started = await worker.startJob(jobId, spec, peer, identity);
+      return { jobId, ...started };
+    },
+    'dataset.generate': async ({ jobId, experimentId, diversity, ...dataset }, { peer }) => {
+      const spec = JobSpecSchema.parse({
+        profile: 'generate-dataset',
+        config: { ...dataset, noise: diversity },
+        name: `dataset ${dataset.name}`,
+        ...(experimentId === undefined ? {} : { experimentId }),
+      });
       const started = await worker.startJob(jobId, spec, peer, identity);
       return { jobId, ...started };
     },
@@ -59,6 +72,8 @@ export function createHandlers(
     'upload.begin': (request) => parts.uploads.begin(request, identity),
     'upload.finish': ({ transferId }) => parts.uploads.finish(transferId, identity),
     ...experimentHandlers(parts),
+    ...artifactHandlers(parts),
+    ...presetHandlers(parts, sandbox),
   };
 }
 

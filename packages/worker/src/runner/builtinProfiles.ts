@@ -52,6 +52,7 @@ export function builtinProfiles(python: string = defaultPython()): TrainerProfil
       id: 'pytorch',
       description: 'PyTorch keypoint CNN on synthetic images (needs torch and pyzmq)',
       command: [python, pytorchTrainerPath()],
+      selfCheck: [python, pytorchTrainerPath(), '--self-check'],
       configProfile: 'pytorch',
       configFormat: 'json',
       env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Artifact, ArtifactKind, ModelVersion as ModelVersionRecord } from '@trainwire/core';
 import { WorkerError } from '../errors.js';
 import type { WorkerDatabase } from './openDatabase.js';
+import { pageRows, type RowFilter } from './pageRows.js';
 
 interface ArtifactRow {
   id: string;
@@ -14,6 +15,15 @@ interface ArtifactRow {
   metrics: string | null;
   experiment_id: string | null;
   job_id: string | null;
+  created_at: number;
+}
+
+/** Which artifacts {@link ArtifactStore.page} lists. */
+export interface ArtifactQuery {
+  experimentId?: string;
+  kind?: ArtifactKind;
+  offset: number;
+  limit: number;
 }
 
 /** A version of a named model in the registry (with its artifact, when that is known). */
@@ -34,7 +44,7 @@ interface ModelRow {
 export class ArtifactStore {
   constructor(private readonly db: WorkerDatabase) {}
 
-  /** Registers an artifact (or updates the one with the same id); returns it with its id. */
+  /** Registers an artifact (or updates the one with the same id); returns it as stored. */
   add(artifact: Omit<Artifact, 'id'> & { id?: string }, jobId?: string): Artifact {
     const id = artifact.id ?? randomUUID();
     // A job's artifacts belong to the experiment the job runs in.
@@ -67,7 +77,68 @@ export class ArtifactStore {
         jobId ?? null,
         Date.now(),
       );
-    return experimentId === undefined ? { ...artifact, id } : { ...artifact, id, experimentId };
+    // Records of one file tell the same facts (a dataset generated again under its name).
+    if (artifact.sha256 !== undefined) {
+      this.db
+        .prepare('UPDATE artifacts SET size = ?, sha256 = ? WHERE path = ? AND id != ?')
+        .run(artifact.size, artifact.sha256, artifact.path, id);
+    }
+    return this.get(id)!;
+  }
+
+  /** One page of the artifacts that match `query`, newest first, and how many match. */
+  page(query: ArtifactQuery): { artifacts: Artifact[]; total: number } {
+    const filter: RowFilter = { where: [], args: [] };
+    if (query.experimentId !== undefined) {
+      filter.where.push('experiment_id = ?');
+      filter.args.push(query.experimentId);
+    }
+    if (query.kind !== undefined) {
+      filter.where.push('kind = ?');
+      filter.args.push(query.kind);
+    }
+    const { rows, total } = pageRows<ArtifactRow>(this.db, 'artifacts', filter, query);
+    return { artifacts: rows.map(toArtifact), total };
+  }
+
+  /** One artifact by id, or `unknown_artifact`. */
+  require(id: string): Artifact {
+    const artifact = this.get(id);
+    if (artifact) return artifact;
+    throw new WorkerError(
+      'unknown_artifact',
+      `this worker has no artifact ${id}; list them with \`trainwire artifacts list\``,
+      { details: { artifactId: id } },
+    );
+  }
+
+  /** Every artifact whose file is `path` (a job's model shares its best checkpoint's file). */
+  withPath(path: string): Artifact[] {
+    return this.db
+      .prepare<[string], ArtifactRow>('SELECT * FROM artifacts WHERE path = ? ORDER BY rowid')
+      .all(path)
+      .map(toArtifact);
+  }
+
+  /** The registered model versions whose file is `path`, by name and version. */
+  modelsWithPath(path: string): ModelVersion[] {
+    return this.db
+      .prepare<[string], ModelRow>(
+        `SELECT m.* FROM models m JOIN artifacts a ON a.id = m.artifact_id
+         WHERE a.path = ? ORDER BY m.name, m.version`,
+      )
+      .all(path)
+      .map((row) => this.toModel(row));
+  }
+
+  /** Points every record of the file `from` at `to` (it was renamed); returns how many. */
+  movePath(from: string, to: string): number {
+    return this.db.prepare('UPDATE artifacts SET path = ? WHERE path = ?').run(to, from).changes;
+  }
+
+  /** Forgets one artifact (its file stays). */
+  forget(id: string): void {
+    this.db.prepare('DELETE FROM artifacts WHERE id = ?').run(id);
   }
 
   /** One artifact by id. */
@@ -225,5 +296,7 @@ function toArtifact(row: ArtifactRow): Artifact {
   if (row.label !== null) artifact.label = row.label;
   if (row.metrics !== null) artifact.metrics = JSON.parse(row.metrics);
   if (row.experiment_id !== null) artifact.experimentId = row.experiment_id;
+  if (row.job_id !== null) artifact.jobId = row.job_id;
+  artifact.createdAt = row.created_at;
   return artifact;
 }

@@ -3,9 +3,11 @@ import type {
   ExperimentRelation,
   ExperimentStatus,
   MetricLogs,
+  ModelRef,
 } from '@trainwire/core';
 import { WorkerError } from '../errors.js';
 import type { WorkerDatabase } from './openDatabase.js';
+import { pageRows, type RowFilter } from './pageRows.js';
 
 /** A training run as a person thinks of it: a name, a config, where it came from. */
 export type Experiment = ExperimentRecord;
@@ -19,6 +21,8 @@ export interface NewExperiment {
   parentId?: string;
   relation?: ExperimentRelation;
   checkpointSource?: string;
+  /** The registered model version it fine-tunes (`relation: 'fine-tune'`). */
+  sourceModel?: ModelRef;
   /** `created` for one without a job yet; a job's first state otherwise. */
   status: string;
   tags: string[];
@@ -51,6 +55,7 @@ interface ExperimentRow {
   updated_at: number;
   finished_at: number | null;
   final_metrics: string | null;
+  source_model: string | null;
 }
 
 const FINAL = new Set(['completed', 'failed', 'cancelled']);
@@ -75,8 +80,8 @@ export class ExperimentStore {
     const now = this.now();
     this.db
       .prepare(
-        `INSERT INTO experiments (id, name, preset, config, parent_id, relation, checkpoint_source, status, tags, job_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO experiments (id, name, preset, config, parent_id, relation, checkpoint_source, source_model, status, tags, job_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         experiment.id,
@@ -86,6 +91,7 @@ export class ExperimentStore {
         experiment.parentId ?? null,
         experiment.relation ?? null,
         experiment.checkpointSource ?? null,
+        experiment.sourceModel === undefined ? null : JSON.stringify(experiment.sourceModel),
         experiment.status,
         JSON.stringify(normaliseTags(experiment.tags)),
         experiment.jobId ?? null,
@@ -111,6 +117,52 @@ export class ExperimentStore {
       );
     }
     return experiment;
+  }
+
+  /**
+   * Records that experiment `id` fine-tunes `model` (its file `checkpointSource`): relation
+   * `fine-tune`, and the model's experiment as its parent when it has none.
+   */
+  markFineTune(id: string, model: ModelRef, checkpointSource: string, parentId?: string): void {
+    this.db
+      .prepare(
+        `UPDATE experiments SET relation = 'fine-tune', source_model = ?, checkpoint_source = ?,
+           parent_id = coalesce(parent_id, ?), updated_at = ? WHERE id = ?`,
+      )
+      .run(JSON.stringify(model), checkpointSource, parentId ?? null, this.now(), id);
+  }
+
+  /** Jobs that have not ended and fine-tune version `version` of model `name`. */
+  runningFineTunes(name: string, version: number): string[] {
+    return this.db
+      .prepare<[string, number], { job_id: string }>(
+        `SELECT j.job_id FROM jobs j JOIN experiments e ON e.id = j.experiment_id
+         WHERE j.state NOT IN ('completed','failed','cancelled')
+           AND json_extract(e.source_model, '$.name') = ? AND json_extract(e.source_model, '$.version') = ?
+         ORDER BY j.created_at`,
+      )
+      .all(name, version)
+      .map((r) => r.job_id);
+  }
+
+  /** Jobs that have not ended and resume from (or start from) the file `path`. */
+  runningJobsStartingFrom(path: string): string[] {
+    return this.db
+      .prepare<[string, string], { job_id: string }>(
+        `SELECT j.job_id FROM jobs j LEFT JOIN experiments e ON e.id = j.experiment_id
+         WHERE j.state NOT IN ('completed','failed','cancelled')
+           AND (json_extract(j.spec, '$.resume') = ? OR e.checkpoint_source = ?)
+         ORDER BY j.created_at`,
+      )
+      .all(path, path)
+      .map((r) => r.job_id);
+  }
+
+  /** Points experiments that start from the file `from` at `to` (the file was renamed). */
+  moveCheckpointSource(from: string, to: string): void {
+    this.db
+      .prepare('UPDATE experiments SET checkpoint_source = ? WHERE checkpoint_source = ?')
+      .run(to, from);
   }
 
   /** Makes `jobId` the latest job of experiment `id` (a job started in it). */
@@ -184,33 +236,21 @@ export class ExperimentStore {
 
   /** One page of the experiments that match `query`, newest first, and how many match. */
   page(query: ExperimentQuery): { experiments: Experiment[]; total: number } {
-    const where: string[] = [];
-    const args: Array<string | number> = [];
+    const filter: RowFilter = { where: [], args: [] };
     if (query.status !== undefined) {
-      where.push('status = ?');
-      args.push(query.status);
+      filter.where.push('status = ?');
+      filter.args.push(query.status);
     }
     if (query.tag !== undefined) {
-      where.push('EXISTS (SELECT 1 FROM json_each(experiments.tags) WHERE value = ?)');
-      args.push(query.tag);
+      filter.where.push('EXISTS (SELECT 1 FROM json_each(experiments.tags) WHERE value = ?)');
+      filter.args.push(query.tag);
     }
     if (query.name !== undefined) {
-      where.push('instr(lower(name), lower(?)) > 0');
-      args.push(query.name);
+      filter.where.push('instr(lower(name), lower(?)) > 0');
+      filter.args.push(query.name);
     }
-    const clause = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
-    const total = this.db
-      .prepare<Array<string | number>, { n: number }>(
-        `SELECT COUNT(*) AS n FROM experiments ${clause}`,
-      )
-      .get(...args)!.n;
-    const experiments = this.db
-      .prepare<Array<string | number>, ExperimentRow>(
-        `SELECT * FROM experiments ${clause} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
-      )
-      .all(...args, query.limit, query.offset)
-      .map(toExperiment);
-    return { experiments, total };
+    const { rows, total } = pageRows<ExperimentRow>(this.db, 'experiments', filter, query);
+    return { experiments: rows.map(toExperiment), total };
   }
 
   /** Renames an experiment. */
@@ -341,6 +381,7 @@ function toExperiment(row: ExperimentRow): Experiment {
   if (row.parent_id !== null) experiment.parentId = row.parent_id;
   if (row.relation !== null) experiment.relation = row.relation;
   if (row.checkpoint_source !== null) experiment.checkpointSource = row.checkpoint_source;
+  if (row.source_model !== null) experiment.sourceModel = JSON.parse(row.source_model);
   if (row.job_id !== null) experiment.jobId = row.job_id;
   if (row.finished_at !== null) experiment.finishedAt = row.finished_at;
   if (row.final_metrics !== null) experiment.finalMetrics = JSON.parse(row.final_metrics);

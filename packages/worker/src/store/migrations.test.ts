@@ -94,4 +94,91 @@ describe('store migrations', () => {
     expect(experiments.page({ tag: 'a', offset: 0, limit: 10 }).total).toBe(1);
     db.close();
   });
+
+  it('brings a store of the third schema to fine-tunes: rows kept, lookups indexed, references still enforced', () => {
+    const file = join(tempDir(), 'worker.sqlite');
+    const old = new Database(file);
+    for (const migration of MIGRATIONS.slice(0, 3)) old.exec(migration);
+    old.pragma('user_version = 3');
+    old.exec(`
+      INSERT INTO jobs (job_id, spec, profile, state, worker_id, created_at, experiment_id)
+        VALUES ('j1', '{"profile":"builtin","config":{}}', 'builtin', 'completed', 'w', 1, 'e1');
+      INSERT INTO experiments (id, name, config, status, tags, job_id, created_at, updated_at, finished_at)
+        VALUES ('e1', 'parent', '{}', 'completed', '[]', 'j1', 1, 5, 5);
+      INSERT INTO experiments (id, name, config, parent_id, relation, checkpoint_source, status, created_at, updated_at)
+        VALUES ('e2', 'child', '{"epochs":3}', 'e1', 'continue', '/d/last.json', 'created', 2, 2);
+      INSERT INTO artifacts (id, kind, path, size, experiment_id, job_id, created_at)
+        VALUES ('a1', 'checkpoint', '/d/last.json', 3, 'e1', 'j1', 3);
+      INSERT INTO models (name, version, artifact_id, active, created_at) VALUES ('m', 1, 'a1', 1, 4);
+    `);
+    old.close();
+
+    const db = openDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    const experiments = new ExperimentStore(db);
+    expect(experiments.get('e2')).toMatchObject({
+      parentId: 'e1',
+      relation: 'continue',
+      checkpointSource: '/d/last.json',
+      config: { epochs: 3 },
+    });
+    expect(experiments.get('e1')).toMatchObject({ status: 'completed', finishedAt: 5 });
+    expect(experiments.children('e1')).toEqual(['e2']);
+    const indexes = db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index'")
+      .all()
+      .map((r) => r.name);
+    expect(indexes).toEqual(
+      expect.arrayContaining([
+        'experiments_by_parent',
+        'experiments_by_created',
+        'models_by_artifact',
+        'jobs_by_experiment',
+      ]),
+    );
+    // The child lookup and the registry's lookup by artifact use them.
+    const plan = (sql: string) =>
+      db
+        .prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all()
+        .map((r) => r.detail)
+        .join(' ');
+    expect(plan("SELECT id FROM experiments WHERE parent_id = 'e1'")).toContain(
+      'experiments_by_parent',
+    );
+    expect(plan("SELECT name FROM models WHERE artifact_id = 'a1'")).toContain(
+      'models_by_artifact',
+    );
+    // A fine-tune is a relation of its own now; references are still checked.
+    experiments.create({
+      id: 'e3',
+      name: 'tuned',
+      config: {},
+      parentId: 'e1',
+      relation: 'fine-tune',
+      sourceModel: { name: 'm', version: 1 },
+      status: 'created',
+      tags: [],
+    });
+    expect(experiments.get('e3')).toMatchObject({
+      relation: 'fine-tune',
+      sourceModel: { name: 'm', version: 1 },
+    });
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO experiments (id, name, config, parent_id, status, created_at, updated_at) VALUES ('e4', 'x', '{}', 'missing', 'created', 1, 1)",
+        )
+        .run(),
+    ).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO experiments (id, name, config, relation, status, created_at, updated_at) VALUES ('e5', 'x', '{}', 'copy', 'created', 1, 1)",
+        )
+        .run(),
+    ).toThrow(/CHECK/);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
 });

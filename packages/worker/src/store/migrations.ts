@@ -1,6 +1,8 @@
 /**
  * Schema migrations, in order; never edit one that shipped, append a new one.
- * `PRAGMA user_version` is the number applied.
+ * `PRAGMA user_version` is the number applied. Those in
+ * {@link MIGRATIONS_REBUILDING_TABLES} rebuild a table that others reference: they run with
+ * foreign keys off (SQLite's documented way), checked before they commit.
  */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -108,4 +110,43 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX experiments_by_created ON experiments(created_at);
   CREATE INDEX jobs_by_experiment ON jobs(experiment_id);
   `,
+  // 4: the lookups of lineage (children of an experiment) and of the registry (the models
+  // of an artifact) scanned whole tables without these.
+  `
+  CREATE INDEX IF NOT EXISTS experiments_by_parent ON experiments(parent_id);
+  CREATE INDEX IF NOT EXISTS models_by_artifact ON models(artifact_id);
+  `,
+  // 5: fine-tunes: an experiment may derive from a registered model (relation 'fine-tune',
+  // the model version in source_model). SQLite cannot widen a CHECK in place, so the table
+  // is rebuilt with every row and index as it was.
+  `
+  CREATE TABLE experiments_next (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    preset TEXT,
+    config TEXT NOT NULL,
+    parent_id TEXT REFERENCES experiments(id),
+    checkpoint_source TEXT,
+    status TEXT NOT NULL,
+    tags TEXT NOT NULL DEFAULT '[]',
+    job_id TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    relation TEXT CHECK (relation IN ('continue','retry','fine-tune')),
+    finished_at INTEGER,
+    final_metrics TEXT,
+    source_model TEXT
+  );
+  INSERT INTO experiments_next (id, name, preset, config, parent_id, checkpoint_source, status,
+      tags, job_id, created_at, updated_at, relation, finished_at, final_metrics)
+    SELECT id, name, preset, config, parent_id, checkpoint_source, status, tags, job_id,
+      created_at, updated_at, relation, finished_at, final_metrics FROM experiments;
+  DROP TABLE experiments;
+  ALTER TABLE experiments_next RENAME TO experiments;
+  CREATE INDEX experiments_by_created ON experiments(created_at);
+  CREATE INDEX experiments_by_parent ON experiments(parent_id);
+  `,
 ];
+
+/** Indexes (0-based) of the migrations that must run with foreign keys off. */
+export const MIGRATIONS_REBUILDING_TABLES: ReadonlySet<number> = new Set([4]);

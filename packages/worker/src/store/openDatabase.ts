@@ -2,7 +2,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { WorkerError } from '../errors.js';
-import { MIGRATIONS } from './migrations.js';
+import { MIGRATIONS, MIGRATIONS_REBUILDING_TABLES } from './migrations.js';
 
 /** An open better-sqlite3 database. */
 export type WorkerDatabase = Database.Database;
@@ -60,10 +60,26 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): W
     );
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
-      db.pragma(`user_version = ${version + 1}`);
-    })();
+    const rebuild = MIGRATIONS_REBUILDING_TABLES.has(version);
+    // Outside a transaction: SQLite ignores this pragma inside one.
+    if (rebuild) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(MIGRATIONS[version]!);
+        if (rebuild) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) {
+            throw new WorkerError(
+              'store_failed',
+              `migration ${version + 1} of the worker store ${path} left ${broken.length} broken reference(s); the store is unchanged — report this with a copy of the file`,
+            );
+          }
+        }
+        db.pragma(`user_version = ${version + 1}`);
+      })();
+    } finally {
+      if (rebuild) db.pragma('foreign_keys = ON');
+    }
   }
   return db;
 }
