@@ -84,7 +84,16 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'trainer profile: builtin (default), sleap-nn, or one the worker declares',
       },
       config: { type: 'string', value: 'FILE', description: 'trainer config, YAML or JSON' },
-      preset: { type: 'string', value: 'NAME', description: 'builtin presets: quick, standard' },
+      preset: {
+        type: 'string',
+        value: 'NAME',
+        description: 'quick, standard or epic (builtin and pytorch profiles)',
+      },
+      'fine-tune': {
+        type: 'string',
+        value: 'MODEL[:V]',
+        description: "start from a registered model's weights (its active version by default)",
+      },
       input: {
         type: 'string',
         multiple: true,
@@ -241,6 +250,61 @@ export const COMMANDS: readonly CommandSpec[] = [
       activate: { type: 'boolean', description: 'register: make it the active version' },
     },
     run: remote(async () => (await import('./commands/models.js')).modelsCommand),
+  },
+  {
+    name: 'artifacts',
+    summary:
+      "List a worker's checkpoints, models, datasets and other files; download, rename or delete one.",
+    usage:
+      'artifacts [list [--experiment EXP] [--kind KIND] [--limit N] [--offset N] | get ID [--out DIR] | rename ID NAME | delete ID] [--worker NAME]',
+    positionals: 'list | get ID | rename ID NAME | delete ID',
+    flags: {
+      ...WORKER_FLAGS,
+      experiment: { type: 'string', value: 'EXP', description: "list: only this experiment's" },
+      kind: {
+        type: 'string',
+        value: 'KIND',
+        description: 'list: checkpoint, model, dataset, log, predictions or video',
+      },
+      limit: { type: 'string', value: 'N', description: 'list: rows per page (50, at most 500)' },
+      offset: { type: 'string', value: 'N', description: 'list: skip the first N rows' },
+      out: { type: 'string', value: 'DIR', description: 'get: where to put the file (default .)' },
+    },
+    run: remote(async () => (await import('./commands/artifacts.js')).artifactsCommand),
+  },
+  {
+    name: 'presets',
+    summary: "A profile's presets (quick, standard, epic) with the time each takes on the worker.",
+    usage: 'presets [--profile builtin|pytorch] [--dataset PATH] [--worker NAME]',
+    flags: {
+      ...WORKER_FLAGS,
+      profile: { type: 'string', value: 'ID', description: 'trainer profile (default builtin)' },
+      dataset: {
+        type: 'string',
+        value: 'PATH',
+        description: 'a dataset on the worker, for an estimate at its size',
+      },
+    },
+    run: remote(async () => (await import('./commands/presets.js')).presetsCommand),
+  },
+  {
+    name: 'datasets',
+    summary: 'Generate a synthetic dataset on a worker, as a job whose file becomes an artifact.',
+    usage:
+      'datasets generate NAME [--samples N] [--diversity 0..1] [--seed N] [--overwrite] [--worker NAME]',
+    positionals: 'generate NAME',
+    flags: {
+      ...WORKER_FLAGS,
+      samples: { type: 'string', value: 'N', description: 'rows to generate (1000)' },
+      diversity: {
+        type: 'string',
+        value: '0..1',
+        description: '0: clean, well-separated classes; 1: heavily overlapping (0.1)',
+      },
+      seed: { type: 'string', value: 'N', description: 'the same seed makes the same data (7)' },
+      overwrite: { type: 'boolean', description: 'replace a dataset of the same name' },
+    },
+    run: remote(async () => (await import('./commands/datasets.js')).datasetsCommand),
   },
   {
     name: 'up',

@@ -10,6 +10,10 @@ const REFUSALS: Record<string, number> = {
   unknown_artifact: ExitCode.usage,
   unknown_model: ExitCode.usage,
   model_active: ExitCode.usage,
+  model_in_use: ExitCode.busy,
+  artifact_in_use: ExitCode.usage,
+  name_taken: ExitCode.usage,
+  dataset_exists: ExitCode.usage,
   experiment_running: ExitCode.busy,
 };
 

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
+  type Artifact,
   baseName,
   chooseArtifacts,
   fetchArtifact,
@@ -95,31 +96,37 @@ export async function fetchCommand(args: ParsedArgs, io: Io, deps: RemoteDeps): 
         `job ${jobId} on ${connection.worker.name} has no ${kind === 'default' ? 'model or checkpoint' : kind} files`,
       );
     }
-    await mkdir(dir, { recursive: true }).catch((error: unknown) => {
-      throw outProblem(dir, error);
-    });
-    for (const artifact of chosen) {
-      const show = json
-        ? undefined
-        : (p: TransferProgress) => io.stdout.write(`${describeTransfer('Fetching', p)}\n`);
-      const result = await fetchOne(
-        manager.peerFor(),
-        artifact.path,
-        dir,
-        baseName(artifact.path),
-        show,
-      );
-      if (json)
-        io.stdout.write(
-          `${JSON.stringify({ kind: artifact.kind, from: artifact.path, to: result.target, bytes: result.bytes, skipped: result.skipped })}\n`,
-        );
-      else
-        io.stdout.write(
-          result.skipped
-            ? `${result.target} is already here (same SHA-256).\n`
-            : `Fetched ${artifact.kind} ${result.target} (${result.bytes} bytes, SHA-256 verified).\n`,
-        );
-    }
+    for (const artifact of chosen) await downloadInto(manager.peerFor(), artifact, dir, io, json);
     return ExitCode.ok;
   });
+}
+
+/**
+ * Downloads `artifact` into `dir` (made when missing) and says so: a line for people, or
+ * one JSON line `{kind, from, to, bytes, skipped}` with `--json`. `fetch` and `artifacts get`.
+ */
+export async function downloadInto(
+  peer: RpcPeer,
+  artifact: Pick<Artifact, 'kind' | 'path'>,
+  dir: string,
+  io: Io,
+  json: boolean,
+): Promise<void> {
+  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+    throw outProblem(dir, error);
+  });
+  const show = json
+    ? undefined
+    : (p: TransferProgress) => io.stdout.write(`${describeTransfer('Fetching', p)}\n`);
+  const result = await fetchOne(peer, artifact.path, dir, baseName(artifact.path), show);
+  if (json)
+    io.stdout.write(
+      `${JSON.stringify({ kind: artifact.kind, from: artifact.path, to: result.target, bytes: result.bytes, skipped: result.skipped })}\n`,
+    );
+  else
+    io.stdout.write(
+      result.skipped
+        ? `${result.target} is already here (same SHA-256).\n`
+        : `Fetched ${artifact.kind} ${result.target} (${result.bytes} bytes, SHA-256 verified).\n`,
+    );
 }

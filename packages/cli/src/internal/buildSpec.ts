@@ -1,16 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import {
   applyOverrides,
-  BUILTIN_PRESETS,
   buildResumeCommand,
   builtinConfigProfile,
   type ConfigOverrides,
   isTrainwireError,
   type JobSpecInput,
   mapInputPaths,
+  PRESET_NAMES,
   parseConfigText,
+  presetsFor,
   pytorchConfigProfile,
   sleapNnConfigProfile,
+  TRAINING_PRESETS,
 } from '@trainwire/core';
 import { experimentIdArg } from '../commands/experimentsShared.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
@@ -31,13 +33,17 @@ export async function buildSpec(args: ParsedArgs): Promise<JobSpecInput> {
   const preset = stringFlag(args, 'preset');
   let config: Record<string, unknown> = {};
   if (preset !== undefined) {
-    if (profile !== 'builtin') throw new UsageError('--preset applies to the builtin profile only');
-    const chosen = BUILTIN_PRESETS[preset];
+    const presets = presetsFor(profile);
+    if (presets === undefined)
+      throw new UsageError(
+        `--preset applies to the ${Object.keys(TRAINING_PRESETS).join(' and ')} profiles; give "${profile}" a --config`,
+      );
+    const chosen = (presets.presets as Record<string, Record<string, unknown>>)[preset];
     if (chosen === undefined)
       throw new UsageError(
-        `--preset "${preset}" is not known; use one of ${Object.keys(BUILTIN_PRESETS).join(', ')}`,
+        `--preset "${preset}" is not known; use one of ${PRESET_NAMES.join(', ')} (\`trainwire presets --profile ${profile}\` shows each one's config and time)`,
       );
-    config = structuredClone(chosen) as Record<string, unknown>;
+    config = structuredClone(chosen);
   }
   if (file !== undefined) {
     const text = await readFile(file, 'utf8').catch((error: unknown) => {
@@ -62,6 +68,11 @@ export async function buildSpec(args: ParsedArgs): Promise<JobSpecInput> {
   config = withOverrides(profile, config, overrides);
   const inputs = mapPaths(args);
   const resume = stringFlag(args, 'resume');
+  const fineTune = fineTuneFlag(args);
+  if (fineTune !== undefined && resume !== undefined)
+    throw new UsageError(
+      '--fine-tune starts a new run from a model; --resume continues a run from its checkpoint: pass one',
+    );
   const name = stringFlag(args, 'name');
   const device = stringFlag(args, 'device');
   if (device !== undefined && !['auto', 'cpu', 'gpu'].includes(device))
@@ -71,9 +82,22 @@ export async function buildSpec(args: ParsedArgs): Promise<JobSpecInput> {
     config,
     inputs,
     ...(resume === undefined ? {} : { resume }),
+    ...(fineTune === undefined ? {} : { fineTune }),
     ...(name === undefined ? {} : { name }),
     ...(device === undefined ? {} : { device: device as 'auto' | 'cpu' | 'gpu' }),
   };
+}
+
+/** `--fine-tune MODEL[:VERSION]`: a registered model (its active version without one). */
+function fineTuneFlag(args: ParsedArgs): { model: string; version?: number } | undefined {
+  const text = stringFlag(args, 'fine-tune');
+  if (text === undefined) return undefined;
+  const match = /^([^:]{1,200})(?::(\d{1,9}))?$/.exec(text);
+  if (match === null || Number(match[2] ?? 1) < 1)
+    throw new UsageError(
+      `--fine-tune takes a registered model as NAME or NAME:VERSION (\`trainwire models list\` shows them); got "${text}"`,
+    );
+  return { model: match[1]!, ...(match[2] === undefined ? {} : { version: Number(match[2]) }) };
 }
 
 /** `--input ROLE=PATH` with `--map-path FROM=TO` applied (core's rule). */
@@ -82,7 +106,16 @@ export function mapPaths(args: ParsedArgs): Record<string, string> {
 }
 
 /** Flags that choose what a job runs: a derived job (`--continue`, `--retry`) takes its own. */
-const OWN_SPEC_FLAGS = ['profile', 'config', 'preset', 'resume', 'input', 'upload', 'map-path'];
+const OWN_SPEC_FLAGS = [
+  'profile',
+  'config',
+  'preset',
+  'resume',
+  'fine-tune',
+  'input',
+  'upload',
+  'map-path',
+];
 
 /**
  * `train --continue EXP` / `--retry EXP`: what the new job derives from, checked before
