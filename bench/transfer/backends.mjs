@@ -1,20 +1,33 @@
 // The backends transfer.bench and connect.bench measure, one entry each. `tcp` is the
 // baseline: raw TCP between the same two processes. An `rtc` entry is the RtcOptions that
-// both ends pass to @trainwire/transport-webrtc (connectToWorker / createWorkerEndpoint).
+// both ends pass to @trainwire/transport-webrtc (connectToWorker / createWorkerEndpoint);
+// `rtc.backend` names a WebRTC backend registered there (peer.mjs registers the
+// bench's own variants, see BENCH_BACKENDS in peer.mjs).
 //
-// A new WebRTC backend is one more entry here. When transport-webrtc takes the backend as
-// an option (issue 15), node-datachannel is
-//   'node-datachannel': { kind: 'rtc', rtc: { backend: 'node-datachannel' }, module: 'node-datachannel' },
-// and `module` makes the bench skip it, saying why, where that package does not load.
+// A new WebRTC backend is one more entry here; `module` makes the bench skip it, saying
+// why, where that package does not load.
 
 // `optIn` entries run only when BACKENDS names them.
 /** @type {Record<string, {kind: 'tcp' | 'rtc', rtc?: object, module?: string, optIn?: boolean, note: string}>} */
 export const BACKENDS = {
   tcp: { kind: 'tcp', note: 'raw TCP, the baseline' },
-  werift: { kind: 'rtc', rtc: { tuneSctp: true }, note: 'werift with trainwire SCTP tuning' },
+  'node-datachannel': {
+    kind: 'rtc',
+    rtc: { backend: 'node-datachannel' },
+    module: 'node-datachannel',
+    note: 'libdatachannel (native), trainwire SCTP windows (4 MiB)',
+  },
+  werift: { kind: 'rtc', rtc: { backend: 'werift' }, note: 'werift with trainwire SCTP tuning' },
+  'ndc-default-sctp': {
+    kind: 'rtc',
+    rtc: { backend: 'ndc-default-sctp' },
+    module: 'node-datachannel',
+    optIn: true,
+    note: "libdatachannel with its own SCTP windows (1 MiB), to weigh trainwire's",
+  },
   'werift-shipped': {
     kind: 'rtc',
-    rtc: { tuneSctp: false },
+    rtc: { backend: 'werift-shipped' },
     optIn: true,
     note: 'werift as shipped, to weigh the tuning (docs/protocol-signaling.md §3.4)',
   },

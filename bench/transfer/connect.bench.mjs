@@ -37,7 +37,7 @@ const { skippedRelay } = await forEachLink(links, async (link, a, b) => {
     const where = link.link === 'loopback' ? 'loopback' : `relay ${link.rttMs} ms`;
     const f = (ms) => `${ms.toFixed(1)} ms`.padStart(10);
     console.log(
-      `${backend.name.padEnd(8)} ${where.padEnd(14)} ` +
+      `${backend.name.padEnd(16)} ${where.padEnd(14)} ` +
         (stats.p50 === undefined
           ? (stats.error ?? stats.skipped)
           : `p50${f(stats.p50)}  p99${f(stats.p99)}  max${f(stats.max)}`),

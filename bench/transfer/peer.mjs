@@ -10,6 +10,8 @@
 //   peer.mjs rtc-connect URL TOKEN PEER RTC_JSON N         → {"connectMs":[…]}
 // RTC_JSON is the backend's RtcOptions (transfer/backends.mjs); loopbackOnly is added on
 // 127.0.0.1. CPU is this process's user + system time during the transfer, less hashing.
+// Both ends print the WebRTC backend they ran on (`backend`), so a run cannot report one
+// backend's numbers under another's name.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -17,11 +19,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   connectToWorker,
+  createNodeDatachannelBackend,
   createSignalingServer,
+  createWeriftBackend,
   createWorkerEndpoint,
+  registerRtcBackend,
   SignalingClient,
 } from '@trainwire/transport-webrtc';
 import { firstValueFrom } from 'rxjs';
+
+// The bench's own variants, to weigh trainwire's tuning of each library.
+registerRtcBackend('werift-shipped', () => createWeriftBackend({ tuneSctp: false }));
+registerRtcBackend('ndc-default-sctp', () =>
+  createNodeDatachannelBackend({
+    sctp: { recvBufferSize: 1024 * 1024, sendBufferSize: 1024 * 1024 },
+  }),
+);
 
 const [mode, ...args] = process.argv.slice(2);
 const out = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -131,7 +144,8 @@ async function rtcWorker(host, rtcJson) {
       stream.chunks$.subscribe({
         next: (chunk) => hash.update(chunk),
         error: (error) => transport.send(JSON.stringify({ error: String(error) })),
-        complete: () => transport.send(JSON.stringify(hash.finish())),
+        complete: () =>
+          transport.send(JSON.stringify({ ...hash.finish(), backend: transport.backend })),
       });
     });
   });
@@ -173,7 +187,14 @@ async function rtcSend(url, token, workerId, rtcJson, mib, writeKib) {
   const ms = performance.now() - start;
   const senderCpuMs = cpuMsSince(cpuBefore);
   if (answer.error) console.error(`receiver: ${answer.error}`);
-  out({ ms, ok: answer.sha256 === sha256, senderCpuMs, receiverCpuMs: answer.cpuMs, connectMs });
+  out({
+    ms,
+    ok: answer.sha256 === sha256,
+    senderCpuMs,
+    receiverCpuMs: answer.cpuMs,
+    connectMs,
+    ranOn: { sender: transport.backend, receiver: answer.backend },
+  });
   await transport.close();
   await client.close();
 }

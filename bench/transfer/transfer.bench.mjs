@@ -52,6 +52,7 @@ function summarize(backend, link, mib, results) {
     cpuMsPerMiB: { sender, receiver },
     oneCorePerEndMBps: 1000 / Math.max(sender, receiver),
     ...(done[0].connectMs === undefined ? {} : { connectMs: median(done.map((r) => r.connectMs)) }),
+    ...(done[0].ranOn ? { ranOn: done[0].ranOn } : {}),
     ok: done.every((r) => r.ok),
     ...(done.length < results.length ? { failedRounds: results.length - done.length } : {}),
   };
@@ -68,7 +69,7 @@ function print(run, tcp) {
     : '';
   const status = run.error ? `  FAILED: ${run.error}` : run.ok ? '' : '  HASH MISMATCH';
   console.log(
-    `${run.backend.padEnd(8)} ${`${where}${loss}`.padEnd(22)} ${fmt(run.MBps).padStart(7)} MB/s${ratio}${cpu}${status}`,
+    `${run.backend.padEnd(16)} ${`${where}${loss}`.padEnd(22)} ${fmt(run.MBps).padStart(7)} MB/s${ratio}${cpu}${status}`,
   );
 }
 

@@ -14,7 +14,9 @@ import {
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
-import { platform } from '#platform';
+import type { RtcBackend } from './backends/RtcBackend.js';
+import { requestedBackend, resolveRtcBackend } from './backends/resolveRtcBackend.js';
+import { TransportWebrtcError } from './errors.js';
 import { ByteStreamSet } from './internal/ByteStreamSet.js';
 import { backoffDelay } from './internal/backoff.js';
 import { type ByteChannelTuning, DEFAULT_TUNING } from './internal/byteChannels.js';
@@ -131,6 +133,9 @@ export class WebRtcTransport implements Transport {
   private failures = 0;
   private candidates: CandidateQueue | undefined;
   private readonly scheduler: SchedulerLike;
+  /** The WebRTC backend, once loaded; until then what waits for it. */
+  private rtcBackend: RtcBackend | undefined;
+  private waiting: Array<() => void> | undefined = [];
   private deadline: Subscription | undefined;
   private retry: Subscription | undefined;
   private opened: Promise<void>;
@@ -152,7 +157,27 @@ export class WebRtcTransport implements Transport {
       this.rejectOpened = reject;
     });
     this.opened.catch(() => undefined);
-    this.subscription = options.signals.inbound$.subscribe((signal) => this.onSignal(signal));
+    // An unknown backend name throws here, before anything is tried.
+    const { request } = requestedBackend(options.rtc?.backend);
+    resolveRtcBackend(request).then(
+      ({ backend }) => {
+        this.rtcBackend = backend;
+        for (const run of this.waiting?.splice(0) ?? []) run();
+        this.waiting = undefined;
+      },
+      (error: Error) => this.fail(error),
+    );
+    this.subscription = options.signals.inbound$.subscribe((signal) =>
+      this.whenLoaded(() => this.onSignal(signal)),
+    );
+  }
+
+  /**
+   * The WebRTC backend this link runs on (`node-datachannel`, `werift`, `browser`, or a
+   * registered one); undefined until it has loaded, which is before the link can open.
+   */
+  get backend(): string | undefined {
+    return this.rtcBackend?.name;
   }
 
   get currentStatus(): TransportStatus {
@@ -177,7 +202,7 @@ export class WebRtcTransport implements Transport {
         () => this.giveUp(`no connection to ${this.id} within ${ms} ms`),
         ms,
       );
-      if (this.options.role === 'offerer') this.establish();
+      if (this.options.role === 'offerer') this.whenLoaded(() => this.establish());
     }
     await this.opened;
   }
@@ -238,9 +263,20 @@ export class WebRtcTransport implements Transport {
   }
 
   private giveUp(reason: string): void {
+    this.fail(new TransportError('transport_not_open', reason));
+  }
+
+  /** Closes for good; `connect()` rejects with `error`. */
+  private fail(error: Error): void {
     if (this.currentStatus === 'closed') return;
-    this.rejectOpened(new TransportError('transport_not_open', reason));
-    this.shutdown(reason);
+    this.rejectOpened(error);
+    this.shutdown(error.message);
+  }
+
+  /** Runs `run` once the backend has loaded (at once if it has). */
+  private whenLoaded(run: () => void): void {
+    if (this.waiting) this.waiting.push(run);
+    else run();
   }
 
   /** Drops the peer connection, at once or (`lingerMs`) once a last frame could leave. */
@@ -263,8 +299,10 @@ export class WebRtcTransport implements Transport {
 
   /** Offerer: a new peer connection, a control channel and an offer. */
   private establish(): void {
+    if (this.currentStatus === 'closed') return;
     const attempt = ++this.attempt;
     const peer = this.createPeer(attempt);
+    if (!peer) return;
     this.adoptControl(peer.createDataChannel('control', CONTROL_PROTOCOL), peer);
     peer
       .createOffer()
@@ -275,9 +313,23 @@ export class WebRtcTransport implements Transport {
       .catch(() => this.dropped(peer));
   }
 
-  private createPeer(attempt: number): RtcPeer {
+  private createPeer(attempt: number): RtcPeer | undefined {
     this.teardown('the link was replaced');
-    const peer = platform.createPeer(this.options.rtc ?? {});
+    const { backend: _, ...rtc } = this.options.rtc ?? {};
+    let peer: RtcPeer;
+    try {
+      peer = this.rtcBackend!.createPeer(rtc);
+    } catch (error) {
+      // Every later attempt would fail alike (a malformed ICE server, say).
+      this.fail(
+        new TransportWebrtcError(
+          'connect_failed',
+          `the ${this.backend} backend could not create a peer connection for link ${this.id} (${(error as Error).message}); check the rtc options (iceServers)`,
+          { cause: error },
+        ),
+      );
+      return undefined;
+    }
     this.peer = peer;
     this.candidates = new CandidateQueue(peer);
     peer.onIceCandidate((candidate) => {
@@ -383,6 +435,7 @@ export class WebRtcTransport implements Transport {
     ) {
       this.attempt = signal.attempt;
       const peer = this.createPeer(signal.attempt);
+      if (!peer) return;
       if (this.currentStatus === 'open') this.markReconnecting();
       peer
         .answer({ type: 'offer', sdp: signal.sdp })

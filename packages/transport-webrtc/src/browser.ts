@@ -8,6 +8,23 @@
 
 export { autoSelect } from './autoSelect.js';
 export type { ByteChannelTuning } from './ByteChannelTuning.js';
+export { createBrowserBackend } from './backends/browser.js';
+export type {
+  IceCandidateInit,
+  RtcBackend,
+  RtcBackendFactory,
+  RtcChannel,
+  RtcPeer,
+  RtcPeerOptions,
+  SessionDescription,
+} from './backends/RtcBackend.js';
+export { registerRtcBackend } from './backends/registerRtcBackend.js';
+export {
+  RTC_BACKEND_ENV,
+  type RtcBackendChoice,
+  type RtcBackendResolution,
+  resolveRtcBackend,
+} from './backends/resolveRtcBackend.js';
 export {
   type CheckCredentialOptions,
   type CheckedCredential,

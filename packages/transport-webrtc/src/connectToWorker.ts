@@ -24,7 +24,8 @@ export interface ConnectToWorkerOptions extends WebRtcLinkOptions {
  * worker key it registered with, and only that key's answers count on the link. The
  * transport closes (sending `bye`) when the worker's key or this client's credential is
  * revoked (`signaling.revoked$`). Rejects with a `TransportError` when no connection is
- * made in time.
+ * made in time, and with `bad_config` when `rtc.backend` names no WebRTC backend or one
+ * that does not load here. `transport.backend` says which backend the link runs on.
  *
  * @example
  * ```ts

@@ -1,4 +1,5 @@
 import { type Observable, Subject } from 'rxjs';
+import { requestedBackend, resolveRtcBackend } from './backends/resolveRtcBackend.js';
 import { linkSignalsFrom } from './internal/linkSignals.js';
 import { type LinkSignal, WIRE_VERSION } from './internal/wireFrames.js';
 import { SignalingClient, type SignalingClientOptions } from './SignalingClient.js';
@@ -38,7 +39,10 @@ export interface WorkerEndpoint {
   readonly revoked$: Observable<LinkRevocation>;
   /** The signaling client in use (its `peerId` is what clients connect to). */
   readonly signaling: SignalingClient;
-  /** Resolves with the worker's peer id once registered. */
+  /**
+   * Resolves with the worker's peer id once registered and once its WebRTC backend has
+   * loaded; rejects with `bad_config` when that backend does not load here.
+   */
   ready(): Promise<string>;
   /** Stops accepting and closes every open link. */
   close(): Promise<void>;
@@ -53,7 +57,8 @@ const MAX_PENDING_PER_PEER = 4;
  * re-offers on the same link and gets the same transport back to `open`. Only clients
  * may open links; each link is bound to the credential of the client that offered it
  * (the server stamps every signal), and is closed, with `bye`, as soon as signaling says
- * that credential or this worker's key was revoked.
+ * that credential or this worker's key was revoked. An `rtc.backend` (or
+ * `TRAINWIRE_RTC_BACKEND`) that names no WebRTC backend throws `bad_config` at once.
  *
  * @example
  * ```ts
@@ -67,6 +72,10 @@ const MAX_PENDING_PER_PEER = 4;
  */
 export function createWorkerEndpoint(options: WorkerEndpointOptions): WorkerEndpoint {
   const { maxLinks = 64, signaling: given, ...rest } = options;
+  // A backend name that is not known fails here, not on each client's offer.
+  const { request } = requestedBackend(rest.rtc?.backend);
+  const backendLoaded = resolveRtcBackend(request);
+  backendLoaded.catch(() => undefined);
   // Duck-typed rather than instanceof: two copies of this package may be loaded.
   const owned = !('signals$' in given);
   const signaling = owned ? new SignalingClient({ ...given, role: 'worker' }) : given;
@@ -121,7 +130,7 @@ export function createWorkerEndpoint(options: WorkerEndpointOptions): WorkerEndp
     connections$: connections.asObservable(),
     revoked$: revocations.asObservable(),
     signaling,
-    ready: () => registered,
+    ready: () => Promise.all([registered, backendLoaded]).then(([peerId]) => peerId),
     close: async () => {
       subscription.unsubscribe();
       watch.unsubscribe();

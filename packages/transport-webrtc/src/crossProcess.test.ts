@@ -9,6 +9,10 @@ import { connectToWorker } from './connectToWorker.js';
 // 64 MiB up and back (many chunks, both directions); TRAINWIRE_TRANSFER_MIB=256 moves what
 // users move. Speed is measured in bench/transfer, not here.
 const SIZE = Number(process.env.TRAINWIRE_TRANSFER_MIB ?? 64) * 1024 * 1024;
+/** Between two backends, werift's speed sets the time: a quarter of that is enough to interoperate. */
+const INTEROP_SIZE = SIZE / 4;
+/** What the fixtures run on (`TRAINWIRE_RTC_BACKEND`); auto is node-datachannel here. */
+type Backend = 'auto' | 'werift' | 'node-datachannel';
 
 describe('client and worker in separate processes, through a real signaling server', () => {
   let started: Awaited<ReturnType<typeof startServer>>;
@@ -21,35 +25,67 @@ describe('client and worker in separate processes, through a real signaling serv
     await started.dispose();
   });
 
-  it('discovers, connects, exchanges frames and moves a file both ways with matching SHA-256', async () => {
+  /** Two workers and a client, each in its own process, on the given backends. */
+  async function exchange(
+    room: string,
+    clientBackend: Backend,
+    workerBackend: Backend,
+    size: number,
+  ) {
     const { server } = started;
-    server.createRoom('lab');
-    const bigKey = server.createCredential('lab', 'worker-key', 'big').secret;
-    const smallKey = server.createCredential('lab', 'worker-key', 'small').secret;
-    const token = server.createCredential('lab', 'room-token').secret;
-    const big = run('worker.mjs', [server.url, 'lab', bigKey, 'big-gpu', '24576']);
-    const small = run('worker.mjs', [server.url, 'lab', smallKey, 'small-gpu', '8192']);
+    server.createRoom(room);
+    const bigKey = server.createCredential(room, 'worker-key', 'big').secret;
+    const smallKey = server.createCredential(room, 'worker-key', 'small').secret;
+    const token = server.createCredential(room, 'room-token').secret;
+    const onWorker = { TRAINWIRE_RTC_BACKEND: workerBackend };
+    const big = run('worker.mjs', [server.url, room, bigKey, 'big-gpu', '24576'], onWorker);
+    const small = run('worker.mjs', [server.url, room, smallKey, 'small-gpu', '8192'], onWorker);
     children.push(big.child, small.child);
     await Promise.all([big.next('ready'), small.next('ready')]);
 
-    const client = run('client.mjs', [server.url, 'lab', token, String(SIZE)]);
+    const client = run('client.mjs', [server.url, room, token, String(size)], {
+      TRAINWIRE_RTC_BACKEND: clientBackend,
+    });
     children.push(client.child);
     const workers = await client.next('workers');
     expect(workers).toMatchObject({ names: ['big-gpu', 'small-gpu'], chosen: 'big-gpu' });
-    expect(await client.next('pong')).toMatchObject({ reply: { op: 'pong', n: 7 } });
+    const pong = await client.next('pong');
+    expect(pong).toMatchObject({ reply: { op: 'pong', n: 7 } });
     const result = await client.next('result');
     expect(result.atWorker).toBe(result.sent);
-    expect(result.workerSize).toBe(SIZE);
+    expect(result.workerSize).toBe(size);
     expect(result.returned).toEqual({
       name: 'back: inputs: ünïcödé labels 🐭.slp',
       sha256: result.sent,
-      bytes: SIZE,
+      bytes: size,
     });
-    expect(await client.exited).toBe(0);
+    // Closed, it exits by itself: nothing native keeps it running.
+    expect(await client.exited, client.stderr()).toBe(0);
     // The client connected to the worker it chose, and only to it.
-    expect(big.lines.filter((l) => l.event === 'connection')).toHaveLength(1);
+    const connections = big.lines.filter((l) => l.event === 'connection');
+    expect(connections).toHaveLength(1);
     expect(small.lines.filter((l) => l.event === 'connection')).toEqual([]);
+    const auto = (backend: Backend) => (backend === 'auto' ? 'node-datachannel' : backend);
+    expect([pong.backend, connections[0]!.backend]).toEqual([
+      auto(clientBackend),
+      auto(workerBackend),
+    ]);
+  }
+
+  it('discovers, connects, exchanges frames and moves a file both ways with matching SHA-256', async () => {
+    await exchange('lab', 'auto', 'auto', SIZE);
   }, 120_000);
+
+  it.each([
+    ['werift', 'node-datachannel'],
+    ['node-datachannel', 'werift'],
+  ] as const)(
+    'interoperates: a %s client with a %s worker, frames and a file both ways, SHA-256 intact',
+    async (clientBackend, workerBackend) => {
+      await exchange(`interop-${clientBackend}`, clientBackend, workerBackend, INTEROP_SIZE);
+    },
+    120_000,
+  );
 
   it('notices a worker killed without a word within the silence timeout, and closes the link', async () => {
     const { server } = started;

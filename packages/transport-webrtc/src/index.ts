@@ -1,13 +1,37 @@
 /**
  * trainwire's WebRTC transport: a signaling server (rooms, credentials, presence, relay),
- * its reconnecting client, and core's `Transport` over WebRTC data channels — werift in
- * Node, the browser's own `RTCPeerConnection` in a browser.
+ * its reconnecting client, and core's `Transport` over WebRTC data channels on an injected
+ * backend — node-datachannel (libdatachannel) or werift in Node, the browser's own
+ * `RTCPeerConnection` in a browser.
  *
  * @packageDocumentation
  */
 
 export { autoSelect } from './autoSelect.js';
 export type { ByteChannelTuning } from './ByteChannelTuning.js';
+export {
+  createNodeDatachannelBackend,
+  DEFAULT_NDC_SCTP,
+  type NodeDatachannelBackendOptions,
+  type NodeDatachannelSctpSettings,
+} from './backends/nodeDatachannel.js';
+export type {
+  IceCandidateInit,
+  RtcBackend,
+  RtcBackendFactory,
+  RtcChannel,
+  RtcPeer,
+  RtcPeerOptions,
+  SessionDescription,
+} from './backends/RtcBackend.js';
+export { registerRtcBackend } from './backends/registerRtcBackend.js';
+export {
+  RTC_BACKEND_ENV,
+  type RtcBackendChoice,
+  type RtcBackendResolution,
+  resolveRtcBackend,
+} from './backends/resolveRtcBackend.js';
+export { createWeriftBackend, type WeriftBackendOptions } from './backends/werift.js';
 export {
   type CheckCredentialOptions,
   type CheckedCredential,

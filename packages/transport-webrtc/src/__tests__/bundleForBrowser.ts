@@ -2,11 +2,19 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
+let bundled: Promise<string> | undefined;
+
 /**
  * The browser entry bundled as one script (global `trainwire`), with `#platform` on the
  * browser's own RTCPeerConnection/WebSocket — as a web app's bundler would resolve it.
+ * Built once per test file.
  */
-export async function bundleForBrowser(): Promise<string> {
+export function bundleForBrowser(): Promise<string> {
+  bundled ??= bundle();
+  return bundled;
+}
+
+async function bundle(): Promise<string> {
   // vite comes with vitest; imported lazily so only the Chromium test needs it.
   const { build } = await import('vite');
   const output = await build({

@@ -27,14 +27,14 @@ class Router {
 }
 
 /**
- * The werift worker in the network namespace (netnsPeer.mjs in `harness` mode): each
- * connection it accepts becomes a RemoteTransport here.
+ * The worker in the network namespace (netnsPeer.mjs in `harness` mode), on the WebRTC
+ * `backend` given: each connection it accepts becomes a RemoteTransport here.
  */
-export async function startWorkerHarness(ns: string, host: string) {
+export async function startWorkerHarness(ns: string, host: string, backend: string) {
   const child: ChildProcess = spawn(
     'ip',
     ['netns', 'exec', ns, process.execPath, `${fixtures}netnsPeer.mjs`, host, 'harness'],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
+    { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, TRAINWIRE_RTC_BACKEND: backend } },
   );
   const router = new Router();
   const answers = new Map<number, (reply: { ok: boolean; error?: string }) => void>();

@@ -8,12 +8,14 @@ const fixtures = fileURLToPath(new URL('../../test/fixtures/', import.meta.url))
 export type Line = Record<string, unknown>;
 
 /**
- * Spawns a fixture of `test/fixtures` in its own Node process; `lines` holds its JSON
- * stdout lines so far, `next` waits for one (rejecting if the process exits first).
+ * Spawns a fixture of `test/fixtures` in its own Node process (with `env` added to this
+ * one's); `lines` holds its JSON stdout lines so far, `next` waits for one (rejecting if
+ * the process exits first).
  */
-export function runFixture(script: string, args: string[]) {
+export function runFixture(script: string, args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [`${fixtures}${script}`, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   const lines: Line[] = [];
   const waiters: Array<() => void> = [];

@@ -21,6 +21,9 @@ export const DEFAULT_TUNING: ByteChannelTuning = {
 
 const dropped = (what: string) =>
   new TransportError('transport_not_open', `the link dropped during ${what}`);
+/** The link under a transfer went away: says which transfer, and why. */
+const stopped = (id: string | undefined, reason: string) =>
+  new TransportError('transport_not_open', `transfer ${id ?? '(no header)'} stopped: ${reason}`);
 
 /** The receiving side of one byte-stream channel. Returns a function failing it. */
 export function receiveByteChannel(
@@ -85,7 +88,7 @@ export function receiveByteChannel(
     }
   });
   channel.onClose(() => fail(dropped(`transfer ${header?.id ?? '(no header)'}`)));
-  return (reason) => fail(dropped(reason));
+  return (reason) => fail(stopped(header?.id, reason));
 }
 
 /** A writer over a fresh data channel; `fail` breaks it when the link drops. */
@@ -172,6 +175,6 @@ export async function openByteChannel(
       if (channel.readyState === 'open') channel.send(encodeFrame({ type: 'abort', reason }));
       breakWith(new TransportError('transport_closed', `aborted: ${reason}`));
     },
-    fail: (reason) => breakWith(dropped(reason)),
+    fail: (reason) => breakWith(stopped(header.id, reason)),
   };
 }

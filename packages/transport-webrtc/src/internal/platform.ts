@@ -1,190 +1,23 @@
-// The only file that imports werift (and ws for the client): a browser build maps
-// `#platform` to platform.browser.ts instead (package.json "imports", `browser` condition).
-import {
-  type RTCDataChannel,
-  type RTCIceCandidate,
-  RTCPeerConnection,
-  type RTCSessionDescription,
-} from 'werift';
+// Node's `#platform`: werift and node-datachannel peers, `ws` sockets. A browser build maps
+// `#platform` to platform.browser.ts instead (package.json "imports", `browser` condition),
+// so neither werift nor ws reaches a bundle.
 import { WebSocket } from 'ws';
-import {
-  DEFAULT_MAX_MESSAGE_SIZE,
-  type Platform,
-  type RtcChannel,
-  type RtcOptions,
-  type RtcPeer,
-  type SessionDescription,
-  type WebSocketLike,
-} from './rtcTypes.js';
-import { tuneSctp } from './weriftSctp.js';
-
-const isLoopback = (address: string) => address === '127.0.0.1' || address === '::1';
-
-function createPeer(options: RtcOptions): RtcPeer {
-  const pc = new RTCPeerConnection({
-    // werift's default is a public STUN host: always pass the configured list.
-    iceServers: options.iceServers ?? [],
-    maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
-    ...(options.loopbackOnly
-      ? {
-          iceAdditionalHostAddresses: ['127.0.0.1'],
-          iceUseIpv6: false,
-          iceFilterCandidatePair: (pair) =>
-            isLoopback(pair.localCandidate.host) && isLoopback(pair.remoteCandidate.host),
-        }
-      : {}),
-  });
-  const local = async (description: Promise<RTCSessionDescription>) => {
-    await pc.setLocalDescription(await description);
-    const applied = pc.localDescription!;
-    return { type: applied.type, sdp: applied.sdp } as SessionDescription;
-  };
-  // Every channel of the connection, so that closing can close them first.
-  const channels = new Set<RTCDataChannel>();
-  const track = (channel: RTCDataChannel) => {
-    channels.add(channel);
-    channel.stateChanged.subscribe((state) => state === 'closed' && channels.delete(channel));
-    return wrapChannel(channel);
-  };
-  return {
-    createDataChannel: (label, protocol) =>
-      track(pc.createDataChannel(label, { protocol, ordered: true })),
-    onDataChannel: (cb) => void pc.onDataChannel.subscribe((channel) => cb(track(channel))),
-    onIceCandidate: (cb) =>
-      void pc.onIceCandidate.subscribe((candidate?: RTCIceCandidate) => {
-        if (!candidate?.candidate) return;
-        const json = candidate.toJSON();
-        cb({
-          candidate: json.candidate,
-          sdpMid: json.sdpMid ?? null,
-          sdpMLineIndex: json.sdpMLineIndex ?? null,
-        });
-      }),
-    onConnectionState: (cb) =>
-      void pc.connectionStateChange.subscribe((state) => {
-        if (state === 'connected') {
-          enlargeSocketBuffers(pc);
-          if (options.tuneSctp !== false) tuneSctp(pc.sctpTransport?.sctp);
-        }
-        cb(state);
-      }),
-    createOffer: () => local(pc.createOffer()),
-    answer: async (offer) => {
-      await pc.setRemoteDescription(offer);
-      return local(pc.createAnswer());
-    },
-    acceptAnswer: (answer) => pc.setRemoteDescription(answer),
-    addIceCandidate: (candidate) =>
-      pc.addIceCandidate({
-        candidate: candidate.candidate,
-        sdpMid: candidate.sdpMid ?? undefined,
-        sdpMLineIndex: candidate.sdpMLineIndex ?? undefined,
-      }),
-    maxMessageSize: () => {
-      const sctp = pc.sctpTransport;
-      const sizes = [sctp?.maxMessageSize, sctp?.remoteMaxMessageSize].filter(
-        (n): n is number => typeof n === 'number' && n > 0,
-      );
-      return sizes.length ? Math.min(...sizes) : 64 * 1024;
-    },
-    close: () => void closeInOrder(pc, channels).catch(() => undefined),
-  };
-}
+import { createNodeDatachannelBackend } from '../backends/nodeDatachannel.js';
+import { createWeriftBackend } from '../backends/werift.js';
+import type { Platform, WebSocketLike } from './rtcTypes.js';
 
 /**
- * Closes a werift connection so that any far end sees it at once: each data channel (an
- * SCTP stream reset, the W3C close), then the association (an SCTP ABORT) while DTLS can
- * still carry it, then the connection. werift's own `close()` stops DTLS first, so its
- * ABORT never leaves, and a browser or aiortc peer only notices ~30 s later, when ICE
- * consent expires.
+ * Node: werift unless told otherwise (`rtc.backend`, `TRAINWIRE_RTC_BACKEND`); `auto` is
+ * node-datachannel where it loads, else werift. node-datachannel is not the default yet:
+ * it collapses on lossy links (docs/performance.md, "Choosing the backend").
  */
-async function closeInOrder(pc: RTCPeerConnection, channels: Set<RTCDataChannel>): Promise<void> {
-  for (const channel of [...channels]) {
-    try {
-      channel.close();
-    } catch {
-      // Already closing.
-    }
-  }
-  await pc.sctpTransport?.stop().catch(() => undefined);
-  await pc.close();
-}
-
-/** Bytes of kernel buffer asked for each UDP socket (Linux caps it at net.core.rmem_max). */
-const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
-
-interface IceInternals {
-  connection?: { protocols?: Array<{ transport?: { socket?: unknown } }> };
-}
-
-/**
- * werift sends 1200-byte SCTP packets in bursts; with the default 208 KiB UDP receive
- * buffer a fast sender overflows it, and every loss halves SCTP's window (measured here:
- * ~1% of datagrams dropped, throughput down by half). Larger socket buffers avoid that.
- * These are werift internals, so any surprise leaves the defaults in place.
- */
-export function enlargeSocketBuffers(pc: RTCPeerConnection): void {
-  for (const transport of pc.iceTransports as unknown as IceInternals[]) {
-    for (const protocol of transport.connection?.protocols ?? []) {
-      const socket = protocol.transport?.socket as
-        | { setRecvBufferSize?(n: number): void; setSendBufferSize?(n: number): void }
-        | undefined;
-      try {
-        socket?.setRecvBufferSize?.(SOCKET_BUFFER_BYTES);
-        socket?.setSendBufferSize?.(SOCKET_BUFFER_BYTES);
-      } catch {
-        // Not bound yet, or a TCP candidate: keep the defaults.
-      }
-    }
-  }
-}
-
-function wrapChannel(channel: RTCDataChannel): RtcChannel {
-  return {
-    get label() {
-      return channel.label;
-    },
-    get protocol() {
-      return channel.protocol;
-    },
-    get readyState() {
-      return channel.readyState;
-    },
-    get bufferedAmount() {
-      return channel.bufferedAmount;
-    },
-    get bufferedAmountLowThreshold() {
-      return channel.bufferedAmountLowThreshold;
-    },
-    set bufferedAmountLowThreshold(value: number) {
-      channel.bufferedAmountLowThreshold = value;
-    },
-    send: (data) =>
-      channel.send(
-        typeof data === 'string'
-          ? data
-          : Buffer.from(data.buffer, data.byteOffset, data.byteLength),
-      ),
-    close: () => channel.close(),
-    onOpen: (cb) => {
-      if (channel.readyState === 'open') queueMicrotask(cb);
-      else channel.stateChanged.subscribe((state) => state === 'open' && cb());
-    },
-    onClose: (cb) => void channel.stateChanged.subscribe((state) => state === 'closed' && cb()),
-    onMessage: (cb) =>
-      void channel.onMessage.subscribe((data) =>
-        cb(
-          typeof data === 'string'
-            ? data
-            : new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-        ),
-      ),
-    onBufferedAmountLow: (cb) => channel.bufferedAmountLow.subscribe(cb).unSubscribe,
-  };
-}
-
-/** Node: werift peers and `ws` sockets. */
 export const platform: Platform = {
-  createPeer,
+  backends: {
+    werift: () => createWeriftBackend(),
+    'node-datachannel': () => createNodeDatachannelBackend(),
+  },
+  autoOrder: ['node-datachannel', 'werift'],
+  defaultBackend: 'werift',
+  envBackend: () => process.env.TRAINWIRE_RTC_BACKEND,
   WebSocket: WebSocket as unknown as new (url: string) => WebSocketLike,
 };

@@ -1,56 +1,27 @@
-/** The slice of WebRTC the transport uses; werift and the browser are adapted to it. */
+/** What differs between Node and a browser, and the shared WebRTC slice's re-exports. */
 
-import type { RtcOptions } from '../RtcOptions.js';
+import type { RtcBackendFactory } from '../backends/RtcBackend.js';
 
+export type {
+  IceCandidateInit,
+  RtcBackend,
+  RtcChannel,
+  RtcPeer,
+  RtcPeerOptions,
+  SessionDescription,
+} from '../backends/RtcBackend.js';
 export type { IceServer, RtcOptions } from '../RtcOptions.js';
 
-/** `{type, sdp}`, as the W3C `RTCSessionDescriptionInit`. */
-export interface SessionDescription {
-  type: 'offer' | 'answer';
-  sdp: string;
-}
-
-/** As the W3C `RTCIceCandidateInit`. */
-export interface IceCandidateInit {
-  candidate: string;
-  sdpMid?: string | null;
-  sdpMLineIndex?: number | null;
-}
-
-export interface RtcChannel {
-  readonly label: string;
-  readonly protocol: string;
-  readonly readyState: string;
-  readonly bufferedAmount: number;
-  bufferedAmountLowThreshold: number;
-  send(data: string | Uint8Array): void;
-  close(): void;
-  onOpen(cb: () => void): void;
-  onClose(cb: () => void): void;
-  onMessage(cb: (data: string | Uint8Array) => void): void;
-  onBufferedAmountLow(cb: () => void): () => void;
-}
-
-export interface RtcPeer {
-  createDataChannel(label: string, protocol: string): RtcChannel;
-  onDataChannel(cb: (channel: RtcChannel) => void): void;
-  onIceCandidate(cb: (candidate: IceCandidateInit) => void): void;
-  /** `connected`, `disconnected`, `failed`, `closed`, ... */
-  onConnectionState(cb: (state: string) => void): void;
-  /** Creates and applies a local offer. */
-  createOffer(): Promise<SessionDescription>;
-  /** Applies a remote offer, then creates and applies the answer. */
-  answer(offer: SessionDescription): Promise<SessionDescription>;
-  acceptAnswer(answer: SessionDescription): Promise<void>;
-  addIceCandidate(candidate: IceCandidateInit): Promise<void>;
-  /** Largest message both ends accept, once negotiated. */
-  maxMessageSize(): number;
-  close(): void;
-}
-
-/** What differs between Node and a browser. */
+/** What differs between Node and a browser (`#platform`). */
 export interface Platform {
-  createPeer(options: RtcOptions): RtcPeer;
+  /** The built-in WebRTC backends, by name. */
+  backends: Record<string, RtcBackendFactory>;
+  /** What `auto` tries, in order. */
+  autoOrder: string[];
+  /** The backend used when neither `rtc.backend` nor the environment names one. */
+  defaultBackend: string;
+  /** The backend the environment names (Node: `TRAINWIRE_RTC_BACKEND`), if any. */
+  envBackend(): string | undefined;
   /** A WHATWG-style WebSocket constructor (`ws` in Node). */
   WebSocket: new (
     url: string,

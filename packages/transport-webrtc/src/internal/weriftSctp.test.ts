@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RTCDataChannel, RTCPeerConnection } from 'werift';
-import { enlargeSocketBuffers } from './platform.js';
+import { enlargeSocketBuffers } from '../backends/werift.js';
 import { gapBlocks, tsnAfter } from './serialTsns.js';
 import { isTunableSctp, type SctpAssociation, tuneSctp } from './weriftSctp.js';
 
@@ -57,7 +57,7 @@ async function connectPair(firstTsn?: number) {
     ),
   );
   await allRemote;
-  // As the platform does: werift's bursts overflow the default UDP buffers.
+  // As the werift backend does: its bursts overflow the default UDP buffers.
   enlargeSocketBuffers(sender);
   enlargeSocketBuffers(receiver);
   const association = (pc: RTCPeerConnection) => pc.sctpTransport?.sctp as unknown;

@@ -1,0 +1,333 @@
+// libdatachannel (C++) through node-datachannel, an optional dependency: imported only
+// when this backend is first used, so a machine without its binary still runs werift.
+
+import { TransportError } from '@trainwire/core';
+import type * as Ndc from 'node-datachannel';
+import { TransportWebrtcError } from '../errors.js';
+import { offerAsDtlsClient } from '../internal/offerAsDtlsClient.js';
+import { DEFAULT_MAX_MESSAGE_SIZE } from '../internal/rtcTypes.js';
+import type { IceServer } from '../RtcOptions.js';
+import type {
+  IceCandidateInit,
+  RtcBackend,
+  RtcChannel,
+  RtcPeer,
+  RtcPeerOptions,
+  SessionDescription,
+} from './RtcBackend.js';
+
+type NdcModule = typeof Ndc;
+
+/** libdatachannel's SCTP settings (process-wide: they apply to every association made after). */
+export interface NodeDatachannelSctpSettings {
+  /** Receive window, bytes: it caps the throughput at window ÷ RTT. */
+  recvBufferSize?: number;
+  /** Send buffer, bytes. */
+  sendBufferSize?: number;
+  /** Congestion control: 0 RFC 2581 (usrsctp's default), 1 HSTCP, 2 H-TCP, 3 RTCC. */
+  congestionControlModule?: number;
+  /** Delayed SACK timer, ms. */
+  delayedSackTime?: number;
+  /** Initial congestion window, in MTUs. */
+  initialCongestionWindow?: number;
+}
+
+/** Options of the node-datachannel backend. */
+export interface NodeDatachannelBackendOptions {
+  /**
+   * SCTP settings, applied once when the backend is made. By default both windows are
+   * 4 MiB (libdatachannel's are 1 MiB: 20 MB/s at most at 50 ms RTT; 8 and 16 MiB were
+   * slower through the 20 / 50 ms relay); see docs/performance.md for what was measured.
+   */
+  sctp?: NodeDatachannelSctpSettings;
+}
+
+/** The SCTP settings trainwire applies unless told otherwise (bench/transfer, docs/performance.md). */
+export const DEFAULT_NDC_SCTP: NodeDatachannelSctpSettings = {
+  recvBufferSize: 4 * 1024 * 1024,
+  sendBufferSize: 4 * 1024 * 1024,
+};
+
+/**
+ * The node-datachannel backend: libdatachannel, native code, several times werift's
+ * speed. Loads node-datachannel (an optional dependency) when called; rejects with
+ * `bad_config`, saying what to install, where it does not load. What `auto` picks in
+ * Node where it loads; registered as `node-datachannel` with the default options.
+ *
+ * @example
+ * ```ts
+ * const backend = await createNodeDatachannelBackend({ sctp: { recvBufferSize: 16 * 1024 * 1024 } });
+ * const transport = await connectToWorker({ signaling, workerId, rtc: { backend } });
+ * ```
+ */
+export async function createNodeDatachannelBackend(
+  options: NodeDatachannelBackendOptions = {},
+): Promise<RtcBackend> {
+  let ndc: NdcModule;
+  try {
+    ndc = await import('node-datachannel');
+  } catch (error) {
+    throw new TransportWebrtcError(
+      'bad_config',
+      `node-datachannel is not installed or its binary does not load on ${process.platform}-${process.arch} (${String((error as Error)?.message ?? error).split('\n')[0]}); run npm install node-datachannel, or use the werift backend`,
+      { cause: error },
+    );
+  }
+  ndc.setSctpSettings({ ...DEFAULT_NDC_SCTP, ...options.sctp });
+  return { name: 'node-datachannel', createPeer: (peer) => createPeer(ndc, peer) };
+}
+
+/** Calls each listener; one that throws is reported as an uncaught error, not into C++ (which would abort). */
+class Listeners<T extends unknown[]> {
+  private readonly list: Array<(...args: T) => void> = [];
+  add(cb: (...args: T) => void): () => void {
+    this.list.push(cb);
+    return () => {
+      const at = this.list.indexOf(cb);
+      if (at >= 0) this.list.splice(at, 1);
+    };
+  }
+  emit(...args: T): void {
+    for (const cb of [...this.list]) {
+      try {
+        cb(...args);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+}
+
+/** W3C ICE servers as libdatachannel's URLs (`turn:user:pass@host:port`). */
+function iceServerUrls(servers: IceServer[]): string[] {
+  return servers.flatMap(({ urls, username, credential }) =>
+    (Array.isArray(urls) ? urls : [urls]).map((url) => {
+      if (!username || !credential) return url;
+      const [scheme, rest] = url.split(/:(.*)/s);
+      return `${scheme}:${encodeURIComponent(username)}:${encodeURIComponent(credential)}@${rest}`;
+    }),
+  );
+}
+
+function createPeer(ndc: NdcModule, options: RtcPeerOptions): RtcPeer {
+  const pc = new ndc.PeerConnection('trainwire', {
+    iceServers: iceServerUrls(options.iceServers ?? []),
+    maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
+    // Offers and answers when the transport asks, not on the first createDataChannel.
+    disableAutoNegotiation: true,
+    ...(options.loopbackOnly ? { bindAddress: '127.0.0.1' } : {}),
+  });
+  const states = new Listeners<[string]>();
+  const candidates = new Listeners<[IceCandidateInit]>();
+  const incoming = new Listeners<[RtcChannel]>();
+  const channels = new Set<NdcChannel>();
+  let closed = false;
+  let released = false;
+  /**
+   * `pc.close()` is what frees the connection's other callbacks (each keeps Node's event
+   * loop alive): called once, also for a connection that closed on its own.
+   */
+  const release = () => {
+    if (released) return;
+    released = true;
+    try {
+      pc.close();
+    } catch {
+      // Already closed underneath.
+    }
+  };
+  let described: (description: SessionDescription) => void = () => undefined;
+  // libdatachannel reports candidates before the description they belong to: hold them
+  // until the description has been handed out and sent (a macrotask later).
+  let early: IceCandidateInit[] | undefined = [];
+
+  // Always set: libdatachannel frees a connection's callbacks (which keep Node's event
+  // loop alive) only from the state callback's `closed`.
+  pc.onStateChange((state) => {
+    if (state === 'closed') {
+      closed = true;
+      queueMicrotask(release);
+    }
+    states.emit(state);
+  });
+  pc.onLocalDescription((sdp, type) => {
+    if (type === 'offer' || type === 'answer') described({ type, sdp });
+  });
+  pc.onLocalCandidate((candidate, mid) => {
+    const init = { candidate: candidate.replace(/^a=/, ''), sdpMid: mid, sdpMLineIndex: 0 };
+    if (early) early.push(init);
+    else candidates.emit(init);
+  });
+  const track = (channel: NdcChannel) => {
+    channels.add(channel);
+    channel.onClose(() => channels.delete(channel));
+    return channel;
+  };
+  pc.onDataChannel((dc) => incoming.emit(track(new NdcChannel(dc))));
+
+  /** Applies `apply`, then waits for the local description of `type`. */
+  const local = (type: 'offer' | 'answer', apply: () => void) =>
+    new Promise<SessionDescription>((resolve, reject) => {
+      described = (description) => {
+        if (description.type !== type) return;
+        described = () => undefined;
+        resolve(description);
+        setTimeout(() => {
+          const held = early ?? [];
+          early = undefined;
+          for (const candidate of held) candidates.emit(candidate);
+        }, 0);
+      };
+      try {
+        apply();
+      } catch (error) {
+        reject(error);
+      }
+    });
+  return {
+    createDataChannel: (label, protocol) =>
+      track(new NdcChannel(pc.createDataChannel(label, { protocol }))),
+    onDataChannel: (cb) => void incoming.add(cb),
+    onIceCandidate: (cb) => void candidates.add(cb),
+    onConnectionState: (cb) => void states.add(cb),
+    createOffer: async () => {
+      const offer = await local('offer', () => pc.setLocalDescription('offer'));
+      return { type: 'offer', sdp: offerAsDtlsClient(offer.sdp) };
+    },
+    answer: (offer) =>
+      local('answer', () => {
+        pc.setRemoteDescription(offer.sdp, 'offer');
+        pc.setLocalDescription('answer');
+      }),
+    acceptAnswer: async (answer) => pc.setRemoteDescription(answer.sdp, 'answer'),
+    addIceCandidate: async ({ candidate, sdpMid }) => {
+      if (candidate) pc.addRemoteCandidate(candidate, sdpMid ?? '0');
+    },
+    maxMessageSize: () => (closed ? 64 * 1024 : pc.maxMessageSize()),
+    close: () => {
+      if (released) return;
+      closed = true;
+      // Channels first (each a stream reset the far end sees at once), then the
+      // connection, which shuts SCTP down before DTLS.
+      for (const channel of [...channels]) channel.close();
+      release();
+    },
+  };
+}
+
+class NdcChannel implements RtcChannel {
+  readonly label: string;
+  readonly protocol: string;
+  private state: 'connecting' | 'open' | 'closed';
+  private threshold = 0;
+  private readonly opened = new Listeners<[]>();
+  private readonly closed = new Listeners<[]>();
+  private readonly messages = new Listeners<[string | Uint8Array]>();
+  private readonly low = new Listeners<[]>();
+
+  constructor(private readonly dc: Ndc.DataChannel) {
+    this.label = dc.getLabel();
+    this.protocol = dc.getProtocol();
+    this.state = dc.isOpen() ? 'open' : 'connecting';
+    // Every callback set once, here: libdatachannel keeps one of each, and frees them
+    // (letting Node exit) only after `closed`.
+    dc.onOpen(() => {
+      if (this.state !== 'connecting') return;
+      this.state = 'open';
+      this.opened.emit();
+    });
+    dc.onClosed(() => this.markClosed());
+    dc.onError(() => undefined);
+    dc.onMessage((data) =>
+      this.messages.emit(
+        typeof data === 'string'
+          ? data
+          : data instanceof ArrayBuffer
+            ? new Uint8Array(data)
+            : new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      ),
+    );
+    dc.onBufferedAmountLow(() => this.low.emit());
+  }
+
+  get readyState(): string {
+    if (this.state !== 'open') return this.state;
+    // Closed underneath, the callback not delivered yet.
+    return this.isOpen() ? 'open' : 'closing';
+  }
+
+  get bufferedAmount(): number {
+    try {
+      return this.dc.bufferedAmount();
+    } catch {
+      return 0;
+    }
+  }
+
+  get bufferedAmountLowThreshold(): number {
+    return this.threshold;
+  }
+
+  set bufferedAmountLowThreshold(value: number) {
+    this.threshold = value;
+    this.dc.setBufferedAmountLowThreshold(value);
+  }
+
+  send(data: string | Uint8Array): void {
+    try {
+      // Both copy into libdatachannel's queue before returning.
+      if (typeof data === 'string') this.dc.sendMessage(data);
+      else this.dc.sendMessageBinary(data);
+    } catch (error) {
+      if (this.isOpen()) throw error;
+      throw new TransportError('transport_not_open', `data channel ${this.label} is closed`, {
+        cause: error,
+      });
+    }
+  }
+
+  close(): void {
+    if (this.state === 'closed') return;
+    try {
+      this.dc.close();
+    } catch {
+      // Already closed underneath.
+    }
+    // As a W3C channel: closed at once, the event a moment later (not inside close()).
+    this.state = 'closed';
+    queueMicrotask(() => this.closed.emit());
+  }
+
+  onOpen(cb: () => void): void {
+    if (this.state === 'open') queueMicrotask(cb);
+    else this.opened.add(cb);
+  }
+
+  onClose(cb: () => void): void {
+    this.closed.add(cb);
+  }
+
+  onMessage(cb: (data: string | Uint8Array) => void): void {
+    this.messages.add(cb);
+  }
+
+  onBufferedAmountLow(cb: () => void): () => void {
+    return this.low.add(cb);
+  }
+
+  private isOpen(): boolean {
+    try {
+      return this.dc.isOpen();
+    } catch {
+      return false;
+    }
+  }
+
+  private markClosed(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.closed.emit();
+  }
+}
