@@ -2,6 +2,9 @@ import 'uplot/dist/uPlot.min.css';
 import type { ConnectionStatus, JobSession, WorkerEntry } from '@trainwire/core';
 import { parseConfigText } from '@trainwire/core';
 import {
+  Dashboard,
+  ExperimentsTable,
+  ModelsPanel,
   type PreparedRun,
   RemoteTrainingPanel,
   TrainingFailedDialog,
@@ -12,12 +15,15 @@ import {
   useWorkers,
   type WorkerChoice,
 } from '@trainwire/ui-react';
-import { useEffect, useRef, useState } from 'react';
+import { type JSX, useEffect, useRef, useState } from 'react';
 import { createRoomClient, type RoomClient } from './createRoomClient.js';
 import { defaultJobForm, JobForm, type JobFormValues } from './JobForm.js';
 import { loadLastJob, saveLastJob } from './lastJob.js';
+import { ModelInUse } from './ModelInUse.js';
 import { NotificationsButton } from './NotificationsButton.js';
 import type { RoomQuery } from './roomFromQuery.js';
+import { useWorkerRegistry, type WorkerRegistry } from './useWorkerRegistry.js';
+import { WorkspaceTabs } from './WorkspaceTabs.js';
 import { whyNotConnected } from './whyNotConnected.js';
 
 interface Job {
@@ -50,8 +56,9 @@ function Training({ client, query }: { client: RoomClient; query: RoomQuery }) {
   const [reattached, setReattached] = useState<Job | null>(null);
   const [link, setLink] = useState<ConnectionStatus | undefined>(undefined);
   const [problem, setProblem] = useState<string | null>(null);
-  const { workers } = useWorkers();
+  const { workers, status } = useWorkers();
   const reattaching = useRef(false);
+  const { registry, problem: unreachable } = useWorkerRegistry(client, query);
 
   // After a reload: the job the page started last, followed again from its first event.
   useEffect(() => {
@@ -98,7 +105,7 @@ function Training({ client, query }: { client: RoomClient; query: RoomQuery }) {
       : phase === 'started' && submitted?.session === submission.snapshot?.session
         ? submitted
         : null;
-  return (
+  const training = (
     <>
       <JobForm values={form} onChange={setForm} />
       <RemoteTrainingPanel
@@ -115,6 +122,42 @@ function Training({ client, query }: { client: RoomClient; query: RoomQuery }) {
         </p>
       )}
       {job === null ? null : <JobView key={job.session.jobId} job={job} />}
+    </>
+  );
+  // Until the room's worker is reached, the workflow's tabs say why they are empty.
+  const waiting =
+    unreachable ??
+    (status === 'ready' && workers.length === 0
+      ? 'No worker is online in this room yet; the Training tab says how to start one.'
+      : 'Connecting to the room’s worker…');
+  const on = (view: (registry: WorkerRegistry) => JSX.Element) =>
+    registry === null ? <p className="demo-note">{waiting}</p> : view(registry);
+  return (
+    <>
+      {registry === null ? null : <ModelInUse models={registry.models} />}
+      <WorkspaceTabs
+        label="Training workspace"
+        tabs={[
+          {
+            id: 'dashboard',
+            label: 'Dashboard',
+            content: on((r) => (
+              <Dashboard experiments={r.experiments} peer={r.peer} transport={r.transport} />
+            )),
+          },
+          { id: 'training', label: 'Training', content: training },
+          {
+            id: 'experiments',
+            label: 'Experiments',
+            content: on((r) => <ExperimentsTable experiments={r.table} transport={r.transport} />),
+          },
+          {
+            id: 'models',
+            label: 'Models',
+            content: on((r) => <ModelsPanel models={r.models} experiments={r.table} />),
+          },
+        ]}
+      />
     </>
   );
 }

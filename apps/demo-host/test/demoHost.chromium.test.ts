@@ -160,6 +160,7 @@ describe('demo host in Chromium, against a real signaling server and worker', ()
     Number(await monitor().getByTestId('loss-chart').getAttribute('data-batch-points'));
   /** Fills the host's own training form and presses the panel's Run. */
   const runJob = async (job: { profile?: string; dataset?: string; config?: object }) => {
+    await page.getByRole('tab', { name: 'Training' }).click();
     await page.getByLabel('Trainer profile').fill(job.profile ?? 'builtin');
     await page.getByLabel('Dataset on this machine (optional)').fill(job.dataset ?? '');
     await page
@@ -182,6 +183,16 @@ describe('demo host in Chromium, against a real signaling server and worker', ()
     await shot(page, 'demo-flag-off');
 
     await flag.check();
+    // A first visit opens on the dashboard, which welcomes a worker that never trained.
+    const welcome = page.getByRole('region', { name: 'Welcome' });
+    await welcome.waitFor({ timeout: 20_000 });
+    expect(await welcome.textContent()).toContain('Nothing has been trained on this worker yet.');
+    const system = page.getByRole('region', { name: 'Worker', exact: true });
+    expect(await system.textContent()).toMatch(
+      /^Workerdemo-worker \(available\)CPU.+ cores?Memory.+GPU/,
+    );
+    await shot(page, 'demo-dashboard-welcome');
+    await page.getByRole('tab', { name: 'Training' }).click();
     await page.getByRole('heading', { name: 'Remote Training' }).waitFor();
     await page.getByRole('radio', { name: 'Choose worker:' }).check();
     const picker = page.getByRole('combobox', { name: 'Worker' });
@@ -194,6 +205,99 @@ describe('demo host in Chromium, against a real signaling server and worker', ()
     await shot(page, 'demo-panel');
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('the dashboard: a first training in one click, live; continued, with its lineage; its models registered and set active', async () => {
+    const tab = (name: string) => page.getByRole('tab', { name });
+    await tab('Dashboard').click();
+    const dashboard = page.getByRole('region', { name: 'Dashboard' });
+    // Every text Recent Activity shows, so the test sees the job live however fast it runs.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      new MutationObserver(() => {
+        const text = document.querySelector('[aria-label="Recent Activity"]')?.textContent;
+        if (text && text !== seen.at(-1)) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await dashboard.getByRole('button', { name: 'Start your first training' }).click();
+    const activity = dashboard.getByRole('region', { name: 'Recent Activity' });
+    await activity.getByText('Remote Training Completed Successfully').waitFor({ timeout: 30_000 });
+    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    expect(seen).toContainEqual(
+      expect.stringMatching(
+        /^Recent ActivityQuick run 1 — Running on demo-worker.*Epoch [1-8]\/8 · ETA .*Stop$/,
+      ),
+    );
+    expect(await activity.textContent()).toContain('Trained 8 epochs.');
+    const recent = dashboard.getByRole('region', { name: 'Recent Experiments' });
+    const row = recent.getByRole('row', { name: /Quick run 1 completed/ });
+    await row.waitFor({ timeout: 20_000 });
+    expect(await row.textContent()).toMatch(/train\/loss \d/);
+    const artifacts = dashboard.getByRole('region', { name: 'Latest Artifacts' });
+    await artifacts.getByRole('listitem').first().waitFor({ timeout: 20_000 });
+    expect(await artifacts.textContent()).toMatch(
+      /(checkpoint|model) \S+ · [\d.]+ (B|KiB|MiB) .*from Quick run 1/,
+    );
+    await shot(page, 'demo-dashboard');
+
+    // Resume: a child experiment continuing from the run's last checkpoint, 8 epochs more.
+    await row.getByRole('button', { name: 'Resume Quick run 1' }).click();
+    const child = recent.getByRole('row', { name: /Quick run 1 \(continued\) completed/ });
+    await child.waitFor({ timeout: 30_000 });
+    expect(await activity.textContent()).toMatch(
+      /Trained to epoch 16 of 16 \(resumed at epoch 9\)/,
+    );
+    await tab('Experiments').click();
+    const table = page.getByRole('region', { name: 'Experiments', exact: true });
+    await table.getByRole('button', { name: 'Lineage of Quick run 1 (continued)' }).click();
+    const lineage = table.getByRole('region', { name: 'Lineage of Quick run 1 (continued)' });
+    const nodes = lineage.getByRole('listitem');
+    await expect.poll(() => nodes.count(), { timeout: 10_000 }).toBe(2);
+    expect(await nodes.first().locator('> .tw-lineage-node').textContent()).toBe(
+      'Quick run 1 · completed',
+    );
+    const nested = nodes.first().getByRole('listitem');
+    expect(await nested.textContent()).toMatch(
+      /^Quick run 1 \(continued\) · completed · continued from \S+ \(this one\)$/,
+    );
+    expect(await nested.getAttribute('aria-current')).toBe('true');
+    await shot(page, 'demo-experiments-lineage');
+
+    // Both runs registered as versions of one model; Set active moves the badge, and the
+    // page's own subscriber (the host's "Model in use") hears model.activated each time.
+    await tab('Models').click();
+    const models = page.getByRole('region', { name: 'Models', exact: true });
+    const form = models.getByRole('form', { name: 'Register a model' });
+    const name = form.getByRole('textbox', { name: 'Model name' });
+    const experiment = form.getByRole('combobox', { name: 'Completed experiment' });
+    for (const [from, version] of [
+      ['Quick run 1', 1],
+      ['Quick run 1 (continued)', 2],
+    ] as const) {
+      await experiment.selectOption({ label: from });
+      await name.fill('quick-model');
+      await form.getByRole('button', { name: 'Register' }).click();
+      await form
+        .getByText(`Registered quick-model version ${version} from ${from}.`)
+        .waitFor({ timeout: 10_000 });
+    }
+    const versions = models.getByRole('table', { name: 'quick-model' });
+    const badge = (version: number) =>
+      versions.getByRole('row', { name: new RegExp(`^v${version} `) }).locator('.tw-badge');
+    const inUse = page.getByRole('status', { name: 'Model in use' });
+    for (const version of [1, 2]) {
+      await models
+        .getByRole('button', { name: `Set quick-model version ${version} active` })
+        .click();
+      await badge(version).waitFor({ timeout: 10_000 });
+      expect(await badge(version === 1 ? 2 : 1).count()).toBe(0);
+      await expect
+        .poll(() => inUse.textContent(), { timeout: 10_000 })
+        .toBe(`Model in use: quick-model version ${version}, swapped in on the worker’s notice.`);
+    }
+    await shot(page, 'demo-models');
+    expect(errors).toEqual([]);
+  }, 90_000);
 
   it('a config with errors: the validation dialog lists each field, and nothing runs', async () => {
     await runJob({ config: { epochs: 0, learningRate: -1 } });

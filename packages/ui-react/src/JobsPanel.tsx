@@ -1,5 +1,6 @@
 import { type JobState, JobStateSchema } from '@trainwire/core';
 import { useEffect, useId, useState } from 'react';
+import { ColumnHeads } from './internal/ColumnHeads.js';
 import { describeEnd } from './internal/describeEnd.js';
 import { jobTitle } from './internal/describeLink.js';
 import { JobRow } from './internal/JobRow.js';
@@ -80,15 +81,7 @@ export function JobsPanel({ logRows, notifications = false }: JobsPanelProps) {
       {jobs.length === 0 ? null : (
         <table className="tw-jobs-table">
           <caption>Jobs</caption>
-          <thead>
-            <tr>
-              <th scope="col">Job</th>
-              <th scope="col">Progress</th>
-              <th scope="col">State</th>
-              <th scope="col">ETA</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Job', 'Progress', 'State', 'ETA', 'Actions']} />
           <tbody>
             {jobs.map((session) => (
               <JobRow

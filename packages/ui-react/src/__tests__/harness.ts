@@ -20,6 +20,11 @@ afterEach(async () => {
 
 export type Setup = Omit<ScriptedSetup, 'dispose'>;
 
+/** Runs `dispose` after the test (after the rendered tree is gone). */
+export function afterThisTest(dispose: () => Promise<void> | void): void {
+  disposers.push(dispose);
+}
+
 export async function setup(
   options: JobManagerOptions = {},
   workerOptions: ScriptedWorkerOptions = {},
@@ -95,4 +100,22 @@ export async function expectAccessible(container: Element): Promise<void> {
     (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
   );
   expect(found).toEqual([]);
+}
+
+/**
+ * Moves virtual time in `stepMs` steps until `check` holds (it returns what it found), for
+ * at most `withinMs` of virtual time; then fails saying what it waited for.
+ */
+export async function until<T>(
+  clock: VirtualClock,
+  what: string,
+  check: () => T | null | undefined | false,
+  { withinMs = 60_000, stepMs = 50 } = {},
+): Promise<T> {
+  for (let waited = 0; waited <= withinMs; waited += stepMs) {
+    const found = check();
+    if (found !== null && found !== undefined && found !== false) return found;
+    await tick(clock, stepMs, stepMs);
+  }
+  throw new Error(`waited ${withinMs} ms of virtual time for ${what}`);
 }

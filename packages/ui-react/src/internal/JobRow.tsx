@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useJob } from '../useJob.js';
 import { describeState, jobEpochLabel, jobTitle } from './describeLink.js';
 import { formatDuration } from './format.js';
+import { JobProgress } from './JobProgress.js';
 
 export interface JobRowProps {
   session: JobSession;
@@ -29,15 +30,7 @@ export function JobRow({ session, selected, onSelect }: JobRowProps) {
         </div>
       </td>
       <td>
-        {progress.totalEpochs === null ? (
-          <progress aria-label={`Progress of ${title}`} />
-        ) : (
-          <progress
-            aria-label={`Progress of ${title}`}
-            max={progress.totalEpochs}
-            value={Math.min(progress.completedEpochs, progress.totalEpochs)}
-          />
-        )}
+        <JobProgress title={title} progress={progress} />
       </td>
       <td>{describeState(state)}</td>
       <td>{eta === null ? '—' : formatDuration(eta.remainingMs)}</td>

@@ -1,0 +1,84 @@
+import { type Experiment, isFinalJobState } from '@trainwire/core';
+import { useState } from 'react';
+import type { ExperimentRunProps } from '../ExperimentRunProps.js';
+import { BUILTIN_TRAINING } from '../TrainingPresets.js';
+import { useJobs } from '../useJobs.js';
+import { useSubmitFlow } from '../useSubmitFlow.js';
+import { continuedConfig, experimentSpec } from './experimentSpec.js';
+import { useJobStates } from './useJobStates.js';
+
+/** Whether an experiment offers Resume (it completed) or Retry (it failed or was cancelled). */
+export function nextRun(experiment: Experiment): 'resume' | 'retry' | null {
+  if (experiment.status === 'completed') return 'resume';
+  if (experiment.status === 'failed' || experiment.status === 'cancelled') return 'retry';
+  return null;
+}
+
+/**
+ * Quick Start, Resume and Retry: make the experiment (`experiment.create`, `continue`,
+ * `retry`), then submit its job through the submission's `SubmitFlow`, so its dialogs show.
+ * `pending` names what is being made; `error` why the last one could not be; `blocked`
+ * why none can start now (one is being submitted, or a job of the manager is active).
+ */
+export function useExperimentRuns(target: ExperimentRunProps) {
+  const [pending, setPending] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const { experiments, training = BUILTIN_TRAINING, transport, onSession } = target;
+  const own = useSubmitFlow();
+  const submission = target.submission ?? own;
+  const active = useJobStates(useJobs((s) => s.jobs)).some((state) => !isFinalJobState(state));
+  const phase = submission.snapshot?.phase;
+  const submitting =
+    pending !== null ||
+    phase === 'submitting' ||
+    phase === 'fixing-paths' ||
+    phase === 'acknowledging-warnings';
+  const blocked = submitting
+    ? 'Starting a training…'
+    : active
+      ? 'A training is running; wait for it to end, or stop it, before starting another.'
+      : null;
+  const run = (key: string, what: string, make: () => Promise<Experiment>) => {
+    setPending(key);
+    setError(null);
+    make()
+      .then((experiment) => {
+        submission.submit(experimentSpec(experiment, training.profile), {
+          ...(transport === undefined ? {} : { transport }),
+          ...(onSession === undefined ? {} : { onSession }),
+        });
+      })
+      .catch((reason: unknown) =>
+        setError(`Could not ${what}: ${reason instanceof Error ? reason.message : String(reason)}`),
+      )
+      .finally(() => setPending(null));
+  };
+  return {
+    pending,
+    error,
+    blocked,
+    /** The submission the runs go through (the widget's own when none was given). */
+    submission,
+    /** What they train with. */
+    training,
+    /** A new experiment with the preset's config, and its job. */
+    start: (preset: string, name: string) =>
+      run(`preset:${preset}`, `start the ${preset} training`, async () => {
+        const config = training.presets[preset];
+        if (config === undefined)
+          throw new Error(`there is no preset "${preset}"; pick one of the list`);
+        return experiments.create({ name, preset, config: structuredClone({ ...config }) });
+      }),
+    /** A child continuing `parent` from its last checkpoint, for more epochs. */
+    resume: (parent: Experiment) =>
+      run(parent.id, `resume ${parent.name}`, () => {
+        const config = continuedConfig(training, parent, target.resumeEpochs);
+        return experiments.continueFrom(parent.id, config === undefined ? {} : { config });
+      }),
+    /** A retry of a failed or cancelled experiment, with its config. */
+    retry: (of: Experiment) => run(of.id, `retry ${of.name}`, () => experiments.retry(of.id)),
+  };
+}
+
+/** What {@link useExperimentRuns} gives a view. */
+export type ExperimentRuns = ReturnType<typeof useExperimentRuns>;
