@@ -14,6 +14,7 @@ import {
 } from '@trainwire/core';
 import type { TrainerProfile, WorkerConfig } from './config/WorkerConfig.js';
 import { WorkerError } from './errors.js';
+import { modelNoticesOf } from './experiments/ModelNotices.js';
 import { checkJobSpec } from './internal/checkJobSpec.js';
 import { createHandlers } from './internal/createHandlers.js';
 import { type DiskSpace, isDiskFull } from './internal/DiskSpace.js';
@@ -281,6 +282,7 @@ export class Worker {
         now: this.parts.now,
         space: this.parts.space,
         workerName: () => this.info().name,
+        modelActivated: (model, previous) => modelNoticesOf(this.parts).activated(model, previous),
       },
       {
         jobId,

@@ -163,6 +163,30 @@ describe('experiments, lineage and the model registry on a real SQLite store', (
     expect(notices).toHaveLength(2);
   }, 120_000);
 
+  it('a finished job makes its model the active version and every subscriber hears model.activated', async () => {
+    const { client, events } = await setup();
+    const notices: Notice[] = [];
+    client.notices$.subscribe((n) => notices.push(n));
+    await client.request('model.subscribe', {});
+    for (const jobId of ['r1', 'r2']) {
+      await client.request('job.start', {
+        jobId,
+        spec: { profile: 'builtin', config: quick, name: 'nightly' },
+      });
+      expect((await finalState(events, jobId)).state).toBe('completed');
+    }
+    await until(() => notices.length === 2, 'a model.activated notice per finished job');
+    expect(notices[0]).toMatchObject({
+      type: 'model.activated',
+      model: { name: 'nightly', version: 1, active: true, experimentId: 'r1' },
+    });
+    expect(notices[0]).not.toHaveProperty('previousVersion');
+    expect(notices[1]).toMatchObject({
+      model: { name: 'nightly', version: 2, active: true },
+      previousVersion: 1,
+    });
+  }, 60_000);
+
   it('lists with filters and pages, renames, tags, and deletes with or without artifacts', async () => {
     const { client, events, worker } = await setup();
     for (const [i, name] of ['Alpha mouse', 'beta fly', 'gamma Mouse'].entries()) {

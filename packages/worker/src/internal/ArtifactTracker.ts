@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { type Artifact, ArtifactSchema, type NewJobEvent } from '@trainwire/core';
-import type { ArtifactStore } from '../store/ArtifactStore.js';
+import type { ArtifactStore, ModelVersion } from '../store/ArtifactStore.js';
 import { type FoundCheckpoint, newestCheckpoint, scanCheckpoints } from './scanCheckpoints.js';
 import { sha256File } from './sha256File.js';
 
@@ -80,21 +80,27 @@ export class ArtifactTracker {
     return epoch === undefined ? 0 : epoch + 1;
   }
 
-  /** Registers the best (else last) checkpoint as the job's model, a new version of `name`. */
-  registerModel(name: string): void {
+  /**
+   * Registers the best (else last) checkpoint as the job's model, the new active version
+   * of `name`; answers that version and the one active before (for `model.activated`).
+   */
+  registerModel(name: string): { model: ModelVersion; previous?: number } | undefined {
     const best = [...this.checkpoints.values()].find((c) => c.label === 'best');
     const source = best ?? this.checkpoints.get(this.lastCheckpoint ?? '');
-    if (!source) return;
+    if (!source) return undefined;
     const checkpoint = this.artifacts.get(`${this.jobId}:checkpoint:${source.name}`);
-    if (!checkpoint) return;
+    if (!checkpoint) return undefined;
+    let activated: { model: ModelVersion; previous?: number } | undefined;
     this.write(() => {
       const model = this.artifacts.add(
         { ...checkpoint, id: `${this.jobId}:model`, kind: 'model', label: 'final' },
         this.jobId,
       );
-      this.artifacts.registerModel(name, model.id);
+      const { version } = this.artifacts.registerModel(name, model.id, false);
+      activated = this.artifacts.activateModel(name, version);
       this.emit({ type: 'artifact', artifact: model });
     });
+    return activated;
   }
 
   private record(artifact: Artifact): void {

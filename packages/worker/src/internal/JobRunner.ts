@@ -5,7 +5,7 @@ import type { TrainerProfile } from '../config/WorkerConfig.js';
 import { buildTrainerCommand, type LaunchContext } from '../runner/buildTrainerCommand.js';
 import type { LaunchExit, LaunchedTrainer, TrainerLauncher } from '../runner/TrainerLauncher.js';
 import type { ProgressLink } from '../runner/TrainerProcess.js';
-import type { ArtifactStore } from '../store/ArtifactStore.js';
+import type { ArtifactStore, ModelVersion } from '../store/ArtifactStore.js';
 import type { ExperimentStore } from '../store/ExperimentStore.js';
 import type { SqliteJobStore } from '../store/SqliteJobStore.js';
 import { ArtifactTracker } from './ArtifactTracker.js';
@@ -38,6 +38,8 @@ export interface JobRunnerDeps {
   now: () => number;
   space: DiskSpace;
   workerName: () => string;
+  /** A finished job's model became the active version of its name: tell subscribers. */
+  modelActivated: (model: ModelVersion, previousVersion?: number) => void;
 }
 
 /** Why a job ends other than by its trainer: the worker stopped, or the store failed. */
@@ -255,7 +257,8 @@ export class JobRunner {
       return 'cancelled';
     }
     if (exit.code === 0) {
-      this.tracker.registerModel(plan.spec.name ?? plan.profile.id);
+      const registered = this.tracker.registerModel(plan.spec.name ?? plan.profile.id);
+      if (registered !== undefined) this.deps.modelActivated(registered.model, registered.previous);
       this.recorder.finish('completed', {
         ...(exit.stopRequested ? { reason: 'stopped_early' } : {}),
         exitCode: 0,
