@@ -65,6 +65,7 @@ export {
   toFieldIssues,
   ValidationError,
 } from './errors.js';
+export { type Derivation, deriveJobSpec } from './experiments/deriveJobSpec.js';
 export {
   type ExperimentFilter,
   type ExperimentLineage,

@@ -1,5 +1,6 @@
 import {
   applyPathFix,
+  deriveJobSpec,
   type JobManager,
   type JobSession,
   type JobSpecInput,
@@ -15,7 +16,6 @@ import type { Io } from '../Io.js';
 import { type ParsedArgs, pairsFlag, stringFlag } from '../internal/args.js';
 import { buildSpec, derivationFrom, resumeCommandFor } from '../internal/buildSpec.js';
 import type { Connect, Connection, RemoteDeps } from '../internal/Connection.js';
-import { deriveJobSpec } from '../internal/deriveJobSpec.js';
 import { describeRefusal } from '../internal/describeRefusal.js';
 import { followSession, printNdjson } from '../internal/followSession.js';
 import { followUntilTerminated } from '../internal/followUntilTerminated.js';

@@ -4,6 +4,7 @@ import {
   buildResumeCommand,
   builtinConfigProfile,
   type ConfigOverrides,
+  type Derivation,
   isTrainwireError,
   type JobSpecInput,
   mapInputPaths,
@@ -17,7 +18,6 @@ import {
 import { experimentIdArg } from '../commands/experimentsShared.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { intFlag, numberFlag, type ParsedArgs, pairsFlag, stringFlag } from './args.js';
-import type { Derivation } from './deriveJobSpec.js';
 import { fsProblem } from './fsProblem.js';
 
 /** The profiles whose settings `--epochs`, `--lr` and `--batch-size` override (core knows where each keeps them). */

@@ -1,10 +1,8 @@
-import {
-  type Experiment,
-  Experiments,
-  type JobSpecInput,
-  type RpcPeer,
-  TrainwireError,
-} from '@trainwire/core';
+import { TrainwireError } from '../errors.js';
+import type { RpcPeer } from '../protocol/RpcPeer.js';
+import type { Experiment } from '../schemas/Experiment.js';
+import type { JobSpecInput } from '../schemas/JobSpec.js';
+import { Experiments } from './Experiments.js';
 
 /** How a new job derives from an experiment: `continue` from its checkpoint, or `retry` it. */
 export type Derivation =
@@ -24,8 +22,15 @@ export type Derivation =
  * The experiment and job spec of "continue EXP" or "retry EXP": makes the child
  * experiment on the worker (`experiment.continue` / `experiment.retry`), then builds the
  * job from the source's last job (profile, inputs, device) with the child's config, its
- * checkpoint as `resume`, and the child's id — so `job.start` runs the child. Both views
- * call this; the Resume and Retry buttons and `train --continue / --retry`.
+ * checkpoint as `resume`, and the child's id — so `job.start` runs the child (the source's
+ * own job says the profile, which an experiment does not record). `trainwire train
+ * --continue / --retry` calls it.
+ *
+ * @example
+ * ```ts
+ * const { experiment, spec } = await deriveJobSpec(manager.peerFor(), { kind: 'retry', from: 'exp-41' });
+ * await manager.submit(spec);
+ * ```
  */
 export async function deriveJobSpec(
   peer: Pick<RpcPeer, 'request'>,
