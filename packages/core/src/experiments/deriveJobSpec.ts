@@ -24,7 +24,7 @@ export type Derivation =
  * job from the source's last job (profile, inputs, device) with the child's config, its
  * checkpoint as `resume`, and the child's id — so `job.start` runs the child (the source's
  * own job says the profile, which an experiment does not record). `trainwire train
- * --continue / --retry` calls it.
+ * --continue / --retry` and the widgets' Resume and Retry call it.
  *
  * @example
  * ```ts
@@ -35,8 +35,12 @@ export type Derivation =
 export async function deriveJobSpec(
   peer: Pick<RpcPeer, 'request'>,
   derivation: Derivation,
+  options: {
+    /** A view's own client over the same worker, so its list shows the child at once. */
+    experiments?: Experiments;
+  } = {},
 ): Promise<{ experiment: Experiment; spec: JobSpecInput }> {
-  const experiments = new Experiments(peer);
+  const experiments = options.experiments ?? new Experiments(peer);
   const source = await experiments.get(derivation.from);
   const lastJob = source.jobIds.at(-1);
   if (lastJob === undefined)
@@ -46,7 +50,7 @@ export async function deriveJobSpec(
       { details: { experimentId: derivation.from, status: source.experiment.status } },
     );
   const { spec: sourceSpec } = await peer.request('job.attach', { jobId: lastJob });
-  const { name, ...options } = derivation;
+  const { name } = derivation;
   const experiment =
     derivation.kind === 'continue'
       ? await experiments.continueFrom(derivation.from, {
@@ -58,8 +62,13 @@ export async function deriveJobSpec(
             : { config: derivation.config(source.experiment.config, sourceSpec.profile) }),
           ...(name === undefined ? {} : { name }),
         })
-      : await experiments.retry(options.from, name === undefined ? {} : { name });
-  const { resume: _resume, experimentId: _experimentId, ...kept } = sourceSpec;
+      : await experiments.retry(derivation.from, name === undefined ? {} : { name });
+  const {
+    resume: _resume,
+    experimentId: _experimentId,
+    parentExperiment: _parent,
+    ...kept
+  } = sourceSpec;
   return {
     experiment,
     spec: {
@@ -67,6 +76,7 @@ export async function deriveJobSpec(
       config: experiment.config,
       name: experiment.name,
       experimentId: experiment.id,
+      parentExperiment: derivation.from,
       ...(experiment.checkpointSource === undefined ? {} : { resume: experiment.checkpointSource }),
     },
   };

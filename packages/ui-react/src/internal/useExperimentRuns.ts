@@ -1,7 +1,13 @@
-import { type Experiment, isFinalJobState } from '@trainwire/core';
+import {
+  deriveJobSpec,
+  type Experiment,
+  isFinalJobState,
+  type JobSpecInput,
+} from '@trainwire/core';
 import { useState } from 'react';
 import type { ExperimentRunProps } from '../ExperimentRunProps.js';
 import { BUILTIN_TRAINING } from '../TrainingPresets.js';
+import { useJobManager } from '../useJobManager.js';
 import { useJobs } from '../useJobs.js';
 import { useSubmitFlow } from '../useSubmitFlow.js';
 import { continuedConfig, experimentSpec } from './experimentSpec.js';
@@ -24,6 +30,7 @@ export function useExperimentRuns(target: ExperimentRunProps) {
   const [pending, setPending] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { experiments, training = BUILTIN_TRAINING, transport, onSession } = target;
+  const manager = useJobManager();
   const own = useSubmitFlow();
   const submission = target.submission ?? own;
   const active = useJobStates(useJobs((s) => s.jobs)).some((state) => !isFinalJobState(state));
@@ -38,12 +45,12 @@ export function useExperimentRuns(target: ExperimentRunProps) {
     : active
       ? 'A training is running; wait for it to end, or stop it, before starting another.'
       : null;
-  const run = (key: string, what: string, make: () => Promise<Experiment>) => {
+  const run = (key: string, what: string, make: () => Promise<JobSpecInput>) => {
     setPending(key);
     setError(null);
     make()
-      .then((experiment) => {
-        submission.submit(experimentSpec(experiment, training.profile), {
+      .then((spec) => {
+        submission.submit(spec, {
           ...(transport === undefined ? {} : { transport }),
           ...(onSession === undefined ? {} : { onSession }),
         });
@@ -67,16 +74,40 @@ export function useExperimentRuns(target: ExperimentRunProps) {
         const config = training.presets[preset];
         if (config === undefined)
           throw new Error(`there is no preset "${preset}"; pick one of the list`);
-        return experiments.create({ name, preset, config: structuredClone({ ...config }) });
+        const experiment = await experiments.create({
+          name,
+          preset,
+          config: structuredClone({ ...config }),
+        });
+        return experimentSpec(experiment, training.profile);
       }),
     /** A child continuing `parent` from its last checkpoint, for more epochs. */
+    // Core's rule for both: the child on the worker, its job from the parent's own last job
+    // (its profile and inputs, which an experiment does not record).
     resume: (parent: Experiment) =>
-      run(parent.id, `resume ${parent.name}`, () => {
-        const config = continuedConfig(training, parent, target.resumeEpochs);
-        return experiments.continueFrom(parent.id, config === undefined ? {} : { config });
+      run(parent.id, `resume ${parent.name}`, async () => {
+        const derived = await deriveJobSpec(
+          manager.peerFor(transport),
+          {
+            kind: 'continue',
+            from: parent.id,
+            config: (config) =>
+              continuedConfig(training, { ...parent, config }, target.resumeEpochs) ?? config,
+          },
+          { experiments },
+        );
+        return derived.spec;
       }),
     /** A retry of a failed or cancelled experiment, with its config. */
-    retry: (of: Experiment) => run(of.id, `retry ${of.name}`, () => experiments.retry(of.id)),
+    retry: (of: Experiment) =>
+      run(of.id, `retry ${of.name}`, async () => {
+        const derived = await deriveJobSpec(
+          manager.peerFor(transport),
+          { kind: 'retry', from: of.id },
+          { experiments },
+        );
+        return derived.spec;
+      }),
   };
 }
 
