@@ -15,6 +15,33 @@ describe('trainwire env', () => {
       summary: 'GPU: Not used (CPU-only)',
     });
   });
+
+  it('names the WebRTC backend links get here, and a bad TRAINWIRE_RTC_BACKEND in words', async () => {
+    const saved = process.env.TRAINWIRE_RTC_BACKEND;
+    try {
+      delete process.env.TRAINWIRE_RTC_BACKEND;
+      const t = fakeIo();
+      expect(await main(['env', '--json'], t.io)).toBe(0);
+      expect(JSON.parse(t.out()).webrtc).toEqual({
+        backend: 'werift',
+        source: 'default',
+        skipped: [],
+      });
+      process.env.TRAINWIRE_RTC_BACKEND = 'auto';
+      const auto = fakeIo();
+      expect(await main(['env'], auto.io)).toBe(0);
+      expect(auto.out()).toContain('WebRTC backend: node-datachannel (from env)');
+      process.env.TRAINWIRE_RTC_BACKEND = 'quic';
+      const bad = fakeIo();
+      expect(await main(['env'], bad.io)).toBe(0);
+      expect(bad.out()).toMatch(
+        /WebRTC backend: none \(TRAINWIRE_RTC_BACKEND is "quic".*one of werift/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.TRAINWIRE_RTC_BACKEND;
+      else process.env.TRAINWIRE_RTC_BACKEND = saved;
+    }
+  });
 });
 
 describe('trainwire env: the PyTorch trainer', () => {

@@ -6,13 +6,14 @@ import type { ParsedArgs } from '../internal/args.js';
 /** `trainwire env`: this machine's GPU summary and readiness, as a worker would report it. */
 export async function envCommand(args: ParsedArgs, io: Io): Promise<number> {
   const cpuOnly = args.values['cpu-only'] === true;
-  const [machine, pytorch] = await Promise.all([
+  const [machine, pytorch, webrtc] = await Promise.all([
     detectMachine({ cpuOnly }),
     checkPytorch(defaultPython(io.env)),
+    rtcBackend(),
   ]);
   if (args.values.json === true) {
     io.stdout.write(
-      `${JSON.stringify({ ...machine, node: process.versions.node, ready: true, pytorch })}\n`,
+      `${JSON.stringify({ ...machine, node: process.versions.node, ready: true, pytorch, webrtc })}\n`,
     );
     return ExitCode.ok;
   }
@@ -27,9 +28,28 @@ export async function envCommand(args: ParsedArgs, io: Io): Promise<number> {
   io.stdout.write(`Node: ${process.versions.node}\n`);
   io.stdout.write(`PyTorch trainer (profile pytorch): ${pytorch.summary}\n`);
   io.stdout.write(
+    `WebRTC backend: ${webrtc.backend ?? `none (${webrtc.problem})`}${webrtc.source === 'default' ? ' (the default; TRAINWIRE_RTC_BACKEND=auto picks node-datachannel where it loads)' : ` (from ${webrtc.source})`}${webrtc.skipped.length === 0 ? '' : `; skipped ${webrtc.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`}\n`,
+  );
+  io.stdout.write(
     machine.gpu === null
       ? 'Ready to train on the CPU (the built-in trainer needs no GPU).\n'
       : 'Ready to train on the GPU.\n',
   );
   return ExitCode.ok;
+}
+
+/** The WebRTC backend links from this machine get, where it was chosen, what `auto` skipped. */
+async function rtcBackend(): Promise<{
+  backend?: string;
+  problem?: string;
+  source: string;
+  skipped: Array<{ name: string; reason: string }>;
+}> {
+  const { resolveRtcBackend } = await import('@trainwire/transport-webrtc');
+  try {
+    const chosen = await resolveRtcBackend();
+    return { backend: chosen.backend.name, source: chosen.source, skipped: chosen.skipped };
+  } catch (error) {
+    return { problem: (error as Error).message, source: 'env', skipped: [] };
+  }
 }
