@@ -13,6 +13,7 @@ import { WorkerTarget } from './internal/WorkerTarget.js';
 import { JobSession } from './JobSession.js';
 import type { JobLink, SubmitStep } from './JobSnapshot.js';
 import type { LocalFile } from './LocalFile.js';
+import { newJobId } from './newJobId.js';
 import { createPathResolution } from './paths/PathResolution.js';
 import type { RpcPeer } from './protocol/RpcPeer.js';
 import type { JobError, JobEvent } from './schemas/JobEvent.js';
@@ -92,7 +93,6 @@ export class JobManager {
   private readonly listeners = new Set<() => void>();
   private readonly targets = new Map<Transport, WorkerTarget>();
   private readonly maxConcurrent: number;
-  private counter = 0;
 
   constructor(
     @inject(TRANSPORT) private readonly defaultTransport: Transport,
@@ -395,7 +395,6 @@ export class JobManager {
   }
 
   private newJobId(): string {
-    const random = Math.random().toString(36).slice(2, 8);
-    return `job-${this.scheduler.now().toString(36)}-${(this.counter++).toString(36)}${random}`;
+    return newJobId(this.scheduler.now());
   }
 }

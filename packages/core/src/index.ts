@@ -117,6 +117,7 @@ export {
   valLoss,
   valLossKey,
 } from './metrics.js';
+export { newJobId } from './newJobId.js';
 export type { Prefs, PrefsValues } from './Prefs.js';
 export { confirmProposed } from './paths/confirmProposed.js';
 export { mapInputPaths } from './paths/mapInputPaths.js';

@@ -6,7 +6,7 @@ import { intFlag, type ParsedArgs, stringFlag } from '../internal/args.js';
 import type { RemoteDeps } from '../internal/Connection.js';
 import { table } from '../internal/format.js';
 import { withManager } from '../internal/withManager.js';
-import { refusal, shortDate } from './experimentsShared.js';
+import { pageFooter, refusal, shortDate } from './experimentsShared.js';
 import { downloadInto } from './fetch.js';
 
 const USAGE = 'artifacts [list|get ID|rename ID NAME|delete ID]';
@@ -71,11 +71,7 @@ export async function artifactsCommand(
           ]),
         ]),
       );
-      io.stdout.write(
-        page.nextOffset === undefined
-          ? `${page.total} artifact(s).\n`
-          : `${offset + page.artifacts.length} of ${page.total}; the next page: \`trainwire artifacts list --offset ${page.nextOffset}\`.\n`,
-      );
+      io.stdout.write(pageFooter('artifact', page, offset + page.artifacts.length));
     };
   } else if (sub === 'get') {
     const id = idArg('`trainwire artifacts get ID [--out DIR]`');

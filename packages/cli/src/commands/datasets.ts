@@ -1,4 +1,4 @@
-import { DatasetNameSchema, JobIdSchema } from '@trainwire/core';
+import { DatasetNameSchema, newJobId } from '@trainwire/core';
 import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
 import { intFlag, numberFlag, type ParsedArgs } from '../internal/args.js';
@@ -29,9 +29,7 @@ export async function datasetsCommand(args: ParsedArgs, io: Io, deps: RemoteDeps
   if (diversity !== undefined && (diversity < 0 || diversity > 1))
     throw new UsageError(`--diversity is between 0 and 1; got ${diversity}`);
   const seed = intFlag(args, 'seed');
-  const jobId = JobIdSchema.parse(
-    `job-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 9)}`,
-  );
+  const jobId = newJobId();
   const json = args.values.json === true;
   return withManager(deps.connect, args, async (manager, connection) => {
     const workerName = connection.worker.name;

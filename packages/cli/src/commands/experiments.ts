@@ -13,7 +13,7 @@ import { intFlag, listFlag, type ParsedArgs, stringFlag } from '../internal/args
 import type { RemoteDeps } from '../internal/Connection.js';
 import { table } from '../internal/format.js';
 import { withManager } from '../internal/withManager.js';
-import { experimentIdArg, refusal, shortDate } from './experimentsShared.js';
+import { experimentIdArg, pageFooter, refusal, shortDate } from './experimentsShared.js';
 
 const USAGE = 'experiments [list|show|rename|tag|delete|lineage]';
 
@@ -84,12 +84,7 @@ const SUBCOMMANDS: Record<string, (rest: string[], args: ParsedArgs) => Prepared
           ]),
         ]),
       );
-      const shown = offset + page.experiments.length;
-      io.stdout.write(
-        page.nextOffset === undefined
-          ? `${page.total} experiment(s).\n`
-          : `${shown} of ${page.total}; the next page: \`trainwire experiments list --offset ${page.nextOffset}\`.\n`,
-      );
+      io.stdout.write(pageFooter('experiment', page, offset + page.experiments.length));
     };
   },
   show: (rest) => {

@@ -60,3 +60,17 @@ export function shortDate(ms: number): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+/**
+ * The line under one page of a `list`: how many there are, or how far this page got and
+ * the command for the next one. `experiments list` and `artifacts list`.
+ */
+export function pageFooter(
+  what: 'experiment' | 'artifact',
+  page: { total: number; nextOffset?: number | undefined },
+  shown: number,
+): string {
+  return page.nextOffset === undefined
+    ? `${page.total} ${what}(s).\n`
+    : `${shown} of ${page.total}; the next page: \`trainwire ${what}s list --offset ${page.nextOffset}\`.\n`;
+}
