@@ -22,9 +22,12 @@ import { loadLastJob, saveLastJob } from './lastJob.js';
 import { ModelInUse } from './ModelInUse.js';
 import { NotificationsButton } from './NotificationsButton.js';
 import type { RoomQuery } from './roomFromQuery.js';
+import { useRoomWorkers } from './useRoomWorkers.js';
 import { useWorkerRegistry, type WorkerRegistry } from './useWorkerRegistry.js';
 import { WorkspaceTabs } from './WorkspaceTabs.js';
 import { whyNotConnected } from './whyNotConnected.js';
+
+const CPU_ONLY_KEY = 'trainwire-demo-host.cpuOnly';
 
 interface Job {
   session: JobSession;
@@ -59,6 +62,9 @@ function Training({ client, query }: { client: RoomClient; query: RoomQuery }) {
   const { workers, status } = useWorkers();
   const reattaching = useRef(false);
   const { registry, problem: unreachable } = useWorkerRegistry(client, query);
+  // Every worker of the room, for the lists that merge their rows (with two or more).
+  const roomWorkers = useRoomWorkers(client);
+  const [cpuOnly, setCpuOnly] = useState(() => localStorage.getItem(CPU_ONLY_KEY) === '1');
 
   // After a reload: the job the page started last, followed again from its first event.
   useEffect(() => {
@@ -135,6 +141,17 @@ function Training({ client, query }: { client: RoomClient; query: RoomQuery }) {
   return (
     <>
       {registry === null ? null : <ModelInUse models={registry.models} />}
+      <label className="demo-cpu-only">
+        <input
+          type="checkbox"
+          checked={cpuOnly}
+          onChange={(event) => {
+            setCpuOnly(event.target.checked);
+            localStorage.setItem(CPU_ONLY_KEY, event.target.checked ? '1' : '0');
+          }}
+        />{' '}
+        Train on the CPU only (the New model wizard then offers no GPU)
+      </label>
       <WorkspaceTabs
         label="Training workspace"
         tabs={[
@@ -142,19 +159,40 @@ function Training({ client, query }: { client: RoomClient; query: RoomQuery }) {
             id: 'dashboard',
             label: 'Dashboard',
             content: on((r) => (
-              <Dashboard experiments={r.experiments} peer={r.peer} transport={r.transport} />
+              <Dashboard
+                experiments={r.experiments}
+                peer={r.peer}
+                models={r.models}
+                transport={r.transport}
+                cpuOnly={cpuOnly}
+              />
             )),
           },
           { id: 'training', label: 'Training', content: training },
           {
             id: 'experiments',
             label: 'Experiments',
-            content: on((r) => <ExperimentsTable experiments={r.table} transport={r.transport} />),
+            content: on((r) => (
+              <ExperimentsTable
+                experiments={r.table}
+                transport={r.transport}
+                workers={roomWorkers}
+              />
+            )),
           },
           {
             id: 'models',
             label: 'Models',
-            content: on((r) => <ModelsPanel models={r.models} experiments={r.table} />),
+            content: on((r) => (
+              <ModelsPanel
+                models={r.models}
+                experiments={r.table}
+                peer={r.peer}
+                transport={r.transport}
+                cpuOnly={cpuOnly}
+                workers={roomWorkers}
+              />
+            )),
           },
         ]}
       />

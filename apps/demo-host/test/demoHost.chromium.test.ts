@@ -191,6 +191,11 @@ describe('demo host in Chromium, against a real signaling server and worker', ()
     expect(await system.textContent()).toMatch(
       /^Workerdemo-worker \(available\)CPU.+ cores?Memory.+GPU/,
     );
+    // The worker's readiness checks (each trainer's self-check) answer before the shot.
+    await page
+      .getByRole('region', { name: 'Training', exact: true })
+      .getByText(/^Ready to train \(/)
+      .waitFor({ timeout: 40_000 });
     await shot(page, 'demo-dashboard-welcome');
     await page.getByRole('tab', { name: 'Training' }).click();
     await page.getByRole('heading', { name: 'Remote Training' }).waitFor();
@@ -298,6 +303,102 @@ describe('demo host in Chromium, against a real signaling server and worker', ()
     await shot(page, 'demo-models');
     expect(errors).toEqual([]);
   }, 90_000);
+
+  it('the training menu: a dataset generated, a model made with the wizard and trained, then fine-tuned on the dataset, locked while it runs', async () => {
+    const tab = (name: string) => page.getByRole('tab', { name });
+    await tab('Dashboard').click();
+    const dashboard = page.getByRole('region', { name: 'Dashboard' });
+    const menu = dashboard.getByRole('region', { name: 'Training' });
+    // The worker's own readiness: the built-in trainer is there.
+    await menu.getByText(/^Ready to train \(.*builtin.*\)\. GPU: /).waitFor({ timeout: 20_000 });
+
+    // Synthetic data: a job of its own, whose file becomes a dataset artifact on the worker.
+    await menu.getByRole('button', { name: 'Generate synthetic data…' }).click();
+    const data = page.getByRole('dialog', { name: 'Generate Synthetic Data' });
+    await data.getByLabel('Samples').fill('3000');
+    await data.getByLabel('Name', { exact: true }).fill('demo spirals');
+    expect(
+      await data.getByText("Saved as demo-spirals.csv in the worker's datasets folder").count(),
+    ).toBe(1);
+    await data.getByRole('button', { name: 'Generate' }).click();
+    const written = data.getByText(
+      /^Dataset written: demo-spirals\.csv \([\d.]+ KiB\) on the worker\.$/,
+    );
+    await written.waitFor({ timeout: 30_000 });
+    expect(await data.textContent()).toMatch(
+      /Path on the worker: \/\S+\/datasets\/demo-spirals\.csv/,
+    );
+    await shot(page, 'demo-synthetic-data');
+    await data.getByRole('button', { name: 'Close' }).click();
+
+    // The wizard: the name as it will be saved, the worker's estimate next to each preset
+    // (two quick runs so far, from the dashboard's case).
+    await menu.getByRole('button', { name: 'New model…' }).click();
+    const wizard = page.getByRole('dialog', { name: 'New Model' });
+    await wizard.getByLabel('Model name').fill('Mouse pose #2');
+    await wizard.getByText('Saved as Mouse-pose-2').waitFor();
+    const presets = wizard.getByRole('group', { name: 'Preset' });
+    const quick = presets.getByRole('radio', {
+      name: /^Quick — 8 epochs · about .+ \(from \d+ runs?\)$/,
+    });
+    await quick.waitFor({ timeout: 10_000 });
+    expect(await presets.getByRole('radio').count()).toBe(3);
+    expect(await wizard.getByLabel('Device').locator('option').allTextContents()).toContain('CPU');
+    await wizard.getByRole('spinbutton', { name: 'Epochs' }).fill('3');
+    await shot(page, 'demo-new-model');
+    await wizard.getByRole('button', { name: 'Start training' }).click();
+    const activity = dashboard.getByRole('region', { name: 'Recent Activity' });
+    await activity.getByText(/^Mouse-pose-2 — /).waitFor({ timeout: 20_000 });
+    await activity.getByText('Remote Training Completed Successfully').waitFor({ timeout: 30_000 });
+    expect(await activity.textContent()).toContain('Trained 3 epochs.');
+
+    // The worker registered the run's model under its name, active: fine-tune it.
+    await tab('Models').click();
+    const models = page.getByRole('region', { name: 'Models', exact: true });
+    const versions = models.getByRole('table', { name: 'Mouse-pose-2' });
+    await versions
+      .getByRole('row', { name: /^v1 / })
+      .locator('.tw-badge')
+      .waitFor({ timeout: 20_000 });
+    await models.getByRole('button', { name: 'Fine-tune Mouse-pose-2 version 1' }).click();
+    const fineTune = page.getByRole('dialog', { name: 'Fine-Tune Current Model' });
+    expect(await fineTune.getByRole('status', { name: 'Model' }).textContent()).toMatch(
+      /^Locked: Mouse-pose-2 version 1 \(active\)/,
+    );
+    const dataset = fineTune.getByLabel('Dataset');
+    await expect
+      .poll(() => dataset.locator('option').allTextContents(), { timeout: 10_000 })
+      .toContain('demo-spirals.csv');
+    await dataset.selectOption({ label: 'demo-spirals.csv' });
+    const epochs = fineTune.getByRole('spinbutton', { name: 'Epochs' });
+    expect(await epochs.getAttribute('placeholder')).toBe('3');
+    await epochs.fill('40');
+    await shot(page, 'demo-fine-tune');
+    await fineTune.getByRole('button', { name: 'Start fine-tuning' }).click();
+
+    // While it runs the active version is locked: not swapped, not deleted.
+    const progress = models.getByRole('region', { name: 'Fine-tuning' });
+    const lock = versions.getByRole('row', { name: /^v1 / }).getByText('Locked: fine-tuning');
+    await lock.waitFor({ timeout: 20_000 });
+    await shot(page, 'demo-fine-tuning');
+    expect(await progress.textContent()).toMatch(/^Fine-tuningMouse-pose-2 — (Starting|Running)/);
+    expect(
+      await models.getByRole('button', { name: 'Delete Mouse-pose-2 version 1' }).isDisabled(),
+    ).toBe(true);
+    await progress.getByText('Remote Training Completed Successfully').waitFor({ timeout: 60_000 });
+    // The result is the model's next version, made active; the host's subscriber swaps it in.
+    await versions
+      .getByRole('row', { name: /^v2 / })
+      .locator('.tw-badge')
+      .waitFor({ timeout: 20_000 });
+    expect(await lock.count()).toBe(0);
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Model in use' }).textContent(), {
+        timeout: 10_000,
+      })
+      .toBe('Model in use: Mouse-pose-2 version 2, swapped in on the worker’s notice.');
+    expect(errors).toEqual([]);
+  }, 120_000);
 
   it('a config with errors: the validation dialog lists each field, and nothing runs', async () => {
     await runJob({ config: { epochs: 0, learningRate: -1 } });

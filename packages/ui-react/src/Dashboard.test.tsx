@@ -1,8 +1,9 @@
 import { fireEvent, render, screen, within } from '@testing-library/react';
-import { BUILTIN_PRESETS, Experiments, type RpcPeer } from '@trainwire/core';
+import { BUILTIN_PRESETS, Experiments, Models, type RpcPeer } from '@trainwire/core';
 import { describe, expect, it } from 'vitest';
 import { expectAccessible, flush, setup, until } from './__tests__/harness.js';
 import { serveRegistry } from './__tests__/registry.js';
+import { readinessOf } from './__tests__/workerExtras.js';
 import { Dashboard } from './Dashboard.js';
 import { TrainwireProvider } from './TrainwireProvider.js';
 
@@ -111,13 +112,83 @@ describe('Dashboard', () => {
     expect(again?.experimentId).not.toBe(failed?.experimentId);
   });
 
+  it('holds back what needs a ready worker, saying why, with the check log; Check again asks anew', async () => {
+    const ready = await setup();
+    const registry = await serveRegistry(ready, {
+      readiness: {
+        notReady: {
+          builtin: 'node was not found on this worker; install it, or fix the profile’s command',
+          'generate-dataset':
+            'the built-in trainer is not built (npm run build in packages/worker)',
+        },
+      },
+    });
+    const { container } = render(
+      <TrainwireProvider manager={ready.manager}>
+        <Dashboard
+          experiments={new Experiments(registry.peer)}
+          peer={registry.peer}
+          models={new Models(registry.peer)}
+        />
+      </TrainwireProvider>,
+    );
+    const button = (name: string) => screen.getByRole('button', { name }) as HTMLButtonElement;
+    const training = await until(
+      ready.clock,
+      'the readiness',
+      () => region('Training').textContent?.includes('Not ready to train') && region('Training'),
+    );
+    await until(ready.clock, 'the welcome', () =>
+      screen.queryByRole('region', { name: 'Welcome' }),
+    );
+    const notBuiltin =
+      'Not ready on this worker: builtin: node was not found on this worker; install it, or fix the profile’s command.';
+    expect(button('Start your first training').disabled).toBe(true);
+    expect(region('Welcome').textContent).toContain(notBuiltin);
+    expect(button('New model…').disabled).toBe(true);
+    expect(button('New model…').title).toBe(notBuiltin);
+    expect(button('Generate synthetic data…').title).toBe(
+      'Not ready on this worker: generate-dataset: the built-in trainer is not built (npm run build in packages/worker).',
+    );
+    expect(button('Fine-tune current model…').title).toBe(
+      'No active model yet: a model trained with New model becomes active when it completes.',
+    );
+    expect(training.textContent).toContain(
+      'Not ready to train: builtin: node was not found on this worker; install it, or fix the profile’s command; generate-dataset: the built-in trainer is not built (npm run build in packages/worker). Open the check log to see what was found.',
+    );
+    const log = within(training).getByText('Check log').parentElement!;
+    expect(log.tagName).toBe('DETAILS');
+    expect(
+      within(log)
+        .getAllByRole('heading')
+        .map((h) => h.textContent),
+    ).toEqual([
+      'builtin: not ready — node was not found on this worker; install it, or fix the profile’s command',
+      'generate-dataset: not ready — the built-in trainer is not built (npm run build in packages/worker)',
+    ]);
+    expect(log.textContent).toContain('node: not found');
+    await expectAccessible(container);
+
+    // The operator fixed it: Check again asks the worker to run its checks anew.
+    registry.setReadiness({});
+    fireEvent.click(within(training).getByRole('button', { name: 'Check again' }));
+    await until(ready.clock, 'ready', () => !button('New model…').disabled);
+    expect(button('Start your first training').disabled).toBe(false);
+    expect(button('Generate synthetic data…').disabled).toBe(false);
+    expect(training.textContent).toContain(
+      'Ready to train (builtin, generate-dataset). GPU: Not detected.',
+    );
+  });
+
   it('says when the worker cannot be asked, and starts nothing', async () => {
     const ready = await setup();
-    const broken: Pick<RpcPeer, 'request'> = {
-      request: async () => {
+    // The worker says it is ready, then every other request fails.
+    const broken = {
+      request: async (method: string) => {
+        if (method === 'worker.readiness') return readinessOf({}, 0);
         throw new Error('the link to w1 is closed');
       },
-    };
+    } as Pick<RpcPeer, 'request'>;
     render(
       <TrainwireProvider manager={ready.manager}>
         <Dashboard experiments={new Experiments(broken)} peer={broken} />

@@ -1,5 +1,5 @@
-import { isFinalJobState, type RpcPeer } from '@trainwire/core';
-import { useId, useState } from 'react';
+import { isFinalJobState, type Models, type ModelsSnapshot, type RpcPeer } from '@trainwire/core';
+import { useEffect, useId, useState } from 'react';
 import type { ExperimentRunProps } from './ExperimentRunProps.js';
 import { ColumnHeads } from './internal/ColumnHeads.js';
 import { ExperimentRunButton } from './internal/ExperimentRunButton.js';
@@ -7,12 +7,18 @@ import { formatMetrics } from './internal/format.js';
 import { LatestArtifacts } from './internal/LatestArtifacts.js';
 import { LiveJob } from './internal/LiveJob.js';
 import { SystemStatus } from './internal/SystemStatus.js';
+import { TrainingActions } from './internal/TrainingActions.js';
 import { useAsyncValue } from './internal/useAsyncValue.js';
 import { useExperimentRuns } from './internal/useExperimentRuns.js';
 import { useJobChanges } from './internal/useJobChanges.js';
 import { useJobStates } from './internal/useJobStates.js';
+import { useReadiness } from './internal/useReadiness.js';
 import { SubmitFlowDialogs } from './SubmitFlowDialogs.js';
 import { useJobs } from './useJobs.js';
+import { type ModelsStore, useModels } from './useModels.js';
+
+const NO_MODELS: ModelsSnapshot = { status: 'idle', models: [], active: {}, error: null };
+const noModels: ModelsStore = { getSnapshot: () => NO_MODELS, subscribe: () => () => undefined };
 
 /** Props of {@link Dashboard}. */
 export interface DashboardProps extends ExperimentRunProps {
@@ -20,6 +26,15 @@ export interface DashboardProps extends ExperimentRunProps {
   peer: Pick<RpcPeer, 'request'>;
   /** Rows of "Recent Experiments" (5). */
   recent?: number;
+  /**
+   * The same worker's model registry: with it, "Fine-tune current model" starts from its
+   * active version (of `model`, or the newest active one).
+   */
+  models?: Models;
+  /** The name of the model the host uses ("current"); by default the newest active one. */
+  model?: string;
+  /** The user's CPU-only preference: the New model wizard offers no GPU. */
+  cpuOnly?: boolean;
 }
 
 const title = (preset: string) => preset.charAt(0).toUpperCase() + preset.slice(1);
@@ -41,13 +56,25 @@ const title = (preset: string) => preset.charAt(0).toUpperCase() + preset.slice(
  * ```
  */
 export function Dashboard(props: DashboardProps) {
-  const { experiments, peer, recent = 5 } = props;
+  const { experiments, peer, recent = 5, models } = props;
   const runs = useExperimentRuns(props);
-  const { training, submission, blocked } = runs;
+  const { training, submission } = runs;
   const jobs = useJobs((s) => s.jobs);
   const states = useJobStates(jobs);
   const [preset, setPreset] = useState(training.defaultPreset);
   const round = useJobChanges();
+  // Readiness is asked again when a job ends (a check may have changed, the cache expired).
+  const readiness = useReadiness(peer, { cpuOnly: props.cpuOnly, key: `${round}` });
+  const blocked = readiness.why(`train:${training.profile}`) ?? runs.blocked;
+  const active = useModels(models ?? noModels, (s) => s.active);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `round` says when to list again.
+  useEffect(() => {
+    if (models !== undefined) void models.refresh();
+  }, [models, round]);
+  const current =
+    props.model === undefined
+      ? Object.values(active).sort((a, b) => b.createdAt - a.createdAt)[0]
+      : active[props.model];
   const titleId = useId();
   const presetId = useId();
   const listing = useAsyncValue(
@@ -73,6 +100,16 @@ export function Dashboard(props: DashboardProps) {
     <section className="tw-dashboard" aria-labelledby={titleId}>
       <h2 id={titleId}>Dashboard</h2>
       <SystemStatus info={info} />
+      <TrainingActions
+        peer={peer}
+        experiments={experiments}
+        runs={runs}
+        readiness={readiness}
+        current={current}
+        models={models}
+        transport={props.transport}
+        cpuOnly={props.cpuOnly}
+      />
       {empty ? (
         <section className="tw-welcome" aria-label="Welcome">
           <h3>Welcome to remote training</h3>
@@ -85,10 +122,12 @@ export function Dashboard(props: DashboardProps) {
             type="button"
             className="tw-primary"
             disabled={blocked !== null}
+            title={blocked ?? undefined}
             onClick={() => start(training.defaultPreset)}
           >
             Start your first training
           </button>
+          {blocked === null ? null : <p className="tw-run-reason">{blocked}</p>}
         </section>
       ) : (
         <>

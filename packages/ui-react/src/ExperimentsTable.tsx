@@ -1,10 +1,15 @@
-import { type ExperimentStatus, ExperimentStatusSchema } from '@trainwire/core';
+import {
+  type ExperimentStatus,
+  ExperimentStatusSchema,
+  type WorkerConnection,
+} from '@trainwire/core';
 import { useEffect, useId, useState } from 'react';
 import type { ExperimentRunProps } from './ExperimentRunProps.js';
 import { ColumnHeads } from './internal/ColumnHeads.js';
 import { ExperimentRunButton } from './internal/ExperimentRunButton.js';
 import { formatMetrics, formatTime } from './internal/format.js';
 import { LineageTree } from './internal/LineageTree.js';
+import { MergedExperiments } from './internal/MergedExperiments.js';
 import { useExperimentRuns } from './internal/useExperimentRuns.js';
 import { useJobChanges } from './internal/useJobChanges.js';
 import { SubmitFlowDialogs } from './SubmitFlowDialogs.js';
@@ -14,6 +19,12 @@ import { useExperiments } from './useExperiments.js';
 export interface ExperimentsTableProps extends ExperimentRunProps {
   /** Rows per page (20). */
   pageSize?: number;
+  /**
+   * Every worker of the room: with two or more, the table merges their experiments newest
+   * first (core's `listAcrossWorkers`, a page of each), each row naming its worker, and says
+   * which worker did not answer.
+   */
+  workers?: readonly WorkerConnection[];
 }
 
 const STATUSES: readonly ExperimentStatus[] = ExperimentStatusSchema.options;
@@ -44,6 +55,7 @@ export function ExperimentsTable(props: ExperimentsTableProps) {
   }, [experiments]);
 
   const status = list.filter.status ?? '';
+  const merged = (props.workers?.length ?? 0) > 1 ? props.workers : undefined;
   return (
     <section className="tw-experiments" aria-labelledby={titleId}>
       <h2 id={titleId}>Experiments</h2>
@@ -64,12 +76,22 @@ export function ExperimentsTable(props: ExperimentsTableProps) {
           </option>
         ))}
       </select>
-      <p role="status" className="tw-experiments-count">
-        {list.status === 'idle' || (list.status === 'loading' && list.experiments.length === 0)
-          ? 'Listing the experiments…'
-          : `Showing ${list.experiments.length} of ${list.total} experiment${list.total === 1 ? '' : 's'}${status === '' ? '' : ` ${status}`}.`}
-      </p>
-      {list.experiments.length === 0 ? null : (
+      {merged === undefined ? null : (
+        <MergedExperiments
+          workers={merged}
+          status={list.filter.status}
+          limit={pageSize}
+          round={round}
+        />
+      )}
+      {merged !== undefined ? null : (
+        <p role="status" className="tw-experiments-count">
+          {list.status === 'idle' || (list.status === 'loading' && list.experiments.length === 0)
+            ? 'Listing the experiments…'
+            : `Showing ${list.experiments.length} of ${list.total} experiment${list.total === 1 ? '' : 's'}${status === '' ? '' : ` ${status}`}.`}
+        </p>
+      )}
+      {merged !== undefined || list.experiments.length === 0 ? null : (
         <table className="tw-experiments-table">
           <caption>Experiments, newest first</caption>
           <ColumnHeads
@@ -100,7 +122,7 @@ export function ExperimentsTable(props: ExperimentsTableProps) {
           </tbody>
         </table>
       )}
-      {list.hasMore ? (
+      {merged === undefined && list.hasMore ? (
         <button type="button" onClick={() => void experiments.loadMore()}>
           Show more
         </button>

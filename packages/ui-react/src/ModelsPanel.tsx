@@ -1,39 +1,58 @@
 import {
-  baseName,
   type Experiment,
   type Experiments,
-  ModelNameSchema,
+  isFinalJobState,
   type Models,
   type ModelVersion,
+  type RpcPeer,
+  type WorkerConnection,
 } from '@trainwire/core';
 import { useEffect, useId, useState } from 'react';
-import type { AsyncSnapshot } from './internal/AsyncValue.js';
-import { ColumnHeads } from './internal/ColumnHeads.js';
-import { formatTime } from './internal/format.js';
+import type { ExperimentRunProps } from './ExperimentRunProps.js';
+import { FineTuneDialog } from './FineTuneDialog.js';
+import { LiveJob } from './internal/LiveJob.js';
+import { MergedModels } from './internal/MergedModels.js';
+import { type ModelLock, ModelVersionsTable } from './internal/ModelVersionsTable.js';
+import { wordsOf } from './internal/names.js';
+import { ReadinessStatus } from './internal/ReadinessStatus.js';
+import { RegisterModel } from './internal/RegisterModel.js';
 import { useAsyncValue } from './internal/useAsyncValue.js';
+import { useExperimentRuns } from './internal/useExperimentRuns.js';
 import { useJobChanges } from './internal/useJobChanges.js';
+import { useJobStates } from './internal/useJobStates.js';
+import { useReadiness } from './internal/useReadiness.js';
+import { NewModelWizard } from './NewModelWizard.js';
+import { SubmitFlowDialogs } from './SubmitFlowDialogs.js';
 import { useActiveModels } from './useActiveModels.js';
+import { useJobs } from './useJobs.js';
 import { useModels } from './useModels.js';
 
 /** Props of {@link ModelsPanel}. */
-export interface ModelsPanelProps {
+export interface ModelsPanelProps extends Omit<ExperimentRunProps, 'experiments' | 'resumeEpochs'> {
   /** The worker's model registry (core's `Models`). */
   models: Models;
   /** The same worker's experiments: with them, "Register" offers each completed one. */
   experiments?: Pick<Experiments, 'list'>;
   /** Each `model.activated` notice, whoever activated the version: hot-swap the model here. */
   onActivated?: (model: ModelVersion) => void;
+  /**
+   * The same worker's RPC connection: with it the panel offers "New model…" and, on the
+   * active version, "Fine-tune…", each gated by the worker's readiness.
+   */
+  peer?: Pick<RpcPeer, 'request'>;
+  /** The user's CPU-only preference: the New model wizard offers no GPU. */
+  cpuOnly?: boolean;
+  /**
+   * Every worker of the room: with two or more, the panel merges their registries newest
+   * first (core's `listAcrossWorkers`), each row naming its worker, and says which worker did
+   * not answer.
+   */
+  workers?: readonly WorkerConnection[];
 }
 
-/** A model name from an experiment's: letters, digits, `_` and `-`, as `model.register` takes. */
-function modelNameOf(text: string): string {
-  return (
-    text
-      .replace(/[^A-Za-z0-9_-]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 64) || 'model'
-  );
-}
+const noPeer: Pick<RpcPeer, 'request'> = {
+  request: () => Promise.reject(new Error('the panel was given no connection to the worker')),
+};
 
 function byName(models: readonly ModelVersion[]): Array<[string, ModelVersion[]]> {
   const groups = new Map<string, ModelVersion[]>();
@@ -41,110 +60,31 @@ function byName(models: readonly ModelVersion[]): Array<[string, ModelVersion[]]
   return [...groups];
 }
 
-function Register({
-  models,
-  completed,
-}: {
-  models: Models;
-  completed: AsyncSnapshot<readonly Experiment[]>;
-}) {
-  const [chosenId, setChosenId] = useState('');
-  const [name, setName] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [done, setDone] = useState('');
-  const experimentId = useId();
-  const nameId = useId();
-  const rows = completed.value ?? [];
-  const chosen = rows.find((e) => e.id === chosenId) ?? rows[0];
-  const shownName = name ?? (chosen === undefined ? '' : modelNameOf(chosen.name));
-  const valid = ModelNameSchema.safeParse(shownName);
-  return (
-    <form
-      className="tw-register"
-      aria-label="Register a model"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (chosen === undefined || !valid.success) return;
-        setBusy(true);
-        setProblem(null);
-        setDone('');
-        models
-          .register({ name: shownName, experimentId: chosen.id })
-          .then((model) => {
-            setDone(`Registered ${model.name} version ${model.version} from ${chosen.name}.`);
-            setName(null);
-          })
-          .catch((error: unknown) =>
-            setProblem(
-              `Could not register the model: ${error instanceof Error ? error.message : String(error)}`,
-            ),
-          )
-          .finally(() => setBusy(false));
-      }}
-    >
-      <h3>Register a model</h3>
-      {rows.length === 0 ? (
-        <p>
-          {completed.status === 'loading'
-            ? 'Listing the completed experiments…'
-            : 'No completed experiment yet: a training that completes can be registered here.'}
-        </p>
-      ) : (
-        <>
-          <label htmlFor={experimentId}>Completed experiment</label>{' '}
-          <select
-            id={experimentId}
-            value={chosen?.id ?? ''}
-            onChange={(event) => {
-              setChosenId(event.target.value);
-              setName(null);
-            }}
-          >
-            {rows.map((e) => (
-              <option key={e.id} value={e.id}>
-                {e.name}
-              </option>
-            ))}
-          </select>{' '}
-          <label htmlFor={nameId}>Model name</label>{' '}
-          <input
-            id={nameId}
-            value={shownName}
-            aria-invalid={!valid.success}
-            onChange={(event) => setName(event.target.value)}
-          />{' '}
-          <button type="submit" disabled={busy || !valid.success}>
-            Register
-          </button>
-          {valid.success ? null : (
-            <p className="tw-field-error">{valid.error.issues[0]?.message}</p>
-          )}
-        </>
-      )}
-      <p role="status">{done}</p>
-      {problem === null ? null : <p role="alert">{problem}</p>}
-      {completed.error === null ? null : <p role="alert">{completed.error}</p>}
-    </form>
-  );
-}
-
 /**
  * A worker's model registry (core's `Models`): every version by name, newest first, the
- * active one badged, "Set active" on the others (`model.activate`), and "Register" of a
- * completed experiment's model (`model.register`). It follows `model.activated` notices
- * (`useActiveModels`), so a version another client activates is badged here at once.
+ * active one badged, "Set active" (`model.activate`) and "Delete" (`model.delete`) on the
+ * others, and "Register" of a completed experiment's model (`model.register`). Given the
+ * worker's `peer`, it offers "New model…" and "Fine-tune…" on the active version; while a
+ * fine-tune runs, the version it starts from is shown locked (not swapped, not deleted) and
+ * the job's progress shows here. It follows `model.activated` notices (`useActiveModels`),
+ * so a version another client activates is badged here at once.
  *
  * @example
  * ```tsx
- * <ModelsPanel models={models} experiments={experiments} onActivated={(m) => swap(m)} />
+ * <ModelsPanel models={models} experiments={experiments} peer={peer} onActivated={(m) => swap(m)} />
  * ```
  */
-export function ModelsPanel({ models, experiments, onActivated }: ModelsPanelProps) {
+export function ModelsPanel(props: ModelsPanelProps) {
+  const { models, experiments, onActivated, peer } = props;
   const { watch, error: watchError } = useActiveModels(models, onActivated);
   const { models: versions, status, error } = useModels(models);
   const [problem, setProblem] = useState<string | null>(null);
+  const [open, setOpen] = useState<'new' | ModelVersion | null>(null);
   const titleId = useId();
+  const runs = useExperimentRuns({ ...props, experiments: undefined });
+  const readiness = useReadiness(peer ?? noPeer, { cpuOnly: props.cpuOnly });
+  const jobs = useJobs((s) => s.jobs);
+  const states = useJobStates(jobs);
   // A job that ends registers its model on the worker: list again then.
   const round = useJobChanges(() => void models.refresh());
   useEffect(() => {
@@ -158,18 +98,34 @@ export function ModelsPanel({ models, experiments, onActivated }: ModelsPanelPro
     `${round}`,
     (words) => `Could not list the completed experiments: ${words}`,
   );
+  const fineTunes = jobs.filter((job) => job.spec.fineTune !== undefined);
+  const locks = new Map<string, ModelLock>();
+  jobs.forEach((job, index) => {
+    const from = job.spec.fineTune;
+    const state = states[index];
+    if (from === undefined || state === undefined || isFinalJobState(state)) return;
+    const version =
+      from.version ?? versions.find((m) => m.name === from.model && m.active)?.version;
+    if (version !== undefined) locks.set(from.model, { version, jobId: job.jobId });
+  });
   const nameOf = (id: string | undefined) =>
     id === undefined ? '—' : (completed.value?.find((e) => e.id === id)?.name ?? id);
-  const activate = (model: ModelVersion) => {
+  const act = (what: string, work: () => Promise<unknown>) => {
     setProblem(null);
-    models
-      .activate(model.name, model.version)
-      .catch((reason: unknown) =>
-        setProblem(
-          `Could not make ${model.name} version ${model.version} active: ${reason instanceof Error ? reason.message : String(reason)}`,
-        ),
-      );
+    work().catch((reason: unknown) => setProblem(`Could not ${what}: ${wordsOf(reason)}`));
   };
+  const newModelWhy = readiness.why(`train:${runs.training.profile}`) ?? runs.blocked;
+  const fineTuneWhy = readiness.why(`fine-tune:${runs.training.profile}`) ?? runs.blocked;
+  const merged = (props.workers?.length ?? 0) > 1 ? props.workers : undefined;
+  const dialogProps = {
+    peer: peer ?? noPeer,
+    training: runs.training,
+    submission: runs.submission,
+    onClose: () => setOpen(null),
+    ...(props.transport === undefined ? {} : { transport: props.transport }),
+    ...(props.cpuOnly === undefined ? {} : { cpuOnly: props.cpuOnly }),
+  };
+  const latestFineTune = fineTunes.at(-1);
   return (
     <section className="tw-models" aria-labelledby={titleId}>
       <h2 id={titleId}>Models</h2>
@@ -180,7 +136,29 @@ export function ModelsPanel({ models, experiments, onActivated }: ModelsPanelPro
             ? 'Connecting to the registry…'
             : ''}
       </p>
-      {versions.length === 0 ? (
+      {peer === undefined ? null : (
+        <div className="tw-toolbar">
+          <button
+            type="button"
+            disabled={newModelWhy !== null}
+            title={newModelWhy ?? undefined}
+            onClick={() => setOpen('new')}
+          >
+            New model…
+          </button>
+          {newModelWhy === null ? null : <p className="tw-run-reason">{newModelWhy}</p>}
+          <ReadinessStatus readiness={readiness} />
+        </div>
+      )}
+      {latestFineTune === undefined ? null : (
+        <section className="tw-fine-tuning" aria-label="Fine-tuning">
+          <h3>Fine-tuning</h3>
+          <LiveJob key={latestFineTune.jobId} session={latestFineTune} />
+        </section>
+      )}
+      {merged !== undefined ? (
+        <MergedModels workers={merged} round={round} />
+      ) : versions.length === 0 ? (
         <p>
           {status === 'loading' || status === 'idle'
             ? 'Listing the models…'
@@ -188,49 +166,36 @@ export function ModelsPanel({ models, experiments, onActivated }: ModelsPanelPro
         </p>
       ) : (
         byName(versions).map(([name, list]) => (
-          <table key={name} className="tw-model">
-            <caption>{name}</caption>
-            <ColumnHeads
-              names={['Version', 'From experiment', 'File', 'Registered', 'Status', 'Actions']}
-            />
-            <tbody>
-              {list.map((model) => (
-                <tr key={model.version} className={model.active ? 'tw-model-active' : undefined}>
-                  <th scope="row">v{model.version}</th>
-                  <td>{nameOf(model.experimentId)}</td>
-                  <td>
-                    {model.artifact === undefined ? (
-                      model.artifactId
-                    ) : (
-                      <code title={model.artifact.path}>{baseName(model.artifact.path)}</code>
-                    )}
-                  </td>
-                  <td>{formatTime(model.createdAt)}</td>
-                  <td>{model.active ? <span className="tw-badge">Active</span> : '—'}</td>
-                  <td>
-                    <button
-                      type="button"
-                      aria-label={`Set ${name} version ${model.version} active`}
-                      disabled={model.active}
-                      onClick={() => activate(model)}
-                    >
-                      Set active
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ModelVersionsTable
+            key={name}
+            name={name}
+            versions={list}
+            lock={locks.get(name)}
+            experimentName={nameOf}
+            onActivate={(m) =>
+              act(`make ${m.name} version ${m.version} active`, () =>
+                models.activate(m.name, m.version),
+              )
+            }
+            onDelete={(m) =>
+              act(`delete ${m.name} version ${m.version}`, () => models.delete(m.name, m.version))
+            }
+            onFineTune={peer === undefined ? undefined : (m) => setOpen(m)}
+            fineTuneWhy={fineTuneWhy}
+          />
         ))
       )}
-      {experiments === undefined ? null : <Register models={models} completed={completed} />}
-      {[error, watchError, problem].map((text) =>
+      {experiments === undefined ? null : <RegisterModel models={models} completed={completed} />}
+      {[error, watchError, problem, runs.error].map((text) =>
         text === null ? null : (
           <p key={text} role="alert">
             {text}
           </p>
         ),
       )}
+      {open === 'new' ? <NewModelWizard {...dialogProps} /> : null}
+      {open !== null && open !== 'new' ? <FineTuneDialog {...dialogProps} model={open} /> : null}
+      {props.submission === undefined ? <SubmitFlowDialogs submission={runs.submission} /> : null}
     </section>
   );
 }

@@ -4,7 +4,9 @@
  * remote-training widgets built only on them: the remote-training panel and worker setup
  * guide, the config-validation and path-resolution dialogs, the training monitor (a uPlot
  * loss chart), the jobs panel and the failure dialog, and the training workflow around
- * them: the dashboard, the experiments table with its lineage view and the models panel.
+ * them: the dashboard, the experiments table with its lineage view and the models panel, the
+ * new-model wizard, the synthetic-data and fine-tune dialogs, each gated by the worker's
+ * readiness, and lists merged across the workers of a room.
  *
  * @packageDocumentation
  */
@@ -18,9 +20,11 @@ export type { ExperimentRunProps } from './ExperimentRunProps.js';
 export { ExperimentsTable, type ExperimentsTableProps } from './ExperimentsTable.js';
 export type { ExternalStore } from './ExternalStore.js';
 export { isJobFailedError, JobFailedError, UiReactError } from './errors.js';
+export { FineTuneDialog, type FineTuneDialogProps } from './FineTuneDialog.js';
 export { JobsPanel, type JobsPanelProps } from './JobsPanel.js';
 export type { LossChartHandle } from './LossChartHandle.js';
 export { ModelsPanel, type ModelsPanelProps } from './ModelsPanel.js';
+export { NewModelWizard, type NewModelWizardProps } from './NewModelWizard.js';
 export { PathResolutionDialog, type PathResolutionDialogProps } from './PathResolutionDialog.js';
 export {
   type PreparedRun,
@@ -31,6 +35,7 @@ export {
 export { RoomDirectory, type RoomDirectorySnapshot } from './RoomDirectory.js';
 export type { RoomDirectoryStore } from './RoomDirectoryStore.js';
 export { SubmitFlowDialogs, type SubmitFlowDialogsProps } from './SubmitFlowDialogs.js';
+export { SyntheticDataDialog, type SyntheticDataDialogProps } from './SyntheticDataDialog.js';
 export { TrainingFailedDialog, type TrainingFailedDialogProps } from './TrainingFailedDialog.js';
 export { TrainingMonitor, type TrainingMonitorProps } from './TrainingMonitor.js';
 export { BUILTIN_TRAINING, type TrainingPresets } from './TrainingPresets.js';

@@ -10,6 +10,7 @@ import {
 } from '@trainwire/core';
 import { createMemoryTransportPair } from '@trainwire/core/testing';
 import { afterThisTest, type Setup } from './harness.js';
+import { type ExtrasOptions, workerExtras } from './workerExtras.js';
 
 // The experiments and model registry the real worker keeps in SQLite, kept in memory over
 // a ScriptedWorker's jobs and served on a link of its own: an experiment's status is its
@@ -18,7 +19,10 @@ import { afterThisTest, type Setup } from './harness.js';
 
 type Stored = Omit<Experiment, 'status' | 'jobId' | 'finalMetrics' | 'finishedAt'>;
 
-export async function serveRegistry({ worker, clock }: Pick<Setup, 'worker' | 'clock'>) {
+export async function serveRegistry(
+  { worker, clock }: Pick<Setup, 'worker' | 'clock'>,
+  options: ExtrasOptions = {},
+) {
   const stored = new Map<string, Stored>();
   const models: ModelVersion[] = [];
   const subscribers = new Set<RpcPeer>();
@@ -184,11 +188,14 @@ export async function serveRegistry({ worker, clock }: Pick<Setup, 'worker' | 'c
       if (activate) setActive(model);
       return { model };
     },
-    'model.list': ({ name }) => ({
-      models: models
-        .filter((m) => name === undefined || m.name === name)
-        .sort((a, b) => a.name.localeCompare(b.name) || b.version - a.version),
-    }),
+    'model.list': ({ name }) => {
+      extras.registerFinished();
+      return {
+        models: models
+          .filter((m) => name === undefined || m.name === name)
+          .sort((a, b) => a.name.localeCompare(b.name) || b.version - a.version),
+      };
+    },
     'model.activate': ({ name, version }) => {
       const model = models.find((m) => m.name === name && m.version === version);
       if (model === undefined)
@@ -196,6 +203,7 @@ export async function serveRegistry({ worker, clock }: Pick<Setup, 'worker' | 'c
       return { model: setActive(model) };
     },
     'model.subscribe': (_params, { peer }) => {
+      extras.registerFinished();
       subscribers.add(peer);
       return { active: models.filter((m) => m.active) };
     },
@@ -206,6 +214,8 @@ export async function serveRegistry({ worker, clock }: Pick<Setup, 'worker' | 'c
     return model;
   };
 
+  const extras = await workerExtras({ worker, clock }, { models, artifactsOf, setActive }, options);
+  Object.assign(handlers, extras.handlers);
   const [client, end] = createMemoryTransportPair({ scheduler: clock, latencyMs: 1 });
   const server = new RpcPeer(end, { scheduler: clock });
   server.serve(handlers);
@@ -214,9 +224,13 @@ export async function serveRegistry({ worker, clock }: Pick<Setup, 'worker' | 'c
   afterThisTest(async () => {
     peer.dispose();
     await client.close();
+    await extras.dispose();
   });
   return {
     peer,
+    setReadiness: extras.setReadiness,
+    /** Closes the link to this registry (the worker went offline). */
+    stop: () => client.close(),
     /** Another client's connection to the same registry (a second page, the CLI). */
     async otherClient() {
       const [other, otherEnd] = createMemoryTransportPair({ scheduler: clock, latencyMs: 1 });

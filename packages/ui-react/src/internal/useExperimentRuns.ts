@@ -1,6 +1,7 @@
 import {
   deriveJobSpec,
   type Experiment,
+  type Experiments,
   isFinalJobState,
   type JobSpecInput,
 } from '@trainwire/core';
@@ -15,6 +16,8 @@ import { useJobStates } from './useJobStates.js';
 
 /** Whether an experiment offers Resume (it completed) or Retry (it failed or was cancelled). */
 export function nextRun(experiment: Experiment): 'resume' | 'retry' | null {
+  // A synthetic dataset's job wrote a file: there is nothing to train on from it.
+  if (experiment.preset === 'generate-dataset') return null;
   if (experiment.status === 'completed') return 'resume';
   if (experiment.status === 'failed' || experiment.status === 'cancelled') return 'retry';
   return null;
@@ -26,13 +29,21 @@ export function nextRun(experiment: Experiment): 'resume' | 'retry' | null {
  * `pending` names what is being made; `error` why the last one could not be; `blocked`
  * why none can start now (one is being submitted, or a job of the manager is active).
  */
-export function useExperimentRuns(target: ExperimentRunProps) {
+export function useExperimentRuns(
+  target: Omit<ExperimentRunProps, 'experiments'> & { experiments?: Experiments | undefined },
+) {
   const [pending, setPending] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const { experiments, training = BUILTIN_TRAINING, transport, onSession } = target;
-  const manager = useJobManager();
+  const { training = BUILTIN_TRAINING, transport, onSession } = target;
   const own = useSubmitFlow();
   const submission = target.submission ?? own;
+  // Quick Start, Resume and Retry make experiments; a view without them only runs its own jobs.
+  const withExperiments = () => {
+    if (target.experiments === undefined)
+      throw new Error("this view was given no client of the worker's experiments");
+    return target.experiments;
+  };
+  const manager = useJobManager();
   const active = useJobStates(useJobs((s) => s.jobs)).some((state) => !isFinalJobState(state));
   const phase = submission.snapshot?.phase;
   const submitting =
@@ -45,19 +56,22 @@ export function useExperimentRuns(target: ExperimentRunProps) {
     : active
       ? 'A training is running; wait for it to end, or stop it, before starting another.'
       : null;
+  // Resolves true once the job is handed to the submission, false when it could not be made.
   const run = (key: string, what: string, make: () => Promise<JobSpecInput>) => {
     setPending(key);
     setError(null);
-    make()
+    return make()
       .then((spec) => {
         submission.submit(spec, {
           ...(transport === undefined ? {} : { transport }),
           ...(onSession === undefined ? {} : { onSession }),
         });
+        return true;
       })
-      .catch((reason: unknown) =>
-        setError(`Could not ${what}: ${reason instanceof Error ? reason.message : String(reason)}`),
-      )
+      .catch((reason: unknown) => {
+        setError(`Could not ${what}: ${reason instanceof Error ? reason.message : String(reason)}`);
+        return false;
+      })
       .finally(() => setPending(null));
   };
   return {
@@ -68,13 +82,15 @@ export function useExperimentRuns(target: ExperimentRunProps) {
     submission,
     /** What they train with. */
     training,
+    /** Any job a view builds (`what` says it in an error: "start the training of mouse-pose"). */
+    runWith: run,
     /** A new experiment with the preset's config, and its job. */
     start: (preset: string, name: string) =>
       run(`preset:${preset}`, `start the ${preset} training`, async () => {
         const config = training.presets[preset];
         if (config === undefined)
           throw new Error(`there is no preset "${preset}"; pick one of the list`);
-        const experiment = await experiments.create({
+        const experiment = await withExperiments().create({
           name,
           preset,
           config: structuredClone({ ...config }),
@@ -94,7 +110,7 @@ export function useExperimentRuns(target: ExperimentRunProps) {
             config: (config) =>
               continuedConfig(training, { ...parent, config }, target.resumeEpochs) ?? config,
           },
-          { experiments },
+          { experiments: withExperiments() },
         );
         return derived.spec;
       }),
@@ -104,7 +120,7 @@ export function useExperimentRuns(target: ExperimentRunProps) {
         const derived = await deriveJobSpec(
           manager.peerFor(transport),
           { kind: 'retry', from: of.id },
-          { experiments },
+          { experiments: withExperiments() },
         );
         return derived.spec;
       }),
