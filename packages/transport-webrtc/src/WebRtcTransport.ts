@@ -21,6 +21,7 @@ import { ByteStreamSet } from './internal/ByteStreamSet.js';
 import { backoffDelay } from './internal/backoff.js';
 import { type ByteChannelTuning, DEFAULT_TUNING } from './internal/byteChannels.js';
 import { CandidateQueue } from './internal/CandidateQueue.js';
+import { ConnectSteps } from './internal/ConnectSteps.js';
 import { EarlyBuffer } from './internal/EarlyBuffer.js';
 import { Keepalive } from './internal/Keepalive.js';
 import { replayFinal } from './internal/replayFinal.js';
@@ -63,7 +64,11 @@ export interface WebRtcTransportOptions {
   rtc?: RtcOptions;
   /** Byte-stream chunking and backpressure. */
   tuning?: Partial<ByteChannelTuning>;
-  /** Give up the first connection after this long, ms (20 000). */
+  /**
+   * Give up the first connection when it has made no progress (offer, answer, ICE,
+   * channel) for this long, ms (20 000), or after three times this in all; the error
+   * names the steps it reached.
+   */
   connectTimeoutMs?: number;
   /** Give up reconnecting after this long, ms (30 000); the status then goes `closed`. */
   reconnectTimeoutMs?: number;
@@ -137,6 +142,10 @@ export class WebRtcTransport implements Transport {
   private rtcBackend: RtcBackend | undefined;
   private waiting: Array<() => void> | undefined = [];
   private deadline: Subscription | undefined;
+  /** The first connection's steps while it is being made; undefined once open. */
+  private steps: ConnectSteps | undefined;
+  /** The newest attempt the far end answered (offerer). */
+  private answered = 0;
   private retry: Subscription | undefined;
   private opened: Promise<void>;
   private resolveOpened!: () => void;
@@ -162,6 +171,7 @@ export class WebRtcTransport implements Transport {
     resolveRtcBackend(request).then(
       ({ backend }) => {
         this.rtcBackend = backend;
+        this.steps?.mark(`${backend.name} loaded`);
         for (const run of this.waiting?.splice(0) ?? []) run();
         this.waiting = undefined;
       },
@@ -197,11 +207,11 @@ export class WebRtcTransport implements Transport {
       throw new TransportError('transport_closed', `link ${this.id} is closed`);
     if (status === 'open') return;
     if (!this.deadline && !this.peer) {
-      const ms = this.options.connectTimeoutMs ?? 20_000;
-      this.deadline = this.scheduler.schedule(
-        () => this.giveUp(`no connection to ${this.id} within ${ms} ms`),
-        ms,
+      this.steps = new ConnectSteps(
+        () => this.scheduler.now(),
+        this.options.connectTimeoutMs ?? 20_000,
       );
+      this.watchConnect();
       if (this.options.role === 'offerer') this.whenLoaded(() => this.establish());
     }
     await this.opened;
@@ -262,6 +272,34 @@ export class WebRtcTransport implements Transport {
     this.streams.complete();
   }
 
+  /**
+   * Gives the first connection up once it stalls (see {@link ConnectSteps}). An attempt
+   * the far end answered that then stalls for half that (ICE checks or the DTLS handshake
+   * lost on a busy or lossy path) is dropped, and the offerer tries again at once.
+   */
+  private watchConnect(): void {
+    const steps = this.steps;
+    if (!steps || this.currentStatus !== 'connecting') return;
+    const remaining = steps.remainingMs();
+    if (remaining === 0) {
+      this.giveUp(`no connection to ${this.id} (${steps.describe()})`);
+      return;
+    }
+    let next = remaining;
+    const peer = this.peer;
+    if (this.options.role === 'offerer' && peer && this.answered === this.attempt) {
+      const restartIn = steps.stallMs / 2 - steps.idleMs();
+      if (restartIn <= 0) this.dropped(peer);
+      else next = Math.min(next, restartIn);
+    }
+    this.deadline = this.scheduler.schedule(() => this.watchConnect(), next);
+  }
+
+  /** `step`, naming the attempt after the first: what {@link ConnectSteps} records. */
+  private stepOf(step: string, attempt = this.attempt): string {
+    return attempt <= 1 ? step : `${step} (attempt ${attempt})`;
+  }
+
   private giveUp(reason: string): void {
     this.fail(new TransportError('transport_not_open', reason));
   }
@@ -307,8 +345,9 @@ export class WebRtcTransport implements Transport {
     peer
       .createOffer()
       .then((offer) => {
-        if (this.peer === peer)
-          this.options.signals.send({ kind: 'offer', attempt, sdp: offer.sdp });
+        if (this.peer !== peer) return;
+        this.options.signals.send({ kind: 'offer', attempt, sdp: offer.sdp });
+        this.steps?.mark(this.stepOf('offer sent', attempt));
       })
       .catch(() => this.dropped(peer));
   }
@@ -341,6 +380,8 @@ export class WebRtcTransport implements Transport {
       }
     });
     peer.onConnectionState((state) => {
+      if (this.peer === peer && (state === 'connecting' || state === 'connected'))
+        this.steps?.mark(this.stepOf(`connection ${state}`));
       if (state === 'failed' || state === 'closed') this.dropped(peer);
     });
     peer.onDataChannel((channel) => {
@@ -387,6 +428,7 @@ export class WebRtcTransport implements Transport {
       if (this.peer !== peer || this.currentStatus === 'closed') return;
       this.deadline?.unsubscribe();
       this.deadline = undefined;
+      this.steps = undefined;
       this.failures = 0;
       keepalive.start();
       this.status.next('open');
@@ -434,6 +476,7 @@ export class WebRtcTransport implements Transport {
       signal.attempt >= this.attempt
     ) {
       this.attempt = signal.attempt;
+      this.steps?.mark(this.stepOf('offer received', signal.attempt));
       const peer = this.createPeer(signal.attempt);
       if (!peer) return;
       if (this.currentStatus === 'open') this.markReconnecting();
@@ -443,6 +486,7 @@ export class WebRtcTransport implements Transport {
           if (this.peer !== peer) return;
           await this.candidates?.flush();
           this.options.signals.send({ kind: 'answer', attempt: signal.attempt, sdp: answer.sdp });
+          this.steps?.mark(this.stepOf('answer sent', signal.attempt));
         })
         .catch(() => {
           // An offer this end cannot answer (a garbage SDP) before the link ever opened:
@@ -456,11 +500,21 @@ export class WebRtcTransport implements Transport {
     const peer = this.peer;
     if (!peer || signal.attempt !== this.attempt) return;
     if (signal.kind === 'answer' && this.options.role === 'offerer') {
+      this.answered = signal.attempt;
+      this.steps?.mark(this.stepOf('answer received'));
+      // From here a stalled attempt is retried: the watch wakes for that too.
+      if (this.steps) {
+        this.deadline?.unsubscribe();
+        this.watchConnect();
+      }
       peer
         .acceptAnswer({ type: 'answer', sdp: signal.sdp })
         .then(() => this.candidates?.flush())
         .catch(() => this.dropped(peer));
-    } else if (signal.kind === 'candidate') this.candidates?.add(signal.candidate);
+    } else if (signal.kind === 'candidate') {
+      this.steps?.mark(this.stepOf('a candidate from the far end'));
+      this.candidates?.add(signal.candidate);
+    }
   }
 
   private assertOpen(): RtcChannel {
