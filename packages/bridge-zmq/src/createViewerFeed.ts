@@ -18,7 +18,10 @@ export interface ViewerFeedSession {
 
 /** Options of {@link createViewerFeed}. */
 export interface ViewerFeedOptions {
-  /** Run name written as `what` into every message; LossViewer shows runs by it. */
+  /**
+   * Run name written as `what` into every message; LossViewer shows runs by it. A
+   * pipeline's stages each go out under their own stage name instead.
+   */
   what: string;
   /** Where progress goes. Default `tcp://127.0.0.1:9001`, SLEAP's publish port. */
   publishAddress?: string;
@@ -170,7 +173,8 @@ export async function createViewerFeed(
 
   const context: ViewerMessageContext = {};
   let lastSeq: number | undefined;
-  let begun = false;
+  /** The `what` of the run the viewer was last told began (a pipeline's stage, else `what`). */
+  let begun: string | undefined;
   const subscription = session.events$.subscribe((event) => {
     if (lastSeq !== undefined && event.seq <= lastSeq) return; // replayed: already sent
     if (lastSeq !== undefined && event.seq > lastSeq + 1) {
@@ -180,13 +184,16 @@ export async function createViewerFeed(
     }
     lastSeq = event.seq;
     if (event.type !== 'progress') return;
+    // Each stage of a pipeline is a run of its own, named by the stage (the viewers filter
+    // on `what`: "centroid", "centered_instance").
+    const runWhat = event.stage?.name ?? what;
     const isBegin = event.progress.event === 'train_begin';
-    if (!isBegin && !begun) {
-      // Joined mid-run: LossViewer takes `what` only from a train_begin.
-      void gate.publish(stringifyPythonJson({ event: 'train_begin', what }), true);
+    if (!isBegin && begun !== runWhat) {
+      // Joined mid-run (or mid-stage): LossViewer takes `what` only from a train_begin.
+      void gate.publish(stringifyPythonJson({ event: 'train_begin', what: runWhat }), true);
     }
-    begun = true;
-    const message = toViewerMessage(event.progress, what, context);
+    begun = runWhat;
+    const message = toViewerMessage(event.progress, runWhat, context);
     if (message === null) {
       stats.skipped++;
       return;

@@ -1,4 +1,4 @@
-import type { JobEvent, ProgressMessage } from '@trainwire/core';
+import type { JobEvent, JobStage, ProgressMessage } from '@trainwire/core';
 import { Subject } from 'rxjs';
 
 /** The part of a JobSession a viewer feed uses, driven by the test. */
@@ -11,10 +11,17 @@ export class FakeSession {
   /** `onStop` runs on each stop(), as a worker would stop the trainer. */
   constructor(private readonly onStop: () => Promise<void> = async () => {}) {}
 
-  /** Emits a progress event with the next `seq`. */
-  progress(progress: ProgressMessage): void {
+  /** Emits a progress event with the next `seq` (of a pipeline's `stage`, when given). */
+  progress(progress: ProgressMessage, stage?: JobStage): void {
     this.seq++;
-    this.events.next({ type: 'progress', jobId: 'job-1', seq: this.seq, ts: Date.now(), progress });
+    this.events.next({
+      type: 'progress',
+      jobId: 'job-1',
+      seq: this.seq,
+      ts: Date.now(),
+      progress,
+      ...(stage === undefined ? {} : { stage }),
+    });
   }
 
   /** Emits a log event (not progress) with the next `seq`. */

@@ -100,6 +100,29 @@ describe('createViewerFeed in bind mode', () => {
     ]);
   });
 
+  it("sends each stage of a pipeline as a run of its own, under the stage's name", async () => {
+    const session = new FakeSession();
+    const feed = await bindFeed(session);
+    const viewer = connectViewer(feed);
+    const centroid = { index: 0, count: 2, name: 'centroid' };
+    const instance = { index: 1, count: 2, name: 'centered_instance' };
+    session.progress({ event: 'train_begin', what: 'centroid' }, centroid);
+    // Connected before the rest (a viewer joining later is sent the newest run only).
+    await viewer.until(1);
+    session.progress({ event: 'epoch_end', epoch: 0, logs: { 'train/loss': 1 } }, centroid);
+    // Stage 2's own train_begin never reached the feed: one is sent for it.
+    session.progress({ event: 'epoch_end', epoch: 0, logs: { 'train/loss': 2 } }, instance);
+    session.progress({ event: 'epoch_end', epoch: 1, logs: { 'train/loss': 1.5 } }, instance);
+    await viewer.until(5);
+    expect(viewer.received.map((m) => [m.event, m.what, m.epoch])).toEqual([
+      ['train_begin', 'centroid', undefined],
+      ['epoch_end', 'centroid', 0],
+      ['train_begin', 'centered_instance', undefined],
+      ['epoch_end', 'centered_instance', 0],
+      ['epoch_end', 'centered_instance', 1],
+    ]);
+  });
+
   it("calls session.stop() on a viewer's stop", async () => {
     const session = new FakeSession();
     const feed = await bindFeed(session);

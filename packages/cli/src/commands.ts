@@ -94,6 +94,16 @@ export const COMMANDS: readonly CommandSpec[] = [
         value: 'MODEL[:V]',
         description: "start from a registered model's weights (its active version by default)",
       },
+      pipeline: {
+        type: 'string',
+        value: 'NAME',
+        description: 'a pipeline of the profile, stage after stage: top-down (sleap-nn)',
+      },
+      stages: {
+        type: 'string',
+        value: 'FILE',
+        description: 'a pipeline of your own: YAML or JSON with a "stages:" list',
+      },
       input: {
         type: 'string',
         multiple: true,
@@ -153,6 +163,55 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
     },
     run: remote(async () => (await import('./commands/train.js')).trainCommand),
+  },
+  {
+    name: 'predict',
+    summary: 'Run a trained model on new data on a worker and download its predictions.',
+    usage:
+      'predict (--model NAME[:V] | --model-artifact ID | --model-path PATH) [--input PATH | --upload LOCAL] [--out DIR]',
+    flags: {
+      ...WATCH_FLAGS,
+      ...WORKER_FLAGS,
+      model: {
+        type: 'string',
+        value: 'NAME[:V]',
+        description: 'a registered model (its active version by default)',
+      },
+      'model-artifact': {
+        type: 'string',
+        value: 'ID',
+        description: 'a model or checkpoint artifact (`trainwire artifacts list`)',
+      },
+      'model-path': { type: 'string', value: 'PATH', description: 'a model file on the worker' },
+      input: {
+        type: 'string',
+        value: 'PATH',
+        description: 'the items to predict on, a file on the worker',
+      },
+      upload: {
+        type: 'string',
+        value: 'LOCAL',
+        description: 'the items to predict on, a file on this machine (sent first)',
+      },
+      profile: {
+        type: 'string',
+        value: 'ID',
+        description: 'trainer profile that predicts: builtin (default), pytorch, sleap-nn',
+      },
+      config: { type: 'string', value: 'FILE', description: 'predict settings, YAML or JSON' },
+      out: {
+        type: 'string',
+        value: 'DIR',
+        description: 'where the predictions go (default: the current folder)',
+      },
+      name: { type: 'string', value: 'NAME', description: 'a name for the run' },
+      device: {
+        type: 'string',
+        value: 'auto|cpu|gpu',
+        description: 'where the model runs (default auto)',
+      },
+    },
+    run: remote(async () => (await import('./commands/predict.js')).predictCommand),
   },
   {
     name: 'jobs',

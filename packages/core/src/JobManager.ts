@@ -15,6 +15,7 @@ import type { JobLink, SubmitStep } from './JobSnapshot.js';
 import type { LocalFile } from './LocalFile.js';
 import { newJobId } from './newJobId.js';
 import { createPathResolution } from './paths/PathResolution.js';
+import { pipelineIssues, specInputPaths } from './pipelineIssues.js';
 import type { RpcPeer } from './protocol/RpcPeer.js';
 import type { JobError, JobEvent } from './schemas/JobEvent.js';
 import { type JobSpec, type JobSpecInput, JobSpecSchema } from './schemas/JobSpec.js';
@@ -157,15 +158,13 @@ export class JobManager {
       );
     }
     const jobId = options.jobId ?? this.newJobId();
-    const profile = this.profiles.get(spec.profile);
-    const totalEpochs = profile?.totalEpochs(spec.config);
     const session = new JobSession({
       jobId,
       spec,
       link: this.sessionLink(target),
       workerName: target.name,
       scheduler: this.scheduler,
-      ...(totalEpochs === undefined ? {} : { totalEpochs }),
+      ...this.epochTotals(spec),
     });
     this.track(target, session);
     void this.runPipeline(target, session, spec, options.uploads ?? {});
@@ -178,9 +177,55 @@ export class JobManager {
    * checks it then). A dialog shows the warnings before the job is submitted.
    */
   validate(input: JobSpecInput): ValidationReport | undefined {
-    const spec = parseOrThrow(JobSpecSchema, input, 'job spec');
-    const profile = this.profiles.get(spec.profile);
-    return profile === undefined ? undefined : validateWithProfile(profile, spec.config);
+    return this.validateSpec(parseOrThrow(JobSpecSchema, input, 'job spec'));
+  }
+
+  /**
+   * The spec's config checked by this client's profiles; for a pipeline, its shape
+   * ({@link pipelineIssues}) and each stage's config, issues at `stages.K.config.…`.
+   */
+  private validateSpec(spec: JobSpec): ValidationReport | undefined {
+    const shape = pipelineIssues(spec);
+    // A predict job's config is the trainer's predict settings, not a training config.
+    if (spec.predict !== undefined)
+      return shape.length === 0 ? undefined : { ok: false, issues: shape };
+    if (spec.stages === undefined) {
+      const profile = this.profiles.get(spec.profile);
+      if (profile === undefined)
+        return shape.length === 0 ? undefined : { ok: false, issues: shape };
+      const report = validateWithProfile(profile, spec.config);
+      return shape.length === 0 ? report : { ok: false, issues: [...shape, ...report.issues] };
+    }
+    const issues = [...shape];
+    spec.stages.forEach((stage, index) => {
+      const profile = this.profiles.get(stage.profile);
+      if (profile === undefined) return;
+      for (const issue of validateWithProfile(profile, stage.config).issues) {
+        issues.push({
+          ...issue,
+          path: `stages.${index}.config.${issue.path}`,
+          message: `stage ${stage.name}: ${issue.message}`,
+        });
+      }
+    });
+    return { ok: !issues.some((i) => i.severity === 'error'), issues };
+  }
+
+  /** The epochs a spec asks for (each stage's, for a pipeline), from this client's profiles. */
+  private epochTotals(spec: JobSpec): {
+    totalEpochs?: number;
+    stageTotalEpochs?: (number | undefined)[];
+  } {
+    if (spec.stages !== undefined) {
+      return {
+        stageTotalEpochs: spec.stages.map((stage) =>
+          this.profiles.get(stage.profile)?.totalEpochs(stage.config),
+        ),
+      };
+    }
+    if (spec.predict !== undefined) return {};
+    const totalEpochs = this.profiles.get(spec.profile)?.totalEpochs(spec.config);
+    return totalEpochs === undefined ? {} : { totalEpochs };
   }
 
   /** Follows a job that already runs (or ran) on the worker, from its first event. */
@@ -189,14 +234,13 @@ export class JobManager {
     const existing = target.sessions.get(jobId);
     if (existing !== undefined) return existing;
     const attached = await target.peer.request('job.attach', { jobId });
-    const totalEpochs = this.profiles.get(attached.spec.profile)?.totalEpochs(attached.spec.config);
     const session = new JobSession({
       jobId,
       spec: attached.spec,
       link: this.sessionLink(target),
       workerName: target.name,
       scheduler: this.scheduler,
-      ...(totalEpochs === undefined ? {} : { totalEpochs }),
+      ...this.epochTotals(attached.spec),
     });
     this.track(target, session);
     session.resync();
@@ -225,9 +269,8 @@ export class JobManager {
     if (cancelled()) return;
     try {
       session.setLocal({ state: 'validating', submitStep: step });
-      const profile = this.profiles.get(spec.profile);
-      if (profile !== undefined) {
-        const report = validateWithProfile(profile, spec.config);
+      const report = this.validateSpec(spec);
+      if (report !== undefined) {
         session.setLocal({ warnings: report.issues.filter((i) => i.severity === 'warning') });
         if (!report.ok) {
           const errors = report.issues.filter((i) => i.severity === 'error');
@@ -242,13 +285,14 @@ export class JobManager {
       if (cancelled()) return;
       step = 'check-paths';
       session.setLocal({ submitStep: step });
-      const paths = Object.values(spec.inputs);
+      const named = specInputPaths(spec);
+      const paths = Object.values(named);
       if (paths.length > 0) {
         const { results } = await target.peer.request('paths.check', {
           paths,
           findCandidates: true,
         });
-        const resolution = createPathResolution(spec.inputs, results);
+        const resolution = createPathResolution(named, results);
         if (resolution.unresolved > 0) {
           const missing = resolution.entries.filter(
             (e) => e.status === 'missing' || e.status === 'denied',

@@ -14,6 +14,7 @@ import {
 } from 'rxjs';
 import { type Eta, EtaEstimator } from './EtaEstimator.js';
 import { BatchLog } from './internal/BatchLog.js';
+import { ItemMeter } from './internal/ItemMeter.js';
 import type { BestMetric, EpochRecord, JobProgress } from './JobProgress.js';
 import { isLowerBetter } from './JobProgress.js';
 import type {
@@ -24,11 +25,13 @@ import type {
   SubmitStep,
   WorkerLinkState,
 } from './JobSnapshot.js';
+import { isNewStage, type StageResult } from './JobStages.js';
 import { trainLoss } from './metrics.js';
 import type { Artifact } from './schemas/Artifact.js';
 import type { JobError, JobEvent } from './schemas/JobEvent.js';
 import type { JobSpec } from './schemas/JobSpec.js';
 import { isFinalJobState, type JobState } from './schemas/JobState.js';
+import type { JobStage } from './schemas/StageSpec.js';
 import type { TransferProgress } from './TransferProgress.js';
 import type { ConfigIssue } from './validation/ConfigProfile.js';
 
@@ -47,6 +50,8 @@ export interface JobSessionInit {
   batchHistory?: number;
   /** How often `eta$` re-counts while an epoch runs. */
   etaTickMs?: number;
+  /** A pipeline's epochs per stage (from each stage's config), by stage index. */
+  stageTotalEpochs?: readonly (number | undefined)[];
 }
 
 const PENDING_LIMIT = 10_000;
@@ -95,7 +100,7 @@ export class JobSession {
   private readonly etaChanged = new Subject<void>();
   private readonly finished = new Subject<void>();
   private readonly listeners = new Set<() => void>();
-  private readonly estimator: EtaEstimator;
+  private estimator: EtaEstimator;
   private readonly pending = new Map<number, JobEvent>();
   private resolveDone!: (snapshot: JobSnapshot) => void;
 
@@ -105,7 +110,12 @@ export class JobSession {
   private startedTs: number | null = null;
   private lastReceivedAt = 0;
   private batch: number | null = null;
-  private readonly batchLog: BatchLog;
+  private batchLog: BatchLog;
+  private readonly batchLimit: number;
+  private readonly stageTotals: readonly (number | undefined)[];
+  private stage: JobStage | null = null;
+  private stages: readonly StageResult[] = [];
+  private readonly items = new ItemMeter();
   private state: JobState = 'queued';
   private submitStep: SubmitStep | null = null;
   private error: JobError | null = null;
@@ -132,7 +142,9 @@ export class JobSession {
     this.link = init.link;
     this.scheduler = init.scheduler ?? asyncScheduler;
     this.logTail = init.logTail ?? 200;
-    this.batchLog = new BatchLog(init.batchHistory ?? 10_000);
+    this.batchLimit = init.batchHistory ?? 10_000;
+    this.batchLog = new BatchLog(this.batchLimit);
+    this.stageTotals = init.stageTotalEpochs ?? [];
     this.connection = {
       status: 'connected',
       worker: init.workerName ?? 'the worker',
@@ -140,15 +152,7 @@ export class JobSession {
       reason: null,
     };
     this.estimator = new EtaEstimator(init.totalEpochs);
-    this.progress = {
-      completedEpochs: 0,
-      startEpoch: null,
-      currentEpoch: null,
-      totalEpochs: init.totalEpochs ?? null,
-      latest: {},
-      best: {},
-      history: [],
-    };
+    this.progress = freshProgress(init.totalEpochs);
     this.stateSubject = new BehaviorSubject<JobState>(this.state);
     this.progressSubject = new BehaviorSubject<JobProgress>(this.progress);
     this.state$ = this.stateSubject.pipe(distinctUntilChanged());
@@ -189,6 +193,9 @@ export class JobSession {
         eta: this.currentEta(),
         logs: this.logs,
         artifacts: this.artifacts,
+        stage: this.stage,
+        stages: this.stages,
+        items: this.items.progress,
         upload: this.upload,
         lastSeq: this.lastSeq,
         startedTs: this.startedTs,
@@ -367,6 +374,7 @@ export class JobSession {
     this.lastSeq = event.seq;
     this.lastTs = event.ts;
     this.lastReceivedAt = this.scheduler.now();
+    if (isNewStage(this.stage, event.stage)) this.enterStage(event.stage!);
     switch (event.type) {
       case 'state':
         if (event.state === 'running' && this.startedTs === null) this.startedTs = event.ts;
@@ -393,6 +401,23 @@ export class JobSession {
     }
   }
 
+  /**
+   * A pipeline moved to another stage: the one before is kept in `stages`, and progress,
+   * ETA and batch history start over, so a chart restarts per stage.
+   */
+  private enterStage(stage: JobStage): void {
+    if (this.stage !== null) {
+      this.stages = this.stages.concat({ stage: this.stage, progress: this.progress });
+    }
+    this.stage = stage;
+    const total = this.stageTotals[stage.index];
+    this.estimator = new EtaEstimator(total);
+    this.batchLog = new BatchLog(this.batchLimit);
+    this.epochBeginTs = new Map();
+    this.batch = null;
+    this.setProgress(freshProgress(total));
+  }
+
   private applyProgress(event: Extract<JobEvent, { type: 'progress' }>): void {
     const message = event.progress;
     switch (message.event) {
@@ -413,6 +438,9 @@ export class JobSession {
         });
         return;
       case 'batch_end':
+        if (message.items_done !== undefined) {
+          this.items.update(message.items_done, message.items_total, event.ts);
+        }
         // Snapshot only, no copy: a batch stream is too fast to re-emit progress for.
         this.batch = message.batch;
         this.batchLog.add(
@@ -519,6 +547,18 @@ export class JobSession {
     this.logsSubject.complete();
     this.resolveDone(snapshot);
   }
+}
+
+function freshProgress(totalEpochs: number | undefined): JobProgress {
+  return {
+    completedEpochs: 0,
+    startEpoch: null,
+    currentEpoch: null,
+    totalEpochs: totalEpochs ?? null,
+    latest: {},
+    best: {},
+    history: [],
+  };
 }
 
 function sameEta(a: Eta | null, b: Eta | null): boolean {

@@ -1,9 +1,11 @@
 import type { Eta } from './EtaEstimator.js';
 import type { JobProgress } from './JobProgress.js';
+import type { StageResult } from './JobStages.js';
 import type { Artifact } from './schemas/Artifact.js';
 import type { JobError, JobEvent } from './schemas/JobEvent.js';
 import type { JobSpec } from './schemas/JobSpec.js';
 import type { JobState } from './schemas/JobState.js';
+import type { JobStage } from './schemas/StageSpec.js';
 import type { TransferProgress } from './TransferProgress.js';
 import type { ConfigIssue } from './validation/ConfigProfile.js';
 
@@ -96,6 +98,20 @@ export interface BatchHistory {
   since(from: number): readonly BatchPoint[];
 }
 
+/**
+ * A predict job's progress in items (frames, rows, images), from the trainer's
+ * `batch_end` messages with `items_done` / `items_total`.
+ */
+export interface ItemProgress {
+  done: number;
+  /** Items in all, when the trainer said. */
+  total: number | null;
+  /** Items a second over the last 10 s of the worker's clock; null before two reports. */
+  ratePerSec: number | null;
+  /** Time left at that rate (ms); null while the total or the rate is unknown. */
+  etaMs: number | null;
+}
+
 /** Everything about a job at one moment, for React (`useSyncExternalStore`) and the CLI. */
 export interface JobSnapshot {
   jobId: string;
@@ -115,6 +131,16 @@ export interface JobSnapshot {
   /** Last lines of output, carriage-return updates applied. */
   logs: readonly LogLine[];
   artifacts: readonly Artifact[];
+  /**
+   * The pipeline stage running now (or the last one, once the job ended); null for a job
+   * without stages. `progress`, `batches` and `eta` are this stage's: they start over at
+   * each stage.
+   */
+  stage: JobStage | null;
+  /** The pipeline's earlier stages, in order, each with its progress when it ended. */
+  stages: readonly StageResult[];
+  /** A predict job's items done, rate and ETA; null for a training job. */
+  items: ItemProgress | null;
   /** The upload in progress (throttled: a few updates a second), or null. */
   upload: TransferProgress | null;
   lastSeq: number;

@@ -25,7 +25,9 @@ export function shellQuote(value: string): string {
 /**
  * The `trainwire train … --resume CHECKPOINT` command that resumes a run, every value
  * quoted for a shell: what the CLI's failure summary prints and the failure dialog's Copy
- * button copies.
+ * button copies. For a pipeline (`profile: "pipeline"`) the checkpoint is one of the
+ * stage it ended in: the worker restarts that stage from it, reuses the models of the
+ * stages before it and runs the ones after (`describeFailure`'s `resumeNote` says so).
  *
  * @example
  * ```ts

@@ -18,6 +18,8 @@ const USAGE = new Set([
   'path_denied',
   'not_a_file',
   'device_unavailable',
+  'unknown_model',
+  'unknown_artifact',
   'usage',
 ]);
 const BUSY = new Set(['worker_busy', 'submit_refused', 'job_conflict', 'no_space']);

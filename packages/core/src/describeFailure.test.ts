@@ -74,6 +74,8 @@ describe('the failure summary both views show', () => {
       error: 'CUDA out of memory',
       worker: 'gpu-1',
       checkpointDir: '/runs/j1/checkpoints',
+      stage: null,
+      resumeNote: null,
       lastCheckpoint: '/runs/j1/checkpoints/last.ckpt',
       resumeCommand:
         'trainwire train --worker gpu-1 --profile builtin --epochs 100 --resume /runs/j1/checkpoints/last.ckpt',

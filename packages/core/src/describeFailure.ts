@@ -1,5 +1,6 @@
 import { describeOutcome } from './describeOutcome.js';
 import type { JobSnapshot } from './JobSnapshot.js';
+import { describeStage } from './JobStages.js';
 
 /**
  * A failed or cancelled job as its failure summary shows it: the CLI prints it, the
@@ -22,6 +23,13 @@ export interface FailureSummary {
   worker: string;
   /** The folder of the job's checkpoints on the worker, when it said. */
   checkpointDir: string | undefined;
+  /** The pipeline stage it ended in (`Stage 2/2: centered_instance`); null without stages. */
+  stage: string | null;
+  /**
+   * What a resume of a pipeline does: "Resuming restarts at stage centered_instance from its
+   * last checkpoint and reuses the model of stage centroid."; null without stages.
+   */
+  resumeNote: string | null;
   /** The newest checkpoint's path on the worker, when one was saved. */
   lastCheckpoint: string | undefined;
   /**
@@ -60,18 +68,24 @@ export function describeFailure(
   const { lastCheckpoint, workerResumeCommand } = outcome;
   const resumed = outcome.resumedAt === null ? '' : ` (resumed at epoch ${outcome.resumedAt})`;
   const cancelled = kind === 'cancelled';
+  const { stage, completedStages } = outcome;
+  const inStage =
+    stage === null ? '' : ` in stage ${stage.index + 1}/${stage.count} (${stage.name})`;
   return {
     kind,
     title: cancelled ? 'Remote Training Cancelled' : 'Remote Training Failed',
     headline:
       kind === 'refused'
         ? 'The job was turned down before it ran'
-        : `Training ${cancelled ? 'cancelled' : 'failed'} after ${outcome.reached}${resumed}`,
+        : `Training ${cancelled ? 'cancelled' : 'failed'}${inStage} after ${outcome.reached}${resumed}`,
     reached: outcome.reached,
     resumedAt: outcome.resumedAt,
     error: outcome.error?.message ?? null,
     worker: final.connection.worker,
     checkpointDir: outcome.checkpointDir,
+    stage: stage === null ? null : describeStage(stage),
+    resumeNote:
+      stage === null ? null : pipelineResumeNote(stage.name, completedStages, lastCheckpoint),
     lastCheckpoint,
     resumeCommand:
       lastCheckpoint === undefined
@@ -79,4 +93,20 @@ export function describeFailure(
         : (options.resumeCommand?.(lastCheckpoint) ?? workerResumeCommand),
     jobId: final.jobId,
   };
+}
+
+function pipelineResumeNote(
+  stage: string,
+  completed: readonly string[],
+  checkpoint: string | undefined,
+): string {
+  const from =
+    checkpoint === undefined
+      ? `restarts stage ${stage} from its start (it saved no checkpoint)`
+      : `restarts at stage ${stage} from its last checkpoint`;
+  const reuse =
+    completed.length === 0
+      ? ''
+      : ` and reuses the model${completed.length === 1 ? '' : 's'} of stage${completed.length === 1 ? '' : 's'} ${completed.join(', ')}`;
+  return `Resuming ${from}${reuse}; later stages run after it.`;
 }

@@ -2,6 +2,7 @@ import { detailsOf } from './errorDetails.js';
 import type { JobSnapshot } from './JobSnapshot.js';
 import type { Artifact } from './schemas/Artifact.js';
 import type { JobError } from './schemas/JobEvent.js';
+import type { JobStage } from './schemas/StageSpec.js';
 
 /**
  * How a job ended, as a person reads it: what the CLI's summary prints and a failure
@@ -33,6 +34,10 @@ export interface JobOutcome {
   checkpointDir: string | undefined;
   /** The worker's own resume command (it names the config file on the worker). */
   workerResumeCommand: string | undefined;
+  /** A pipeline's stage the job ended in (its epochs are that stage's); null without stages. */
+  stage: JobStage | null;
+  /** A pipeline's stages that finished before it ended, by name. */
+  completedStages: readonly string[];
 }
 
 const REFUSALS = new Set([
@@ -94,6 +99,7 @@ export function describeOutcome(final: JobSnapshot): JobOutcome {
   // worker's count (`details.epoch`, epochs done) wins when it is further.
   const reachedEpoch = Math.max(progress.completedEpochs, position?.epoch ?? 0);
   const { totalEpochs, startEpoch } = progress;
+  const stage = position?.stage ?? final.stage;
   return {
     kind: kindOf(final),
     reachedEpoch,
@@ -106,6 +112,12 @@ export function describeOutcome(final: JobSnapshot): JobOutcome {
     lastCheckpoint: position?.lastCheckpoint ?? checkpoints[checkpoints.length - 1]?.path,
     checkpointDir: position?.checkpointDir ?? undefined,
     workerResumeCommand: position?.resumeCommand ?? undefined,
+    stage,
+    completedStages:
+      position?.completedStages ??
+      (final.state === 'completed' && final.stage !== null
+        ? [...final.stages.map((s) => s.stage.name), final.stage.name]
+        : final.stages.map((s) => s.stage.name)),
   };
 }
 
@@ -114,6 +126,9 @@ function kindOf(final: JobSnapshot): JobOutcome['kind'] {
   switch (final.state) {
     case 'completed': {
       const { completedEpochs, totalEpochs } = final.progress;
+      // A pipeline stopped before its last stage stopped early, whatever that stage reached.
+      const stage = final.stage;
+      if (stage !== null && stage.index < stage.count - 1) return 'stopped-early';
       const early = final.error === null && totalEpochs !== null && completedEpochs < totalEpochs;
       return early ? 'stopped-early' : 'completed';
     }

@@ -15,7 +15,9 @@ export type CoreErrorCode =
   | 'unknown_profile'
   | 'config_parse_failed'
   | 'unknown_exporter'
-  | 'exporter_failed';
+  | 'exporter_failed'
+  | 'predict_failed'
+  | 'no_predictions';
 
 /**
  * Base class of every error `@trainwire/core` throws. Check `code` (or use

@@ -98,6 +98,7 @@ export { JobSession, type JobSessionInit } from './JobSession.js';
 export type {
   BatchHistory,
   BatchPoint,
+  ItemProgress,
   JobLink,
   JobSnapshot,
   LogLine,
@@ -106,6 +107,7 @@ export type {
   WorkerLinkState,
   WorkerLinkStatus,
 } from './JobSnapshot.js';
+export { describeStage, type StageResult } from './JobStages.js';
 export type { EventPage, JobRecord, JobStore } from './JobStore.js';
 export type { LocalFile } from './LocalFile.js';
 export { type LoadJobOptions, loadJob } from './loadJob.js';
@@ -133,6 +135,14 @@ export {
 export { baseName } from './paths/pathParts.js';
 export { type RankedCandidate, rankCandidates } from './paths/rankCandidates.js';
 export { type PathFixSuggestion, suggestFixes } from './paths/suggestFixes.js';
+export { pipelineIssues, specInputPaths } from './pipelineIssues.js';
+export {
+  type FetchedPredictions,
+  fetchPredictions,
+  type PredictSession,
+  predictionsOf,
+} from './predict/fetchPredictions.js';
+export { type PredictRequest, predictSpec, submitPredict } from './predict/submitPredict.js';
 export { type DecodedFrame, decodeFrame } from './protocol/decodeFrame.js';
 export { encodeJson } from './protocol/encodeJson.js';
 export { WIRE_ERROR_CODES, type WireErrorCode } from './protocol/errorCodes.js';
@@ -225,6 +235,12 @@ export {
   type JobSpec,
   type JobSpecInput,
   JobSpecSchema,
+  type ModelSource,
+  ModelSourceSchema,
+  PIPELINE_PROFILE,
+  PREDICT_INPUT_ROLE,
+  type PredictSpec,
+  PredictSpecSchema,
 } from './schemas/JobSpec.js';
 export { isFinalJobState, type JobState, JobStateSchema } from './schemas/JobState.js';
 export { type Notice, NoticeSchema } from './schemas/Notice.js';
@@ -251,6 +267,16 @@ export {
   WorkerReadinessSchema,
 } from './schemas/Readiness.js';
 export { type Room, RoomSchema } from './schemas/Room.js';
+export {
+  type JobStage,
+  JobStageSchema,
+  STAGE_REF_PREFIX,
+  StageNameSchema,
+  type StageSpec,
+  type StageSpecInput,
+  StageSpecSchema,
+  stageRefOf,
+} from './schemas/StageSpec.js';
 export {
   describeGpu,
   type GpuInfo,
@@ -290,6 +316,14 @@ export type { ConfigIssue, ConfigProfile, ValidationReport } from './validation/
 export { ConfigProfileRegistry, validateWithProfile } from './validation/ConfigProfileRegistry.js';
 export { type ConfigFields, readField, writeField } from './validation/configFields.js';
 export { parseConfigText } from './validation/parseConfigText.js';
+export {
+  mergeConfig,
+  PIPELINE_PRESETS,
+  type PipelinePreset,
+  type PipelinePresetOptions,
+  pipelinePresetFor,
+  pipelineSpec,
+} from './validation/pipelinePresets.js';
 export {
   type PytorchTrainerConfig,
   PytorchTrainerConfigSchema,

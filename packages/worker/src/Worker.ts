@@ -21,7 +21,9 @@ import { type DiskSpace, isDiskFull } from './internal/DiskSpace.js';
 import type { FileModes } from './internal/FileModes.js';
 import { closeTransports, flushPeers } from './internal/flushPeers.js';
 import { JobRunner } from './internal/JobRunner.js';
+import { planStages } from './internal/planStages.js';
 import { recoverInterruptedJobs } from './internal/recoverInterruptedJobs.js';
+import { resolvePredictModel } from './internal/resolvePredictModel.js';
 import type { Uploads } from './internal/Uploads.js';
 import { WorkerAccess } from './internal/WorkerAccess.js';
 import { WorkerEventHub } from './internal/WorkerEventHub.js';
@@ -238,7 +240,8 @@ export class Worker {
     }
     if (this.closed)
       throw new WorkerError('worker_busy', 'this worker is shutting down; try another worker');
-    const { profile, device } = checkJobSpec(this.parts, spec, this.info().name);
+    const checked = checkJobSpec(this.parts, spec, this.info().name);
+    const { profile, device } = checked;
     const fineTune = spec.fineTune === undefined ? undefined : this.resolveFineTune(spec);
     // The experiment it names exists and runs nothing else (checked again in the transaction).
     if (spec.experimentId !== undefined) this.experiments.requireStartable(spec.experimentId);
@@ -255,6 +258,22 @@ export class Worker {
     for (const [role, path] of Object.entries(spec.inputs))
       inputs[role] = await sandbox.resolve(path);
     const resume = spec.resume ? await sandbox.resolve(spec.resume) : undefined;
+    const runDir = join(this.parts.config.dataDir, 'runs', jobId);
+    const predictModel =
+      spec.predict === undefined
+        ? undefined
+        : await resolvePredictModel(spec.predict.model, this.artifacts, sandbox);
+    const stages =
+      checked.stages === undefined
+        ? undefined
+        : await planStages({
+            parts: this.parts,
+            spec,
+            checked: checked.stages,
+            sandbox,
+            runDir,
+            resume,
+          });
     if (this.runners.size >= maxConcurrentJobs || this.jobs.getJob(jobId)) {
       // raced with another start while resolving paths
       return this.startJob(jobId, spec, peer, identity);
@@ -288,13 +307,15 @@ export class Worker {
         jobId,
         spec,
         profile,
-        runDir: join(this.parts.config.dataDir, 'runs', jobId),
+        runDir,
         device,
         inputs,
         resume,
         ...(fineTune === undefined ? {} : { baseModel: fineTune.path }),
         datasetDir: join(this.parts.config.dataDir, 'datasets'),
         builtinTrainer: this.parts.builtinTrainer,
+        ...(stages === undefined ? {} : { stages }),
+        ...(predictModel === undefined ? {} : { predictModel }),
       },
     );
     this.runners.set(jobId, runner);

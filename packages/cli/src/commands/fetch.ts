@@ -43,32 +43,44 @@ async function fetchOne(
 ): Promise<{ target: string; bytes: number; skipped: boolean }> {
   const target = join(dir, name);
   try {
-    const fetched = await fetchArtifact(
-      peer,
-      path,
-      fileDownloadTarget(target, (error) => outProblem(dir, error)),
-      {
-        name,
-        ...(onProgress === undefined ? {} : { onProgress }),
-      },
-    );
+    const fetched = await fetchArtifact(peer, path, downloadTargetIn(dir, name), {
+      name,
+      ...(onProgress === undefined ? {} : { onProgress }),
+    });
     return { target, ...fetched };
   } catch (error) {
-    if (isTrainwireError(error, 'download_interrupted'))
-      throw new CliError(
-        'download_interrupted',
-        ExitCode.connection,
-        `the download of ${name} broke off (${String(error.details?.reason)}); run the same command again to resume it`,
-        { cause: error.cause },
-      );
-    if (isTrainwireError(error, 'download_corrupt'))
-      throw new CliError(
-        'download_corrupt',
-        ExitCode.jobFailed,
-        `${name} arrived damaged (size or SHA-256 differs); it was removed, run the command again`,
-      );
-    throw error;
+    throw downloadProblem(error, name);
   }
+}
+
+/** Where a download of `name` into `dir` goes; a folder it cannot write says so. */
+export function downloadTargetIn(dir: string, name: string) {
+  return fileDownloadTarget(join(dir, name), (error) => outProblem(dir, error));
+}
+
+/** A failed download of `name` in the CLI's words (and exit codes); others as they are. */
+export function downloadProblem(error: unknown, name: string): unknown {
+  if (isTrainwireError(error, 'download_interrupted'))
+    return new CliError(
+      'download_interrupted',
+      ExitCode.connection,
+      `the download of ${name} broke off (${String(error.details?.reason)}); run the same command again to resume it`,
+      { cause: error.cause },
+    );
+  if (isTrainwireError(error, 'download_corrupt'))
+    return new CliError(
+      'download_corrupt',
+      ExitCode.jobFailed,
+      `${name} arrived damaged (size or SHA-256 differs); it was removed, run the command again`,
+    );
+  return error;
+}
+
+/** Makes `dir` (and its parents) for downloads; a folder it cannot make says so. */
+export async function makeOutDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+    throw outProblem(dir, error);
+  });
 }
 
 /** `trainwire fetch JOB [--out DIR] [--kind model|checkpoint|all]`: a job's files, verified by hash. */
@@ -112,9 +124,7 @@ export async function downloadInto(
   io: Io,
   json: boolean,
 ): Promise<void> {
-  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
-    throw outProblem(dir, error);
-  });
+  await makeOutDir(dir);
   const show = json
     ? undefined
     : (p: TransferProgress) => io.stdout.write(`${describeTransfer('Fetching', p)}\n`);

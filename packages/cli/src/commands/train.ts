@@ -82,6 +82,11 @@ export async function runOnConnection(
     remoteWorker?: boolean;
     /** Reaches the worker again (by name) when its link closes mid-job. */
     connect?: Connect;
+    /**
+     * What follows once the job was followed to its end (`predict` downloads the
+     * predictions), with the exit code so far; returns the command's exit code.
+     */
+    afterFollow?: (session: JobSession, manager: JobManager, code: number) => Promise<number>;
   } = {},
 ): Promise<number> {
   const watched = watchedManager(args, connection, options.connect);
@@ -139,11 +144,13 @@ export async function runOnConnection(
         resumeCommand: (checkpoint) => resumeCommandFor(args, connection.worker.name, checkpoint),
       });
     // `up` owns its worker (it goes when `up` goes); `train` leaves the job running.
-    const code = options.remoteWorker
+    const followed = options.remoteWorker
       ? await followUntilTerminated(io, session, connection.worker.name, follow)
       : await follow();
     await feed?.close();
-    return code;
+    return options.afterFollow === undefined
+      ? followed
+      : await options.afterFollow(session, manager, followed);
   } finally {
     await watched.close();
   }

@@ -8,8 +8,12 @@ import {
   isTrainwireError,
   type JobSpecInput,
   mapInputPaths,
+  PIPELINE_PRESETS,
+  PIPELINE_PROFILE,
   PRESET_NAMES,
   parseConfigText,
+  pipelinePresetFor,
+  pipelineSpec,
   presetsFor,
   pytorchConfigProfile,
   sleapNnConfigProfile,
@@ -24,10 +28,34 @@ import { fsProblem } from './fsProblem.js';
 const PROFILES = [builtinConfigProfile, sleapNnConfigProfile, pytorchConfigProfile];
 
 /** The flags `train` repeats in a resume command, in order. */
-const RESUME_FLAGS = ['preset', 'config', 'epochs', 'lr', 'batch-size', 'name', 'device'];
+const RESUME_FLAGS = [
+  'pipeline',
+  'stages',
+  'preset',
+  'config',
+  'epochs',
+  'lr',
+  'batch-size',
+  'name',
+  'device',
+];
+
+/** The profile a job of these flags runs: a pipeline preset's defaults to sleap-nn. */
+function profileOf(args: ParsedArgs): string {
+  if (args.values.stages !== undefined) return PIPELINE_PROFILE;
+  return (
+    stringFlag(args, 'profile') ?? (args.values.pipeline !== undefined ? 'sleap-nn' : 'builtin')
+  );
+}
 
 /** The job spec from `train`'s flags: profile, config file or preset, overrides, inputs, resume. */
 export async function buildSpec(args: ParsedArgs): Promise<JobSpecInput> {
+  if (
+    args.values.pipeline !== undefined ||
+    args.values.stages !== undefined ||
+    args.values.profile === PIPELINE_PROFILE
+  )
+    return pipelineFromFlags(args);
   const profile = stringFlag(args, 'profile') ?? 'builtin';
   const file = stringFlag(args, 'config');
   const preset = stringFlag(args, 'preset');
@@ -45,21 +73,7 @@ export async function buildSpec(args: ParsedArgs): Promise<JobSpecInput> {
       );
     config = structuredClone(chosen);
   }
-  if (file !== undefined) {
-    const text = await readFile(file, 'utf8').catch((error: unknown) => {
-      throw new UsageError(
-        `cannot read --config ${file}: ${fsProblem(error)}; pass --config the path of a YAML or JSON trainer config on this machine`,
-        { cause: error },
-      );
-    });
-    try {
-      config = { ...config, ...parseConfigText(text, file) };
-    } catch (error) {
-      if (isTrainwireError(error))
-        throw new CliError(error.code, ExitCode.usage, error.message, { cause: error });
-      throw error;
-    }
-  }
+  if (file !== undefined) config = { ...config, ...(await readConfigFile(file)) };
   const overrides = {
     epochs: intFlag(args, 'epochs'),
     learningRate: numberFlag(args, 'lr'),
@@ -88,6 +102,120 @@ export async function buildSpec(args: ParsedArgs): Promise<JobSpecInput> {
   };
 }
 
+/**
+ * `--config FILE` (or another `flag` taking `what`) read and parsed as YAML or JSON; what
+ * is wrong with it, as a usage error.
+ */
+export async function readConfigFile(
+  file: string,
+  flag = '--config',
+  what = 'a YAML or JSON trainer config',
+): Promise<Record<string, unknown>> {
+  const text = await readFile(file, 'utf8').catch((error: unknown) => {
+    throw new UsageError(
+      `cannot read ${flag} ${file}: ${fsProblem(error)}; pass ${flag} the path of ${what} on this machine`,
+      { cause: error },
+    );
+  });
+  try {
+    return parseConfigText(text, file);
+  } catch (error) {
+    if (isTrainwireError(error))
+      throw new CliError(error.code, ExitCode.usage, error.message, { cause: error });
+    throw error;
+  }
+}
+
+/** Flags a pipeline takes per stage (in the stages file or the preset), not for the job. */
+const NOT_FOR_PIPELINES = ['config', 'preset', 'fine-tune', 'upload'];
+
+/**
+ * `train --pipeline NAME` (a preset of `--profile`, e.g. sleap-nn's `top-down`) or
+ * `train --stages FILE` (YAML or JSON: `stages:` a list of {name, profile, config, inputs};
+ * `--profile pipeline --config FILE` says the same, as the worker's resume command does):
+ * a pipeline job. `--input` goes to every stage of a preset; `--epochs`, `--lr` and
+ * `--batch-size` change every stage's config. The job manager checks each stage's config.
+ */
+async function pipelineFromFlags(args: ParsedArgs): Promise<JobSpecInput> {
+  const presetName = stringFlag(args, 'pipeline');
+  const asConfig = args.values.profile === PIPELINE_PROFILE && args.values.stages === undefined;
+  const file = stringFlag(args, asConfig ? 'config' : 'stages');
+  if (presetName !== undefined && file !== undefined)
+    throw new UsageError('--pipeline names a preset, --stages a file of stages: pass one');
+  if (presetName === undefined && file === undefined)
+    throw new UsageError(
+      '--profile pipeline runs stages: give them with --stages FILE (or --config FILE), or name a preset with --pipeline NAME',
+    );
+  const flag = presetName === undefined ? '--stages' : '--pipeline';
+  const clashing = NOT_FOR_PIPELINES.filter(
+    (name) => args.values[name] !== undefined && !(asConfig && name === 'config'),
+  );
+  if (clashing.length > 0)
+    throw new UsageError(
+      `${flag} sets each stage's config and inputs; drop ${clashing.map((name) => `--${name}`).join(', ')}`,
+    );
+  const name = stringFlag(args, 'name');
+  const resume = stringFlag(args, 'resume');
+  let spec: JobSpecInput;
+  if (presetName !== undefined) {
+    const profile = profileOf(args);
+    if (pipelinePresetFor(profile, presetName) === undefined) {
+      const known = Object.entries(PIPELINE_PRESETS).flatMap(([p, presets]) =>
+        Object.keys(presets).map((n) => `--profile ${p} --pipeline ${n}`),
+      );
+      throw new UsageError(
+        `there is no pipeline "${presetName}" for profile ${profile}; the pipelines are: ${known.join(', ')} (or give your own with --stages FILE)`,
+      );
+    }
+    spec = pipelineSpec(profile, presetName, {
+      inputs: mapPaths(args),
+      ...(name === undefined ? {} : { name }),
+    });
+  } else {
+    const profile = stringFlag(args, 'profile');
+    if (args.values.input !== undefined || (profile !== undefined && profile !== PIPELINE_PROFILE))
+      throw new UsageError(
+        "--stages FILE names each stage's profile and inputs; drop --profile and --input (or use --pipeline NAME)",
+      );
+    const parsed = await readConfigFile(
+      file!,
+      asConfig ? '--config' : '--stages',
+      'a YAML or JSON file with a "stages:" list',
+    );
+    const stages = parsed.stages;
+    const others = Object.keys(parsed).filter((key) => key !== 'stages');
+    if (!Array.isArray(stages) || others.length > 0)
+      throw new UsageError(
+        `--stages ${file} must hold one key, "stages", a list of stages (each with name, profile, config and inputs)${others.length > 0 ? `; it also has ${others.join(', ')}` : ''}`,
+      );
+    spec = {
+      profile: 'pipeline',
+      stages: stages as NonNullable<JobSpecInput['stages']>,
+      ...(name === undefined ? {} : { name }),
+    };
+  }
+  const overrides = {
+    epochs: intFlag(args, 'epochs'),
+    learningRate: numberFlag(args, 'lr'),
+    batchSize: intFlag(args, 'batch-size'),
+  };
+  if (Object.values(overrides).some((value) => value !== undefined)) {
+    spec.stages = spec.stages!.map((stage) =>
+      typeof stage === 'object' && stage !== null && typeof stage.profile === 'string'
+        ? { ...stage, config: withOverrides(stage.profile, stage.config ?? {}, overrides) }
+        : stage,
+    );
+  }
+  const device = stringFlag(args, 'device');
+  if (device !== undefined && !['auto', 'cpu', 'gpu'].includes(device))
+    throw new UsageError(`--device must be auto, cpu or gpu; got "${device}"`);
+  return {
+    ...spec,
+    ...(resume === undefined ? {} : { resume }),
+    ...(device === undefined ? {} : { device: device as 'auto' | 'cpu' | 'gpu' }),
+  };
+}
+
 /** `--fine-tune MODEL[:VERSION]`: a registered model (its active version without one). */
 function fineTuneFlag(args: ParsedArgs): { model: string; version?: number } | undefined {
   const text = stringFlag(args, 'fine-tune');
@@ -107,6 +235,8 @@ export function mapPaths(args: ParsedArgs): Record<string, string> {
 
 /** Flags that choose what a job runs: a derived job (`--continue`, `--retry`) takes its own. */
 const OWN_SPEC_FLAGS = [
+  'pipeline',
+  'stages',
   'profile',
   'config',
   'preset',
@@ -182,7 +312,7 @@ function withOverrides(
 export function resumeCommandFor(args: ParsedArgs, workerName: string, checkpoint: string): string {
   return buildResumeCommand({
     worker: workerName,
-    profile: stringFlag(args, 'profile') ?? 'builtin',
+    profile: profileOf(args),
     checkpoint,
     flags: RESUME_FLAGS.map((flag) => [flag, stringFlag(args, flag)] as const),
     inputs: pairsFlag(args, 'input'),

@@ -1,6 +1,7 @@
 import {
   describeFailure,
   describeOutcome,
+  describeStage,
   type EpochRecord,
   encodeJson,
   epochLine,
@@ -111,10 +112,18 @@ export async function followSession(
 
   const cleanups: Array<() => void> = [];
   if (!options.json) {
-    io.stdout.write(framed(`Running Training Remotely on ${options.workerName}...`));
+    const predicting = session.spec.predict !== undefined;
+    io.stdout.write(
+      framed(
+        `Running ${predicting ? 'Prediction' : 'Training'} Remotely on ${options.workerName}...`,
+      ),
+    );
     let shownEpochs = 0;
+    let shownStage: number | null = null;
+    let shownItemsDecile = -1;
     /** The live line (the epoch in progress), or one finished epoch's line: core's numbers. */
     const line = (snapshot: JobSnapshot, finished?: EpochRecord) => {
+      if (predicting) return itemsLine(snapshot);
       const e = epochLine(snapshot, finished);
       return (
         `Epoch ${e.epoch}/${e.totalEpochs ?? '?'}  loss ${formatMetric(e.trainLoss)}  ` +
@@ -125,9 +134,28 @@ export async function followSession(
     cleanups.push(
       session.subscribe(() => {
         const snapshot = session.getSnapshot();
+        // A pipeline's stage, once, before its epochs (whose count starts over there).
+        if (snapshot.stage !== null && snapshot.stage.index !== shownStage) {
+          shownStage = snapshot.stage.index;
+          shownEpochs = 0;
+          io.stdout.write(`${lineOpen ? '\n' : ''}${describeStage(snapshot.stage)}\n`);
+          lineOpen = false;
+        }
         if (tty && snapshot.state === 'running' && snapshot.connection.status === 'connected') {
           io.stdout.write(`\r\x1b[2K${line(snapshot)}`);
           lineOpen = true;
+        } else if (!tty && predicting) {
+          // A line at each tenth of the items (or each 1 000 without a total).
+          const items = snapshot.items;
+          if (items === null) return;
+          const decile =
+            items.total === null || items.total === 0
+              ? Math.floor(items.done / 1000)
+              : Math.floor((10 * items.done) / items.total);
+          if (decile > shownItemsDecile) {
+            shownItemsDecile = decile;
+            io.stdout.write(`${line(snapshot)}\n`);
+          }
         } else if (!tty) {
           // One line per epoch, also for a burst caught up after a reconnection.
           const { history } = snapshot.progress;
@@ -178,6 +206,17 @@ export async function followSession(
   if (interrupts > 0) return ExitCode.interrupted;
   if (outcome.kind === 'lost') return ExitCode.connection;
   return ended.state === 'completed' ? ExitCode.ok : ExitCode.jobFailed;
+}
+
+/** A predict job's live line: items done of all, the rate and the time left (core's numbers). */
+function itemsLine(snapshot: JobSnapshot): string {
+  const items = snapshot.items;
+  if (items === null) return 'Predicting…';
+  const rate = items.ratePerSec === null ? '—' : items.ratePerSec.toFixed(1);
+  return (
+    `Predicted ${items.done}/${items.total ?? '?'} items  ${rate} items/s  ` +
+    `ETA ${items.etaMs === null ? '—' : formatDuration(items.etaMs)}`
+  );
 }
 
 /** Calls `listener` each time the session's link status changes (not for the first one). */
@@ -238,6 +277,21 @@ function summary(final: JobSnapshot, outcome: JobOutcome, options: FollowOptions
     if (outcome.lastCheckpoint !== undefined)
       lines.push(`Last checkpoint: ${outcome.lastCheckpoint} (on ${worker})\n`);
   };
+  if (final.spec.predict !== undefined && outcome.kind !== 'lost') {
+    const items = final.items;
+    const done =
+      items === null ? 'no' : `${items.done}${items.total === null ? '' : `/${items.total}`}`;
+    if (outcome.kind === 'completed' || outcome.kind === 'stopped-early') {
+      lines.push(framed('Remote Prediction Completed Successfully'));
+      lines.push(
+        outcome.kind === 'stopped-early'
+          ? `Stopped early: predicted ${done} items; the predictions so far are kept.\n`
+          : `Predicted ${done} items.\n`,
+      );
+      lines.push(`Job: ${final.jobId}.\n`);
+      return lines.join('');
+    }
+  }
   switch (outcome.kind) {
     case 'completed':
     case 'stopped-early':

@@ -6,17 +6,20 @@ import { UsageError } from '../errors.js';
 import { fsProblem } from './fsProblem.js';
 import { sha256File } from './sha256File.js';
 
-/** A file on this machine, hashed once, readable from any offset (for resumed uploads). */
-export async function localFile(path: string): Promise<LocalFile> {
+/**
+ * A file on this machine, hashed once, readable from any offset (for resumed uploads);
+ * `flag` is how the command's errors name the flag that takes it.
+ */
+export async function localFile(path: string, flag = '--upload ROLE=PATH'): Promise<LocalFile> {
   const info = await stat(path).catch((error: unknown) => {
     throw new UsageError(
-      `cannot upload ${path}: ${fsProblem(error)}; pass --upload ROLE=PATH with a file on this machine`,
+      `cannot upload ${path}: ${fsProblem(error)}; pass ${flag} with a file on this machine`,
       { cause: error },
     );
   });
   if (!info.isFile())
     throw new UsageError(
-      `cannot upload ${path}: it is ${info.isDirectory() ? 'a folder' : 'not a regular file'}; pass --upload ROLE=PATH with a file`,
+      `cannot upload ${path}: it is ${info.isDirectory() ? 'a folder' : 'not a regular file'}; pass ${flag} with a file`,
     );
   const sha256 = await sha256File(path);
   return {

@@ -10,6 +10,12 @@ export const JobPositionSchema = z.object({
   checkpointDir: z.string().nullable().optional(),
   lastCheckpoint: z.string().nullable().optional(),
   resumeCommand: z.string().nullable().optional(),
+  /** The pipeline stage that ended the job (pipeline jobs only). */
+  stage: z
+    .object({ index: z.number().int(), count: z.number().int(), name: z.string() })
+    .optional(),
+  /** Names of the pipeline's stages that finished (their models stay registered). */
+  completedStages: z.array(z.string()).optional(),
 });
 
 /** One finding of config validation (a profile's rule), with the field's dotted path. */

@@ -3,6 +3,7 @@ import { ArtifactSchema } from './Artifact.js';
 import { JobIdSchema } from './JobId.js';
 import { JobStateSchema } from './JobState.js';
 import { ProgressMessageSchema } from './ProgressMessage.js';
+import { JobStageSchema } from './StageSpec.js';
 
 const base = {
   jobId: JobIdSchema,
@@ -10,6 +11,8 @@ const base = {
   seq: z.number().int().positive(),
   /** Milliseconds since the epoch, on the worker's clock. */
   ts: z.number().nonnegative(),
+  /** The pipeline stage the event belongs to (pipeline jobs only). */
+  stage: JobStageSchema.optional(),
 };
 
 /** The error a job reports; `code` is stable, `message` says what to do. */

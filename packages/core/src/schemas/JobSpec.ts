@@ -1,8 +1,33 @@
 import { z } from 'zod';
 import { ExperimentIdSchema } from './Experiment.js';
+import { DeviceSchema, StageSpecSchema } from './StageSpec.js';
 
-/** Where the trainer should run: `auto` picks the GPU when the worker has one. */
-export const DeviceSchema = z.enum(['auto', 'cpu', 'gpu']);
+export { DeviceSchema };
+
+/**
+ * The model a predict job runs: a registered model (`{name, version?}`, by default its
+ * active version), an artifact of the worker (`{artifactId}`: a model or checkpoint), or
+ * a file on the worker (`{path}`, inside a mount).
+ */
+export const ModelSourceSchema = z.union([
+  z
+    .object({
+      name: z.string().min(1).max(200),
+      version: z.number().int().positive().optional(),
+    })
+    .strict(),
+  z.object({ artifactId: z.string().min(1).max(128) }).strict(),
+  z.object({ path: z.string().min(1).max(4096) }).strict(),
+]);
+
+/** What a predict job runs: the model; its input is the job's input of role `input`. */
+export const PredictSpecSchema = z.object({ model: ModelSourceSchema }).strict();
+
+/** The input role a predict job reads its items from. */
+export const PREDICT_INPUT_ROLE = 'input';
+
+/** The `profile` of a pipeline job (one with `stages`). */
+export const PIPELINE_PROFILE = 'pipeline';
 
 /** What a client asks a worker to run. */
 export const JobSpecSchema = z
@@ -37,6 +62,18 @@ export const JobSpecSchema = z
       .strict()
       .optional(),
     tags: z.array(z.string().min(1).max(64)).max(64).default([]),
+    /**
+     * A pipeline: 2–16 stages the worker runs in turn, each a profile with its config and
+     * inputs. With stages, `profile` is `"pipeline"` and `config` / `inputs` stay empty;
+     * `resume` names a checkpoint of one stage of an earlier run of the same pipeline.
+     */
+    stages: z.array(StageSpecSchema).min(2, 'a pipeline has at least 2 stages').max(16).optional(),
+    /**
+     * A predict job: the profile's trainer runs `model` over the job's input of role
+     * `input` (a file on the worker, or uploaded) and writes a `predictions` artifact;
+     * `config` is the trainer's predict settings.
+     */
+    predict: PredictSpecSchema.optional(),
   })
   .strict();
 
@@ -44,5 +81,9 @@ export const JobSpecSchema = z
 export type JobSpec = z.infer<typeof JobSpecSchema>;
 /** A job specification as a caller writes it (defaults not yet applied). */
 export type JobSpecInput = z.input<typeof JobSpecSchema>;
+/** Where a predict job's model comes from. */
+export type ModelSource = z.infer<typeof ModelSourceSchema>;
+/** A predict job's `predict` field. */
+export type PredictSpec = z.infer<typeof PredictSpecSchema>;
 /** `auto`, `cpu` or `gpu`. */
 export type Device = z.infer<typeof DeviceSchema>;

@@ -45,6 +45,12 @@ export const ProgressMessageSchema = z.discriminatedUnion('event', [
     epoch: z.number().int().nonnegative().optional(),
     batch: z.number().int().nonnegative(),
     logs: MetricLogsSchema.default({}),
+    /**
+     * A predict job's progress (an extension; viewers ignore it): items (frames, rows,
+     * images) predicted so far, and of how many when known.
+     */
+    items_done: z.number().int().nonnegative().optional(),
+    items_total: z.number().int().nonnegative().optional(),
   }),
   z.object({ ...base, event: z.literal('train_end') }),
 ]);

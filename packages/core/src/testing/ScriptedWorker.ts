@@ -232,11 +232,15 @@ export class ScriptedWorker {
   }
 
   private begin(jobId: string, spec: JobSpec): void {
-    const total = totalEpochsOf(spec);
+    const total = spec.predict === undefined ? totalEpochsOf(spec) : itemsOf(spec);
     const job: RunningJob = { epoch: 0, total, stopRequested: false, timer: undefined };
     this.running.set(jobId, job);
     this.hub.emit(jobId, { type: 'state', state: 'starting' });
     this.setState(jobId, 'running');
+    if (spec.predict !== undefined) {
+      job.timer = this.scheduler.schedule(() => this.predictItem(jobId, job), this.epochMs);
+      return;
+    }
     this.hub.emit(jobId, {
       type: 'progress',
       progress: { event: 'train_begin', what: jobId, total_epochs: total },
@@ -302,6 +306,51 @@ export class ScriptedWorker {
     this.scheduleEpoch(jobId, job);
   }
 
+  /**
+   * A predict job: one item per `epochMs` (`batch_end` with `items_done`), then one
+   * JSONL line per item as `/runs/JOB/predictions.jsonl`, registered with its SHA-256
+   * and downloadable. A stop keeps the items done.
+   */
+  private predictItem(jobId: string, job: RunningJob): void {
+    job.epoch++;
+    this.hub.emit(jobId, {
+      type: 'progress',
+      progress: {
+        event: 'batch_end',
+        batch: job.epoch - 1,
+        logs: {},
+        items_done: job.epoch,
+        items_total: job.total,
+      },
+    });
+    if (job.epoch < job.total && !job.stopRequested) {
+      job.timer = this.scheduler.schedule(() => this.predictItem(jobId, job), this.epochMs);
+      return;
+    }
+    const lines = Array.from(
+      { length: job.epoch },
+      (_, n) => `${JSON.stringify({ index: n, label: String(n % 3) })}\n`,
+    );
+    const content = new TextEncoder().encode(lines.join(''));
+    const path = `/runs/${jobId}/predictions.jsonl`;
+    this.files.set(path, { size: content.length, content });
+    void sha256Hex(content).then((sha256) => {
+      if (!this.running.has(jobId)) return; // cancelled meanwhile
+      this.hub.emit(jobId, {
+        type: 'artifact',
+        artifact: {
+          id: `${jobId}:predictions`,
+          kind: 'predictions',
+          path,
+          size: content.length,
+          sha256,
+        },
+      });
+      this.running.delete(jobId);
+      this.setState(jobId, 'completed', job.epoch < job.total ? { reason: 'stopped_early' } : {});
+    });
+  }
+
   private setState(
     jobId: string,
     state: 'starting' | 'running' | 'stopping' | 'completed' | 'failed' | 'cancelled',
@@ -325,6 +374,12 @@ export class ScriptedWorker {
       );
     return record;
   }
+}
+
+/** Items of a scripted predict job: its config's `items`, else 4. */
+function itemsOf(spec: JobSpec): number {
+  const items = (spec.config as { items?: unknown }).items;
+  return typeof items === 'number' && items >= 1 ? items : 4;
 }
 
 function totalEpochsOf(spec: JobSpec): number {

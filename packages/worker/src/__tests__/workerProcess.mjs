@@ -1,5 +1,5 @@
 // A worker in a process of its own, for tests that kill it or race it for a data dir:
-//   node workerProcess.mjs DATA_DIR [JOB_ID CONFIG_JSON]
+//   node workerProcess.mjs DATA_DIR [JOB_ID CONFIG_JSON]   (CONFIG_JSON {stages: […]}: a pipeline)
 // $TW_WORKER_CONFIG (JSON) is merged into the worker's config (e.g. `launcher: slurm`).
 // Prints one JSON line per thing a test waits for: {ready}, {event}, {error}; SIGINT or
 // SIGTERM closes the worker the way the CLI does.
@@ -35,9 +35,11 @@ client.events$.subscribe((event) => {
   if (event.type !== 'log') say({ event });
 });
 if (jobId !== undefined) {
-  await client.request('job.start', {
-    jobId,
-    spec: { profile: 'builtin', config: JSON.parse(configJson ?? '{}') },
-  });
+  const config = JSON.parse(configJson ?? '{}');
+  // A config with `stages` starts a pipeline of them instead.
+  const spec = Array.isArray(config.stages)
+    ? { profile: 'pipeline', stages: config.stages }
+    : { profile: 'builtin', config };
+  await client.request('job.start', { jobId, spec });
 }
 say({ ready: true, pid: process.pid });

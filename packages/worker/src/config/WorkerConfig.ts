@@ -54,15 +54,37 @@ export const TrainerProfileSchema = z
      * profile's is `train.py --self-check`.
      */
     selfCheck: z.array(z.string().min(1).max(4096)).min(1).optional(),
+    /**
+     * The command of a predict job (`JobSpec.predict`), with the same placeholders plus
+     * `{model}`, `{modelDir}` and `{predictions}`; a profile without one cannot predict.
+     */
+    predictCommand: z
+      .array(z.string().max(4096))
+      .min(1, 'predictCommand must name a program')
+      .optional(),
+    /** The name of the predictions file a predict job writes in its run folder (`predictions.jsonl`). */
+    predictionsFile: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9._-]+$/,
+        'predictionsFile is a file name: letters, digits, ".", "_" and "-"',
+      )
+      .optional(),
   })
   .strict()
   .superRefine((profile, ctx) => {
-    profile.command.forEach((template, index) => {
+    const templates = [
+      ...profile.command.map((template, index) => ['command', index, template] as const),
+      ...(profile.predictCommand ?? []).map(
+        (template, index) => ['predictCommand', index, template] as const,
+      ),
+    ];
+    templates.forEach(([field, index, template]) => {
       for (const name of placeholdersIn(template)) {
         if (isKnownPlaceholder(name)) continue;
         ctx.addIssue({
           code: 'custom',
-          path: ['command', index],
+          path: [field, index],
           message: `trainer profile "${profile.id}" uses an unknown placeholder {${name}}; use one of ${KNOWN_PLACEHOLDERS} (see docs/trainers.md)`,
         });
       }

@@ -23,6 +23,8 @@ export class ArtifactTracker {
     private readonly jobId: string,
     private readonly checkpointDir: string,
     private readonly write: (fn: () => void) => void = (fn) => fn(),
+    /** What artifact ids start with: the job id, or `JOB:STAGE` for a pipeline stage. */
+    private readonly idPrefix: string = jobId,
   ) {}
 
   /** Looks for new or changed checkpoints (in the background, in order). */
@@ -36,7 +38,7 @@ export class ArtifactTracker {
         // Known before it is stored: a job that ends on a failing store still names it.
         this.checkpoints.set(found.path, found);
         this.record({
-          id: `${this.jobId}:checkpoint:${found.name}`,
+          id: `${this.idPrefix}:checkpoint:${found.name}`,
           kind: 'checkpoint',
           path: found.path,
           size: found.size,
@@ -57,9 +59,27 @@ export class ArtifactTracker {
       if (!info?.isFile()) return;
       this.record({
         ...parsed.data,
-        id: `${this.jobId}:${parsed.data.kind}:${parsed.data.path}`,
+        id: `${this.idPrefix}:${parsed.data.kind}:${parsed.data.path}`,
         size: info.size,
         sha256: await sha256File(parsed.data.path),
+      });
+    });
+  }
+
+  /**
+   * Registers a file the worker knows the job made (a predict job's predictions) under
+   * `JOB:KIND` (`JOB:STAGE:KIND` for a stage): hashed, stored, pushed.
+   */
+  registerFile(kind: Artifact['kind'], path: string): void {
+    this.enqueue(async () => {
+      const info = await stat(path).catch(() => undefined);
+      if (!info?.isFile()) return;
+      this.record({
+        id: `${this.idPrefix}:${kind}`,
+        kind,
+        path,
+        size: info.size,
+        sha256: await sha256File(path),
       });
     });
   }
@@ -80,6 +100,12 @@ export class ArtifactTracker {
     return epoch === undefined ? 0 : epoch + 1;
   }
 
+  /** The file the job's model is made of: the best checkpoint, else the last one. */
+  get modelSource(): string | undefined {
+    const best = [...this.checkpoints.values()].find((c) => c.label === 'best');
+    return best?.path ?? this.lastCheckpoint;
+  }
+
   /**
    * Registers the best (else last) checkpoint as the job's model, the new active version
    * of `name`; answers that version and the one active before (for `model.activated`).
@@ -88,12 +114,12 @@ export class ArtifactTracker {
     const best = [...this.checkpoints.values()].find((c) => c.label === 'best');
     const source = best ?? this.checkpoints.get(this.lastCheckpoint ?? '');
     if (!source) return undefined;
-    const checkpoint = this.artifacts.get(`${this.jobId}:checkpoint:${source.name}`);
+    const checkpoint = this.artifacts.get(`${this.idPrefix}:checkpoint:${source.name}`);
     if (!checkpoint) return undefined;
     let activated: { model: ModelVersion; previous?: number } | undefined;
     this.write(() => {
       const model = this.artifacts.add(
-        { ...checkpoint, id: `${this.jobId}:model`, kind: 'model', label: 'final' },
+        { ...checkpoint, id: `${this.idPrefix}:model`, kind: 'model', label: 'final' },
         this.jobId,
       );
       const { version } = this.artifacts.registerModel(name, model.id, false);

@@ -1,4 +1,10 @@
-import { isFinalJobState, type JobError, type JobState, type NewJobEvent } from '@trainwire/core';
+import {
+  isFinalJobState,
+  type JobError,
+  type JobStage,
+  type JobState,
+  type NewJobEvent,
+} from '@trainwire/core';
 import type { ExperimentStore } from '../store/ExperimentStore.js';
 import type { SqliteJobStore } from '../store/SqliteJobStore.js';
 import { type DiskSpace, isDiskFull } from './DiskSpace.js';
@@ -18,6 +24,8 @@ export interface StateExtra {
   reason?: string;
   exitCode?: number | null;
   error?: JobError;
+  /** The pipeline stage the state belongs to. */
+  stage?: JobStage;
 }
 
 /** Events held while the store cannot take them, written (if they fit) before the end. */

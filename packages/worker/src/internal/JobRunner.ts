@@ -1,16 +1,27 @@
 import { join } from 'node:path';
-import type { JobError, JobSpec, JobState } from '@trainwire/core';
+import type { ProgressMessage } from '@trainwire/core';
+import {
+  describeStage,
+  type JobError,
+  type JobStage,
+  type JobState,
+  type NewJobEvent,
+  PIPELINE_PROFILE,
+} from '@trainwire/core';
 import { stringify as toYaml } from 'yaml';
-import type { TrainerProfile } from '../config/WorkerConfig.js';
 import { buildTrainerCommand, type LaunchContext } from '../runner/buildTrainerCommand.js';
-import type { LaunchExit, LaunchedTrainer, TrainerLauncher } from '../runner/TrainerLauncher.js';
-import type { ProgressLink } from '../runner/TrainerProcess.js';
-import type { ArtifactStore, ModelVersion } from '../store/ArtifactStore.js';
-import type { ExperimentStore } from '../store/ExperimentStore.js';
-import type { SqliteJobStore } from '../store/SqliteJobStore.js';
+import type { LaunchExit, LaunchedTrainer } from '../runner/TrainerLauncher.js';
 import { ArtifactTracker } from './ArtifactTracker.js';
-import { type DiskSpace, isDiskFull, mentionsDiskFull } from './DiskSpace.js';
-import { type FileModes, makeDir, writeFileWithMode } from './FileModes.js';
+import { isDiskFull, mentionsDiskFull } from './DiskSpace.js';
+import { makeDir, writeFileWithMode } from './FileModes.js';
+import { finishPredict, predictionsPath } from './finishPredict.js';
+import {
+  type JobPlan,
+  type JobRunnerDeps,
+  plainStage,
+  type StagePlan,
+  stageInputs,
+} from './JobPlan.js';
 import { JobRecorder } from './JobRecorder.js';
 import {
   type JobPosition,
@@ -22,25 +33,8 @@ import {
 } from './jobEndings.js';
 import { runConfigPath } from './runConfigPath.js';
 import { removePartialCheckpoints } from './scanCheckpoints.js';
-import type { WorkerEventHub } from './WorkerEventHub.js';
 
-/** What a job runner needs from the worker. */
-export interface JobRunnerDeps {
-  hub: WorkerEventHub;
-  jobs: SqliteJobStore;
-  artifacts: ArtifactStore;
-  experiments: ExperimentStore;
-  createLink: () => Promise<ProgressLink>;
-  /** Starts the trainer: a local process, a Slurm job, … */
-  launcher: TrainerLauncher;
-  /** Modes of the run folder, its config and what the trainer writes there. */
-  modes: FileModes;
-  now: () => number;
-  space: DiskSpace;
-  workerName: () => string;
-  /** A finished job's model became the active version of its name: tell subscribers. */
-  modelActivated: (model: ModelVersion, previousVersion?: number) => void;
-}
+export type { JobPlan, JobRunnerDeps, StagePlan } from './JobPlan.js';
 
 /** Why a job ends other than by its trainer: the worker stopped, or the store failed. */
 type Ending =
@@ -48,20 +42,12 @@ type Ending =
   | { kind: 'no_space' }
   | { kind: 'store_failed'; cause: unknown };
 
-/** Where a job lives and how it runs. */
-export interface JobPlan {
-  jobId: string;
-  spec: JobSpec;
-  profile: TrainerProfile;
-  runDir: string;
-  device: 'cpu' | 'cuda';
-  /** Resolved input paths and resume checkpoint (already checked against the mounts). */
-  inputs: Record<string, string>;
-  resume: string | undefined;
-  /** The registered model's file a fine-tune starts from (`spec.fineTune`). */
-  baseModel?: string;
-  datasetDir: string;
-  builtinTrainer: string | undefined;
+/** The trainer in hand: its plan and what is tracked of it. */
+interface CurrentStage {
+  plan: StagePlan;
+  tracker: ArtifactTracker;
+  checkpointDir: string;
+  configPath: string;
 }
 
 const LAST_LINES = 20;
@@ -76,42 +62,84 @@ export class JobRunner {
   private process: LaunchedTrainer | undefined;
   private pendingStop = false;
   private pendingCancel = false;
-  private readonly lastLines: string[] = [];
-  private readonly tracker: ArtifactTracker;
+  private lastLines: string[] = [];
   private readonly recorder: JobRecorder;
   private ending: Ending | undefined;
-  private readonly checkpointDir: string;
-  private readonly configPath: string;
+  private readonly stages: readonly StagePlan[];
+  private current: CurrentStage;
+  /** Names of the pipeline's stages that finished (reused ones included). */
+  private readonly completedStages: string[] = [];
 
   constructor(
     private readonly deps: JobRunnerDeps,
     private readonly plan: JobPlan,
   ) {
-    this.checkpointDir = join(plan.runDir, 'checkpoints');
     this.recorder = new JobRecorder(deps, plan.jobId, (error) => this.storeFailed(error));
-    this.tracker = new ArtifactTracker(
-      deps.artifacts,
-      (event) => deps.hub.emit(plan.jobId, event),
-      plan.jobId,
-      this.checkpointDir,
-      (fn) => {
-        this.recorder.flush();
-        this.recorder.write(() => deps.hub.transaction(fn));
-      },
-    );
-    this.configPath = runConfigPath(plan.runDir, plan.profile.configFormat);
+    this.stages = plan.stages ?? [plainStage(plan)];
+    this.current = this.prepare(this.stages.find((s) => s.reusedModel === undefined)!);
     this.finished = this.run().catch((error: Error) => {
       if (isDiskFull(error)) this.ending ??= { kind: 'no_space' };
       if (this.ending) return this.end(undefined);
       this.recorder.finish('failed', {
         reason: error.message,
+        ...this.stageField(),
         error: {
           code: 'spawn_failed',
-          message: `the trainer could not be started: ${error.message}`,
+          message: `${this.stageWords()}the trainer could not be started: ${error.message}`,
         },
       });
       return 'failed' as const;
     });
+  }
+
+  /** The tracker, checkpoint folder and config file of one stage. */
+  private prepare(stage: StagePlan): CurrentStage {
+    const { deps, plan } = this;
+    const checkpointDir = join(stage.runDir, 'checkpoints');
+    const tracker = new ArtifactTracker(
+      deps.artifacts,
+      (event) => deps.hub.emit(plan.jobId, this.withStage(event)),
+      plan.jobId,
+      checkpointDir,
+      (fn) => {
+        this.recorder.flush();
+        this.recorder.write(() => deps.hub.transaction(fn));
+      },
+      stage.stage === undefined ? plan.jobId : `${plan.jobId}:${stage.stage.name}`,
+    );
+    return {
+      plan: stage,
+      tracker,
+      checkpointDir,
+      configPath: runConfigPath(stage.runDir, stage.profile.configFormat),
+    };
+  }
+
+  /** `{stage}` of the stage in hand, for events and final states (none without stages). */
+  private stageField(): { stage?: JobStage } {
+    const stage = this.current.plan.stage;
+    return stage === undefined ? {} : { stage };
+  }
+
+  /** "stage centroid: " when the job is a pipeline, else nothing. */
+  private stageWords(): string {
+    const stage = this.current.plan.stage;
+    return stage === undefined ? '' : `stage ${stage.name}: `;
+  }
+
+  private withStage(event: NewJobEvent): NewJobEvent {
+    const stage = this.current.plan.stage;
+    return stage === undefined ? event : { ...event, stage };
+  }
+
+  /** Stage progress carries the stage's name as `what`: loss viewers show each stage apart. */
+  private emitProgress(progress: ProgressMessage): void {
+    const stage = this.current.plan.stage;
+    this.recorder.emitSoon(
+      stage === undefined
+        ? { type: 'progress', progress }
+        : { type: 'progress', progress: { ...progress, what: stage.name }, stage },
+    );
   }
 
   /** The trainer's process id while it runs (a local trainer only). */
@@ -146,41 +174,119 @@ export class JobRunner {
     this.cancel();
   }
 
+  /**
+   * Runs the job's trainers in turn: the job's own, or each stage of a pipeline (stages a
+   * resumed pipeline finished before are skipped, their models reused). A stage that fails,
+   * is cancelled or stopped early ends the job there; no later stage starts.
+   */
   private async run(): Promise<JobState> {
     const { plan, deps } = this;
     makeDir(plan.runDir, deps.modes);
-    makeDir(this.checkpointDir, deps.modes);
+    if (plan.stages !== undefined) {
+      // What the worker's resume command names (`--config`): the pipeline's stages.
+      writeFileWithMode(
+        this.pipelineConfigPath(),
+        JSON.stringify({ stages: plan.spec.stages }, null, 2),
+        deps.modes,
+      );
+    }
+    const models = new Map<string, string>();
+    for (const [index, stage] of this.stages.entries()) {
+      const name = stage.stage?.name;
+      if (stage.reusedModel !== undefined && name !== undefined) {
+        models.set(name, stage.reusedModel);
+        this.completedStages.push(name);
+        continue;
+      }
+      if (index > 0 && this.pendingStop && !this.pendingCancel && !this.ending) {
+        // Stopped between stages: the stage before finished and saved; none starts now.
+        this.recorder.finish('completed', {
+          reason: 'stopped_early',
+          exitCode: 0,
+          ...this.stageField(),
+        });
+        return 'completed';
+      }
+      if (stage !== this.current.plan) this.current = this.prepare(stage);
+      this.lastLines = [];
+      const inputs = stageInputs(stage, models);
+      if (typeof inputs === 'string') {
+        this.recorder.finish('failed', {
+          reason: inputs,
+          ...this.stageField(),
+          error: { code: 'spawn_failed', message: inputs },
+        });
+        return 'failed';
+      }
+      const outcome = await this.runStage(inputs, index === this.stages.length - 1);
+      if (outcome !== 'next') return outcome;
+      const model = this.current.tracker.modelSource;
+      if (name !== undefined) {
+        if (model !== undefined) models.set(name, model);
+        this.completedStages.push(name);
+      }
+    }
+    return 'completed';
+  }
+
+  /** Where a pipeline's stages are written, for the worker's resume command. */
+  private pipelineConfigPath(): string {
+    return join(this.plan.runDir, 'pipeline.json');
+  }
+
+  /**
+   * Runs the trainer in hand to its end. Answers the job's final state, or `next` when it
+   * was a stage that completed and a later one is to run.
+   */
+  private async runStage(
+    inputs: Record<string, string>,
+    last: boolean,
+  ): Promise<JobState | 'next'> {
+    const { plan, deps } = this;
+    const { plan: stage, checkpointDir, configPath } = this.current;
+    makeDir(stage.runDir, deps.modes);
+    makeDir(checkpointDir, deps.modes);
     writeFileWithMode(
-      this.configPath,
-      plan.profile.configFormat === 'yaml'
-        ? toYaml(plan.spec.config)
-        : JSON.stringify(plan.spec.config, null, 2),
+      configPath,
+      stage.profile.configFormat === 'yaml'
+        ? toYaml(stage.config)
+        : JSON.stringify(stage.config, null, 2),
       deps.modes,
     );
     const link = await deps.createLink();
+    const runName =
+      stage.stage === undefined
+        ? (plan.spec.name ?? plan.jobId)
+        : `${plan.spec.name ?? plan.jobId}-${stage.stage.name}`;
     const context: LaunchContext = {
       jobId: plan.jobId,
-      configPath: this.configPath,
-      runDir: plan.runDir,
-      checkpointDir: this.checkpointDir,
-      resume: plan.resume,
-      device: plan.device,
+      configPath,
+      runDir: stage.runDir,
+      checkpointDir,
+      resume: stage.resume,
+      device: stage.device,
       // Hydra and file systems both take a plain slug.
-      runName: (plan.spec.name ?? plan.jobId).replace(/[^A-Za-z0-9._-]+/g, '_'),
+      runName: runName.replace(/[^A-Za-z0-9._-]+/g, '_'),
       publishAddress: link.publishAddress,
       controlAddress: link.controlAddress,
-      inputs: plan.inputs,
+      inputs,
       datasetDir: plan.datasetDir,
       ...(plan.builtinTrainer ? { builtinTrainer: plan.builtinTrainer } : {}),
-      ...(plan.baseModel
-        ? { baseModel: plan.baseModel, fineTune: true }
-        : plan.inputs.base_model
-          ? { baseModel: plan.inputs.base_model, fineTune: true }
-          : {}),
+      ...(stage.predictModel !== undefined
+        ? {
+            mode: 'predict' as const,
+            model: stage.predictModel,
+            predictions: this.predictionsPath(),
+          }
+        : stage.baseModel
+          ? { baseModel: stage.baseModel, fineTune: true }
+          : inputs.base_model
+            ? { baseModel: inputs.base_model, fineTune: true }
+            : {}),
     };
     let launch: ReturnType<typeof buildTrainerCommand>;
     try {
-      launch = buildTrainerCommand(plan.profile, context);
+      launch = buildTrainerCommand(stage.profile, context);
     } catch (error) {
       await link.close();
       throw error;
@@ -188,39 +294,52 @@ export class JobRunner {
     if (this.pendingCancel) {
       await link.close();
       if (this.ending) return this.end(undefined);
-      this.recorder.finish('cancelled', { reason: 'cancelled before the trainer started' });
+      this.recorder.finish('cancelled', {
+        reason: 'cancelled before the trainer started',
+        ...this.stageField(),
+      });
       return 'cancelled';
     }
+    const tracker = this.current.tracker;
     const proc = await deps.launcher
       .launch({
         jobId: plan.jobId,
         argv: launch.argv,
         env: launch.env,
-        cwd: plan.profile.cwd ?? plan.runDir,
+        cwd: stage.profile.cwd ?? stage.runDir,
+        // The job's folder, not the stage's: a restarted worker finds the trainer there.
         runDir: plan.runDir,
-        device: plan.device,
+        device: stage.device,
         ...(deps.modes.umask === undefined ? {} : { umask: deps.modes.umask }),
         link,
         onLog: (stream, line, replace) => this.onLog(stream, line, replace),
         onProgress: (progress) => {
-          this.recorder.emitSoon({ type: 'progress', progress });
+          this.emitProgress(progress);
           if (progress.event === 'epoch_end') {
-            this.tracker.epochsDone = progress.epoch + 1;
-            this.tracker.scan();
+            tracker.epochsDone = progress.epoch + 1;
+            tracker.scan();
           }
         },
         onStatus: (status) => {
           if (status.state === 'queued') {
             // A scheduler holds it: the reason reaches the state event and the job's log.
             this.onLog('stderr', `[${deps.launcher.kind}] ${status.reason}`, false);
-            if (!this.pendingStop) this.recorder.setState('queued', { reason: status.reason });
+            if (!this.pendingStop) {
+              this.recorder.setState('queued', { reason: status.reason, ...this.stageField() });
+            }
             return;
           }
           this.recorder.write(() => deps.jobs.updateJob(plan.jobId, { startedAt: deps.now() }));
           if (status.where !== undefined) {
             this.onLog('stderr', `[${deps.launcher.kind}] running on ${status.where}`, false);
           }
-          if (!this.pendingStop) this.recorder.setState('running');
+          const at = stage.stage;
+          if (!this.pendingStop) {
+            this.recorder.setState(
+              'running',
+              at === undefined ? {} : { reason: describeStage(at), stage: at },
+            );
+          }
         },
       })
       .catch(async (error: unknown) => {
@@ -236,10 +355,12 @@ export class JobRunner {
     if (this.pendingStop) proc.stop();
     if (this.pendingCancel) proc.cancel();
     const exit = await proc.exited;
+    // Between stages no trainer runs: a stop or cancel then acts on the next one's start.
+    if (this.process === proc) this.process = undefined;
     // Its whole process group is gone: a `.tmp` left in the checkpoint folder is half a file.
-    await removePartialCheckpoints(this.checkpointDir);
-    this.tracker.scan();
-    await this.tracker.settled();
+    await removePartialCheckpoints(checkpointDir);
+    tracker.scan();
+    await tracker.settled();
     // A trainer that failed on a full disk (its checkpoint did not fit) is a full disk.
     if (exit.code !== 0 && !exit.cancelRequested && this.diskLooksFull()) {
       this.ending ??= { kind: 'no_space' };
@@ -253,24 +374,54 @@ export class JobRunner {
           ? 'cancelled by the user'
           : `${exit.cancelRequested ? 'cancelled' : 'stopped'} by the user while it waited to start (${proc.description}); nothing had run`,
         exitCode: exit.code,
+        ...this.stageField(),
       });
       return 'cancelled';
     }
+    if (exit.code === 0 && stage.predictModel !== undefined) return this.endPredict(exit);
     if (exit.code === 0) {
-      const registered = this.tracker.registerModel(plan.spec.name ?? plan.profile.id);
+      const registered = tracker.registerModel(this.modelName());
       if (registered !== undefined) this.deps.modelActivated(registered.model, registered.previous);
+      if (!last && !exit.stopRequested) return 'next';
       this.recorder.finish('completed', {
         ...(exit.stopRequested ? { reason: 'stopped_early' } : {}),
         exitCode: 0,
+        ...this.stageField(),
       });
       return 'completed';
     }
     this.recorder.finish('failed', {
-      reason: exit.endedBy ? `the trainer ${exit.endedBy.summary}` : 'the trainer failed',
+      reason: `${this.stageWords()}${exit.endedBy ? `the trainer ${exit.endedBy.summary}` : 'the trainer failed'}`,
       exitCode: exit.code,
+      ...this.stageField(),
       error: this.failure(exit),
     });
     return 'failed';
+  }
+
+  /** Where a predict job's trainer writes its predictions (`predictionsFile` of its profile). */
+  private predictionsPath(): string {
+    return predictionsPath(this.current.plan);
+  }
+
+  /** A predict job's trainer exited 0: see {@link finishPredict}. */
+  private endPredict(exit: LaunchExit): Promise<JobState> {
+    return finishPredict({
+      path: this.predictionsPath(),
+      exit,
+      recorder: this.recorder,
+      tracker: this.current.tracker,
+      lastLines: this.lastLines,
+      position: () => this.position(),
+    });
+  }
+
+  /** The model registry name of what the trainer in hand made: `NAME`, or `NAME/STAGE`. */
+  private modelName(): string {
+    const { spec } = this.plan;
+    const stage = this.current.plan.stage;
+    if (stage === undefined) return spec.name ?? this.current.plan.profile.id;
+    return spec.name === undefined ? stage.name : `${spec.name}/${stage.name}`;
   }
 
   private onLog(stream: 'stdout' | 'stderr', line: string, replace: boolean): void {
@@ -278,26 +429,33 @@ export class JobRunner {
       this.lastLines.push(line);
       if (this.lastLines.length > LAST_LINES) this.lastLines.shift();
     }
-    this.recorder.emitSoon({
-      type: 'log',
-      stream,
-      line,
-      ...(replace ? { replace: true } : {}),
-    });
+    this.recorder.emitSoon(
+      this.withStage({ type: 'log', stream, line, ...(replace ? { replace: true } : {}) }),
+    );
     if (stream === 'stdout' && line.startsWith(ARTIFACT_PREFIX)) {
-      this.tracker.announce(line.slice(ARTIFACT_PREFIX.length));
+      this.current.tracker.announce(line.slice(ARTIFACT_PREFIX.length));
     }
   }
 
-  /** Where the job stands: epochs done, its newest checkpoint and the resume command. */
-  private position(): JobPosition {
-    return jobPosition({
-      profile: this.plan.profile.id,
-      configPath: this.configPath,
-      checkpointDir: this.checkpointDir,
-      epoch: Math.max(this.tracker.epochsDone, this.tracker.epochsSaved),
-      lastCheckpoint: this.tracker.lastCheckpoint,
-    });
+  /**
+   * Where the job stands: epochs done, its newest checkpoint and the resume command — of
+   * the stage in hand for a pipeline, with the stage and the stages that finished.
+   */
+  private position(): JobPosition & { stage?: JobStage; completedStages?: string[] } {
+    const { tracker, checkpointDir, configPath, plan: stage } = this.current;
+    const pipeline = stage.stage !== undefined;
+    return {
+      ...jobPosition({
+        profile: pipeline ? PIPELINE_PROFILE : stage.profile.id,
+        configPath: pipeline ? this.pipelineConfigPath() : configPath,
+        checkpointDir,
+        epoch: Math.max(tracker.epochsDone, tracker.epochsSaved),
+        lastCheckpoint: tracker.lastCheckpoint,
+      }),
+      ...(stage.stage === undefined
+        ? {}
+        : { stage: stage.stage, completedStages: [...this.completedStages] }),
+    };
   }
 
   private failure(exit: LaunchExit): JobError {
@@ -308,7 +466,7 @@ export class JobRunner {
     const position = this.position();
     return {
       code: 'trainer_failed',
-      message: `the trainer ${how} after ${position.epoch} epoch(s)${whereToResume(position)}`,
+      message: `${this.stageWords()}the trainer ${how} after ${position.epoch} epoch(s)${whereToResume(position)}`,
       details: {
         exitCode: exit.code,
         signal: exit.signal,
@@ -328,6 +486,7 @@ export class JobRunner {
       this.recorder.finish('cancelled', {
         reason: 'worker stopped',
         ...code,
+        ...this.stageField(),
         error: workerStoppedError(this.deps.workerName(), ending.by, position),
       });
       return 'cancelled';
@@ -342,6 +501,7 @@ export class JobRunner {
     this.recorder.finish('failed', {
       reason: ending.kind === 'no_space' ? 'disk full' : 'store failed',
       ...code,
+      ...this.stageField(),
       error,
     });
     return 'failed';

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Artifact, isFinalJobState, type JobRecord } from '@trainwire/core';
+import { type Artifact, isFinalJobState, type JobRecord, type JobStage } from '@trainwire/core';
 import type { WorkerParts } from '../Worker.js';
 import { isDiskFull } from './DiskSpace.js';
 import { jobPosition, whereToResume } from './jobEndings.js';
+import { stageRunDir } from './planStages.js';
 import { runConfigPath } from './runConfigPath.js';
 import {
   type FoundCheckpoint,
@@ -43,12 +45,19 @@ async function recoverJob(
   workerName: string,
 ): Promise<void> {
   const runDir = join(parts.config.dataDir, 'runs', job.jobId);
-  const checkpointDir = join(runDir, 'checkpoints');
+  // A pipeline was in its last stage that has a folder: that stage's checkpoints count.
+  const stage = interruptedStage(job, runDir);
+  const checkpointDir = join(stage?.runDir ?? runDir, 'checkpoints');
   // The launcher ends what it started for the job and waits (bounded) until it is gone.
   const orphan = await parts.launcher.endOrphan(runDir, job.jobId);
   await removePartialCheckpoints(checkpointDir);
   const found = await scanCheckpoints(checkpointDir);
-  const updates = await checkpointUpdates(parts, job.jobId, found);
+  const updates = await checkpointUpdates(
+    parts,
+    job.jobId,
+    found,
+    stage === undefined ? job.jobId : `${job.jobId}:${stage.stage.name}`,
+  );
   const newest = newestCheckpoint(found);
   const lastEvent = job.lastSeq > 0 ? parts.jobs.eventsAfter(job.jobId, job.lastSeq - 1)[0] : null;
   const endedAt = Math.max(
@@ -56,18 +65,26 @@ async function recoverJob(
     lastEvent?.ts ?? 0,
     ...found.map((c) => Math.round(c.mtimeMs)),
   );
-  const position = jobPosition({
-    profile: job.spec.profile,
-    configPath: runConfigPath(runDir, parts.profiles.get(job.spec.profile)?.configFormat),
-    checkpointDir,
-    epoch: Math.max(
-      parts.jobs.epochsDone(job.jobId),
-      newest?.epoch === undefined ? 0 : newest.epoch + 1,
-    ),
-    lastCheckpoint: newest?.path,
-  });
+  const position = {
+    ...jobPosition({
+      profile: job.spec.profile,
+      configPath:
+        stage === undefined
+          ? runConfigPath(runDir, parts.profiles.get(job.spec.profile)?.configFormat)
+          : join(runDir, 'pipeline.json'),
+      checkpointDir,
+      // A pipeline's epochs are its stage's: counted from its checkpoints.
+      epoch: Math.max(
+        stage === undefined ? parts.jobs.epochsDone(job.jobId) : 0,
+        newest?.epoch === undefined ? 0 : newest.epoch + 1,
+      ),
+      lastCheckpoint: newest?.path,
+    }),
+    ...(stage === undefined ? {} : { stage: stage.stage, completedStages: stage.completed }),
+  };
   const stopped = orphan === undefined ? '' : `; ${orphan} was still running and was stopped`;
-  const message = `the worker ${workerName} restarted while this job was running (it had been stopped or had crashed)${stopped}; the job ended after epoch ${position.epoch}${whereToResume(position)}`;
+  const inStage = stage === undefined ? '' : ` in stage ${stage.stage.name}`;
+  const message = `the worker ${workerName} restarted while this job was running (it had been stopped or had crashed)${stopped}; the job ended${inStage} after epoch ${position.epoch}${whereToResume(position)}`;
   const record = () => {
     for (const artifact of updates) {
       const stored = parts.artifacts.add(artifact, job.jobId);
@@ -82,6 +99,7 @@ async function recoverJob(
       type: 'state',
       state: 'failed',
       reason: 'worker restarted',
+      ...(stage === undefined ? {} : { stage: stage.stage }),
       error: { code: 'worker_restarted', message, details: { ...position, endedAt } },
     });
     parts.experiments.setStatus(job.jobId, 'failed');
@@ -95,11 +113,34 @@ async function recoverJob(
   }
 }
 
+/**
+ * The stage a pipeline job was in: the last one whose folder exists (each stage makes its
+ * folder as it starts), with the stages before it; undefined for a job without stages.
+ */
+function interruptedStage(
+  job: JobRecord,
+  runDir: string,
+): { stage: JobStage; runDir: string; completed: string[] } | undefined {
+  const stages = job.spec.stages;
+  if (stages === undefined) return undefined;
+  let index = 0;
+  for (const [k, stage] of stages.entries()) {
+    if (existsSync(stageRunDir(runDir, stage.name))) index = k;
+  }
+  const name = stages[index]!.name;
+  return {
+    stage: { index, count: stages.length, name },
+    runDir: stageRunDir(runDir, name),
+    completed: stages.slice(0, index).map((s) => s.name),
+  };
+}
+
 /** Checkpoints whose record is missing or disagrees with the file (epoch, size, SHA-256). */
 async function checkpointUpdates(
   parts: WorkerParts,
   jobId: string,
   found: readonly FoundCheckpoint[],
+  idPrefix: string,
 ): Promise<Artifact[]> {
   const known = new Map(parts.artifacts.listForJob(jobId, 'checkpoint').map((a) => [a.path, a]));
   const experimentId = parts.experiments.get(jobId) ? jobId : undefined;
@@ -110,7 +151,7 @@ async function checkpointUpdates(
     const record = known.get(file.path);
     const epoch = file.epoch ?? record?.epoch;
     const artifact: Artifact = {
-      id: record?.id ?? `${jobId}:checkpoint:${file.name}`,
+      id: record?.id ?? `${idPrefix}:checkpoint:${file.name}`,
       kind: 'checkpoint',
       path: file.path,
       size: file.size,

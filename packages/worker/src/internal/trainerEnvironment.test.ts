@@ -73,6 +73,7 @@ describe("a trainer's environment", () => {
       'TRAINWIRE_FINE_TUNE',
       'TRAINWIRE_RUN_NAME',
       'TRAINWIRE_DATASET_DIR',
+      'TRAINWIRE_MODE',
     ];
     // What the operator's profile sets is the operator's choice.
     expect(names.sort()).toEqual([...contract, 'TRAINWIRE_TEST_PAUSE'].sort());

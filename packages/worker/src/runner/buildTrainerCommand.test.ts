@@ -68,6 +68,41 @@ describe('buildTrainerCommand', () => {
     expect(TrainerProfileSchema.safeParse(bad).success).toBe(false);
   });
 
+  it('maps a sleap-nn predict job to sleap-nn track with the model folder and the predictions path', () => {
+    const predict: LaunchContext = {
+      ...context,
+      inputs: { input: '/data/fly video.mp4' },
+      mode: 'predict',
+      model: '/var/tw/runs/job-3/stages/centered_instance/checkpoints/best.ckpt',
+      predictions: '/var/tw/runs/job-7/predictions.slp',
+    };
+    const { argv, env } = buildTrainerCommand(profile('sleap-nn'), predict);
+    expect(argv).toEqual([
+      'sleap-nn',
+      'track',
+      '--data_path',
+      '/data/fly video.mp4',
+      '--model_paths',
+      '/var/tw/runs/job-3/stages/centered_instance/checkpoints',
+      '--output_path',
+      '/var/tw/runs/job-7/predictions.slp',
+      '--device',
+      'cuda',
+    ]);
+    expect(env).toMatchObject({
+      TRAINWIRE_MODE: 'predict',
+      TRAINWIRE_MODEL: predict.model,
+      TRAINWIRE_PREDICTIONS: predict.predictions,
+      TRAINWIRE_INPUT_INPUT: '/data/fly video.mp4',
+    });
+    expect(profile('sleap-nn').predictionsFile).toBe('predictions.slp');
+    expect(buildTrainerCommand(profile('builtin'), predict).argv.slice(-1)).toEqual(['predict']);
+    expect(buildTrainerCommand(profile('builtin'), context).env.TRAINWIRE_MODE).toBe('train');
+    expect(() => buildTrainerCommand(profile('generate-dataset'), predict)).toThrow(
+      /cannot predict/,
+    );
+  });
+
   it('quotes Hydra values that need it, so a path with spaces, commas or quotes arrives intact', () => {
     expect(hydraQuote('/var/tw/runs/job-7/checkpoints')).toBe('/var/tw/runs/job-7/checkpoints');
     expect(hydraQuote("/data/my runs, v2/it's=[x].slp")).toBe("'/data/my runs, v2/it\\'s=[x].slp'");

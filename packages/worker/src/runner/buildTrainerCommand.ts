@@ -25,6 +25,12 @@ export interface LaunchContext {
   /** `node` and the built-in trainer's script, for the built-in profiles. */
   node?: string;
   builtinTrainer?: string;
+  /** `predict` runs the profile's `predictCommand` with the model and predictions path. */
+  mode?: 'train' | 'predict';
+  /** The model file a predict job runs. */
+  model?: string;
+  /** Where a predict job writes its predictions. */
+  predictions?: string;
 }
 
 /**
@@ -49,6 +55,10 @@ export const TRAINER_PLACEHOLDERS = [
   'node',
   'builtinTrainer',
   'datasetDir',
+  'mode',
+  'model',
+  'modelDir',
+  'predictions',
 ] as const;
 
 /** A placeholder name of {@link TRAINER_PLACEHOLDERS}. */
@@ -77,7 +87,9 @@ export interface TrainerLaunch {
  * Fills a profile's command template. Placeholders: `{jobId}`, `{config}`, `{configDir}`,
  * `{configName}`, `{runDir}`, `{checkpointDir}`, `{resume}`, `{device}`, `{runName}`,
  * `{zmqPublish}`, `{zmqControl}`, `{publishPort}`, `{controlPort}`, `{baseModel}`,
- * `{node}`, `{builtinTrainer}`, `{datasetDir}`, `{input.ROLE}`. An argument starting with
+ * `{node}`, `{builtinTrainer}`, `{datasetDir}`, `{input.ROLE}`, and for a predict job
+ * (`mode: 'predict'`, which runs `predictCommand`) `{mode}`, `{model}`, `{modelDir}`,
+ * `{predictions}`. An argument starting with
  * `?` is dropped when any placeholder in it is empty (e.g.
  * `?trainer_config.resume_ckpt_path={resume}`). Values are single arguments: nothing is
  * passed through a shell.
@@ -94,7 +106,14 @@ export function buildTrainerCommand(
 ): TrainerLaunch {
   const values = placeholderValues(context);
   const argv: string[] = [];
-  for (const template of profile.command) {
+  const predict = context.mode === 'predict';
+  if (predict && profile.predictCommand === undefined) {
+    throw new WorkerError(
+      'config_invalid',
+      `trainer profile "${profile.id}" cannot predict (it has no predictCommand)`,
+    );
+  }
+  for (const template of predict ? profile.predictCommand! : profile.command) {
     const optional = template.startsWith('?');
     const body = optional ? template.slice(1) : template;
     let empty = false;
@@ -118,7 +137,12 @@ export function buildTrainerCommand(
     TRAINWIRE_BASE_MODEL: context.baseModel ?? '',
     TRAINWIRE_FINE_TUNE: context.fineTune ? '1' : '0',
     TRAINWIRE_RUN_NAME: context.runName,
+    TRAINWIRE_MODE: predict ? 'predict' : 'train',
   };
+  if (predict) {
+    env.TRAINWIRE_MODEL = context.model ?? '';
+    env.TRAINWIRE_PREDICTIONS = context.predictions ?? '';
+  }
   if (context.datasetDir) env.TRAINWIRE_DATASET_DIR = context.datasetDir;
   for (const [role, path] of Object.entries(context.inputs ?? {})) {
     env[`TRAINWIRE_INPUT_${role.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] = path;
@@ -156,6 +180,10 @@ function placeholderValues(context: LaunchContext): (name: string, profile: stri
     node: context.node ?? process.execPath,
     builtinTrainer: context.builtinTrainer ?? '',
     datasetDir: context.datasetDir ?? '',
+    mode: context.mode ?? 'train',
+    model: context.model ?? '',
+    modelDir: context.model === undefined ? '' : dirname(context.model),
+    predictions: context.predictions ?? '',
   };
   return (name, profile) => {
     if (name.startsWith('input.')) return context.inputs?.[name.slice('input.'.length)] ?? '';

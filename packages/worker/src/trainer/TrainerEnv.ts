@@ -23,6 +23,10 @@ export const TrainerEnvSchema = z.object({
   TRAINWIRE_RUN_NAME: optional,
   TRAINWIRE_INPUT_DATASET: optional,
   TRAINWIRE_DATASET_DIR: optional,
+  TRAINWIRE_MODE: z.enum(['train', 'predict']).optional(),
+  TRAINWIRE_MODEL: optional,
+  TRAINWIRE_PREDICTIONS: optional,
+  TRAINWIRE_INPUT_INPUT: optional,
 });
 
 /** The parsed trainer environment. */

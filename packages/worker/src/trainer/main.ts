@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 /**
- * The built-in trainer's process: `node dist/trainer/main.js [train|generate-dataset]`,
+ * The built-in trainer's process: `node dist/trainer/main.js [train|predict|generate-dataset]`,
  * configured by the trainer environment (see `docs/trainers.md`).
  * Exit codes: 0 done or stopped early, 1 failed, 2 bad config or environment.
  */
 import { readFileSync } from 'node:fs';
-import { isTrainwireError, parseOrThrow } from '@trainwire/core';
+import { isTrainwireError, type ProgressMessage, parseOrThrow } from '@trainwire/core';
 import { openProgressPublisher } from '../internal/progressPublisher.js';
 import { generateSynthetic, loadDataset } from './Dataset.js';
 import { DatasetExistsError, generateDataset } from './generateDataset.js';
+import { runPredict } from './predict.js';
 import {
   GenerateDatasetConfigSchema,
   SyntheticDatasetSchema,
@@ -27,29 +28,45 @@ function readConfig(path: string): unknown {
   }
 }
 
-async function train(env: TrainerEnv): Promise<number> {
-  const config = parseOrThrow(
-    TrainerConfigSchema,
-    readConfig(env.TRAINWIRE_CONFIG),
-    'trainer config',
-  );
-  const dataset = env.TRAINWIRE_INPUT_DATASET
-    ? loadDataset(env.TRAINWIRE_INPUT_DATASET)
+/**
+ * What `train` and `predict` share: the config, the items (the input file of `role`, else
+ * the config's synthetic samples), the progress publisher, and a stop flag that the stop
+ * command and SIGINT raise (saying `onStop`).
+ */
+async function openRun(env: TrainerEnv, input: string | undefined, what: string, onStop: string) {
+  const config = parseOrThrow(TrainerConfigSchema, readConfig(env.TRAINWIRE_CONFIG), what);
+  const dataset = input
+    ? loadDataset(input)
     : generateSynthetic(config.dataset?.synthetic ?? SyntheticDatasetSchema.parse({}));
-  const what = env.TRAINWIRE_RUN_NAME ?? env.TRAINWIRE_JOB_ID;
+  const runName = env.TRAINWIRE_RUN_NAME ?? env.TRAINWIRE_JOB_ID;
   const publisher = await openProgressPublisher({
     publishAddress: env.TRAINWIRE_ZMQ_PUBLISH,
     controlAddress: env.TRAINWIRE_ZMQ_CONTROL,
-    what,
+    what: runName,
   });
-  let stop = false;
+  const run = { config, dataset, what: runName, publisher, stop: false };
   const requestStop = (why: string) => {
-    if (stop) return;
-    stop = true;
-    console.log(`stop requested (${why}): finishing the epoch and saving a checkpoint`);
+    if (run.stop) return;
+    run.stop = true;
+    console.log(`stop requested (${why}): ${onStop}`);
   };
   publisher.onStop(() => requestStop('control message'));
   process.on('SIGINT', () => requestStop('SIGINT'));
+  const hooks = {
+    publish: (m: ProgressMessage) => publisher.publish(m),
+    shouldStop: () => run.stop,
+    log: (l: string) => console.log(l),
+  };
+  return { ...run, hooks };
+}
+
+async function train(env: TrainerEnv): Promise<number> {
+  const { config, dataset, what, publisher, hooks } = await openRun(
+    env,
+    env.TRAINWIRE_INPUT_DATASET,
+    'trainer config',
+    'finishing the epoch and saving a checkpoint',
+  );
   const fineTune = env.TRAINWIRE_FINE_TUNE === '1' || env.TRAINWIRE_FINE_TUNE === 'true';
   try {
     const result = await runTraining(
@@ -63,13 +80,39 @@ async function train(env: TrainerEnv): Promise<number> {
           : {}),
         what,
       },
-      { publish: (m) => publisher.publish(m), shouldStop: () => stop, log: (l) => console.log(l) },
+      hooks,
     );
     const last = result.history.at(-1);
     console.log(
       `${result.stoppedEarly ? 'stopped early' : 'finished'} after epoch ${result.epochsDone}/${config.epochs}` +
         (last ? `, val/loss=${last['val/loss'] ?? 'n/a'}` : '') +
         (result.lastCheckpoint ? `; last checkpoint ${result.lastCheckpoint}` : ''),
+    );
+    return 0;
+  } finally {
+    await publisher.close();
+  }
+}
+
+async function predict(env: TrainerEnv): Promise<number> {
+  if (!env.TRAINWIRE_MODEL || !env.TRAINWIRE_PREDICTIONS) {
+    throw new UsageError(
+      'predict needs TRAINWIRE_MODEL (the model file) and TRAINWIRE_PREDICTIONS (where predictions go); run it as a predict job',
+    );
+  }
+  const { dataset, what, publisher, hooks } = await openRun(
+    env,
+    env.TRAINWIRE_INPUT_INPUT,
+    'predict config',
+    'keeping the predictions made so far',
+  );
+  try {
+    const result = await runPredict(
+      { model: env.TRAINWIRE_MODEL, dataset, predictions: env.TRAINWIRE_PREDICTIONS, what },
+      hooks,
+    );
+    console.log(
+      `${result.stoppedEarly ? 'stopped early' : 'finished'}: ${result.done}/${result.total} prediction(s) in ${env.TRAINWIRE_PREDICTIONS}`,
     );
     return 0;
   } finally {
@@ -112,8 +155,9 @@ async function main(): Promise<number> {
   try {
     const env = parseOrThrow(TrainerEnvSchema, process.env, 'trainer environment');
     if (mode === 'train') return await train(env);
+    if (mode === 'predict') return await predict(env);
     if (mode === 'generate-dataset') return await makeDataset(env);
-    throw new UsageError(`unknown mode "${mode}"; use "train" or "generate-dataset"`);
+    throw new UsageError(`unknown mode "${mode}"; use "train", "predict" or "generate-dataset"`);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     console.error(`error: ${message}`);

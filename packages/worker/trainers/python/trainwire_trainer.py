@@ -42,6 +42,7 @@ from typing import Any, Callable, Dict, Mapping, Optional
 __all__ = ["ContractError", "Trainwire", "atomic_write"]
 
 DEVICES = ("cpu", "cuda")
+MODES = ("train", "predict")
 # Fields a trainwire reader uses to count lost messages (bridge-zmq's createTrainerReader).
 SEQ_FIELD = "trainwire_seq"
 STREAM_FIELD = "trainwire_stream"
@@ -89,7 +90,9 @@ class Trainwire:
     Attributes (from the environment; see docs/trainers.md):
       job_id, what (the run name progress carries), config_path, run_dir, checkpoint_dir,
       resume (a checkpoint path or None), device ("cpu" or "cuda"), base_model (or None),
-      fine_tune (bool), inputs ({role: path}, roles in lower case), dataset_dir (or None).
+      fine_tune (bool), inputs ({role: path}, roles in lower case), dataset_dir (or None);
+      mode ("train" or "predict"), and for a predict job model (the model file),
+      predictions (where to write them) and predict_input (the input file, or None).
 
     Args:
       environ: the environment to read (``os.environ`` by default).
@@ -127,11 +130,22 @@ class Trainwire:
         self.base_model: Optional[str] = get("TRAINWIRE_BASE_MODEL")
         self.fine_tune: bool = get("TRAINWIRE_FINE_TUNE") in ("1", "true")
         self.dataset_dir: Optional[str] = get("TRAINWIRE_DATASET_DIR")
+        self.mode: str = get("TRAINWIRE_MODE") or "train"
+        self.model: Optional[str] = get("TRAINWIRE_MODEL")
+        self.predictions: Optional[str] = get("TRAINWIRE_PREDICTIONS")
         self.inputs: Dict[str, str] = {
             name[len("TRAINWIRE_INPUT_") :].lower(): value
             for name, value in env.items()
             if name.startswith("TRAINWIRE_INPUT_") and value != ""
         }
+        self.predict_input: Optional[str] = self.inputs.get("input")
+        if self.mode not in MODES:
+            raise ContractError(f"TRAINWIRE_MODE is {self.mode!r}; it must be one of {', '.join(MODES)}")
+        if self.mode == "predict":
+            if self.model is None or not os.path.isfile(self.model):
+                raise ContractError(f"TRAINWIRE_MODEL names {self.model!r}, which is not a file; a predict job needs the model file")
+            if self.predictions is None:
+                raise ContractError("TRAINWIRE_PREDICTIONS is not set; a predict job needs the path to write its predictions to")
         if self.device not in DEVICES:
             raise ContractError(
                 f"TRAINWIRE_DEVICE is {self.device!r}; it must be one of {', '.join(DEVICES)}"
@@ -245,6 +259,27 @@ class Trainwire:
         self._last_batch_at = now
         self.publish("batch_end", epoch=int(epoch), batch=int(batch), logs=_logs(logs))
         return True
+
+    def predict_progress(self, done: int, total: Optional[int] = None, force: bool = False) -> bool:
+        """A predict job's progress: ``batch_end`` with ``items_done`` / ``items_total`` (and
+        no loss, so loss viewers leave it out), at most one per ``batch_interval`` unless
+        ``force`` (send the last one forced); True when sent."""
+        now = time.monotonic()
+        if not force and now - self._last_batch_at < self.batch_interval:
+            return False
+        self._last_batch_at = now
+        fields: Dict[str, Any] = {"batch": max(int(done) - 1, 0), "logs": {}, "items_done": int(done)}
+        if total is not None:
+            fields["items_total"] = int(total)
+        self.publish("batch_end", **fields)
+        return True
+
+    def save_predictions(self, write: Callable[[str], Any]) -> str:
+        """Writes the predictions through ``write(path)`` to ``TRAINWIRE_PREDICTIONS``, atomically
+        (the worker registers the file once the trainer exits 0)."""
+        if self.predictions is None:
+            raise ContractError("TRAINWIRE_PREDICTIONS is not set; run this as a predict job")
+        return atomic_write(self.predictions, write)
 
     def epoch_end(self, epoch: int, logs: Mapping[str, Any]) -> None:
         """``epoch_end`` with its metrics, e.g. ``{"train/loss": 0.4, "val/loss": 0.5}``."""

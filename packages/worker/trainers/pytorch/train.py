@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The worker's PyTorch trainer: a small CNN regressing keypoints on synthetic images.
 
-    python3 train.py                # train, configured by the trainer environment
+    python3 train.py                # train (or, with TRAINWIRE_MODE=predict, predict: predict.py)
     python3 train.py --self-check   # one JSON line: python, torch, CUDA, pyzmq; exit 1 if one is missing
 
 It follows docs/trainers.md through trainwire_trainer.py (../python): progress over
@@ -216,6 +216,10 @@ def main(argv) -> int:
         return self_check()
     try:
         with Trainwire() as tw:
+            if tw.mode == "predict":
+                from predict import predict
+
+                return predict(tw, load_checkpoint)
             return train(tw)
     except (ContractError, ConfigError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import type { ModelSource } from '@trainwire/core';
+import { WorkerError } from '../errors.js';
+import type { Sandbox } from '../sandbox/Sandbox.js';
+import type { ArtifactStore } from '../store/ArtifactStore.js';
+
+/**
+ * The file of the model a predict job runs: a registered model's version (by default its
+ * active one), a model or checkpoint artifact, or a path inside the caller's mounts.
+ * Throws `unknown_model`, `unknown_artifact` or `not_found` with what to pick instead.
+ */
+export async function resolvePredictModel(
+  source: ModelSource,
+  artifacts: ArtifactStore,
+  sandbox: Sandbox,
+): Promise<string> {
+  if ('path' in source) return sandbox.resolve(source.path);
+  if ('artifactId' in source) {
+    const artifact = artifacts.get(source.artifactId);
+    if (artifact === undefined || (artifact.kind !== 'model' && artifact.kind !== 'checkpoint')) {
+      throw new WorkerError(
+        'unknown_artifact',
+        `this worker has no model or checkpoint artifact ${source.artifactId}; list them with artifact.list (\`trainwire artifacts\`)`,
+        { details: { artifactId: source.artifactId } },
+      );
+    }
+    return requireFile(artifact.path, `artifact ${source.artifactId}`);
+  }
+  const { name, version } = source;
+  const model =
+    version === undefined ? artifacts.activeModel(name) : artifacts.requireModel(name, version);
+  if (model === undefined) {
+    const registered = artifacts.listModels(name).length > 0;
+    throw new WorkerError(
+      'unknown_model',
+      registered
+        ? `model ${name} has no active version on this worker; name one (predict.model.version) or activate one (\`trainwire models activate ${name} VERSION\`)`
+        : `this worker has no model named ${name}; \`trainwire models list\` shows the registered ones`,
+      { details: { name } },
+    );
+  }
+  const path = model.artifact?.path;
+  if (path === undefined) {
+    throw new WorkerError(
+      'not_found',
+      `the file of ${name} version ${model.version} is gone from this worker; predict with another version`,
+      {
+        details: { path: '' },
+      },
+    );
+  }
+  return requireFile(path, `${name} version ${model.version}`);
+}
+
+function requireFile(path: string, what: string): string {
+  if (existsSync(path)) return path;
+  throw new WorkerError(
+    'not_found',
+    `the file of ${what} is gone from this worker (${path}); predict with another model`,
+    {
+      details: { path },
+    },
+  );
+}
