@@ -17,3 +17,20 @@ export function positiveIntEnv(name, fallback) {
   }
   return value;
 }
+
+/**
+ * The number > 0 in environment variable `name` (decimals allowed: `0.25`), or `fallback`
+ * when it is unset or empty.
+ * @throws Error naming the variable and the text it held, when that is not such a number.
+ * @example
+ *   const GIB = positiveNumberEnv('BENCH_MEMORY_GIB', 4);
+ */
+export function positiveNumberEnv(name, fallback) {
+  const text = process.env[name];
+  if (text === undefined || text.trim() === '') return fallback;
+  const value = Number(text);
+  if (!/^\s*(\d+\.?\d*|\.\d+)\s*$/.test(text) || !Number.isFinite(value) || value <= 0) {
+    throw new Error(`${name} must be a number > 0 (0.25, 4), got "${text}"`);
+  }
+  return value;
+}

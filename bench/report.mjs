@@ -140,6 +140,89 @@ if (connect) {
   );
 }
 
+const memory = results.memory;
+if (memory?.skipped) {
+  out.push('## Memory', '', `Not measured: ${memory.skipped}`, '');
+  aims.push([
+    '4 GiB upload and download each < 100 MiB RSS growth at both ends',
+    '—',
+    'not measured',
+  ]);
+} else if (memory) {
+  const ofTcp = (r, side, tcp) =>
+    tcp?.[side]?.growthMiB > 0 && r !== tcp ? `${f(r[side].growthMiB / tcp[side].growthMiB)}×` : '';
+  const row = (backend, r, tcp) => [
+    backend,
+    r.direction,
+    f(r.MBps),
+    `${f(r.client.baselineMiB, 0)} → ${f(r.client.peakMiB, 0)}`,
+    `+${f(r.client.growthMiB)}`,
+    ofTcp(r, 'client', tcp),
+    `${f(r.worker.baselineMiB, 0)} → ${f(r.worker.peakMiB, 0)}`,
+    `+${f(r.worker.growthMiB)}`,
+    ofTcp(r, 'worker', tcp),
+    backend === 'tcp' ? '' : r.met ? 'met' : 'not met',
+    r.error ?? (r.ok === false ? 'hash mismatch' : ''),
+  ];
+  const rows = [];
+  for (const r of [memory.tcp?.upload, memory.tcp?.download]) if (r) rows.push(row('tcp', r, r));
+  for (const run of memory.runs) {
+    if (run.skipped || (!run.upload && run.error)) {
+      rows.push([run.backend, '', '', '', '', '', '', '', '', '', run.skipped ?? run.error]);
+      continue;
+    }
+    for (const direction of ['upload', 'download']) {
+      const r = run[direction];
+      if (r) rows.push(row(run.backend, r, memory.tcp?.[direction]));
+    }
+  }
+  const sizeGiB = memory.sizeGiB;
+  section(
+    'Memory',
+    [
+      `A ${f(sizeGiB, 2)} GiB file uploaded (the CLI's \`train --upload\` path: core's \`uploadFile\`) ` +
+        "and downloaded (the CLI's `fetch` path: core's `fetchArtifact`) between a client and a " +
+        'worker, each in its own process (fresh ones for each direction), over WebRTC through a ' +
+        'real signaling server; both SHA-256s checked. RSS in MiB: before (after a GC) → peak ' +
+        "(the kernel's VmHWM), growth = peak − before. Baseline: the same file disk → plain TCP " +
+        `socket → disk between the same kind of processes. Aim: growth < ${memory.aimMiB} MiB at both ends.`,
+    ],
+    [
+      'backend',
+      'direction',
+      'MB/s',
+      'client RSS',
+      'growth',
+      '÷ TCP',
+      'worker RSS',
+      'growth',
+      '÷ TCP',
+      'aim',
+      'note',
+    ],
+    rows,
+  );
+  const measuredRuns = memory.runs.filter((run) => !run.skipped);
+  const worst = measuredRuns.map((run) => {
+    const growth = [run.upload, run.download].flatMap((r) =>
+      r ? [r.client.growthMiB, r.worker.growthMiB] : [],
+    );
+    return `${run.backend} +${f(Math.max(...growth))} MiB`;
+  });
+  const full = sizeGiB >= 4;
+  aims.push([
+    '4 GiB upload and download each < 100 MiB RSS growth at both ends',
+    `largest growth ${worst.join(', ')}${full ? '' : ` (at ${f(sizeGiB, 2)} GiB)`}`,
+    measuredRuns.length === 0
+      ? 'not measured'
+      : !memory.met
+        ? 'not met'
+        : full
+          ? 'met'
+          : `met at ${f(sizeGiB, 2)} GiB, not measured at 4`,
+  ]);
+}
+
 const core = results['core-stream'];
 if (core) {
   section(
@@ -291,6 +374,7 @@ if (zmq) {
 const known = new Set([
   'transfer',
   'connect',
+  'memory',
   'core-stream',
   'signaling',
   'scale-out',

@@ -1,6 +1,9 @@
 // Runs every benchmark under bench/ (each folder's *.bench.mjs) one after another, each
 // writing bench/results/<name>.json, then renders bench/results/report.md from them.
 // `node run-all.mjs transfer` runs one folder's benches only.
+// memory/ moves a 4 GiB file each way per WebRTC backend (BENCH_MEMORY_GIB, needs 13 GiB
+// of free disk) and is most of a full run's time: `BENCH_MEMORY_GIB=0.25` for a short one,
+// `BENCH_MEMORY_BACKENDS=node-datachannel` to leave werift's ~10 MB/s out.
 
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
