@@ -97,6 +97,35 @@ describe('RpcPeer', () => {
     expect(calls).toBeGreaterThanOrEqual(5);
   });
 
+  it('runs the handler once for a request retried while it is answered, and re-sends that answer', async () => {
+    // The client gives up each try after 100 ms; the handler takes 350 ms (a big file's hash).
+    const { client, server } = await pair();
+    let calls = 0;
+    server.serve({
+      'worker.info': async () => {
+        calls++;
+        await new Promise((resolve) => setTimeout(resolve, 350));
+        return info;
+      },
+    });
+    expect((await client.request('worker.info', {})).id).toBe('w1');
+    expect(calls).toBe(1);
+  });
+
+  it('answers a retry of an answered request from the answer it sent, without running it again', async () => {
+    // Responses from the server are lost 30 % of the time: retries arrive after an answer.
+    const { client, server } = await pair({ dropRate: 0.3, seed: 11 }, 20);
+    let calls = 0;
+    server.serve({
+      'worker.info': () => {
+        calls++;
+        return info;
+      },
+    });
+    for (let i = 0; i < 5; i++) expect((await client.request('worker.info', {})).id).toBe('w1');
+    expect(calls).toBe(5);
+  });
+
   it('carries the worker error code and names bad params', async () => {
     const { client, server } = await pair();
     server.serve({

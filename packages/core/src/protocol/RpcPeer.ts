@@ -60,6 +60,9 @@ interface Pending {
 
 let nextPeerNumber = 0;
 
+/** How many answers a peer keeps to re-send to a retried request. */
+const ANSWERS_KEPT = 32;
+
 /**
  * One end of the control protocol over a {@link Transport}: typed requests with retries,
  * responses, pushed job events, and validation of every inbound frame. A malformed frame
@@ -100,6 +103,13 @@ export class RpcPeer {
   private counter = 0;
   private handlers: MethodHandlers = {};
   private readonly subscription: Subscription;
+  /**
+   * Requests being answered, and the newest answers sent, by id: a request retried after
+   * a timeout (the same id) runs its handler once — a slow `file.download` hashing a big
+   * file would otherwise open its stream twice — and gets the first try's answer.
+   */
+  private readonly answering = new Set<string>();
+  private readonly answered = new Map<string, string>();
 
   constructor(
     readonly transport: Transport,
@@ -315,11 +325,32 @@ export class RpcPeer {
   }
 
   private async answer(frame: RequestFrame): Promise<void> {
-    const reply = (body: Record<string, unknown>) =>
-      this.trySend(
-        // encodeJson: a result may hold a diverging loss (job.events), which must stay NaN.
-        encodeJson({ v: PROTOCOL_VERSION, type: 'response', id: frame.id, ...body }),
-      );
+    const earlier = this.answered.get(frame.id);
+    if (earlier !== undefined) {
+      this.trySend(earlier);
+      return;
+    }
+    // Its first try is still being answered: that answer goes out when it is ready.
+    if (this.answering.has(frame.id)) return;
+    this.answering.add(frame.id);
+    try {
+      await this.answerOnce(frame);
+    } finally {
+      this.answering.delete(frame.id);
+    }
+  }
+
+  private async answerOnce(frame: RequestFrame): Promise<void> {
+    const reply = (body: Record<string, unknown>) => {
+      // encodeJson: a result may hold a diverging loss (job.events), which must stay NaN.
+      const text = encodeJson({ v: PROTOCOL_VERSION, type: 'response', id: frame.id, ...body });
+      this.answered.set(frame.id, text);
+      // The few newest: a retry comes within its requester's few timeouts.
+      if (this.answered.size > ANSWERS_KEPT) {
+        this.answered.delete(this.answered.keys().next().value!);
+      }
+      return this.trySend(text);
+    };
     if (!isMethodName(frame.method) || this.handlers[frame.method] === undefined) {
       reply({
         ok: false,
