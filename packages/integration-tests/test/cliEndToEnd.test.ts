@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -194,5 +195,62 @@ describe('trainwire signal, worker and train as three processes on loopback (Web
     });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('missing --url');
+  });
+
+  it('a two-stage pipeline, then predict with the model of its last stage: predictions back over WebRTC, one per item, hash-checked', async () => {
+    const stages = join(dir, 'stages.json');
+    const quick = { epochs: 2, dataset: { synthetic: { samples: 400 } } };
+    writeFileSync(
+      stages,
+      JSON.stringify({
+        stages: [
+          { name: 'first', profile: 'builtin', config: quick },
+          {
+            name: 'second',
+            profile: 'builtin',
+            config: quick,
+            inputs: { base_model: 'stage:first' },
+          },
+        ],
+      }),
+    );
+    const trained = await run(
+      ['train', '--worker', 'gpu-test', '--stages', stages, '--name', 'td'],
+      clientEnv,
+    );
+    expect(trained.code, trained.stderr).toBe(0);
+    const lines = trained.stdout.split('\n');
+    const first = lines.indexOf('Stage 1/2: first');
+    const second = lines.indexOf('Stage 2/2: second');
+    expect(first, trained.stdout).toBeGreaterThan(-1);
+    expect(second).toBeGreaterThan(first);
+    expect(lines.slice(second).some((line) => line.startsWith('Epoch 2/2'))).toBe(true);
+
+    const rows = ['x1,x2,label'];
+    for (let i = 0; i < 250; i++) rows.push(`${Math.sin(i)},${Math.cos(i)},${i % 2}`);
+    const input = join(dir, 'to-predict.csv');
+    writeFileSync(input, `${rows.join('\n')}\n`);
+    const out = join(dir, 'predictions');
+    const predicted = await run(
+      [
+        'predict',
+        '--worker',
+        'gpu-test',
+        '--model',
+        'td/second',
+        '--upload',
+        input,
+        '--out',
+        out,
+        '--json',
+      ],
+      clientEnv,
+    );
+    expect(predicted.code, predicted.stderr).toBe(0);
+    const result = JSON.parse(predicted.stdout.trim().split('\n').at(-1)!);
+    expect(result).toMatchObject({ type: 'predictions', partial: false });
+    const bytes = readFileSync(result.to);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(result.sha256);
+    expect(bytes.toString('utf8').trim().split('\n')).toHaveLength(250);
   });
 });

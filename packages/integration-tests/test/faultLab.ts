@@ -144,7 +144,8 @@ async function populate(net: NetLab, options: FaultLabOptions): Promise<FaultLab
       ]),
       serverEnv,
     );
-    await signal.waitForLine(/^\{"url"/, { stream: 'stdout', timeoutMs: 20_000 });
+    // Start-up bounds, not product timings: generous, for a machine busy with other lanes.
+    await signal.waitForLine(/^\{"url"/, { stream: 'stdout', timeoutMs: 60_000 });
     return signal;
   };
   const signal = await startSignal();
@@ -196,7 +197,7 @@ async function populate(net: NetLab, options: FaultLabOptions): Promise<FaultLab
       ]),
       serverEnv,
     );
-    await worker.waitForLine(/is online in room lab/, { timeoutMs: 30_000 });
+    await worker.waitForLine(/is online in room lab/, { timeoutMs: 60_000 });
     return worker;
   };
   const worker = await startWorker();
