@@ -242,6 +242,44 @@ describe('Worker', () => {
     expect(logs.at(-1)).toMatchObject({ line: 'done', stream: 'stdout' });
   });
 
+  it("an artifact announced at a deep path gets an id within the protocol's 128 characters, stable and unique", async () => {
+    const dir = tempDir();
+    const deep = join(dir, ...Array.from({ length: 8 }, (_, i) => `folder-number-${i}`));
+    const announce = (name: string) =>
+      `mkdir -p ${deep} && echo ${name} > ${deep}/${name} && echo 'trainwire:artifact {"kind":"predictions","path":"${deep}/${name}"}'`;
+    const { client, events } = await setup({
+      profiles: [
+        {
+          id: 'deep',
+          command: [
+            'sh',
+            '-c',
+            `${announce('a.jsonl')}; ${announce('b.jsonl')}; ${announce('a.jsonl')}`,
+          ],
+        },
+      ],
+    });
+    await client.request('job.start', { jobId: 'deep1', spec: { profile: 'deep' } });
+    expect((await finalState(events, 'deep1')).state).toBe('completed');
+    const announced = ofJob(events, 'deep1').flatMap((e) =>
+      e.type === 'artifact' && e.artifact.kind === 'predictions' ? [e.artifact] : [],
+    );
+    expect(`${deep}/a.jsonl`.length).toBeGreaterThan(128);
+    // a.jsonl twice is one artifact (its id is the same), b.jsonl another.
+    const ids = [...new Set(announced.map((a) => a.id))];
+    expect(ids).toHaveLength(2);
+    for (const id of ids) expect(id.length).toBeLessThanOrEqual(128);
+    expect(ids[0]).toMatch(/^deep1:predictions:.*a\.jsonl~[0-9a-f]{20}$/);
+    // A job started without an experiment runs in one of its own, whose id is the job id.
+    const { artifacts } = await client.request('artifact.list', { experimentId: 'deep1' });
+    expect(
+      artifacts
+        .filter((a) => a.kind === 'predictions')
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual([...ids].sort());
+  });
+
   it('cancel ends a built-in job promptly (SIGTERM), and a GPU job is refused without a GPU', async () => {
     const { client, events, worker } = await setup();
     await expect(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { type Artifact, ArtifactSchema, type NewJobEvent } from '@trainwire/core';
 import type { ArtifactStore, ModelVersion } from '../store/ArtifactStore.js';
@@ -38,7 +39,7 @@ export class ArtifactTracker {
         // Known before it is stored: a job that ends on a failing store still names it.
         this.checkpoints.set(found.path, found);
         this.record({
-          id: `${this.idPrefix}:checkpoint:${found.name}`,
+          id: artifactId(this.idPrefix, 'checkpoint', found.name),
           kind: 'checkpoint',
           path: found.path,
           size: found.size,
@@ -59,7 +60,7 @@ export class ArtifactTracker {
       if (!info?.isFile()) return;
       this.record({
         ...parsed.data,
-        id: `${this.idPrefix}:${parsed.data.kind}:${parsed.data.path}`,
+        id: artifactId(this.idPrefix, parsed.data.kind, parsed.data.path),
         size: info.size,
         sha256: await sha256File(parsed.data.path),
       });
@@ -114,7 +115,7 @@ export class ArtifactTracker {
     const best = [...this.checkpoints.values()].find((c) => c.label === 'best');
     const source = best ?? this.checkpoints.get(this.lastCheckpoint ?? '');
     if (!source) return undefined;
-    const checkpoint = this.artifacts.get(`${this.idPrefix}:checkpoint:${source.name}`);
+    const checkpoint = this.artifacts.get(artifactId(this.idPrefix, 'checkpoint', source.name));
     if (!checkpoint) return undefined;
     let activated: { model: ModelVersion; previous?: number } | undefined;
     this.write(() => {
@@ -148,4 +149,24 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** The longest artifact id the protocol carries (`ArtifactSchema.id`). */
+const MAX_ID = 128;
+
+/**
+ * The id of artifact `name` (a file name or an announced path) of kind `kind` of a job:
+ * `PREFIX:KIND:NAME` when that fits the protocol's 128 characters; else its start and a
+ * hash of the whole (`PREFIX:KIND:…~HASH`), so a deep path still gets a stable, unique id.
+ */
+export function artifactId(prefix: string, kind: string, name: string): string {
+  const plain = `${prefix}:${kind}:${name}`;
+  if (plain.length <= MAX_ID) return plain;
+  const hash = createHash('sha256').update(plain).digest('hex').slice(0, 20);
+  const head = `${prefix}:${kind}:`;
+  const room = MAX_ID - head.length - hash.length - 1;
+  // A prefix too long to leave room for a readable part: the hash alone says it.
+  if (room < 8) return `${prefix.slice(0, MAX_ID - hash.length - 1)}~${hash}`;
+  // The end of a path says most (its file name).
+  return `${head}${name.slice(-room)}~${hash}`;
 }

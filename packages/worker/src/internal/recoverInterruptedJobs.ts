@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Artifact, isFinalJobState, type JobRecord, type JobStage } from '@trainwire/core';
 import type { WorkerParts } from '../Worker.js';
+import { artifactId } from './ArtifactTracker.js';
 import { isDiskFull } from './DiskSpace.js';
 import { jobPosition, whereToResume } from './jobEndings.js';
 import { stageRunDir } from './planStages.js';
@@ -151,7 +152,7 @@ async function checkpointUpdates(
     const record = known.get(file.path);
     const epoch = file.epoch ?? record?.epoch;
     const artifact: Artifact = {
-      id: record?.id ?? `${idPrefix}:checkpoint:${file.name}`,
+      id: record?.id ?? artifactId(idPrefix, 'checkpoint', file.name),
       kind: 'checkpoint',
       path: file.path,
       size: file.size,
