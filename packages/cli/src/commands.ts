@@ -51,16 +51,21 @@ type Remote = (args: ParsedArgs, io: Io, deps: RemoteDeps) => Promise<number>;
 /** Loads a command that talks to a worker, with the default connection (signaling + WebRTC). */
 function remote(load: () => Promise<Remote>): CommandSpec['run'] {
   return async () => {
-    const [command, { defaultConnect }, { embeddedConnect }] = await Promise.all([
-      load(),
-      import('./internal/defaultConnect.js'),
-      import('./internal/embedded.js'),
-    ]);
+    const [command, { defaultConnect, defaultListWorkers }, { embeddedConnect }] =
+      await Promise.all([
+        load(),
+        import('./internal/defaultConnect.js'),
+        import('./internal/embedded.js'),
+      ]);
     return (args, io) => {
       const dataDir = args.values['data-dir'];
-      return command(args, io, {
-        connect: typeof dataDir === 'string' ? embeddedConnect(dataDir, io) : defaultConnect(io),
-      });
+      return command(
+        args,
+        io,
+        typeof dataDir === 'string'
+          ? { connect: embeddedConnect(dataDir, io), listWorkers: async () => ['local-worker'] }
+          : { connect: defaultConnect(io), listWorkers: defaultListWorkers(io) },
+      );
     };
   };
 }
@@ -268,6 +273,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: 'list | show EXP | rename EXP NAME | tag EXP | delete EXP | lineage EXP',
     flags: {
       ...WORKER_FLAGS,
+      'all-workers': {
+        type: 'boolean',
+        description: 'list: every worker of the room at once, each row naming its worker',
+      },
       status: {
         type: 'string',
         value: 'STATUS',
@@ -296,6 +305,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: 'list [NAME] | register NAME | activate NAME VERSION',
     flags: {
       ...WORKER_FLAGS,
+      'all-workers': {
+        type: 'boolean',
+        description: 'list: every worker of the room at once, each row naming its worker',
+      },
       experiment: {
         type: 'string',
         value: 'EXP',
@@ -319,6 +332,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: 'list | get ID | rename ID NAME | delete ID',
     flags: {
       ...WORKER_FLAGS,
+      'all-workers': {
+        type: 'boolean',
+        description: 'list: every worker of the room at once, each row naming its worker',
+      },
       experiment: { type: 'string', value: 'EXP', description: "list: only this experiment's" },
       kind: {
         type: 'string',

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { type Artifact, ArtifactKindSchema, Artifacts, baseName } from '@trainwire/core';
 import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
+import { listAllWorkers } from '../internal/acrossWorkers.js';
 import { intFlag, type ParsedArgs, stringFlag } from '../internal/args.js';
 import type { RemoteDeps } from '../internal/Connection.js';
 import { table } from '../internal/format.js';
@@ -10,6 +11,20 @@ import { pageFooter, refusal, shortDate } from './experimentsShared.js';
 import { downloadInto } from './fetch.js';
 
 const USAGE = 'artifacts [list|get ID|rename ID NAME|delete ID]';
+
+const ARTIFACT_HEAD = ['ID', 'KIND', 'NAME', 'SIZE', 'EXPERIMENT', 'CREATED'];
+
+/** One artifact as a row of `artifacts list`. */
+function artifactCells(a: Artifact): string[] {
+  return [
+    a.id,
+    a.label === undefined ? a.kind : `${a.kind} (${a.label})`,
+    baseName(a.path),
+    `${a.size}`,
+    a.experimentId ?? '',
+    a.createdAt === undefined ? '' : shortDate(a.createdAt),
+  ];
+}
 
 /**
  * `trainwire artifacts …`: a worker's files — checkpoints, models, datasets, logs,
@@ -43,6 +58,19 @@ export async function artifactsCommand(
     const experimentId = stringFlag(args, 'experiment');
     const limit = intFlag(args, 'limit', 1, 500);
     const offset = intFlag(args, 'offset', 0) ?? 0;
+    if (args.values['all-workers'] === true)
+      return listAllWorkers(deps, io, json, {
+        method: 'artifact.list',
+        params: {
+          offset: 0,
+          limit: limit ?? 50,
+          ...(kind === undefined ? {} : { kind: kind as Artifact['kind'] }),
+          ...(experimentId === undefined ? {} : { experimentId }),
+        },
+        noun: 'artifacts',
+        head: ARTIFACT_HEAD,
+        cells: artifactCells,
+      });
     run = async (artifacts, worker) => {
       const page = await artifacts.list({
         offset,
@@ -58,19 +86,7 @@ export async function artifactsCommand(
         io.stdout.write(`No artifacts on ${worker} match.\n`);
         return;
       }
-      io.stdout.write(
-        table([
-          ['ID', 'KIND', 'NAME', 'SIZE', 'EXPERIMENT', 'CREATED'],
-          ...page.artifacts.map((a) => [
-            a.id,
-            a.label === undefined ? a.kind : `${a.kind} (${a.label})`,
-            baseName(a.path),
-            `${a.size}`,
-            a.experimentId ?? '',
-            a.createdAt === undefined ? '' : shortDate(a.createdAt),
-          ]),
-        ]),
-      );
+      io.stdout.write(table([ARTIFACT_HEAD, ...page.artifacts.map(artifactCells)]));
       io.stdout.write(pageFooter('artifact', page, offset + page.artifacts.length));
     };
   } else if (sub === 'get') {

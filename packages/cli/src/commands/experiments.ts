@@ -9,6 +9,7 @@ import {
 } from '@trainwire/core';
 import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
+import { listAllWorkers } from '../internal/acrossWorkers.js';
 import { intFlag, listFlag, type ParsedArgs, stringFlag } from '../internal/args.js';
 import type { RemoteDeps } from '../internal/Connection.js';
 import { table } from '../internal/format.js';
@@ -32,6 +33,18 @@ export async function experimentsCommand(
   const run = SUBCOMMANDS[sub];
   if (run === undefined)
     throw new UsageError(`unknown subcommand "${sub}"; use \`trainwire ${USAGE}\``);
+  if (args.values['all-workers'] === true) {
+    if (sub !== 'list')
+      throw new UsageError('--all-workers lists; give `experiments list` it, or --worker NAME');
+    const filter = listFilter(args);
+    return listAllWorkers(deps, io, json, {
+      method: 'experiment.list',
+      params: { ...filter, offset: 0, limit: filter.limit ?? 50 },
+      noun: 'experiments',
+      head: EXPERIMENT_HEAD,
+      cells: experimentCells,
+    });
+  }
   // Flags and arguments are checked before connecting.
   const prepared = run(rest, args);
   return withManager(deps.connect, args, async (manager, connection) => {
@@ -42,6 +55,20 @@ export async function experimentsCommand(
     );
     return ExitCode.ok;
   });
+}
+
+const EXPERIMENT_HEAD = ['ID', 'STATUS', 'NAME', 'PARENT', 'TAGS', 'CREATED'];
+
+/** One experiment as a row of `experiments list`. */
+function experimentCells(e: Experiment): string[] {
+  return [
+    e.id,
+    e.status,
+    e.name,
+    e.parentId === undefined ? '' : `${e.relation ?? 'from'} ${e.parentId}`,
+    e.tags.join(','),
+    shortDate(e.createdAt),
+  ];
 }
 
 interface Context {
@@ -71,19 +98,7 @@ const SUBCOMMANDS: Record<string, (rest: string[], args: ParsedArgs) => Prepared
         );
         return;
       }
-      io.stdout.write(
-        table([
-          ['ID', 'STATUS', 'NAME', 'PARENT', 'TAGS', 'CREATED'],
-          ...page.experiments.map((e) => [
-            e.id,
-            e.status,
-            e.name,
-            e.parentId === undefined ? '' : `${e.relation ?? 'from'} ${e.parentId}`,
-            e.tags.join(','),
-            shortDate(e.createdAt),
-          ]),
-        ]),
-      );
+      io.stdout.write(table([EXPERIMENT_HEAD, ...page.experiments.map(experimentCells)]));
       io.stdout.write(pageFooter('experiment', page, offset + page.experiments.length));
     };
   },

@@ -1,6 +1,7 @@
 import { ModelNameSchema, Models, type ModelVersion } from '@trainwire/core';
 import { ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
+import { listAllWorkers } from '../internal/acrossWorkers.js';
 import { type ParsedArgs, stringFlag } from '../internal/args.js';
 import type { RemoteDeps } from '../internal/Connection.js';
 import { table } from '../internal/format.js';
@@ -8,6 +9,20 @@ import { withManager } from '../internal/withManager.js';
 import { experimentIdArg, refusal, shortDate } from './experimentsShared.js';
 
 const USAGE = 'models [list|register|activate]';
+
+const MODEL_HEAD = ['NAME', 'VERSION', 'ACTIVE', 'EXPERIMENT', 'ARTIFACT', 'REGISTERED'];
+
+/** One model version as a row of `models list`. */
+function modelCells(m: ModelVersion): string[] {
+  return [
+    m.name,
+    `${m.version}`,
+    m.active ? '● active' : '',
+    m.experimentId ?? '',
+    m.artifactId,
+    shortDate(m.createdAt),
+  ];
+}
 
 /**
  * `trainwire models …`: a worker's model registry — list the versions, register a model
@@ -19,6 +34,18 @@ export async function modelsCommand(args: ParsedArgs, io: Io, deps: RemoteDeps):
   const json = args.values.json === true;
   const out = (value: unknown) => io.stdout.write(`${JSON.stringify(value)}\n`);
   let run: (models: Models, worker: string) => Promise<void>;
+  if (args.values['all-workers'] === true) {
+    if (sub !== 'list')
+      throw new UsageError('--all-workers lists; give `models list` it, or --worker NAME');
+    const name = rest[0] === undefined ? undefined : nameArg(rest[0]);
+    return listAllWorkers(deps, io, json, {
+      method: 'model.list',
+      params: name === undefined ? {} : { name },
+      noun: 'models',
+      head: MODEL_HEAD,
+      cells: modelCells,
+    });
+  }
   if (sub === 'list') {
     const name = rest[0] === undefined ? undefined : nameArg(rest[0]);
     run = async (models, worker) => {
@@ -33,19 +60,7 @@ export async function modelsCommand(args: ParsedArgs, io: Io, deps: RemoteDeps):
         );
         return;
       }
-      io.stdout.write(
-        table([
-          ['NAME', 'VERSION', 'ACTIVE', 'EXPERIMENT', 'ARTIFACT', 'REGISTERED'],
-          ...list.map((m) => [
-            m.name,
-            `${m.version}`,
-            m.active ? '● active' : '',
-            m.experimentId ?? '',
-            m.artifactId,
-            shortDate(m.createdAt),
-          ]),
-        ]),
-      );
+      io.stdout.write(table([MODEL_HEAD, ...list.map(modelCells)]));
     };
   } else if (sub === 'register') {
     const name = nameArg(rest[0]);

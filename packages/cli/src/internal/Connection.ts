@@ -28,4 +28,6 @@ export type Connect = (options: ConnectOptions) => Promise<Connection>;
 /** What a command that talks to a worker needs from outside: how to reach it. */
 export interface RemoteDeps {
   connect: Connect;
+  /** The names of the room's workers online now (`--all-workers`); absent without a room. */
+  listWorkers?: () => Promise<string[]>;
 }

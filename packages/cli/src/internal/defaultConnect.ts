@@ -107,3 +107,16 @@ export async function connectWithCredentials(
     })
     .catch(asConnectionError);
 }
+
+/** The names of the workers online in the stored credentials' room. */
+export function defaultListWorkers(io: Io): () => Promise<string[]> {
+  return async () => {
+    const signaling = await joinRoom(await credentialsFrom(io), 'cli (list)');
+    try {
+      const webrtc = await import('@trainwire/transport-webrtc');
+      return (await webrtc.listRoomWorkers(signaling)).map((worker) => worker.name);
+    } finally {
+      await signaling.close();
+    }
+  };
+}
