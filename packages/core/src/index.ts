@@ -65,7 +65,11 @@ export {
   toFieldIssues,
   ValidationError,
 } from './errors.js';
-export { type Derivation, deriveJobSpec } from './experiments/deriveJobSpec.js';
+export {
+  continuedTotalEpochs,
+  type Derivation,
+  deriveJobSpec,
+} from './experiments/deriveJobSpec.js';
 export {
   type ExperimentFilter,
   type ExperimentLineage,

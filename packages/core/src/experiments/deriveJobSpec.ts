@@ -1,5 +1,6 @@
 import { TrainwireError } from '../errors.js';
 import type { RpcPeer } from '../protocol/RpcPeer.js';
+import type { Artifact } from '../schemas/Artifact.js';
 import type { Experiment } from '../schemas/Experiment.js';
 import type { JobSpecInput } from '../schemas/JobSpec.js';
 import { Experiments } from './Experiments.js';
@@ -12,8 +13,15 @@ export type Derivation =
       from: string;
       /** Its checkpoint artifact to start from (by default its last checkpoint). */
       checkpointId?: string;
-      /** The child's config from the parent's and its trainer profile (e.g. more epochs). */
-      config?: (parent: Record<string, unknown>, profile: string) => Record<string, unknown>;
+      /**
+       * The child's config from the parent's and its trainer profile (e.g. more epochs);
+       * `epochsDone` is how far the parent got (its newest checkpoint's epoch + 1), when known.
+       */
+      config?: (
+        parent: Record<string, unknown>,
+        profile: string,
+        epochsDone: number | undefined,
+      ) => Record<string, unknown>;
       name?: string;
     }
   | { kind: 'retry'; from: string; name?: string };
@@ -59,7 +67,13 @@ export async function deriveJobSpec(
             : { checkpointId: derivation.checkpointId }),
           ...(derivation.config === undefined
             ? {}
-            : { config: derivation.config(source.experiment.config, sourceSpec.profile) }),
+            : {
+                config: derivation.config(
+                  source.experiment.config,
+                  sourceSpec.profile,
+                  epochsDoneOf(source.artifacts),
+                ),
+              }),
           ...(name === undefined ? {} : { name }),
         })
       : await experiments.retry(derivation.from, name === undefined ? {} : { name });
@@ -80,4 +94,36 @@ export async function deriveJobSpec(
       ...(experiment.checkpointSource === undefined ? {} : { resume: experiment.checkpointSource }),
     },
   };
+}
+
+/** How many epochs an experiment's checkpoints show done: the newest one's epoch + 1. */
+function epochsDoneOf(artifacts: readonly Artifact[]): number | undefined {
+  const epochs = artifacts.flatMap((a) =>
+    a.kind === 'checkpoint' && a.epoch !== undefined ? [a.epoch] : [],
+  );
+  return epochs.length === 0 ? undefined : Math.max(...epochs) + 1;
+}
+
+/**
+ * The total epochs of a continued run, `more` epochs from where the parent got: a parent
+ * that stopped short of its `total` (`epochsDone` < total, e.g. stopped early) is by
+ * default finished — the total stays; one that reached it trains as many again. What
+ * Resume in the widgets means.
+ *
+ * @example
+ * ```ts
+ * continuedTotalEpochs(10, 4); // 10: finish the 6 left
+ * continuedTotalEpochs(10, 4, 3); // 7
+ * continuedTotalEpochs(10, 10); // 20
+ * continuedTotalEpochs(10, 10, 5); // 15
+ * ```
+ */
+export function continuedTotalEpochs(
+  total: number,
+  epochsDone: number | undefined,
+  more?: number,
+): number {
+  const done = epochsDone ?? total;
+  if (more !== undefined) return done + more;
+  return done < total ? total : total + total;
 }
