@@ -219,6 +219,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: remote(async () => (await import('./commands/predict.js')).predictCommand),
   },
   {
+    name: 'readiness',
+    summary:
+      'Whether a worker can train now: its GPU, the devices, each trainer profile checked.',
+    usage: 'readiness [--worker NAME] [--refresh] [--log]',
+    flags: {
+      ...WORKER_FLAGS,
+      refresh: { type: 'boolean', description: 'check again now (else the cached answer)' },
+      log: { type: 'boolean', description: "print each profile's check log" },
+    },
+    run: remote(async () => (await import('./commands/readiness.js')).readinessCommand),
+  },
+  {
     name: 'jobs',
     summary: "List a worker's jobs.",
     usage: 'jobs [--worker NAME]',
