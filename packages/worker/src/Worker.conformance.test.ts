@@ -1,3 +1,4 @@
+import { RpcPeer } from '@trainwire/core';
 import { createMemoryTransportPair, runWorkerConformance } from '@trainwire/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanTempDirs, requireDist, tempDir } from './__tests__/helpers.js';
@@ -27,6 +28,10 @@ describe('the worker conforms to the protocol', () => {
     const report = await runWorkerConformance(client);
     expect(report.results.filter((r) => !r.passed)).toEqual([]);
     expect(report.ok).toBe(true);
+    // The pipeline and predict checks ran their jobs here (a worker may refuse the keys).
+    const { jobs } = await new RpcPeer(client).request('job.list', {});
+    for (const name of ['conformance-pipeline', 'conformance-predict'])
+      expect(jobs.find((job) => job.name === name)?.state, name).toBe('completed');
     await client.close();
   });
 });

@@ -12,6 +12,7 @@ import { EXPERIMENT_CHECKS } from './conformanceExperiments.js';
 import { FILE_CHECKS } from './conformanceFiles.js';
 import { FRAME_CHECKS } from './conformanceFrames.js';
 import { JOB_CHECKS } from './conformanceJobs.js';
+import { PIPELINE_CHECKS } from './conformancePipelines.js';
 
 /** One check of the kit. */
 export interface ConformanceCheck {
@@ -81,6 +82,7 @@ export const WORKER_CHECKS: readonly ConformanceCheck[] = [
   ...JOB_CHECKS,
   ...EXPERIMENT_CHECKS,
   ...ARTIFACT_CHECKS,
+  ...PIPELINE_CHECKS,
   ...FILE_CHECKS,
   {
     id: 'errors.documented',
