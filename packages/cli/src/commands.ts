@@ -220,8 +220,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'readiness',
-    summary:
-      'Whether a worker can train now: its GPU, the devices, each trainer profile checked.',
+    summary: 'Whether a worker can train now: its GPU, the devices, each trainer profile checked.',
     usage: 'readiness [--worker NAME] [--refresh] [--log]',
     flags: {
       ...WORKER_FLAGS,

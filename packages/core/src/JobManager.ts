@@ -62,7 +62,10 @@ export interface JobManagerSnapshot {
 export interface SubmitOptions {
   /** The worker to run on; the injected `TRANSPORT` by default. */
   transport?: Transport;
-  /** Client files to upload, by input role; the worker skips files it already has. */
+  /**
+   * Client files to upload, by input role; the worker skips files it already has. For a
+   * pipeline, each uploaded file is an input of every stage (by its role).
+   */
   uploads?: Record<string, LocalFile>;
   /** A job id of the caller's choosing (unique); one is generated otherwise. */
   jobId?: string;
@@ -309,15 +312,25 @@ export class JobManager {
       if (Object.keys(uploads).length > 0) {
         step = 'upload';
         session.setLocal({ state: 'uploading', submitStep: step });
-        const inputs = { ...spec.inputs };
+        const uploaded: Record<string, string> = {};
         for (const [role, file] of Object.entries(uploads)) {
           if (cancelled()) return;
-          inputs[role] = await uploadFile(target.peer, file, {
+          uploaded[role] = await uploadFile(target.peer, file, {
             onProgress: (upload) => session.setLocal({ upload }),
             now: () => this.scheduler.now(),
           });
         }
-        finalSpec = { ...spec, inputs };
+        // A pipeline's job has no inputs of its own: an upload is every stage's input.
+        finalSpec =
+          spec.stages === undefined
+            ? { ...spec, inputs: { ...spec.inputs, ...uploaded } }
+            : {
+                ...spec,
+                stages: spec.stages.map((stage) => ({
+                  ...stage,
+                  inputs: { ...stage.inputs, ...uploaded },
+                })),
+              };
         session.setLocal({ spec: finalSpec });
       }
       if (cancelled()) return;

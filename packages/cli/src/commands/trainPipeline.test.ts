@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,6 +103,35 @@ describe('trainwire train with a pipeline (a real worker)', () => {
     expect(t.out()).toBe('');
     expect(t.err()).toMatch(/stages\.1\.config\.epochs/);
   });
+
+  it('--upload sends a local file once and gives it to every stage as that input', async () => {
+    const rows = ['x1,x2,label'];
+    for (let i = 0; i < 200; i++) rows.push(`${Math.sin(i)},${Math.cos(i)},${i % 2}`);
+    const local = join(dir, 'points.csv');
+    await writeFile(local, `${rows.join('\n')}\n`);
+    const t = fakeIo();
+    const code = await trainCommand(
+      args('--stages', await stagesFile(), '--upload', `dataset=${local}`, '--json'),
+      t.io,
+      env,
+    );
+    expect(code, t.err()).toBe(0);
+    const events = t
+      .out()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const jobId = events[0].jobId as string;
+    const job = JSON.parse(
+      readFileSync(join(env.dataDir, 'runs', jobId, 'pipeline.json'), 'utf8'),
+    ) as { stages: Array<{ name: string; inputs: Record<string, string> }> };
+    const paths = job.stages.map((stage) => stage.inputs.dataset);
+    expect(paths[0]).toMatch(/uploads/);
+    expect(paths[1]).toBe(paths[0]);
+    // The second stage still starts from the first's model.
+    expect(job.stages[1]!.inputs.base_model).toBe('stage:first');
+    expect(events.at(-1)).toMatchObject({ type: 'state', state: 'completed' });
+  }, 60_000);
 
   it('refuses flags a pipeline takes per stage, and a stages file without a list', async () => {
     const connect = () => Promise.reject(new Error('must not connect'));

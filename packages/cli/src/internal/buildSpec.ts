@@ -127,13 +127,14 @@ export async function readConfigFile(
 }
 
 /** Flags a pipeline takes per stage (in the stages file or the preset), not for the job. */
-const NOT_FOR_PIPELINES = ['config', 'preset', 'fine-tune', 'upload'];
+const NOT_FOR_PIPELINES = ['config', 'preset', 'fine-tune'];
 
 /**
  * `train --pipeline NAME` (a preset of `--profile`, e.g. sleap-nn's `top-down`) or
  * `train --stages FILE` (YAML or JSON: `stages:` a list of {name, profile, config, inputs};
  * `--profile pipeline --config FILE` says the same, as the worker's resume command does):
- * a pipeline job. `--input` goes to every stage of a preset; `--epochs`, `--lr` and
+ * a pipeline job. `--input` goes to every stage of a preset, and an `--upload` to every
+ * stage of any pipeline; `--epochs`, `--lr` and
  * `--batch-size` change every stage's config. The job manager checks each stage's config.
  */
 async function pipelineFromFlags(args: ParsedArgs): Promise<JobSpecInput> {
