@@ -126,3 +126,41 @@ describe('the resume command', () => {
     );
   });
 });
+
+describe('describeFailure of a predict job', () => {
+  it('says prediction, and counts items, not epochs', async () => {
+    const predictSpec = JobSpecSchema.parse({
+      profile: 'builtin',
+      predict: { model: { name: 'spirals' } },
+    });
+    const session = new JobSession({ jobId: 'p1', spec: predictSpec, link, workerName: 'gpu-1' });
+    let seq = 1;
+    session.ingest({ jobId: 'p1', seq: seq++, ts: 0, type: 'state', state: 'running' });
+    for (const done of [100, 200, 300])
+      session.ingest({
+        jobId: 'p1',
+        seq: seq++,
+        ts: done * 10,
+        type: 'progress',
+        progress: {
+          event: 'batch_end',
+          batch: done - 1,
+          logs: {},
+          items_done: done,
+          items_total: 1000,
+        },
+      });
+    session.ingest({
+      jobId: 'p1',
+      seq: seq++,
+      ts: 4000,
+      type: 'state',
+      state: 'failed',
+      error: { code: 'trainer_failed', message: 'the trainer exited with code 1' },
+    });
+    const failure = describeFailure(session.getSnapshot())!;
+    expect(failure.title).toBe('Remote Prediction Failed');
+    expect(failure.headline).toBe('Prediction failed after 300 of 1000 items');
+    expect(failure.reached).toBe('300 of 1000 items');
+  });
+});

@@ -71,13 +71,14 @@ export function describeFailure(
   const { stage, completedStages } = outcome;
   const inStage =
     stage === null ? '' : ` in stage ${stage.index + 1}/${stage.count} (${stage.name})`;
+  const what = final.spec.predict === undefined ? 'Training' : 'Prediction';
   return {
     kind,
-    title: cancelled ? 'Remote Training Cancelled' : 'Remote Training Failed',
+    title: `Remote ${what} ${cancelled ? 'Cancelled' : 'Failed'}`,
     headline:
       kind === 'refused'
         ? 'The job was turned down before it ran'
-        : `Training ${cancelled ? 'cancelled' : 'failed'}${inStage} after ${outcome.reached}${resumed}`,
+        : `${what} ${cancelled ? 'cancelled' : 'failed'}${inStage} after ${outcome.reached}${resumed}`,
     reached: outcome.reached,
     resumedAt: outcome.resumedAt,
     error: outcome.error?.message ?? null,

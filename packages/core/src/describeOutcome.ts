@@ -105,7 +105,11 @@ export function describeOutcome(final: JobSnapshot): JobOutcome {
     reachedEpoch,
     totalEpochs,
     startEpoch,
-    reached: `epoch ${reachedEpoch}${totalEpochs === null ? '' : ` of ${totalEpochs}`}`,
+    // A predict job is counted in items, not epochs.
+    reached:
+      final.items !== null
+        ? `${final.items.done}${final.items.total === null ? '' : ` of ${final.items.total}`} items`
+        : `epoch ${reachedEpoch}${totalEpochs === null ? '' : ` of ${totalEpochs}`}`,
     resumedAt: startEpoch !== null && startEpoch > 0 ? startEpoch + 1 : null,
     error,
     models: final.artifacts.filter((a) => a.kind === 'model'),
