@@ -95,6 +95,51 @@ describe('predict jobs with the built-in trainer', () => {
     }
   });
 
+  it('predicts on items without labels (a CSV of the model\'s features only, a JSONL without "y"), and refuses a CSV of another width', async () => {
+    const { client, events, data, manager } = await setup();
+    await trainModel(client, events);
+    const csv = join(data, 'unlabelled.csv');
+    writeFileSync(
+      csv,
+      `x0,x1\n${Array.from({ length: 9 }, (_, n) => `${n / 9},${-n / 9}`).join('\n')}\n`,
+    );
+    const jsonl = join(data, 'unlabelled.jsonl');
+    writeFileSync(
+      jsonl,
+      `${Array.from({ length: 4 }, (_, n) => JSON.stringify({ x: [n, 1 - n] })).join('\n')}\n`,
+    );
+    for (const [input, count] of [
+      [csv, 9],
+      [jsonl, 4],
+    ] as const) {
+      const session = submitPredict(manager, {
+        profile: 'builtin',
+        model: { name: 'spirals' },
+        input,
+      });
+      const out = join(data, `${count}.jsonl`);
+      await fetchPredictions(session, manager.peerFor(), fileTarget(out));
+      const lines = readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(lines).toHaveLength(count);
+      expect(lines.every((l) => l.given === undefined && typeof l.label === 'string')).toBe(true);
+    }
+    const wide = join(data, 'wide.csv');
+    writeFileSync(wide, 'a,b,c,d\n1,2,3,4\n');
+    const session = submitPredict(manager, {
+      profile: 'builtin',
+      model: { name: 'spirals' },
+      input: wide,
+    });
+    const final = await session.done;
+    expect(final.state).toBe('failed');
+    expect(final.error?.message ?? '').toMatch(/trainer/);
+    const logs = final.logs.map((l) => l.line).join('\n');
+    expect(logs).toMatch(/wide\.csv has 4 columns; the model takes 2 feature\(s\)/);
+  });
+
   it('accepts an uploaded input, a model by artifact id, and refuses what cannot be predicted with', async () => {
     const { client, events, data, manager } = await setup();
     await trainModel(client, events);

@@ -70,6 +70,32 @@ export function loadDataset(path: string): Dataset {
   return { samples: { x, y, count, features }, labels, featureNames: rows.featureNames };
 }
 
+/**
+ * Items to predict on: the CSV or JSONL of {@link loadDataset}, with the label optional —
+ * a CSV of `features` columns has none, one of `features + 1` has it last; a JSONL line's
+ * `"y"` may be absent. Unlabelled items have class -1 and `labels` is empty.
+ */
+export function loadItems(path: string, features: number): Dataset {
+  const text = readFileSync(path, 'utf8');
+  const jsonl = extname(path).toLowerCase() === '.jsonl';
+  const rows = jsonl
+    ? parseJsonl(path, text, { labelOptional: true })
+    : parseCsv(path, text, { features });
+  if (rows.points.length === 0) throw new DatasetError(`${path} has no items`);
+  const labelled = rows.labels.length === rows.points.length;
+  const labels = labelled ? [...new Set(rows.labels)].sort(compareLabels) : [];
+  const index = new Map(labels.map((label, k) => [label, k]));
+  const count = rows.points.length;
+  const width = rows.points[0]!.length;
+  const x = new Float64Array(count * width);
+  const y = new Int32Array(count).fill(-1);
+  rows.points.forEach((point, n) => {
+    x.set(point, n * width);
+    if (labelled) y[n] = index.get(rows.labels[n]!)!;
+  });
+  return { samples: { x, y, count, features: width }, labels, featureNames: rows.featureNames };
+}
+
 /** Writes a dataset as CSV or JSONL; `loadDataset` reads it back. */
 export function formatDataset(dataset: Dataset, format: 'csv' | 'jsonl'): string {
   const { x, y, count, features } = dataset.samples;
@@ -149,13 +175,28 @@ interface Rows {
   labels: string[];
 }
 
-function parseCsv(path: string, text: string): Rows {
+/**
+ * A CSV with a header; the last column is the label, or — with `features` (items to
+ * predict) and a header of exactly that many columns — there is none.
+ */
+function parseCsv(path: string, text: string, items?: { features: number }): Rows {
   const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
   const header = lines[0]?.split(',').map((h) => h.trim());
-  if (!header || header.length < 2) {
+  const unlabelled = items !== undefined && header?.length === items.features;
+  if (
+    items !== undefined &&
+    header !== undefined &&
+    !unlabelled &&
+    header.length !== items.features + 1
+  ) {
+    throw new DatasetError(
+      `${path} has ${header.length} columns; the model takes ${items.features} feature(s), so give ${items.features} columns (and optionally a label last)`,
+    );
+  }
+  if (!header || (header.length < 2 && !unlabelled)) {
     throw new DatasetError(`${path}: the first line must be a header with features and a label`);
   }
-  const featureNames = header.slice(0, -1);
+  const featureNames = unlabelled ? header : header.slice(0, -1);
   const points: number[][] = [];
   const labels: string[] = [];
   for (let l = 1; l < lines.length; l++) {
@@ -167,15 +208,15 @@ function parseCsv(path: string, text: string): Rows {
     }
     points.push(
       cells
-        .slice(0, -1)
+        .slice(0, featureNames.length)
         .map((cell, f) => toNumber(cell, `${path} line ${l + 1} column ${featureNames[f]}`)),
     );
-    labels.push(cells[cells.length - 1]!);
+    if (!unlabelled) labels.push(cells[cells.length - 1]!);
   }
   return { featureNames, points, labels };
 }
 
-function parseJsonl(path: string, text: string): Rows {
+function parseJsonl(path: string, text: string, options: { labelOptional?: boolean } = {}): Rows {
   const points: number[][] = [];
   const labels: string[] = [];
   const lines = text.split(/\r?\n/);
@@ -192,14 +233,15 @@ function parseJsonl(path: string, text: string): Rows {
     if (!Array.isArray(x) || !x.every((v) => typeof v === 'number' && Number.isFinite(v))) {
       throw new DatasetError(`${where}: "x" must be an array of finite numbers`);
     }
-    if (typeof y !== 'string' && typeof y !== 'number') {
+    const noLabel = y === undefined && options.labelOptional === true;
+    if (!noLabel && typeof y !== 'string' && typeof y !== 'number') {
       throw new DatasetError(`${where}: "y" must be a string or number label`);
     }
     if (points.length > 0 && x.length !== points[0]!.length) {
       throw new DatasetError(`${where}: ${x.length} features, line 1 has ${points[0]!.length}`);
     }
     points.push(x as number[]);
-    labels.push(String(y));
+    if (!noLabel) labels.push(String(y));
   });
   const features = points[0]?.length ?? 0;
   return { featureNames: Array.from({ length: features }, (_, f) => `x${f}`), points, labels };

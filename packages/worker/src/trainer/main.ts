@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { isTrainwireError, type ProgressMessage, parseOrThrow } from '@trainwire/core';
 import { openProgressPublisher } from '../internal/progressPublisher.js';
-import { generateSynthetic, loadDataset } from './Dataset.js';
+import { loadCheckpoint } from './Checkpoint.js';
+import { type Dataset, generateSynthetic, loadDataset, loadItems } from './Dataset.js';
 import { DatasetExistsError, generateDataset } from './generateDataset.js';
 import { runPredict } from './predict.js';
 import {
@@ -29,14 +30,20 @@ function readConfig(path: string): unknown {
 }
 
 /**
- * What `train` and `predict` share: the config, the items (the input file of `role`, else
- * the config's synthetic samples), the progress publisher, and a stop flag that the stop
- * command and SIGINT raise (saying `onStop`).
+ * What `train` and `predict` share: the config, the items (the input file, read by `load`,
+ * else the config's synthetic samples), the progress publisher, and a stop flag that the
+ * stop command and SIGINT raise (saying `onStop`).
  */
-async function openRun(env: TrainerEnv, input: string | undefined, what: string, onStop: string) {
+async function openRun(
+  env: TrainerEnv,
+  input: string | undefined,
+  load: (path: string) => Dataset,
+  what: string,
+  onStop: string,
+) {
   const config = parseOrThrow(TrainerConfigSchema, readConfig(env.TRAINWIRE_CONFIG), what);
   const dataset = input
-    ? loadDataset(input)
+    ? load(input)
     : generateSynthetic(config.dataset?.synthetic ?? SyntheticDatasetSchema.parse({}));
   const runName = env.TRAINWIRE_RUN_NAME ?? env.TRAINWIRE_JOB_ID;
   const publisher = await openProgressPublisher({
@@ -64,6 +71,7 @@ async function train(env: TrainerEnv): Promise<number> {
   const { config, dataset, what, publisher, hooks } = await openRun(
     env,
     env.TRAINWIRE_INPUT_DATASET,
+    loadDataset,
     'trainer config',
     'finishing the epoch and saving a checkpoint',
   );
@@ -103,6 +111,8 @@ async function predict(env: TrainerEnv): Promise<number> {
   const { dataset, what, publisher, hooks } = await openRun(
     env,
     env.TRAINWIRE_INPUT_INPUT,
+    // Items to predict: labels optional, the model's own feature count.
+    (path) => loadItems(path, loadCheckpoint(env.TRAINWIRE_MODEL!).sizes[0]!),
     'predict config',
     'keeping the predictions made so far',
   );
