@@ -25,4 +25,23 @@ describe('trainwire', () => {
     expect(await main(['validate', '--bogus'], t.io)).toBe(2);
     expect(t.err()).toContain('--bogus');
   });
+
+  it("Ctrl-C at a question is an interrupt (exit 130) in our words, not inquirer's", async () => {
+    const validate = COMMANDS.find((c) => c.name === 'validate')!;
+    const run = validate.run;
+    // What @inquirer/prompts rejects with when the user presses Ctrl-C at its question.
+    const closed = Object.assign(new Error('User force closed the prompt with SIGINT'), {
+      name: 'ExitPromptError',
+    });
+    (validate as { run: typeof run }).run = async () => async () => Promise.reject(closed);
+    try {
+      const t = fakeIo();
+      expect(await main(['validate', 'x.yaml'], t.io)).toBe(130);
+      expect(t.err()).toBe(
+        'trainwire validate: stopped at the question (Ctrl-C); nothing was started or changed\n',
+      );
+    } finally {
+      (validate as { run: typeof run }).run = run;
+    }
+  });
 });

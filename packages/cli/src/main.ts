@@ -52,7 +52,15 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     }
     const run = await command.run();
     return await run(args, io);
-  } catch (error) {
+  } catch (caught) {
+    // Ctrl-C at one of @inquirer/prompts' questions: an interrupt, in our words.
+    const error =
+      caught instanceof Error && caught.name === 'ExitPromptError'
+        ? Object.assign(
+            new Error('stopped at the question (Ctrl-C); nothing was started or changed'),
+            { code: 'interrupted', exitCode: ExitCode.interrupted },
+          )
+        : caught;
     const { code, exitCode } = classify(error);
     const message = error instanceof Error ? error.message : String(error);
     if (json) io.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
