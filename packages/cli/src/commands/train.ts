@@ -9,6 +9,7 @@ import {
   resolvedInputs,
   SubmitFlow,
   type SubmitFlowSnapshot,
+  shellQuote,
   type TransferProgress,
 } from '@trainwire/core';
 import { ExitCode } from '../errors.js';
@@ -141,6 +142,7 @@ export async function runOnConnection(
         logs: args.values.logs === true,
         waitForWorkerMs: watched.options.reconnectForMs,
         fetchHint: options.remoteWorker === true,
+        fetchFlags: reachAgain(args, connection.worker.name),
         resumeCommand: (checkpoint) => resumeCommandFor(args, connection.worker.name, checkpoint),
       });
     // `up` owns its worker (it goes when `up` goes); `train` leaves the job running.
@@ -265,4 +267,12 @@ async function startViewerFeed(args: ParsedArgs, io: Io, session: JobSession) {
     ...addresses,
     onNotice: (message) => io.stderr.write(`loss viewer: ${message}\n`),
   });
+}
+
+/** The flags that reach this job's worker again: `--data-dir DIR`, else `--worker NAME`. */
+function reachAgain(args: ParsedArgs, worker: string): string {
+  const dataDir = stringFlag(args, 'data-dir');
+  return dataDir === undefined
+    ? ` --worker ${shellQuote(worker)}`
+    : ` --data-dir ${shellQuote(dataDir)}`;
 }

@@ -30,6 +30,8 @@ export interface FollowOptions {
   waitForWorkerMs?: number;
   /** Name `trainwire fetch JOB` at the end (not for `up`, whose files are already here). */
   fetchHint?: boolean;
+  /** The flags that reach the job's worker again (`--worker W`, `--data-dir D`), for that hint. */
+  fetchFlags?: string;
   /** Builds the resume command from a checkpoint path (shown when a job fails). */
   resumeCommand?: (checkpoint: string) => string;
 }
@@ -304,7 +306,7 @@ function summary(final: JobSnapshot, outcome: JobOutcome, options: FollowOptions
       lines.push(
         options.fetchHint === false
           ? `Job: ${final.jobId}.\n`
-          : `Job: ${final.jobId}. Get the model with \`trainwire fetch ${final.jobId}\`.\n`,
+          : `Job: ${final.jobId}. Get the model with \`trainwire fetch ${final.jobId}${options.fetchFlags ?? ''}\`.\n`,
       );
       return lines.join('');
     case 'lost':
