@@ -23,15 +23,39 @@ export function defaultJobForm(epochs: number): JobFormValues {
 }
 
 /**
+ * A pipeline of two built-in stages, `epochs` each, as the form holds one: profile
+ * `pipeline`, the config `{"stages": […]}` (the file `trainwire train --profile pipeline
+ * --config` reads). The stages are named as sleap-nn's top-down pair.
+ */
+export function twoStageJobForm(epochs: number): JobFormValues {
+  const stage = (name: string, seed: number) => ({
+    name,
+    profile: 'builtin',
+    config: {
+      epochs,
+      batchSize: 64,
+      seed,
+      dataset: { synthetic: { samples: 2000, features: 2, classes: 3, noise: 0.1 } },
+    },
+  });
+  const config = { stages: [stage('centroid', 1), stage('centered_instance', 2)] };
+  return { profile: 'pipeline', config: JSON.stringify(config, null, 2), dataset: '' };
+}
+
+/**
  * The host's own training form (not trainwire's): the trainer profile, the config text and
- * an optional dataset path. The remote-training panel's Run submits what it holds.
+ * an optional dataset path, and "Two-stage run", which fills it with a two-stage pipeline.
+ * The remote-training panel's Run submits what it holds.
  */
 export function JobForm({
   values,
   onChange,
+  epochs,
 }: {
   values: JobFormValues;
   onChange: (values: JobFormValues) => void;
+  /** Epochs of each stage of the two-stage run. */
+  epochs: number;
 }) {
   const id = useId();
   return (
@@ -58,6 +82,17 @@ export function JobForm({
         value={values.config}
         onChange={(event) => onChange({ ...values, config: event.target.value })}
       />
+      <p className="demo-form-presets">
+        <button type="button" onClick={() => onChange(twoStageJobForm(epochs))}>
+          Two-stage run
+        </button>{' '}
+        <button type="button" onClick={() => onChange(defaultJobForm(epochs))}>
+          Single run
+        </button>{' '}
+        <span className="demo-note">
+          Two-stage run: a pipeline of two built-in stages, then press Run.
+        </span>
+      </p>
     </fieldset>
   );
 }

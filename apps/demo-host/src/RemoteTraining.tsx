@@ -1,5 +1,5 @@
 import 'uplot/dist/uPlot.min.css';
-import type { ConnectionStatus, JobSession, WorkerEntry } from '@trainwire/core';
+import type { ConnectionStatus, JobSession, JobSpecInput, WorkerEntry } from '@trainwire/core';
 import { parseConfigText } from '@trainwire/core';
 import {
   Dashboard,
@@ -92,15 +92,22 @@ function Training({ client, query }: { client: RoomClient; query: RoomQuery }) {
       throw new Error(`Could not start on ${worker.name}: ${whyNotConnected(query, error)}`);
     });
     setLink(opened.status);
-    return {
-      spec: {
-        profile: form.profile.trim() || 'builtin',
-        name: 'demo-host run',
-        config,
-        ...(dataset === '' ? {} : { inputs: { dataset } }),
-      },
-      transport: opened.transport,
-    };
+    const profile = form.profile.trim() || 'builtin';
+    // A pipeline's config holds its stages, as the file `--profile pipeline --config` reads.
+    const spec: JobSpecInput =
+      profile === 'pipeline'
+        ? {
+            profile,
+            name: 'demo-host pipeline',
+            stages: (config as { stages?: JobSpecInput['stages'] }).stages ?? [],
+          }
+        : {
+            profile,
+            name: 'demo-host run',
+            config,
+            ...(dataset === '' ? {} : { inputs: { dataset } }),
+          };
+    return { spec, transport: opened.transport };
   };
   // The flow's job once the worker has it (a refused one shows its dialog instead); before
   // any Run, the job re-attached after a reload.
@@ -113,7 +120,7 @@ function Training({ client, query }: { client: RoomClient; query: RoomQuery }) {
         : null;
   const training = (
     <>
-      <JobForm values={form} onChange={setForm} />
+      <JobForm values={form} onChange={setForm} epochs={query.epochs} />
       <RemoteTrainingPanel
         submission={submission}
         prepare={prepare}

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -399,6 +399,113 @@ describe('demo host in Chromium, against a real signaling server and worker', ()
       .toBe('Model in use: Mouse-pose-2 version 2, swapped in on the worker’s notice.');
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('predict: a quick model trained, then run over synthetic samples; the items followed, the predictions offered and downloaded verified', async () => {
+    const tab = (name: string) => page.getByRole('tab', { name });
+    await tab('Dashboard').click();
+    const dashboard = page.getByRole('region', { name: 'Dashboard' });
+    const activity = dashboard.getByRole('region', { name: 'Recent Activity' });
+    const quick = dashboard.getByRole('region', { name: 'Quick Start' });
+    const train = quick.getByRole('button', { name: 'Start training' });
+    await expect.poll(() => train.isEnabled(), { timeout: 20_000 }).toBe(true);
+    await train.click();
+    await activity
+      .getByText(/^Quick run \d+ — Completed on demo-worker$/)
+      .waitFor({ timeout: 30_000 });
+
+    // The training menu's Predict… starts from the newest active model: the quick run's.
+    const menu = dashboard.getByRole('region', { name: 'Training' });
+    const open = menu.getByRole('button', { name: 'Predict…' });
+    await expect.poll(() => open.isEnabled(), { timeout: 20_000 }).toBe(true);
+    await open.click();
+    const dialog = page.getByRole('dialog', { name: 'Predict' });
+    const model = dialog.getByRole('combobox', { name: 'Model' });
+    await expect
+      .poll(() => model.locator('option:checked').textContent(), { timeout: 10_000 })
+      .toMatch(/^Quick run \d+ version 1 \(active\) · \S+$/);
+    expect(await dialog.getByRole('radio', { name: /^Synthetic samples/ }).isChecked()).toBe(true);
+    await dialog.getByRole('spinbutton', { name: 'Samples' }).fill('30000');
+    // Every text the dialog shows, so the test sees the items however fast they go.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { predicted: string[] }).predicted = seen;
+      new MutationObserver(() => {
+        const text = document.querySelector('.tw-predict .tw-items-line')?.textContent;
+        if (text && text !== seen.at(-1)) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await dialog.getByRole('button', { name: 'Start predicting' }).click();
+    const offered = dialog.getByRole('region', { name: 'Predictions' });
+    await offered.waitFor({ timeout: 60_000 });
+    const predicted = await page.evaluate(
+      () => (window as unknown as { predicted: string[] }).predicted,
+    );
+    expect(predicted.at(-1)).toMatch(
+      /^Predicted 30000\/30000 items · [\d.]+ items\/s · 0:00 left$/,
+    );
+    expect(predicted.length).toBeGreaterThan(1);
+    expect(await dialog.textContent()).toContain(
+      'Predictions Ready. Predicted 30000 of 30000 items.',
+    );
+    expect(await offered.textContent()).toMatch(
+      /predictions\.jsonl · [\d.]+ (KiB|MiB) on the worker · SHA-256 [0-9a-f]{12}…/,
+    );
+    // Download: core's fetchPredictions into the page, checked against the registered SHA-256.
+    await offered.getByRole('button', { name: 'Download predictions.jsonl' }).click();
+    await offered
+      .getByText(/^Downloaded predictions\.jsonl \([\d.]+ (KiB|MiB)\), SHA-256 verified\.$/)
+      .waitFor({ timeout: 60_000 });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      offered.getByRole('link', { name: 'Save predictions.jsonl' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('predictions.jsonl');
+    const saved = join(dir!, 'predictions.jsonl');
+    await download.saveAs(saved);
+    const lines = readFileSync(saved, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(30_000);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ index: 0, label: expect.any(String) });
+    expect(
+      await offered.getByRole('button', { name: 'Copy the path of predictions.jsonl' }).count(),
+    ).toBe(1);
+    await shot(page, 'demo-predict');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('a two-stage pipeline: the chart titled with each stage in turn, started afresh, the finished stage listed', async () => {
+    await page.getByRole('tab', { name: 'Training' }).click();
+    await page.getByRole('button', { name: 'Two-stage run' }).click();
+    expect(await page.getByLabel('Trainer profile').inputValue()).toBe('pipeline');
+    await page.evaluate(() => {
+      const titles: string[] = [];
+      (window as unknown as { titles: string[] }).titles = titles;
+      new MutationObserver(() => {
+        const text = document.querySelector('.tw-monitor .tw-stage-title')?.textContent;
+        if (text && text !== titles.at(-1)) titles.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    const run = page.getByRole('button', { name: 'Run', exact: true });
+    await expect.poll(() => run.isEnabled(), { timeout: 20_000 }).toBe(true);
+    await run.click();
+    await monitor().waitFor({ timeout: 20_000 });
+    await finished(`Trained 2 of 2 stages (centered_instance: ${EPOCHS} epochs).`, 60_000);
+    const titles = await page.evaluate(() => (window as unknown as { titles: string[] }).titles);
+    expect(titles).toEqual(['Stage 1/2: centroid', 'Stage 2/2: centered_instance']);
+    // The chart is the last stage's alone; the first is listed with its final losses.
+    expect(await points()).toBe(EPOCHS);
+    const stages = monitor().getByRole('region', { name: 'Finished stages' });
+    expect(await stages.getByRole('listitem').allTextContents()).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Stage 1/2: centroid — Epoch ${EPOCHS}/${EPOCHS} · Train loss \\d\\.\\d{4} · Val loss \\d\\.\\d{4}$`,
+        ),
+      ),
+    ]);
+    expect(await monitor().getByText(`Epoch ${EPOCHS}/${EPOCHS}`, { exact: true }).count()).toBe(1);
+    await shot(page, 'demo-pipeline');
+    expect(errors).toEqual([]);
+  }, 90_000);
 
   it('a config with errors: the validation dialog lists each field, and nothing runs', async () => {
     await runJob({ config: { epochs: 0, learningRate: -1 } });

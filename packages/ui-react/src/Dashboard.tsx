@@ -13,6 +13,7 @@ import { useExperimentRuns } from './internal/useExperimentRuns.js';
 import { useJobChanges } from './internal/useJobChanges.js';
 import { useJobStates } from './internal/useJobStates.js';
 import { useReadiness } from './internal/useReadiness.js';
+import type { PredictExportProps } from './PredictDialog.js';
 import { SubmitFlowDialogs } from './SubmitFlowDialogs.js';
 import { useJobs } from './useJobs.js';
 import { type ModelsStore, useModels } from './useModels.js';
@@ -21,7 +22,7 @@ const NO_MODELS: ModelsSnapshot = { status: 'idle', models: [], active: {}, erro
 const noModels: ModelsStore = { getSnapshot: () => NO_MODELS, subscribe: () => () => undefined };
 
 /** Props of {@link Dashboard}. */
-export interface DashboardProps extends ExperimentRunProps {
+export interface DashboardProps extends ExperimentRunProps, PredictExportProps {
   /** The same worker's RPC connection, for `worker.info` (CPU, memory, GPU). */
   peer: Pick<RpcPeer, 'request'>;
   /** Rows of "Recent Experiments" (5). */
@@ -109,6 +110,8 @@ export function Dashboard(props: DashboardProps) {
         models={models}
         transport={props.transport}
         cpuOnly={props.cpuOnly}
+        exporters={props.exporters}
+        downloadTarget={props.downloadTarget}
       />
       {empty ? (
         <section className="tw-welcome" aria-label="Welcome">

@@ -1,6 +1,7 @@
 import { fireEvent, render, screen, within } from '@testing-library/react';
+import { submitPredict } from '@trainwire/core';
 import { describe, expect, it } from 'vitest';
-import { expectAccessible, flush, handSession, setup, tick } from './__tests__/harness.js';
+import { expectAccessible, flush, handSession, setup, tick, until } from './__tests__/harness.js';
 import { LogView } from './internal/LogView.js';
 import { JobsPanel } from './JobsPanel.js';
 import { TrainwireProvider } from './TrainwireProvider.js';
@@ -97,5 +98,29 @@ describe('the log view', () => {
     expect(rendered()).not.toContain('line 10000');
     expect(rendered().length).toBeLessThanOrEqual(40);
     await expectAccessible(container);
+  });
+
+  it('a predict job: its row shows items done of all, with the time left at its rate', async () => {
+    const { clock, manager } = await setup();
+    render(
+      <TrainwireProvider manager={manager}>
+        <JobsPanel />
+      </TrainwireProvider>,
+    );
+    const session = submitPredict(manager, {
+      profile: 'builtin',
+      name: 'predict spirals',
+      model: { name: 'spirals' },
+      config: { items: 8 },
+    });
+    await until(clock, 'three items', () => (session.getSnapshot().items?.done ?? 0) >= 3);
+    const row = screen.getAllByRole('row')[1]!;
+    expect(within(row).getByText('Items 3/8 on w1')).toBeTruthy();
+    const bar = within(row).getByRole('progressbar', { name: 'Progress of predict spirals' });
+    expect([bar.getAttribute('value'), bar.getAttribute('max')]).toEqual(['3', '8']);
+    expect(within(row).getByText('0:05')).toBeTruthy();
+    await until(clock, 'the end', () => session.getSnapshot().state === 'completed');
+    const notice = screen.getAllByRole('status').find((el) => el.className === 'tw-jobs-notice')!;
+    expect(notice.textContent).toBe('Predictions Ready: predict spirals.');
   });
 });

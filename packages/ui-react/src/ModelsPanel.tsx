@@ -22,13 +22,16 @@ import { useJobChanges } from './internal/useJobChanges.js';
 import { useJobStates } from './internal/useJobStates.js';
 import { useReadiness } from './internal/useReadiness.js';
 import { NewModelWizard } from './NewModelWizard.js';
+import { PredictDialog, type PredictExportProps } from './PredictDialog.js';
 import { SubmitFlowDialogs } from './SubmitFlowDialogs.js';
 import { useActiveModels } from './useActiveModels.js';
 import { useJobs } from './useJobs.js';
 import { useModels } from './useModels.js';
 
 /** Props of {@link ModelsPanel}. */
-export interface ModelsPanelProps extends Omit<ExperimentRunProps, 'experiments' | 'resumeEpochs'> {
+export interface ModelsPanelProps
+  extends Omit<ExperimentRunProps, 'experiments' | 'resumeEpochs'>,
+    PredictExportProps {
   /** The worker's model registry (core's `Models`). */
   models: Models;
   /** The same worker's experiments: with them, "Register" offers each completed one. */
@@ -64,7 +67,8 @@ function byName(models: readonly ModelVersion[]): Array<[string, ModelVersion[]]
  * A worker's model registry (core's `Models`): every version by name, newest first, the
  * active one badged, "Set active" (`model.activate`) and "Delete" (`model.delete`) on the
  * others, and "Register" of a completed experiment's model (`model.register`). Given the
- * worker's `peer`, it offers "New model…" and "Fine-tune…" on the active version; while a
+ * worker's `peer`, it offers "New model…", "Fine-tune…" on the active version and "Predict…"
+ * on each version (the {@link PredictDialog}); while a
  * fine-tune runs, the version it starts from is shown locked (not swapped, not deleted) and
  * the job's progress shows here. It follows `model.activated` notices (`useActiveModels`),
  * so a version another client activates is badged here at once.
@@ -80,6 +84,7 @@ export function ModelsPanel(props: ModelsPanelProps) {
   const { models: versions, status, error } = useModels(models);
   const [problem, setProblem] = useState<string | null>(null);
   const [open, setOpen] = useState<'new' | ModelVersion | null>(null);
+  const [predicting, setPredicting] = useState<ModelVersion | null>(null);
   const titleId = useId();
   const runs = useExperimentRuns({ ...props, experiments: undefined });
   const readiness = useReadiness(peer ?? noPeer, { cpuOnly: props.cpuOnly });
@@ -116,6 +121,8 @@ export function ModelsPanel(props: ModelsPanelProps) {
   };
   const newModelWhy = readiness.why(`train:${runs.training.profile}`) ?? runs.blocked;
   const fineTuneWhy = readiness.why(`fine-tune:${runs.training.profile}`) ?? runs.blocked;
+  // Predicting runs the profile's trainer: gated as training it is.
+  const predictWhy = newModelWhy;
   const merged = (props.workers?.length ?? 0) > 1 ? props.workers : undefined;
   const dialogProps = {
     peer: peer ?? noPeer,
@@ -182,6 +189,8 @@ export function ModelsPanel(props: ModelsPanelProps) {
             }
             onFineTune={peer === undefined ? undefined : (m) => setOpen(m)}
             fineTuneWhy={fineTuneWhy}
+            onPredict={peer === undefined ? undefined : (m) => setPredicting(m)}
+            predictWhy={predictWhy}
           />
         ))
       )}
@@ -195,6 +204,16 @@ export function ModelsPanel(props: ModelsPanelProps) {
       )}
       {open === 'new' ? <NewModelWizard {...dialogProps} /> : null}
       {open !== null && open !== 'new' ? <FineTuneDialog {...dialogProps} model={open} /> : null}
+      {predicting === null ? null : (
+        <PredictDialog
+          {...dialogProps}
+          models={models}
+          model={predicting}
+          {...(props.exporters === undefined ? {} : { exporters: props.exporters })}
+          {...(props.downloadTarget === undefined ? {} : { downloadTarget: props.downloadTarget })}
+          onClose={() => setPredicting(null)}
+        />
+      )}
       {props.submission === undefined ? <SubmitFlowDialogs submission={runs.submission} /> : null}
     </section>
   );

@@ -1,7 +1,8 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { submitPredict } from '@trainwire/core';
 import { createRef } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { expectAccessible, flush, handSession, setup, tick } from './__tests__/harness.js';
+import { expectAccessible, flush, handSession, setup, tick, until } from './__tests__/harness.js';
 import type { LossChartHandle } from './LossChartHandle.js';
 import { TrainingMonitor } from './TrainingMonitor.js';
 
@@ -169,5 +170,119 @@ describe('TrainingMonitor', () => {
     expect((screen.getByRole('button', { name: 'Cancel' }) as HTMLButtonElement).disabled).toBe(
       true,
     );
+  });
+
+  it('a pipeline: the chart titled with its stage, an empty chart at each stage, the finished stages with their losses', async () => {
+    const { session, emit } = handSession({
+      name: 'flies',
+      stages: [
+        { name: 'centroid', profile: 'builtin', config: { epochs: 2 } },
+        { name: 'centered_instance', profile: 'builtin', config: { epochs: 3 } },
+      ],
+    });
+    const chart = createRef<LossChartHandle>();
+    const { container } = render(<TrainingMonitor session={session} chartRef={chart} />);
+    const stageOf = (index: number, name: string) => ({ index, count: 2, name });
+    const runStage = (index: number, name: string, epochs: number, loss: (e: number) => number) => {
+      const stage = stageOf(index, name);
+      emit({ type: 'state', state: 'running', reason: `Stage ${index + 1}/2: ${name}`, stage });
+      for (let epoch = 0; epoch < epochs; epoch++) {
+        emit({ type: 'progress', stage, progress: { event: 'epoch_begin', epoch, what: name } });
+        emit({
+          type: 'progress',
+          stage,
+          progress: {
+            event: 'batch_end',
+            epoch,
+            batch: 0,
+            logs: { loss: loss(epoch) },
+            what: name,
+          },
+        });
+        emit({
+          type: 'progress',
+          stage,
+          progress: {
+            event: 'epoch_end',
+            epoch,
+            what: name,
+            logs: { 'train/loss': loss(epoch), 'val/loss': loss(epoch) + 0.1 },
+          },
+        });
+      }
+    };
+    runStage(0, 'centroid', 2, (e) => 0.5 - e * 0.1);
+    await flush();
+    expect(screen.getByRole('heading', { name: 'Stage 1/2: centroid' })).toBeTruthy();
+    expect(screen.getByText('Epoch 2/2')).toBeTruthy();
+    expect(Array.from(chart.current!.data().epochs)).toEqual([1, 2]);
+    await waitFor(() => expect(chart.current!.batches().x.length).toBe(2));
+    expect(screen.queryByRole('region', { name: 'Finished stages' })).toBeNull();
+    // Stop Early says what it stops: the stage in progress, and no later stage runs.
+    const stop = screen.getByRole('button', { name: 'Stop Early' });
+    expect(document.getElementById(stop.getAttribute('aria-describedby')!)?.textContent).toBe(
+      'Stop Early finishes the epoch in progress of Stage 1/2: centroid, saves it and ends the job there: no later stage runs.',
+    );
+
+    // The next stage: a new, empty chart under its own title.
+    emit({
+      type: 'state',
+      state: 'running',
+      reason: 'Stage 2/2: centered_instance',
+      stage: stageOf(1, 'centered_instance'),
+    });
+    await flush();
+    expect(screen.getByRole('heading', { name: 'Stage 2/2: centered_instance' })).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: 'Stage 1/2: centroid' })).toBeNull();
+    expect(Array.from(chart.current!.data().epochs)).toEqual([]);
+    expect(chart.current!.batches().x.length).toBe(0);
+    expect(screen.getByText('Epoch 0/3')).toBeTruthy();
+    expect(screen.getByRole('img').getAttribute('aria-label')).toMatch(
+      /^Stage 2\/2: centered_instance: Train and validation loss per epoch, batch loss: 0 epoch\(s\)/,
+    );
+    const finished = screen.getByRole('region', { name: 'Finished stages' });
+    expect(
+      within(finished)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['Stage 1/2: centroid — Epoch 2/2 · Train loss 0.4000 · Val loss 0.5000']);
+
+    runStage(1, 'centered_instance', 1, () => 0.05);
+    await flush();
+    expect(Array.from(chart.current!.data().epochs)).toEqual([1]);
+    expect(chart.current!.data().train[0]).toBeCloseTo(0.05);
+    await waitFor(() => expect(chart.current!.batches().x.length).toBe(1));
+    expect(screen.getByText('Epoch 1/3')).toBeTruthy();
+    expect(screen.getByText('Best val loss 0.1500 at epoch 1.')).toBeTruthy();
+    await expectAccessible(container);
+  });
+
+  it('a predict job: items done of all with a bar, the rate and the time left, no epoch chart', async () => {
+    const { clock, manager } = await setup();
+    const session = submitPredict(manager, {
+      profile: 'builtin',
+      model: { name: 'mouse-pose' },
+      config: { items: 6 },
+    });
+    const { container } = render(<TrainingMonitor session={session} />);
+    await until(clock, 'three items', () => (session.getSnapshot().items?.done ?? 0) >= 3);
+    expect(screen.getByRole('heading', { name: 'Predict Monitor - Remote (w1)' })).toBeTruthy();
+    expect(screen.queryByTestId('loss-chart')).toBeNull();
+    expect(screen.queryByText(/Epoch/)).toBeNull();
+    const bar = screen.getByRole('progressbar') as HTMLProgressElement;
+    expect([bar.value, bar.max]).toEqual([3, 6]);
+    expect(screen.getByText('Predicted 3/6 items · 1.0 items/s · 0:03 left')).toBeTruthy();
+    expect(
+      document.getElementById(
+        screen.getByRole('button', { name: 'Stop Early' }).getAttribute('aria-describedby')!,
+      )?.textContent,
+    ).toBe('Stop Early ends the job after the item in hand and keeps the predictions made so far.');
+    await expectAccessible(container);
+    await until(clock, 'the end', () => session.getSnapshot().state === 'completed');
+    const notice = screen.getAllByRole('status').find((el) => el.className === 'tw-completion');
+    expect(notice?.textContent).toBe(
+      `Predictions Ready. Predicted 6 of 6 items.Predictions on worker w1: /runs/${session.jobId}/predictions.jsonl`,
+    );
+    expect(screen.getByText('Predicted 6/6 items · 1.0 items/s · 0:00 left')).toBeTruthy();
   });
 });

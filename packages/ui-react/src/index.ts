@@ -5,8 +5,8 @@
  * guide, the config-validation and path-resolution dialogs, the training monitor (a uPlot
  * loss chart), the jobs panel and the failure dialog, and the training workflow around
  * them: the dashboard, the experiments table with its lineage view and the models panel, the
- * new-model wizard, the synthetic-data and fine-tune dialogs, each gated by the worker's
- * readiness, and lists merged across the workers of a room.
+ * new-model wizard, the synthetic-data, fine-tune and predict dialogs, each gated by the
+ * worker's readiness, and lists merged across the workers of a room.
  *
  * @packageDocumentation
  */
@@ -26,6 +26,11 @@ export type { LossChartHandle } from './LossChartHandle.js';
 export { ModelsPanel, type ModelsPanelProps } from './ModelsPanel.js';
 export { NewModelWizard, type NewModelWizardProps } from './NewModelWizard.js';
 export { PathResolutionDialog, type PathResolutionDialogProps } from './PathResolutionDialog.js';
+export {
+  PredictDialog,
+  type PredictDialogProps,
+  type PredictExportProps,
+} from './PredictDialog.js';
 export {
   type PreparedRun,
   RemoteTrainingPanel,

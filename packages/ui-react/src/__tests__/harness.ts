@@ -53,19 +53,29 @@ export async function flush(): Promise<void> {
  * nothing to fetch): for outcomes the scripted worker does not produce.
  */
 export function handSession(
-  init: { jobId?: string; totalEpochs?: number; logTail?: number; name?: string } = {},
+  init: {
+    jobId?: string;
+    totalEpochs?: number;
+    logTail?: number;
+    name?: string;
+    /** A pipeline's stages (the spec's `stages`; the profile is then `pipeline`). */
+    stages?: Array<{ name: string; profile: string; config?: Record<string, unknown> }>;
+  } = {},
 ) {
   const clock = new VirtualClock();
   const calls: string[] = [];
   const session = new JobSession({
     jobId: init.jobId ?? 'job-1',
     spec: {
-      profile: 'builtin',
+      profile: init.stages === undefined ? 'builtin' : 'pipeline',
       config: {},
       inputs: {},
       device: 'auto',
       tags: [],
       ...(init.name === undefined ? {} : { name: init.name }),
+      ...(init.stages === undefined
+        ? {}
+        : { stages: init.stages.map((s) => ({ config: {}, inputs: {}, ...s })) }),
     },
     link: {
       fetchEvents: async () => [],
@@ -80,6 +90,9 @@ export function handSession(
     scheduler: clock,
     ...(init.totalEpochs === undefined ? {} : { totalEpochs: init.totalEpochs }),
     ...(init.logTail === undefined ? {} : { logTail: init.logTail }),
+    ...(init.stages === undefined
+      ? {}
+      : { stageTotalEpochs: init.stages.map((s) => s.config?.epochs as number | undefined) }),
   });
   let seq = 0;
   const emit = (event: Record<string, unknown>) => {

@@ -120,7 +120,8 @@ export async function workerExtras(
   const registerFinished = () => {
     if (options.registersJobModels !== true) return;
     for (const job of completedJobs()) {
-      if (registered.has(job.jobId) || job.spec.profile !== 'builtin') continue;
+      // A predict job makes predictions, not a model.
+      if (registered.has(job.jobId) || job.spec.profile !== 'builtin' || job.spec.predict) continue;
       registered.add(job.jobId);
       const experimentId = job.spec.experimentId ?? job.jobId;
       const artifact = registry.artifactsOf(experimentId).at(-1);

@@ -1,4 +1,4 @@
-import { describeOutcome, type JobSnapshot } from '@trainwire/core';
+import { describeOutcome, type JobSnapshot, predictionsOf } from '@trainwire/core';
 import { useEffect } from 'react';
 import { describeEnd } from './describeEnd.js';
 import { notify } from './notify.js';
@@ -18,6 +18,7 @@ export function CompletionNotice({
   const notice = final === null ? null : describeEnd(final);
   const outcome = final === null ? null : describeOutcome(final);
   const worker = final?.connection.worker;
+  const predictions = final === null ? undefined : predictionsOf(final);
   const text = notice === null ? '' : `${notice.headline}. ${notice.sentence}`;
   useEffect(() => {
     if (notifications && text !== '') notify(text);
@@ -32,6 +33,11 @@ export function CompletionNotice({
           {outcome.lastCheckpoint === undefined ? null : (
             <p>
               Checkpoint on worker {worker}: <code>{outcome.lastCheckpoint}</code>
+            </p>
+          )}
+          {predictions === undefined ? null : (
+            <p>
+              Predictions on worker {worker}: <code>{predictions.path}</code>
             </p>
           )}
           {outcome.models.map((model) => (

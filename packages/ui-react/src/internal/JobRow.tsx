@@ -16,7 +16,8 @@ export function JobRow({ session, selected, onSelect }: JobRowProps) {
   const snapshot = useJob(session);
   const [problem, setProblem] = useState<string | null>(null);
   const title = jobTitle(snapshot);
-  const { progress, state, eta, connection } = snapshot;
+  const { progress, state, eta, connection, items } = snapshot;
+  const remainingMs = items === null ? (eta?.remainingMs ?? null) : items.etaMs;
   const final = isFinalJobState(state);
   return (
     <tr className={selected ? 'tw-job tw-job-selected' : 'tw-job'}>
@@ -30,10 +31,10 @@ export function JobRow({ session, selected, onSelect }: JobRowProps) {
         </div>
       </td>
       <td>
-        <JobProgress title={title} progress={progress} />
+        <JobProgress title={title} progress={progress} items={items} />
       </td>
       <td>{describeState(state)}</td>
-      <td>{eta === null ? '—' : formatDuration(eta.remainingMs)}</td>
+      <td>{remainingMs === null ? '—' : formatDuration(remainingMs)}</td>
       <td>
         <button
           type="button"

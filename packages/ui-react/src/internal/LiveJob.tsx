@@ -1,15 +1,17 @@
-import { epochLine, isFinalJobState, type JobSession } from '@trainwire/core';
+import { describeStage, epochLine, isFinalJobState, type JobSession } from '@trainwire/core';
 import { useState } from 'react';
 import { useJob } from '../useJob.js';
 import { describeEnd } from './describeEnd.js';
-import { describeState, epochLabel, jobTitle } from './describeLink.js';
+import { describeState, epochLabel, isPredictJob, jobTitle } from './describeLink.js';
 import { formatDuration, formatMetric } from './format.js';
+import { ItemsProgress } from './ItemsProgress.js';
 import { JobProgress } from './JobProgress.js';
 
 /**
  * The dashboard's recent activity: a job's title and state, its progress bar, "Epoch i/N",
  * ETA and losses, and Stop (finish the epoch, save, end) while it runs; how it ended once
- * it did.
+ * it did. A pipeline's line names its stage; a predict job shows its items, rate and time
+ * left instead of epochs.
  */
 export function LiveJob({ session }: { session: JobSession }) {
   const snapshot = useJob(session);
@@ -24,11 +26,18 @@ export function LiveJob({ session }: { session: JobSession }) {
       <p className="tw-live-job-title">
         <strong>{title}</strong> — {describeState(state)} on {connection.worker}
       </p>
-      <JobProgress title={title} progress={progress} />
-      <p className="tw-live-job-line">
-        {epochLabel(line)} · ETA {line.etaMs === null ? '—' : formatDuration(line.etaMs)} · Train
-        loss {formatMetric(line.trainLoss)} · Val loss {formatMetric(line.valLoss)}
-      </p>
+      {isPredictJob(snapshot) ? (
+        <ItemsProgress title={title} snapshot={snapshot} />
+      ) : (
+        <>
+          <JobProgress title={title} progress={progress} />
+          <p className="tw-live-job-line">
+            {snapshot.stage === null ? '' : `${describeStage(snapshot.stage)} · `}
+            {epochLabel(line)} · ETA {line.etaMs === null ? '—' : formatDuration(line.etaMs)} ·
+            Train loss {formatMetric(line.trainLoss)} · Val loss {formatMetric(line.valLoss)}
+          </p>
+        </>
+      )}
       {end === null ? (
         <button
           type="button"

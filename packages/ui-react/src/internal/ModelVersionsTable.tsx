@@ -10,7 +10,7 @@ export interface ModelLock {
 
 /**
  * One model's versions, newest first: the active one badged; Set active and Delete on the
- * others; Fine-tune on the active one (when offered). While a fine-tune of the model runs,
+ * others; Fine-tune on the active one and Predict on each (when offered). While a fine-tune of the model runs,
  * the version it starts from is locked: no other version may be made active, and it may
  * not be deleted.
  */
@@ -23,6 +23,8 @@ export function ModelVersionsTable({
   onDelete,
   onFineTune,
   fineTuneWhy,
+  onPredict,
+  predictWhy = null,
 }: {
   name: string;
   versions: readonly ModelVersion[];
@@ -33,6 +35,9 @@ export function ModelVersionsTable({
   /** Offered on the active version when given. */
   onFineTune: ((model: ModelVersion) => void) | undefined;
   fineTuneWhy: string | null;
+  /** "Predict…" on every version when given. */
+  onPredict?: ((model: ModelVersion) => void) | undefined;
+  predictWhy?: string | null;
 }) {
   const locked =
     lock === undefined
@@ -102,6 +107,20 @@ export function ModelVersionsTable({
                     </button>
                   </>
                 ) : null}
+                {onPredict === undefined ? null : (
+                  <>
+                    {' '}
+                    <button
+                      type="button"
+                      aria-label={`Predict with ${name} version ${model.version}`}
+                      disabled={predictWhy !== null}
+                      title={predictWhy ?? undefined}
+                      onClick={() => onPredict(model)}
+                    >
+                      Predict…
+                    </button>
+                  </>
+                )}
               </td>
             </tr>
           );

@@ -2,6 +2,7 @@ import type { Experiments, Models, ModelVersion, RpcPeer } from '@trainwire/core
 import { useState } from 'react';
 import { FineTuneDialog } from '../FineTuneDialog.js';
 import { NewModelWizard } from '../NewModelWizard.js';
+import { PredictDialog, type PredictExportProps } from '../PredictDialog.js';
 import { SyntheticDataDialog } from '../SyntheticDataDialog.js';
 import { ReadinessStatus } from './ReadinessStatus.js';
 import type { ExperimentRuns } from './useExperimentRuns.js';
@@ -19,12 +20,15 @@ export interface TrainingActionsProps {
   models: Models | undefined;
   transport?: ExperimentRuns['submission']['options']['transport'];
   cpuOnly?: boolean | undefined;
+  exporters?: PredictExportProps['exporters'] | undefined;
+  downloadTarget?: PredictExportProps['downloadTarget'] | undefined;
 }
 
-type Open = 'new' | 'data' | 'fine-tune' | null;
+type Open = 'new' | 'data' | 'fine-tune' | 'predict' | null;
 
 /**
- * The training menu: New model…, Generate synthetic data… and Fine-tune current model…,
+ * The training menu: New model…, Generate synthetic data…, Fine-tune current model… and
+ * Predict… (with the current model),
  * each disabled until the worker is ready for it (its readiness, in core's words) and while a
  * job runs, saying why; the readiness line and its check log; the dialogs they open. Jobs
  * go through the view's submission, so its dialogs show.
@@ -55,6 +59,17 @@ export function TrainingActions(props: TrainingActionsProps) {
           ? 'No active model yet: a model trained with New model becomes active when it completes.'
           : null) ??
         readiness.why(`fine-tune:${training.profile}`) ??
+        blocked,
+    });
+  if (props.models !== undefined)
+    actions.push({
+      id: 'predict',
+      label: 'Predict…',
+      why:
+        (current === undefined
+          ? 'No active model yet: a model trained with New model becomes active when it completes.'
+          : null) ??
+        readiness.why(`train:${training.profile}`) ??
         blocked,
     });
   // While the worker is being asked, its readiness line below says so once.
@@ -102,6 +117,15 @@ export function TrainingActions(props: TrainingActionsProps) {
           peer={peer}
           onClose={close}
           {...(transport === undefined ? {} : { transport })}
+        />
+      ) : null}
+      {open === 'predict' && props.models !== undefined ? (
+        <PredictDialog
+          {...shared}
+          models={props.models}
+          model={current}
+          {...(props.exporters === undefined ? {} : { exporters: props.exporters })}
+          {...(props.downloadTarget === undefined ? {} : { downloadTarget: props.downloadTarget })}
         />
       ) : null}
       {open === 'fine-tune' && current !== undefined ? (

@@ -1,4 +1,4 @@
-import { describeFailure, describeOutcome, type JobSnapshot } from '@trainwire/core';
+import { describeFailure, describeOutcome, describeStage, type JobSnapshot } from '@trainwire/core';
 
 /**
  * How a finished job ended, as a headline and a sentence in core's words: `describeFailure` for a job that
@@ -20,13 +20,14 @@ export function describeEnd(final: JobSnapshot): {
           sentence: `${failure.headline}: ${failure.error ?? 'the worker turned it down'}.`,
         }
       : { kind: failure.kind, headline: failure.title, sentence: `${failure.headline}.` };
+  if (final.spec.predict !== undefined) return describePredictEnd(final, outcome.kind);
   const resumed = outcome.resumedAt === null ? '' : ` (resumed at epoch ${outcome.resumedAt})`;
   switch (outcome.kind) {
     case 'stopped-early':
       return {
         kind: outcome.kind,
         headline: 'Remote Training Completed Successfully',
-        sentence: `Stopped early after ${outcome.reached}${resumed}.`,
+        sentence: `Stopped early after ${outcome.reached}${resumed}${final.stage === null ? '' : ` in ${describeStage(final.stage)}; no later stage ran`}.`,
       };
     case 'lost':
       return {
@@ -39,9 +40,36 @@ export function describeEnd(final: JobSnapshot): {
         kind: outcome.kind,
         headline: 'Remote Training Completed Successfully',
         sentence:
-          resumed === ''
-            ? `Trained ${outcome.reachedEpoch} epoch${outcome.reachedEpoch === 1 ? '' : 's'}.`
-            : `Trained to ${outcome.reached}${resumed}.`,
+          final.stage !== null && resumed === ''
+            ? `Trained ${final.stage.index + 1} of ${final.stage.count} stages (${final.stage.name}: ${epochs(outcome.reachedEpoch)}).`
+            : resumed === ''
+              ? `Trained ${epochs(outcome.reachedEpoch)}.`
+              : `Trained to ${outcome.reached}${resumed}.`,
       };
   }
+}
+
+const epochs = (n: number) => `${n} epoch${n === 1 ? '' : 's'}`;
+
+/** A predict job that completed (or was stopped) or lost its worker: its items, in words. */
+function describePredictEnd(
+  final: JobSnapshot,
+  kind: string,
+): { kind: string; headline: string; sentence: string } {
+  if (kind === 'lost')
+    return {
+      kind,
+      headline: 'Lost Contact With The Worker',
+      sentence: 'The job may still be predicting on the worker.',
+    };
+  const done = final.items?.done ?? 0;
+  const total = final.items?.total ?? null;
+  const of = total === null ? `${done}` : `${done} of ${total}`;
+  return kind === 'stopped-early' || (total !== null && done < total)
+    ? {
+        kind: 'stopped-early',
+        headline: 'Predictions Ready',
+        sentence: `Stopped early after ${of} items; the predictions made by then are kept.`,
+      }
+    : { kind, headline: 'Predictions Ready', sentence: `Predicted ${of} items.` };
 }

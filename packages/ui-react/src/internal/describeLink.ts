@@ -1,4 +1,4 @@
-import { type EpochLine, epochLine, type JobSnapshot } from '@trainwire/core';
+import { describeStage, type EpochLine, epochLine, type JobSnapshot } from '@trainwire/core';
 
 // The words for a job's link and state, as the CLI prints them.
 
@@ -6,7 +6,11 @@ import { type EpochLine, epochLine, type JobSnapshot } from '@trainwire/core';
 export function describeLink(snapshot: JobSnapshot): string {
   const { connection, progress } = snapshot;
   const worker = connection.worker;
-  const lastKnown = `Last known: epoch ${progress.completedEpochs}/${progress.totalEpochs ?? '?'}.`;
+  const { items } = snapshot;
+  const lastKnown =
+    items === null
+      ? `Last known: epoch ${progress.completedEpochs}/${progress.totalEpochs ?? '?'}.`
+      : `Last known: ${items.done}/${items.total ?? '?'} items.`;
   switch (connection.status) {
     case 'connected':
       return `Connected to worker ${worker}.`;
@@ -41,9 +45,24 @@ export function epochLabel(line: Pick<EpochLine, 'epoch' | 'totalEpochs'>): stri
   return `Epoch ${line.epoch}/${line.totalEpochs ?? '?'}`;
 }
 
-/** "Epoch i/N" of a job's live progress line. */
+/** "Items 512/2000" of a predict job (the total `?` until the trainer says it). */
+export function itemsLabel(items: NonNullable<JobSnapshot['items']>): string {
+  return `Items ${items.done}/${items.total ?? '?'}`;
+}
+
+/**
+ * A job's live progress in a few words: "Epoch i/N"; a pipeline's stage first ("Stage 2/2:
+ * centered_instance · Epoch i/N"); a predict job's items ("Items 512/2000").
+ */
 export function jobEpochLabel(snapshot: JobSnapshot): string {
-  return epochLabel(epochLine(snapshot));
+  if (snapshot.items !== null) return itemsLabel(snapshot.items);
+  const epoch = epochLabel(epochLine(snapshot));
+  return snapshot.stage === null ? epoch : `${describeStage(snapshot.stage)} · ${epoch}`;
+}
+
+/** True for a predict job (`spec.predict`): its progress is items, not epochs. */
+export function isPredictJob(snapshot: Pick<JobSnapshot, 'spec'>): boolean {
+  return snapshot.spec.predict !== undefined;
 }
 
 /** The job's title: its name, else its id. */
