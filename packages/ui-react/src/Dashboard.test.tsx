@@ -88,6 +88,15 @@ describe('Dashboard', () => {
     expect(within(recent).getAllByRole('row')[1]?.textContent).toContain(
       'Quick run 1 (continued)completed',
     );
+
+    // Resume of the run stopped early finishes it: the total stays 16, not 32.
+    fireEvent.click(screen.getByRole('button', { name: 'Resume Quick run 1 (continued)' }));
+    await until(clock, 'the third job', () => jobs(worker).length === 3);
+    const [, stopped, finishing] = jobs(worker);
+    expect(finishing).toMatchObject({
+      config: { ...BUILTIN_PRESETS.quick, epochs: 16 },
+      parentExperiment: stopped?.experimentId,
+    });
   });
 
   it('offers Retry for a failed run: a new experiment of the same config', async () => {

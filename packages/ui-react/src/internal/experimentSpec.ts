@@ -1,4 +1,9 @@
-import { applyOverrides, type Experiment, type JobSpecInput } from '@trainwire/core';
+import {
+  applyOverrides,
+  continuedTotalEpochs,
+  type Experiment,
+  type JobSpecInput,
+} from '@trainwire/core';
 import type { TrainingPresets } from '../TrainingPresets.js';
 
 /**
@@ -18,17 +23,22 @@ export function experimentSpec(experiment: Experiment, profile: string): JobSpec
 }
 
 /**
- * The config a continued experiment trains with: `more` epochs past its parent's
- * (as many again by default), written where the profile keeps its epochs; undefined (the
- * parent's config) when the profile does not say where that is.
+ * The config a continued experiment trains with, by core's `continuedTotalEpochs`: a
+ * parent that stopped short of its total (`epochsDone`) is finished, one that reached it
+ * trains `more` epochs past where it got (as many again by default), written where the
+ * profile keeps its epochs; undefined (the parent's config) when the profile does not say
+ * where that is.
  */
 export function continuedConfig(
   training: TrainingPresets,
   parent: Experiment,
   more?: number,
+  epochsDone?: number,
 ): Record<string, unknown> | undefined {
   const profile = training.configProfile;
   const total = profile?.totalEpochs(parent.config);
   if (profile?.fields === undefined || total === undefined) return undefined;
-  return applyOverrides(profile, parent.config, { epochs: total + (more ?? total) });
+  return applyOverrides(profile, parent.config, {
+    epochs: continuedTotalEpochs(total, epochsDone, more),
+  });
 }

@@ -112,8 +112,9 @@ export function useExperimentRuns(
           {
             kind: 'continue',
             from: parent.id,
-            config: (config) =>
-              continuedConfig(training, { ...parent, config }, target.resumeEpochs) ?? config,
+            config: (config, _profile, epochsDone) =>
+              continuedConfig(training, { ...parent, config }, target.resumeEpochs, epochsDone) ??
+              config,
           },
           { experiments: withExperiments() },
         );
