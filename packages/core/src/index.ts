@@ -243,6 +243,7 @@ export {
   ModelSourceSchema,
   PIPELINE_PROFILE,
   PREDICT_INPUT_ROLE,
+  PREDICT_TAG,
   type PredictSpec,
   PredictSpecSchema,
 } from './schemas/JobSpec.js';

@@ -7,6 +7,7 @@ import {
   type JobSession,
   type Models,
   type ModelVersion,
+  PREDICT_TAG,
   predictionsOf,
   predictSpec,
   type RpcPeer,
@@ -16,7 +17,7 @@ import type { ExperimentRunProps } from './ExperimentRunProps.js';
 import { Dialog } from './internal/Dialog.js';
 import { FolderTree } from './internal/FolderTree.js';
 import { PredictJob } from './internal/PredictJob.js';
-import { PREDICT_TAG, useExperimentRuns } from './internal/useExperimentRuns.js';
+import { useExperimentRuns } from './internal/useExperimentRuns.js';
 import { useReadiness } from './internal/useReadiness.js';
 import { SubmitFlowDialogs } from './SubmitFlowDialogs.js';
 import { useModels } from './useModels.js';
@@ -118,6 +119,7 @@ export function PredictDialog(props: PredictDialogProps) {
         profile,
         model: { name: model.name, version: model.version },
         name: `predict ${model.name} v${model.version}`,
+        // The worker tags a predict job's experiment too; an older one does not.
         tags: [PREDICT_TAG],
         ...(source === 'file'
           ? { input: path.trim() }

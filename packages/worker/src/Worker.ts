@@ -6,6 +6,7 @@ import {
   type JobSpec,
   type JobState,
   type ModelRef,
+  PREDICT_TAG,
   PROTOCOL_VERSION,
   parseOrThrow,
   RpcPeer,
@@ -373,7 +374,9 @@ export class Worker {
               checkpointSource: fineTune.path,
             }),
         status: 'running',
-        tags: spec.tags,
+        // A predict job's experiment says so: views offer no Resume or Retry for it.
+        tags:
+          spec.predict === undefined ? spec.tags : [...new Set([...spec.tags, PREDICT_TAG])].sort(),
         jobId,
       });
     }

@@ -88,6 +88,9 @@ describe('predict jobs with the built-in trainer', () => {
       .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(57);
     expect(lines.map((l) => l.index)).toEqual(rows.map((_, n) => n));
+    // Its experiment says it was a prediction (no Resume or Retry in the views).
+    const { experiment } = await client.request('experiment.get', { experimentId: 'pr1' });
+    expect(experiment.tags).toContain('predict');
     for (const line of lines) {
       expect(['0', '1', '2']).toContain(line.label);
       expect(line.probabilities).toHaveLength(3);

@@ -26,6 +26,12 @@ export const PredictSpecSchema = z.object({ model: ModelSourceSchema }).strict()
 /** The input role a predict job reads its items from. */
 export const PREDICT_INPUT_ROLE = 'input';
 
+/**
+ * The tag the worker puts on a predict job's experiment, so views tell predictions from
+ * training runs (no Resume or Retry for it).
+ */
+export const PREDICT_TAG = 'predict';
+
 /** The `profile` of a pipeline job (one with `stages`). */
 export const PIPELINE_PROFILE = 'pipeline';
 

@@ -4,6 +4,7 @@ import {
   type Experiments,
   isFinalJobState,
   type JobSpecInput,
+  PREDICT_TAG,
 } from '@trainwire/core';
 import { useState } from 'react';
 import type { ExperimentRunProps } from '../ExperimentRunProps.js';
@@ -14,14 +15,11 @@ import { useSubmitFlow } from '../useSubmitFlow.js';
 import { continuedConfig, experimentSpec } from './experimentSpec.js';
 import { useJobStates } from './useJobStates.js';
 
-/** The tag the predict dialog gives its jobs (and so their experiments). */
-export const PREDICT_TAG = 'predict';
-
 /** Whether an experiment offers Resume (it completed) or Retry (it failed or was cancelled). */
 export function nextRun(experiment: Experiment): 'resume' | 'retry' | null {
   // A synthetic dataset's job wrote a file: there is nothing to train on from it.
   if (experiment.preset === 'generate-dataset') return null;
-  // A predict job's made predictions: there is nothing to continue (PredictDialog tags it).
+  // A predict job's made predictions: there is nothing to continue (the worker tags it).
   if (experiment.tags.includes(PREDICT_TAG)) return null;
   if (experiment.status === 'completed') return 'resume';
   if (experiment.status === 'failed' || experiment.status === 'cancelled') return 'retry';
