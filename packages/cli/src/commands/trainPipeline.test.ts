@@ -1,7 +1,10 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeIo } from '../../test/fakeIo.js';
 import { workerConnect } from '../../test/workerConnect.js';
@@ -13,6 +16,24 @@ const spec = COMMANDS.find((c) => c.name === 'train')!;
 const args = (...argv: string[]) => parseCommandArgs(spec, argv);
 
 const quick = { epochs: 2, dataset: { synthetic: { samples: 300 } } };
+/** Debian's python, with pyzmq and jsonpickle (installed by the test setup). */
+const PYTHON = process.env.TRAINWIRE_PYTHON ?? '/usr/bin/python3';
+const FAKE_LOSS_VIEWER = fileURLToPath(
+  new URL('../../../bridge-zmq/test/fake_loss_viewer.py', import.meta.url),
+);
+const ENSURE_PYTHON = fileURLToPath(
+  new URL('../../../../scripts/ensure-test-deps.sh', import.meta.url),
+);
+
+/** `check()`'s first defined answer, polled for up to 20 s. */
+async function until<T>(check: () => T | undefined): Promise<T> {
+  for (let waited = 0; waited < 20_000; waited += 50) {
+    const value = check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('timed out after 20 s');
+}
 
 let env: Awaited<ReturnType<typeof workerConnect>>;
 let dir: string;
@@ -131,6 +152,42 @@ describe('trainwire train with a pipeline (a real worker)', () => {
     // The second stage still starts from the first's model.
     expect(job.stages[1]!.inputs.base_model).toBe('stage:first');
     expect(events.at(-1)).toMatchObject({ type: 'state', state: 'completed' });
+  }, 60_000);
+
+  it('--zmq-publish: a LossViewer-like viewer (Python, pyzmq) sees each stage as a run of its own', async () => {
+    execFileSync('bash', [ENSURE_PYTHON, 'python'], { stdio: 'inherit' });
+    // Binds both ports and takes `what` from each train_begin, as SLEAP's LossViewer does.
+    const viewer = spawn(PYTHON, ['-u', FAKE_LOSS_VIEWER]);
+    const lines: Array<Record<string, unknown>> = [];
+    createInterface({ input: viewer.stdout }).on('line', (line) => lines.push(JSON.parse(line)));
+    try {
+      const ready = await until(() => lines.find((l) => l.ready === true));
+      const t = fakeIo();
+      const code = await trainCommand(
+        args(
+          '--stages',
+          await stagesFile(),
+          '--zmq-publish',
+          `tcp://127.0.0.1:${ready.publish_port}`,
+          '--zmq-control',
+          `tcp://127.0.0.1:${ready.control_port}`,
+        ),
+        t.io,
+        env,
+      );
+      expect(code, t.err()).toBe(0);
+      const epochs = () =>
+        lines.flatMap((l) => {
+          const m = l.received as { event?: string; what?: string; epoch?: number } | undefined;
+          return m?.event === 'epoch_end' ? [`${m.what}:${m.epoch}`] : [];
+        });
+      await until(() => (epochs().length >= 4 ? true : undefined));
+      expect(epochs()).toEqual(['first:0', 'first:1', 'second:0', 'second:1']);
+      // Nothing was dropped for a `what` the viewer did not expect, and no key was missing.
+      expect(lines.filter((l) => l.ignored !== undefined || l.error !== undefined)).toEqual([]);
+    } finally {
+      viewer.kill();
+    }
   }, 60_000);
 
   it('refuses flags a pipeline takes per stage, and a stages file without a list', async () => {
