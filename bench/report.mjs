@@ -350,6 +350,58 @@ if (cli) {
   );
 }
 
+const pytorch = results.pytorch;
+if (pytorch) {
+  const inf = pytorch.inference;
+  const spread = `${f(pytorch.spreadPct.min)} … ${f(pytorch.spreadPct.max)}`;
+  section(
+    'PyTorch trainer (issue 14)',
+    [
+      `The PyTorch keypoint trainer, ${pytorch.epochs} epochs of ${pytorch.samples} images on ` +
+        `${pytorch.threads} torch thread(s), run bare and as a job of a real worker driven by a ` +
+        `client over WebRTC (${pytorch.backend}), ${pytorch.pairs} pairs alternating. Both timed ` +
+        "from the trainer's own ZeroMQ progress, stamped by the bench as it arrives; an epoch is " +
+        'epoch_begin → next epoch_begin (checkpoint writes included), the first of each run left out.',
+    ],
+    ['', 'bare (baseline)', 'under trainwire', 'trainwire vs bare', 'per pair (min … max)'],
+    [
+      [
+        'epoch ms (median)',
+        f(pytorch.bareEpochMs),
+        f(pytorch.trainwireEpochMs),
+        `${f(pytorch.overheadPct)} %`,
+        `${spread} %`,
+      ],
+      [
+        "trainer's CPU ms an epoch (median of runs)",
+        f(pytorch.trainerCpu.bareMsPerEpoch),
+        f(pytorch.trainerCpu.trainwireMsPerEpoch),
+        `${f(pytorch.trainerCpu.overheadPct)} %`,
+        `${f(pytorch.trainerCpu.spreadPct.min)} … ${f(pytorch.trainerCpu.spreadPct.max)} %`,
+      ],
+      [
+        `predict loop, items/s (${inf.items} images)`,
+        f(inf.loop.bareItemsPerSec, 0),
+        f(inf.loop.trainwireItemsPerSec, 0),
+        `${f(inf.loop.ratio, 3)}×`,
+        `${f(inf.loop.pairRatio?.min, 3)} … ${f(inf.loop.pairRatio?.max, 3)}×`,
+      ],
+      [
+        'predict whole run, items/s (start → predictions on disk)',
+        f(inf.wholeRun.bareItemsPerSec, 0),
+        f(inf.wholeRun.trainwireItemsPerSec, 0),
+        `${f(inf.wholeRun.ratio, 3)}×`,
+        `${f(inf.wholeRun.pairRatio?.min, 3)} … ${f(inf.wholeRun.pairRatio?.max, 3)}×`,
+      ],
+    ],
+  );
+  aims.push([
+    `PyTorch epoch overhead under trainwire < ${pytorch.aimPct} % (issue 14)`,
+    `${f(pytorch.overheadPct)} % (pairs ${spread} %)`,
+    pytorch.verdict === 'no verdict' ? 'no verdict (the pairs straddle the aim)' : pytorch.verdict,
+  ]);
+}
+
 const zmq = results.zmq;
 if (zmq) {
   const row = (name, r) => [name, f(r.rate, 0), f(r.p50, 3), f(r.p99, 3), r.dropped ?? '—'];
@@ -380,6 +432,7 @@ const known = new Set([
   'scale-out',
   'progress-ingest',
   'cli-startup',
+  'pytorch',
   'zmq',
 ]);
 const rounded = (_, v) =>
