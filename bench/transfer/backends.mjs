@@ -25,6 +25,20 @@ export const BACKENDS = {
     optIn: true,
     note: "libdatachannel with its own SCTP windows (1 MiB), to weigh trainwire's",
   },
+  'ndc-env': {
+    kind: 'rtc',
+    rtc: { backend: 'ndc-env' },
+    module: 'node-datachannel',
+    optIn: true,
+    note: 'libdatachannel with the options in BENCH_NDC_OPTIONS (JSON), for tuning experiments',
+  },
+  'ndc-env-b': {
+    kind: 'rtc',
+    rtc: { backend: 'ndc-env-b' },
+    module: 'node-datachannel',
+    optIn: true,
+    note: 'libdatachannel with the options in BENCH_NDC_OPTIONS_B (JSON), beside ndc-env',
+  },
   'werift-shipped': {
     kind: 'rtc',
     rtc: { backend: 'werift-shipped' },

@@ -6,7 +6,8 @@
 //   peer.mjs tcp-connect HOST PORT N             → {"connectMs":[…]}
 //   peer.mjs rtc-worker HOST RTC_JSON            → {"url","token","peerId"}; signaling server,
 //                                                  worker endpoint, hashes each byte stream
-//   peer.mjs rtc-send URL TOKEN PEER RTC_JSON MIB WRITE_KIB → as tcp-send, plus "connectMs"
+//   peer.mjs rtc-send URL TOKEN PEER RTC_JSON MIB WRITE_KIB [STREAMS] → as tcp-send, plus
+//                                                  "connectMs"; STREAMS byte streams at once
 //   peer.mjs rtc-connect URL TOKEN PEER RTC_JSON N         → {"connectMs":[…]}
 // RTC_JSON is the backend's RtcOptions (transfer/backends.mjs); loopbackOnly is added on
 // 127.0.0.1. CPU is this process's user + system time during the transfer, less hashing.
@@ -26,7 +27,7 @@ import {
   registerRtcBackend,
   SignalingClient,
 } from '@trainwire/transport-webrtc';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, take, toArray } from 'rxjs';
 
 // The bench's own variants, to weigh trainwire's tuning of each library.
 registerRtcBackend('werift-shipped', () => createWeriftBackend({ tuneSctp: false }));
@@ -34,6 +35,14 @@ registerRtcBackend('ndc-default-sctp', () =>
   createNodeDatachannelBackend({
     sctp: { recvBufferSize: 1024 * 1024, sendBufferSize: 1024 * 1024 },
   }),
+);
+// Tuning experiments: createNodeDatachannelBackend's options as JSON in BENCH_NDC_OPTIONS
+// (`ndc-env`) and BENCH_NDC_OPTIONS_B (`ndc-env-b`), so two settings alternate in one run.
+registerRtcBackend('ndc-env', () =>
+  createNodeDatachannelBackend(JSON.parse(process.env.BENCH_NDC_OPTIONS || '{}')),
+);
+registerRtcBackend('ndc-env-b', () =>
+  createNodeDatachannelBackend(JSON.parse(process.env.BENCH_NDC_OPTIONS_B || '{}')),
 );
 
 const [mode, ...args] = process.argv.slice(2);
@@ -145,7 +154,9 @@ async function rtcWorker(host, rtcJson) {
         next: (chunk) => hash.update(chunk),
         error: (error) => transport.send(JSON.stringify({ error: String(error) })),
         complete: () =>
-          transport.send(JSON.stringify({ ...hash.finish(), backend: transport.backend })),
+          transport.send(
+            JSON.stringify({ ...hash.finish(), id: stream.header.id, backend: transport.backend }),
+          ),
       });
     });
   });
@@ -165,35 +176,51 @@ async function rtcClient(url, token, rtcJson) {
   return { client, rtc: rtcOptions(rtcJson, new URL(url).hostname) };
 }
 
-async function rtcSend(url, token, workerId, rtcJson, mib, writeKib) {
+async function rtcSend(url, token, workerId, rtcJson, mib, writeKib, streams = '1') {
   const { data, sha256 } = payload(Number(mib));
   const write = Number(writeKib) * 1024;
   const { client, rtc } = await rtcClient(url, token, rtcJson);
   const connectStart = performance.now();
   const transport = await connectToWorker({ signaling: client, workerId, rtc });
   const connectMs = performance.now() - connectStart;
-  const reply = firstValueFrom(transport.messages$);
+  // STREAMS > 1 splits the file into that many byte streams sent side by side.
+  const count = Number(streams);
+  const part = Math.ceil(data.length / count);
+  const parts = Array.from({ length: count }, (_, i) => data.subarray(i * part, (i + 1) * part));
+  const hashes = parts.map((bytes) =>
+    count === 1 ? sha256 : createHash('sha256').update(bytes).digest('hex'),
+  );
+  const replies = firstValueFrom(transport.messages$.pipe(take(count), toArray()));
   const start = performance.now();
   const cpuBefore = process.cpuUsage();
-  const writer = await transport.openByteStream({
-    id: 'bench',
-    name: 'bench.bin',
-    size: data.length,
-    offset: 0,
-  });
-  for (let at = 0; at < data.length; at += write) await writer.write(data.subarray(at, at + write));
-  await writer.end();
-  const answer = JSON.parse(await reply);
+  const sendPart = async (bytes, i) => {
+    const writer = await transport.openByteStream({
+      id: count === 1 ? 'bench' : `bench-${i}`,
+      name: `bench-${i}.bin`,
+      size: bytes.length,
+      offset: 0,
+    });
+    for (let at = 0; at < bytes.length; at += write)
+      await writer.write(bytes.subarray(at, at + write));
+    await writer.end();
+  };
+  await Promise.all(parts.map(sendPart));
+  const answers = (await replies).map((text) => JSON.parse(text));
   const ms = performance.now() - start;
   const senderCpuMs = cpuMsSince(cpuBefore);
-  if (answer.error) console.error(`receiver: ${answer.error}`);
+  for (const answer of answers) if (answer.error) console.error(`receiver: ${answer.error}`);
+  const byId = new Map(answers.map((answer) => [answer.id, answer]));
+  const ok = parts.every(
+    (_, i) => byId.get(count === 1 ? 'bench' : `bench-${i}`)?.sha256 === hashes[i],
+  );
   out({
     ms,
-    ok: answer.sha256 === sha256,
+    ok,
     senderCpuMs,
-    receiverCpuMs: answer.cpuMs,
+    // Each stream's hash counts the receiver's CPU from its own start: they overlap.
+    receiverCpuMs: Math.max(...answers.map((answer) => answer.cpuMs ?? 0)),
     connectMs,
-    ranOn: { sender: transport.backend, receiver: answer.backend },
+    ranOn: { sender: transport.backend, receiver: answers[0]?.backend },
   });
   await transport.close();
   await client.close();

@@ -10,6 +10,7 @@
 //                  (default: loopback,0,20,50,20/1,50/1)
 //   SIZE_MIB       file size on loopback (default 32); RELAY_SIZE_MIB through the relay (16)
 //   CHUNK_KIB      write size (default 1024); ROUNDS per backend and link (default 2)
+//   STREAMS        WebRTC only: the file as this many byte streams side by side (default 1)
 //   TIMEOUT_S      a run still going after this is recorded as timed out (default 60)
 import { positiveIntEnv } from '../env.mjs';
 import { median, writeResults } from '../lib/results.mjs';
@@ -20,6 +21,7 @@ const SIZE_MIB = positiveIntEnv('SIZE_MIB', 32);
 const RELAY_SIZE_MIB = positiveIntEnv('RELAY_SIZE_MIB', 16);
 const CHUNK_KIB = positiveIntEnv('CHUNK_KIB', 1024);
 const ROUNDS = positiveIntEnv('ROUNDS', 2);
+const STREAMS = positiveIntEnv('STREAMS', 1);
 const TIMEOUT_MS = positiveIntEnv('TIMEOUT_S', 60) * 1000;
 
 const backends = await pickBackends(process.env.BACKENDS);
@@ -33,7 +35,7 @@ function transferOnce(backend, a, b, mib) {
     a,
     b,
     (port) => ['tcp-send', b.address, String(port), ...size],
-    (...signaling) => ['rtc-send', ...signaling, ...size],
+    (...signaling) => ['rtc-send', ...signaling, ...size, String(STREAMS)],
     TIMEOUT_MS,
   );
 }
@@ -98,7 +100,7 @@ const { skippedRelay } = await forEachLink(links, async (link, a, b) => {
   }
 });
 writeResults('transfer', {
-  options: { SIZE_MIB, RELAY_SIZE_MIB, CHUNK_KIB, ROUNDS },
+  options: { SIZE_MIB, RELAY_SIZE_MIB, CHUNK_KIB, ROUNDS, STREAMS },
   ...(skippedRelay ? { skippedRelay } : {}),
   runs,
 });

@@ -24,12 +24,18 @@ export interface NodeDatachannelSctpSettings {
   recvBufferSize?: number;
   /** Send buffer, bytes. */
   sendBufferSize?: number;
-  /** Congestion control: 0 RFC 2581 (usrsctp's default), 1 HSTCP, 2 H-TCP, 3 RTCC. */
+  /**
+   * Congestion control: 0 RFC 2581 (usrsctp's default), 1 HSTCP, 2 H-TCP, 3 RTCC. All are
+   * loss-based: none kept a transfer at 1 % loss above ~0.7 MB/s at 20 ms (see
+   * {@link DEFAULT_NDC_SCTP}).
+   */
   congestionControlModule?: number;
   /** Delayed SACK timer, ms. */
   delayedSackTime?: number;
   /** Initial congestion window, in MTUs. */
   initialCongestionWindow?: number;
+  /** The most chunks usrsctp queues per association (libdatachannel: 10 240). */
+  maxChunksOnQueue?: number;
 }
 
 /** Options of the node-datachannel backend. */
@@ -40,9 +46,34 @@ export interface NodeDatachannelBackendOptions {
    * slower through the 20 / 50 ms relay); see docs/performance.md for what was measured.
    */
   sctp?: NodeDatachannelSctpSettings;
+  /**
+   * The path MTU (IP packet size, bytes) each connection sizes its SCTP packets for;
+   * libdatachannel's default is 1280, the IPv6 minimum, so that no path fragments them.
+   * 1500 moved more through the bench's relay in most runs (fewer packets per MiB, and that
+   * relay is bound by packets per second), but a datagram larger than a real path's MTU
+   * (PPPoE, VPNs, tunnels) is fragmented or dropped, so it is not the default.
+   */
+  mtu?: number;
 }
 
-/** The SCTP settings trainwire applies unless told otherwise (bench/transfer, docs/performance.md). */
+/**
+ * The SCTP settings trainwire applies unless told otherwise (bench/transfer, numbers in
+ * docs/performance.md, "node-datachannel at 1 % loss").
+ *
+ * - 4 MiB send and receive windows (libdatachannel: 1 MiB), for speed on clean links: a
+ *   window caps a transfer at window ÷ RTT, and 1 MiB gave 9.4 MB/s at 50 ms against 14.6
+ *   (8 and 16 MiB were slower; 2 and 3 MiB were within the noise of 4 in a later run).
+ * - Nothing for loss, on purpose. At 1 % loss usrsctp runs at the bound of loss-based
+ *   congestion control with ~1.2 kB packets, ≈ 1.2 × packet ÷ (RTT × √loss): 0.6–0.7 MB/s
+ *   at 20 ms, 0.3 at 50 ms, 1.2 at 20 ms with 0.25 % loss (twice 1 %: √4). Raw TCP
+ *   through the same relay keeps 25–30 MB/s because this kernel runs BBR, which does not
+ *   slow down for random loss. Tried at 20 ms / 1 %, each 0.5–0.8 MB/s (H-TCP 0.2): HSTCP,
+ *   RTCC, H-TCP, a 0 ms delayed SACK, an initial window of 100 packets, 16 MiB send buffer,
+ *   `mtu` 1400 / 1500, 64 KiB messages, a 16 MiB `bufferedAmount` high-water mark, and 4
+ *   byte streams side by side (one association shares one congestion window). The RTO is
+ *   not it either: libdatachannel 0.24 already sets a 200 ms minimum (usrsctp: 1 s), and
+ *   node-datachannel 0.33 passes no RTO, burst or heartbeat setting through.
+ */
 export const DEFAULT_NDC_SCTP: NodeDatachannelSctpSettings = {
   recvBufferSize: 4 * 1024 * 1024,
   sendBufferSize: 4 * 1024 * 1024,
@@ -74,7 +105,10 @@ export async function createNodeDatachannelBackend(
     );
   }
   ndc.setSctpSettings({ ...DEFAULT_NDC_SCTP, ...options.sctp });
-  return { name: 'node-datachannel', createPeer: (peer) => createPeer(ndc, peer) };
+  return {
+    name: 'node-datachannel',
+    createPeer: (peer) => createPeer(ndc, peer, options.mtu),
+  };
 }
 
 /** Calls each listener; one that throws is reported as an uncaught error, not into C++ (which would abort). */
@@ -111,12 +145,13 @@ function iceServerUrls(servers: IceServer[]): string[] {
   );
 }
 
-function createPeer(ndc: NdcModule, options: RtcPeerOptions): RtcPeer {
+function createPeer(ndc: NdcModule, options: RtcPeerOptions, mtu?: number): RtcPeer {
   const pc = new ndc.PeerConnection('trainwire', {
     iceServers: iceServerUrls(options.iceServers ?? []),
     maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
     // Offers and answers when the transport asks, not on the first createDataChannel.
     disableAutoNegotiation: true,
+    ...(mtu ? { mtu } : {}),
     ...(options.loopbackOnly ? { bindAddress: '127.0.0.1' } : {}),
   });
   const states = new Listeners<[string]>();
