@@ -24,7 +24,11 @@ import { closeTransports, flushPeers } from './internal/flushPeers.js';
 import { JobRunner } from './internal/JobRunner.js';
 import { planStages } from './internal/planStages.js';
 import { recoverInterruptedJobs } from './internal/recoverInterruptedJobs.js';
-import { resolvePredictModel } from './internal/resolvePredictModel.js';
+import {
+  modelArtifactOf,
+  resolvePredictModel,
+  stageModelInputs,
+} from './internal/resolvePredictModel.js';
 import type { Uploads } from './internal/Uploads.js';
 import { WorkerAccess } from './internal/WorkerAccess.js';
 import { WorkerEventHub } from './internal/WorkerEventHub.js';
@@ -264,6 +268,16 @@ export class Worker {
       spec.predict === undefined
         ? undefined
         : await resolvePredictModel(spec.predict.model, this.artifacts, sandbox);
+    if (spec.predict !== undefined) {
+      // A pipeline stage's model predicts with the models it was trained with beside it
+      // (sleap-nn's centered-instance model and its centroid model); the caller's win.
+      const beside = stageModelInputs(
+        modelArtifactOf(spec.predict.model, this.artifacts),
+        this.artifacts,
+        this.jobs,
+      );
+      for (const [role, path] of Object.entries(beside)) inputs[role] ??= path;
+    }
     const stages =
       checked.stages === undefined
         ? undefined

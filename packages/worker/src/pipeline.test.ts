@@ -325,7 +325,7 @@ describe('pipeline jobs across a worker restart', () => {
 });
 
 describe('the sleap-nn top-down preset on a worker', () => {
-  it('runs centroid, then centered_instance with the centroid model, through the sleap-nn commands', async () => {
+  it('runs centroid, then centered_instance with the centroid model, through the sleap-nn commands; track gets both models', async () => {
     // sleap-nn is not installed here: a stand-in on PATH records what it was given.
     const bin = tempDir('tw-bin-');
     writeFileSync(
@@ -333,6 +333,8 @@ describe('the sleap-nn top-down preset on a worker', () => {
       [
         '#!/bin/sh',
         'printf "%s\\n" "$@" > argv.txt',
+        // `track` (a predict job): a predictions file where --output_path says.
+        'if [ "$1" = track ]; then prev=; for a in "$@"; do [ "$prev" = --output_path ] && out="$a"; prev="$a"; done; echo frames > "$out"; exit 0; fi',
         'echo "$TRAINWIRE_INPUT_CENTROID_MODEL" > centroid_model.txt',
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion
         'for a in "$@"; do case "$a" in trainer_config.ckpt_dir=*) d="${a#trainer_config.ckpt_dir=}";; esac; done',
@@ -377,6 +379,27 @@ describe('the sleap-nn top-down preset on a worker', () => {
       expect(
         readFileSync(join(stageDir('centered_instance'), 'centroid_model.txt'), 'utf8').trim(),
       ).toBe(join(stageDir('centroid'), 'checkpoints', 'best.ckpt'));
+
+      // Predict with the centered-instance model: sleap-nn track gets both models' folders,
+      // the centroid model's first, as its top-down inference needs.
+      const video = join(data, 'flies.mp4');
+      writeFileSync(video, 'video');
+      await client.request('job.start', {
+        jobId: 'tdp',
+        spec: JobSpecSchema.parse({
+          profile: 'sleap-nn',
+          predict: { model: { name: 'top-down/centered_instance' } },
+          inputs: { input: video },
+        }),
+      });
+      expect((await finalState(events, 'tdp')).state).toBe('completed');
+      const track = readFileSync(join(dataDir, 'runs', 'tdp', 'argv.txt'), 'utf8').split('\n');
+      expect(track.slice(0, 3)).toEqual(['track', '--data_path', realpathSync(video)]);
+      expect(track.slice(3, 6)).toEqual([
+        `--model_paths=${join(stageDir('centroid'), 'checkpoints')}`,
+        '--model_paths',
+        join(stageDir('centered_instance'), 'checkpoints'),
+      ]);
     } finally {
       process.env.PATH = path;
     }

@@ -1,8 +1,52 @@
 import { existsSync } from 'node:fs';
-import type { ModelSource } from '@trainwire/core';
+import { type Artifact, type ModelSource, stageRefOf } from '@trainwire/core';
 import { WorkerError } from '../errors.js';
 import type { Sandbox } from '../sandbox/Sandbox.js';
 import type { ArtifactStore } from '../store/ArtifactStore.js';
+import type { SqliteJobStore } from '../store/SqliteJobStore.js';
+
+/**
+ * The models a pipeline stage's model was trained with (its `stage:NAME` inputs), as the
+ * inputs a predict job with that model gets by the same roles: sleap-nn's top-down
+ * centered-instance model predicts only with its centroid model beside it
+ * (`centroid_model`). Empty for a model that is no pipeline stage's, or whose earlier
+ * stages' models are gone.
+ */
+export function stageModelInputs(
+  model: Pick<Artifact, 'id' | 'jobId'> | undefined,
+  artifacts: Pick<ArtifactStore, 'get'>,
+  jobs: Pick<SqliteJobStore, 'getJob'>,
+): Record<string, string> {
+  const jobId = model?.jobId;
+  if (model === undefined || jobId === undefined) return {};
+  const stageName = new RegExp(`^${escapeRegExp(jobId)}:([^:]+):model$`).exec(model.id)?.[1];
+  const stage = jobs.getJob(jobId)?.spec.stages?.find((s) => s.name === stageName);
+  const inputs: Record<string, string> = {};
+  for (const [role, value] of Object.entries(stage?.inputs ?? {})) {
+    const ref = stageRefOf(value);
+    const path = ref === undefined ? undefined : artifacts.get(`${jobId}:${ref}:model`)?.path;
+    if (path !== undefined && existsSync(path)) inputs[role] = path;
+  }
+  return inputs;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The model artifact a model source names, when it is one (not a path). */
+export function modelArtifactOf(
+  source: ModelSource,
+  artifacts: ArtifactStore,
+): Artifact | undefined {
+  if ('path' in source) return undefined;
+  if ('artifactId' in source) return artifacts.get(source.artifactId);
+  const model =
+    source.version === undefined
+      ? artifacts.activeModel(source.name)
+      : artifacts.listModels(source.name).find((m) => m.version === source.version);
+  return model?.artifact;
+}
 
 /**
  * The file of the model a predict job runs: a registered model's version (by default its

@@ -64,8 +64,8 @@ export const TRAINER_PLACEHOLDERS = [
 /** A placeholder name of {@link TRAINER_PLACEHOLDERS}. */
 export type TrainerPlaceholder = (typeof TRAINER_PLACEHOLDERS)[number];
 
-/** `{name}` or `{name|hydra}` in a command template. */
-const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9._-]*)(\|hydra)?\}/g;
+/** `{name}`, `{name|hydra}` or `{name|dir}` (the folder of the path) in a command template. */
+const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9._-]*)(\|hydra|\|dir)?\}/g;
 
 /** True for a name of {@link TRAINER_PLACEHOLDERS} or `input.ROLE`. */
 export function isKnownPlaceholder(name: string): boolean {
@@ -89,7 +89,8 @@ export interface TrainerLaunch {
  * `{zmqPublish}`, `{zmqControl}`, `{publishPort}`, `{controlPort}`, `{baseModel}`,
  * `{node}`, `{builtinTrainer}`, `{datasetDir}`, `{input.ROLE}`, and for a predict job
  * (`mode: 'predict'`, which runs `predictCommand`) `{mode}`, `{model}`, `{modelDir}`,
- * `{predictions}`. An argument starting with
+ * `{predictions}`; `{NAME|dir}` is the folder of a path, `{NAME|hydra}` a Hydra-quoted
+ * value. An argument starting with
  * `?` is dropped when any placeholder in it is empty (e.g.
  * `?trainer_config.resume_ckpt_path={resume}`). Values are single arguments: nothing is
  * passed through a shell.
@@ -117,10 +118,11 @@ export function buildTrainerCommand(
     const optional = template.startsWith('?');
     const body = optional ? template.slice(1) : template;
     let empty = false;
-    const arg = body.replace(PLACEHOLDER, (_, name: string, hydra: string | undefined) => {
+    const arg = body.replace(PLACEHOLDER, (_, name: string, filter: string | undefined) => {
       const value = values(name, profile.id);
       if (value === '') empty = true;
-      return hydra === undefined || value === '' ? value : hydraQuote(value);
+      if (value === '' || filter === undefined) return value;
+      return filter === '|dir' ? dirname(value) : hydraQuote(value);
     });
     if (optional && empty) continue;
     argv.push(arg);

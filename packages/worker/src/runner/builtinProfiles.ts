@@ -86,6 +86,9 @@ export function builtinProfiles(python: string = defaultPython()): TrainerProfil
         'track',
         '--data_path',
         '{input.input}',
+        // A top-down centered-instance model predicts with its centroid model: the
+        // worker gives a pipeline stage's model the models it trained with (stage inputs).
+        '?--model_paths={input.centroid_model|dir}',
         '--model_paths',
         '{modelDir}',
         '--output_path',
