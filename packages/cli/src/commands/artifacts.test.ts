@@ -146,4 +146,13 @@ describe('artifacts, datasets, presets and fine-tune (a real worker over the mem
     expect(presets.map((p) => p.name)).toEqual(['quick', 'standard', 'epic']);
     expect(presets[0].estimateText).toMatch(/about .* \(from \d+ runs?\)/);
   });
+
+  it('presets of sleap-nn: none of its own here, and its top-down pipeline with the command', async () => {
+    const t = fakeIo();
+    expect(await presetsCommand(args('presets', '--profile', 'sleap-nn'), t.io, lab)).toBe(0);
+    expect(t.out()).toContain('has no presets for sleap-nn.');
+    expect(t.out()).toContain(
+      'Pipeline top-down: sleap-nn top-down: centroid, then centered instance (centroid → centered_instance); `trainwire train --profile sleap-nn --pipeline top-down --input labels=…`.',
+    );
+  });
 });
