@@ -20,6 +20,10 @@ export {
   type FetchedArtifact,
   fetchArtifact,
 } from './artifacts/fetchArtifact.js';
+export {
+  createMemoryDownloadTarget,
+  type MemoryDownload,
+} from './artifacts/memoryDownloadTarget.js';
 export { bufferUntilSubscribed } from './bufferUntilSubscribed.js';
 export {
   buildResumeCommand,

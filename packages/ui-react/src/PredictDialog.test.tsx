@@ -2,7 +2,7 @@ import { fireEvent, render, screen, within } from '@testing-library/react';
 import {
   ArtifactExporters,
   BUILTIN_PRESETS,
-  type DownloadTarget,
+  createMemoryDownloadTarget,
   Experiments,
   Models,
   type RpcPeer,
@@ -21,32 +21,8 @@ const POINTS = '/mnt/data/new/points.csv';
 
 /** A host's own download target, in memory (an OPFS file or a Node file in a real host). */
 function memoryTarget() {
-  const state: { file?: Uint8Array; partial?: Uint8Array } = {};
-  const target: DownloadTarget = {
-    size: async (which) => (which === 'file' ? state.file : state.partial)?.length,
-    sha256: async (which) =>
-      sha256HexSync((which === 'file' ? state.file : state.partial) ?? new Uint8Array()),
-    openPartial: () => {
-      const parts: number[] = [];
-      return {
-        write: (chunk) => {
-          parts.push(...chunk);
-        },
-        close: async () => {
-          state.partial = new Uint8Array(parts);
-        },
-        onError: () => undefined,
-      };
-    },
-    removePartial: async () => {
-      state.partial = undefined;
-    },
-    commit: async () => {
-      state.file = state.partial;
-      state.partial = undefined;
-    },
-  };
-  return { target, state };
+  const download = createMemoryDownloadTarget(sha256HexSync);
+  return { target: download.target, file: () => download.file() };
 }
 
 /** A worker with a registry, one trained model registered (mouse-pose v1, active). */
@@ -76,7 +52,7 @@ describe('PredictDialog', () => {
     });
     const models = new Models(registry.peer);
     // The host's own target (an OPFS file, say): the dialog downloads into it, verified.
-    const { target, state } = memoryTarget();
+    const { target, file } = memoryTarget();
     const { container } = render(
       <TrainwireProvider manager={manager}>
         <ModelsPanel
@@ -143,7 +119,7 @@ describe('PredictDialog', () => {
     );
     // Into the host's target: nothing for the page to save.
     expect(within(offered).queryByRole('link')).toBeNull();
-    const bytes = state.file!;
+    const bytes = file()!;
     const registered = manager
       .getSnapshot()
       .jobs.find((j) => j.jobId === jobId)!

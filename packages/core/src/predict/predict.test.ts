@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DownloadTarget } from '../artifacts/DownloadTarget.js';
+import { createMemoryDownloadTarget } from '../artifacts/memoryDownloadTarget.js';
 import { JobSpecSchema } from '../schemas/JobSpec.js';
 import { sha256Hex } from '../testing/ScriptedWorker.js';
 import { createScriptedSetup } from '../testing/scriptedSetup.js';
@@ -8,32 +8,10 @@ import { predictSpec, submitPredict } from './submitPredict.js';
 
 const INPUT = '/data/points.csv';
 
+/** An in-memory download target (core's own) and where its file is. */
 function memoryTarget() {
-  const state: { file?: Uint8Array; partial?: Uint8Array } = {};
-  const target: DownloadTarget = {
-    size: async (which) => (which === 'file' ? state.file : state.partial)?.length,
-    sha256: async (which) => sha256Hex((which === 'file' ? state.file : state.partial)!),
-    openPartial: () => {
-      const parts: number[] = [];
-      return {
-        write: (chunk) => {
-          parts.push(...chunk);
-        },
-        close: async () => {
-          state.partial = new Uint8Array(parts);
-        },
-        onError: () => undefined,
-      };
-    },
-    removePartial: async () => {
-      state.partial = undefined;
-    },
-    commit: async () => {
-      state.file = state.partial;
-      state.partial = undefined;
-    },
-  };
-  return { target, state };
+  const download = createMemoryDownloadTarget(sha256Hex);
+  return { target: download.target, file: () => download.file() };
 }
 
 const disposers: Array<() => Promise<void>> = [];
@@ -108,12 +86,12 @@ describe('predict from the client', () => {
     const items = session.getSnapshot().items!;
     expect(items).toMatchObject({ total: 6, ratePerSec: 1 });
     expect(items.etaMs).toBe((6 - items.done) * 1000);
-    const { target, state } = memoryTarget();
+    const { target, file } = memoryTarget();
     const fetched = await settle(fetchPredictions(session, manager.peerFor(), target));
     const artifact = predictionsOf(session.getSnapshot())!;
     expect(fetched).toMatchObject({ skipped: false, partial: false, artifact });
-    expect(await sha256Hex(state.file!)).toBe(artifact.sha256);
-    const lines = new TextDecoder().decode(state.file).trim().split('\n');
+    expect(await sha256Hex(file()!)).toBe(artifact.sha256);
+    const lines = new TextDecoder().decode(file()).trim().split('\n');
     expect(lines.map((l) => JSON.parse(l).index)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
@@ -135,10 +113,10 @@ describe('predict from the client', () => {
       }),
     );
     await settle(stopped.stop());
-    const { target, state } = memoryTarget();
+    const { target, file } = memoryTarget();
     const fetched = await settle(fetchPredictions(stopped, manager.peerFor(), target));
     expect(fetched.partial).toBe(true);
-    const count = new TextDecoder().decode(state.file).trim().split('\n').length;
+    const count = new TextDecoder().decode(file()).trim().split('\n').length;
     expect(count).toBe(stopped.getSnapshot().items!.done);
     expect(count).toBeLessThan(50);
 
