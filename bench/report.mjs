@@ -116,9 +116,51 @@ if (transfer) {
       f(fastAt('relay', 50)?.MBps),
       verdict(fastAt('relay', 50)?.MBps, fastAt('relay', 50)?.MBps >= 20),
     ],
-    ['browser → worker ≥ Chromium ↔ Chromium', '—', 'not measured'],
   );
 }
+
+// browser.bench's own file (transfer.bench.mjs rewrites transfer.json whole).
+const browserTransfer = results['transfer-browser'];
+if (browserTransfer?.runs?.length) {
+  const base = browserTransfer.runs.find((r) => r.path === 'chromium→chromium');
+  section(
+    'Transfer: Chromium',
+    [
+      `${browserTransfer.options.BENCH_BROWSER_MIB} MiB on loopback, median of ` +
+        `${browserTransfer.options.ROUNDS} rounds, Chromium ${browserTransfer.chromium}: a page ` +
+        "on trainwire's browser entry (backend `browser`) to a Node worker process, to a " +
+        'worker endpoint in a second page, and back from the Node worker; one signaling ' +
+        `server. Time: ${browserTransfer.measure}. Raw pair: two RTCPeerConnections in one ` +
+        'page, a bare data channel, no trainwire (the baseline). CPU: the Node end only.',
+    ],
+    ['path', 'MB/s', '÷ Chromium ↔ Chromium', 'rounds MB/s', 'Node CPU ms/MiB', 'note'],
+    browserTransfer.runs.map((r) => [
+      r.path,
+      f(r.MBps),
+      r.MBps && base?.MBps ? `${f(r.MBps / base.MBps, 2)}×` : '',
+      (r.MBpsRounds ?? []).map((x) => f(x)).join(' / '),
+      f(r.cpuMsPerMiB?.receiver ?? r.cpuMsPerMiB?.sender),
+      r.error ?? (r.ok === false ? 'hash mismatch' : ''),
+    ]),
+  );
+}
+const browserAim = browserTransfer?.aim ?? [];
+aims.push([
+  'browser → worker ≥ Chromium ↔ Chromium',
+  browserAim.length
+    ? browserAim.map((a) => `${a.nodeBackend} ${f(a.MBps)} vs ${f(a.chromiumMBps)} MB/s`).join(', ')
+    : '—',
+  browserAim.length === 0
+    ? 'not measured'
+    : browserAim.every((a) => a.met)
+      ? 'met'
+      : browserAim.some((a) => a.met)
+        ? `met on ${browserAim
+            .filter((a) => a.met)
+            .map((a) => a.nodeBackend)
+            .join(', ')} only`
+        : 'not met',
+]);
 
 const connect = results.connect;
 if (connect) {
@@ -425,6 +467,7 @@ if (zmq) {
 
 const known = new Set([
   'transfer',
+  'transfer-browser',
   'connect',
   'memory',
   'core-stream',
