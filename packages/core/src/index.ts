@@ -123,6 +123,8 @@ export {
   type EpochLine,
   elapsedMs,
   epochLine,
+  type ItemsLine,
+  itemsLine,
   trainLoss,
   valLoss,
   valLossKey,

@@ -1,3 +1,4 @@
+import { formatDuration } from './formatValues.js';
 import type { EpochRecord } from './JobProgress.js';
 import type { JobSnapshot } from './JobSnapshot.js';
 import type { MetricLogs } from './schemas/ProgressMessage.js';
@@ -75,5 +76,29 @@ export function epochLine(
     valLoss: record && valLoss(record.logs),
     elapsedMs: elapsedMs(snapshot),
     etaMs: eta === null ? null : eta.remainingMs,
+  };
+}
+
+/** A predict job's line, as every view prints it: items, rate and time left, in text. */
+export interface ItemsLine {
+  /** "512/2000" (or "512/?" while the total is unknown). */
+  count: string;
+  /** Items a second, "150.0", or "—" before two reports. */
+  rate: string;
+  /** "0:10", or "—" while the total or the rate is unknown. */
+  left: string;
+}
+
+/**
+ * The parts of a predict job's progress line, from `snapshot.items`; undefined before the
+ * first item. The CLI prints "Predicted 512/2000 items  150.0 items/s  ETA 0:10", the
+ * widgets the same words with their own separators.
+ */
+export function itemsLine(items: JobSnapshot['items']): ItemsLine | undefined {
+  if (items === null) return undefined;
+  return {
+    count: `${items.done}/${items.total ?? '?'}`,
+    rate: items.ratePerSec === null ? '—' : items.ratePerSec.toFixed(1),
+    left: items.etaMs === null ? '—' : formatDuration(items.etaMs),
   };
 }

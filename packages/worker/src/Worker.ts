@@ -24,11 +24,7 @@ import { closeTransports, flushPeers } from './internal/flushPeers.js';
 import { JobRunner } from './internal/JobRunner.js';
 import { planStages } from './internal/planStages.js';
 import { recoverInterruptedJobs } from './internal/recoverInterruptedJobs.js';
-import {
-  modelArtifactOf,
-  resolvePredictModel,
-  stageModelInputs,
-} from './internal/resolvePredictModel.js';
+import { resolvePredictModel, stageModelInputs } from './internal/resolvePredictModel.js';
 import type { Uploads } from './internal/Uploads.js';
 import { WorkerAccess } from './internal/WorkerAccess.js';
 import { WorkerEventHub } from './internal/WorkerEventHub.js';
@@ -264,18 +260,15 @@ export class Worker {
       inputs[role] = await sandbox.resolve(path);
     const resume = spec.resume ? await sandbox.resolve(spec.resume) : undefined;
     const runDir = join(this.parts.config.dataDir, 'runs', jobId);
-    const predictModel =
+    const resolved =
       spec.predict === undefined
         ? undefined
         : await resolvePredictModel(spec.predict.model, this.artifacts, sandbox);
-    if (spec.predict !== undefined) {
+    const predictModel = resolved?.path;
+    if (resolved !== undefined) {
       // A pipeline stage's model predicts with the models it was trained with beside it
       // (sleap-nn's centered-instance model and its centroid model); the caller's win.
-      const beside = stageModelInputs(
-        modelArtifactOf(spec.predict.model, this.artifacts),
-        this.artifacts,
-        this.jobs,
-      );
+      const beside = stageModelInputs(resolved.artifact, this.artifacts, this.jobs);
       for (const [role, path] of Object.entries(beside)) inputs[role] ??= path;
     }
     const stages =

@@ -15,7 +15,7 @@ import {
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../Io.js';
 import { type ParsedArgs, stringFlag } from '../internal/args.js';
-import { readConfigFile } from '../internal/buildSpec.js';
+import { modelVersionArg, readConfigFile } from '../internal/buildSpec.js';
 import type { RemoteDeps } from '../internal/Connection.js';
 import { describeTransfer } from '../internal/format.js';
 import { localFile } from '../internal/localFile.js';
@@ -88,13 +88,7 @@ function modelSourceFlag(args: ParsedArgs): ModelSource {
   if (artifactId !== undefined) return { artifactId };
   const path = stringFlag(args, 'model-path');
   if (path !== undefined) return { path };
-  const text = stringFlag(args, 'model')!;
-  const match = /^([^:]{1,200})(?::(\d{1,9}))?$/.exec(text);
-  if (match === null || Number(match[2] ?? 1) < 1)
-    throw new UsageError(
-      `--model takes a registered model as NAME or NAME:VERSION (\`trainwire models list\` shows them); got "${text}"`,
-    );
-  return { name: match[1]!, ...(match[2] === undefined ? {} : { version: Number(match[2]) }) };
+  return modelVersionArg(stringFlag(args, 'model')!, '--model');
 }
 
 /**

@@ -50,9 +50,11 @@ export async function readinessCommand(
         io.stdout.write(`\n${p.profile}:\n${p.log.map((line) => `  ${line}`).join('\n')}\n`);
       }
     }
-    const age = Math.max(0, Math.round((Date.now() - readiness.checkedAt) / 1000));
+    // `checkedAt` is on the worker's clock: an age from this machine's would be off by the skew.
     io.stdout.write(
-      `Checked ${readiness.cached ? `${age} s ago (cached; --refresh checks again)` : 'just now'}.\n`,
+      readiness.cached
+        ? "From the worker's last check (cached; --refresh checks again).\n"
+        : 'Checked just now.\n',
     );
     return view.ready ? ExitCode.ok : ExitCode.jobFailed;
   });

@@ -221,12 +221,21 @@ async function pipelineFromFlags(args: ParsedArgs): Promise<JobSpecInput> {
 function fineTuneFlag(args: ParsedArgs): { model: string; version?: number } | undefined {
   const text = stringFlag(args, 'fine-tune');
   if (text === undefined) return undefined;
+  const { name, version } = modelVersionArg(text, '--fine-tune');
+  return { model: name, ...(version === undefined ? {} : { version }) };
+}
+
+/**
+ * A registered model as a flag gives it, `NAME` or `NAME:VERSION` (`--fine-tune`,
+ * `predict --model`); a usage error naming `flag` otherwise.
+ */
+export function modelVersionArg(text: string, flag: string): { name: string; version?: number } {
   const match = /^([^:]{1,200})(?::(\d{1,9}))?$/.exec(text);
   if (match === null || Number(match[2] ?? 1) < 1)
     throw new UsageError(
-      `--fine-tune takes a registered model as NAME or NAME:VERSION (\`trainwire models list\` shows them); got "${text}"`,
+      `${flag} takes a registered model as NAME or NAME:VERSION (\`trainwire models list\` shows them); got "${text}"`,
     );
-  return { model: match[1]!, ...(match[2] === undefined ? {} : { version: Number(match[2]) }) };
+  return { name: match[1]!, ...(match[2] === undefined ? {} : { version: Number(match[2]) }) };
 }
 
 /** `--input ROLE=PATH` with `--map-path FROM=TO` applied (core's rule). */

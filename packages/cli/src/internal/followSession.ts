@@ -6,6 +6,7 @@ import {
   encodeJson,
   epochLine,
   isFinalJobState,
+  itemsLine,
   type JobOutcome,
   type JobSession,
   type JobSnapshot,
@@ -125,7 +126,7 @@ export async function followSession(
     let shownItemsDecile = -1;
     /** The live line (the epoch in progress), or one finished epoch's line: core's numbers. */
     const line = (snapshot: JobSnapshot, finished?: EpochRecord) => {
-      if (predicting) return itemsLine(snapshot);
+      if (predicting) return predictLine(snapshot);
       const e = epochLine(snapshot, finished);
       return (
         `Epoch ${e.epoch}/${e.totalEpochs ?? '?'}  loss ${formatMetric(e.trainLoss)}  ` +
@@ -211,14 +212,11 @@ export async function followSession(
 }
 
 /** A predict job's live line: items done of all, the rate and the time left (core's numbers). */
-function itemsLine(snapshot: JobSnapshot): string {
-  const items = snapshot.items;
-  if (items === null) return 'Predicting…';
-  const rate = items.ratePerSec === null ? '—' : items.ratePerSec.toFixed(1);
-  return (
-    `Predicted ${items.done}/${items.total ?? '?'} items  ${rate} items/s  ` +
-    `ETA ${items.etaMs === null ? '—' : formatDuration(items.etaMs)}`
-  );
+function predictLine(snapshot: JobSnapshot): string {
+  const line = itemsLine(snapshot.items);
+  return line === undefined
+    ? 'Predicting…'
+    : `Predicted ${line.count} items  ${line.rate} items/s  ETA ${line.left}`;
 }
 
 /** Calls `listener` each time the session's link status changes (not for the first one). */

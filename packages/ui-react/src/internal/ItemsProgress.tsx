@@ -1,13 +1,11 @@
-import type { JobSnapshot } from '@trainwire/core';
-import { formatDuration } from './format.js';
+import { itemsLine, type JobSnapshot } from '@trainwire/core';
 import { JobProgress } from './JobProgress.js';
 
-/** "Predicted 512/2000 items · 150.0 items/s · 0:10 left" (the CLI's predict line, in words). */
-export function itemsLine(items: JobSnapshot['items']): string {
-  if (items === null) return 'Predicting… (no item done yet)';
-  const rate = items.ratePerSec === null ? '—' : items.ratePerSec.toFixed(1);
-  const left = items.etaMs === null ? '—' : formatDuration(items.etaMs);
-  return `Predicted ${items.done}/${items.total ?? '?'} items · ${rate} items/s · ${left} left`;
+/** "Predicted 512/2000 items · 150.0 items/s · 0:10 left" (core's parts, the CLI's words). */
+export function predictLine(items: JobSnapshot['items']): string {
+  const line = itemsLine(items);
+  if (line === undefined) return 'Predicting… (no item done yet)';
+  return `Predicted ${line.count} items · ${line.rate} items/s · ${line.left} left`;
 }
 
 /**
@@ -26,7 +24,7 @@ export function ItemsProgress({
   return (
     <div className="tw-items">
       <JobProgress title={title} progress={snapshot.progress} items={items ?? undefined} />
-      <p className="tw-items-line">{itemsLine(items)}</p>
+      <p className="tw-items-line">{predictLine(items)}</p>
     </div>
   );
 }

@@ -19,7 +19,11 @@ export function stageModelInputs(
 ): Record<string, string> {
   const jobId = model?.jobId;
   if (model === undefined || jobId === undefined) return {};
-  const stageName = new RegExp(`^${escapeRegExp(jobId)}:([^:]+):model$`).exec(model.id)?.[1];
+  // A stage's model is registered as `JOB:STAGE:model`.
+  const [stageName, ...rest] = model.id.startsWith(`${jobId}:`)
+    ? model.id.slice(jobId.length + 1).split(':')
+    : [];
+  if (rest.join(':') !== 'model') return {};
   const stage = jobs.getJob(jobId)?.spec.stages?.find((s) => s.name === stageName);
   const inputs: Record<string, string> = {};
   for (const [role, value] of Object.entries(stage?.inputs ?? {})) {
@@ -30,35 +34,18 @@ export function stageModelInputs(
   return inputs;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** The model artifact a model source names, when it is one (not a path). */
-export function modelArtifactOf(
-  source: ModelSource,
-  artifacts: ArtifactStore,
-): Artifact | undefined {
-  if ('path' in source) return undefined;
-  if ('artifactId' in source) return artifacts.get(source.artifactId);
-  const model =
-    source.version === undefined
-      ? artifacts.activeModel(source.name)
-      : artifacts.listModels(source.name).find((m) => m.version === source.version);
-  return model?.artifact;
-}
-
 /**
- * The file of the model a predict job runs: a registered model's version (by default its
- * active one), a model or checkpoint artifact, or a path inside the caller's mounts.
- * Throws `unknown_model`, `unknown_artifact` or `not_found` with what to pick instead.
+ * The file of the model a predict job runs — a registered model's version (by default its
+ * active one), a model or checkpoint artifact, or a path inside the caller's mounts — and
+ * its artifact when it is one. Throws `unknown_model`, `unknown_artifact` or `not_found`
+ * with what to pick instead.
  */
 export async function resolvePredictModel(
   source: ModelSource,
   artifacts: ArtifactStore,
   sandbox: Sandbox,
-): Promise<string> {
-  if ('path' in source) return sandbox.resolve(source.path);
+): Promise<{ path: string; artifact?: Artifact }> {
+  if ('path' in source) return { path: await sandbox.resolve(source.path) };
   if ('artifactId' in source) {
     const artifact = artifacts.get(source.artifactId);
     if (artifact === undefined || (artifact.kind !== 'model' && artifact.kind !== 'checkpoint')) {
@@ -68,7 +55,7 @@ export async function resolvePredictModel(
         { details: { artifactId: source.artifactId } },
       );
     }
-    return requireFile(artifact.path, `artifact ${source.artifactId}`);
+    return { path: requireFile(artifact.path, `artifact ${source.artifactId}`), artifact };
   }
   const { name, version } = source;
   const model =
@@ -83,8 +70,8 @@ export async function resolvePredictModel(
       { details: { name } },
     );
   }
-  const path = model.artifact?.path;
-  if (path === undefined) {
+  const artifact = model.artifact;
+  if (artifact === undefined) {
     throw new WorkerError(
       'not_found',
       `the file of ${name} version ${model.version} is gone from this worker; predict with another version`,
@@ -93,7 +80,7 @@ export async function resolvePredictModel(
       },
     );
   }
-  return requireFile(path, `${name} version ${model.version}`);
+  return { path: requireFile(artifact.path, `${name} version ${model.version}`), artifact };
 }
 
 function requireFile(path: string, what: string): string {
