@@ -101,6 +101,28 @@ describe('the failure summary both views show', () => {
     expect(failure?.resumeCommand).toBeUndefined();
   });
 
+  it("takes the worker's count of epochs when the trainer's train_begin never arrived", async () => {
+    // A trainer SIGKILLed before its messages left it: the client saw no progress at all,
+    // and knew no total (a profile it has no rules for).
+    const session = new JobSession({ jobId: 'j2', spec, link, workerName: 'gpu-1' });
+    session.ingest({ jobId: 'j2', seq: 1, ts: 0, type: 'state', state: 'running' });
+    session.ingest({
+      jobId: 'j2',
+      seq: 2,
+      ts: 1,
+      type: 'state',
+      state: 'failed',
+      error: {
+        code: 'trainer_failed',
+        message: 'the trainer exited with code 137 after 1 epoch(s)',
+        details: { epoch: 1, totalEpochs: 8, checkpointDir: '/c', lastCheckpoint: null },
+      },
+    } as JobEvent);
+    expect(describeFailure(await session.done)?.headline).toBe(
+      'Training failed after epoch 1 of 8',
+    );
+  });
+
   it('has nothing to say about a completed job', async () => {
     expect(describeFailure(await ran(0, 99, { state: 'completed' }))).toBeUndefined();
   });

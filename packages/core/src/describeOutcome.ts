@@ -98,7 +98,9 @@ export function describeOutcome(final: JobSnapshot): JobOutcome {
   // After a crash the newest checkpoint can be ahead of the events the client saw: the
   // worker's count (`details.epoch`, epochs done) wins when it is further.
   const reachedEpoch = Math.max(progress.completedEpochs, position?.epoch ?? 0);
-  const { totalEpochs, startEpoch } = progress;
+  const { startEpoch } = progress;
+  // The worker's count stands in when the trainer's `train_begin` never reached the client.
+  const totalEpochs = progress.totalEpochs ?? position?.totalEpochs ?? null;
   const stage = position?.stage ?? final.stage;
   return {
     kind: kindOf(final),

@@ -188,6 +188,7 @@ describe('Worker', () => {
     const details = end.error?.details as Record<string, unknown>;
     expect(details.signal).toBe('SIGKILL');
     expect(details.epoch).toBeGreaterThan(0);
+    expect(details.totalEpochs).toBe(long.epochs);
     expect(details.lastCheckpoint).toMatch(/checkpoints\/last\.json$/);
     expect(details.resumeCommand).toMatch(
       /^trainwire train --profile builtin --config .*config\.json --resume .*last\.json$/,
@@ -204,6 +205,8 @@ describe('Worker', () => {
       profiles: [
         {
           id: 'fails',
+          // The built-in trainer's rules: the worker knows its config asks for 7 epochs.
+          configProfile: 'builtin',
           command: ['sh', '-c', 'echo loading data; echo "boom: out of memory" >&2; exit 3'],
         },
         { id: 'sleeps', command: ['sh', '-c', `sleep 300 & echo $! > ${pidFile}; wait`] },
@@ -217,9 +220,14 @@ describe('Worker', () => {
         },
       ],
     });
-    await client.request('job.start', { jobId: 'f1', spec: { profile: 'fails' } });
+    await client.request('job.start', {
+      jobId: 'f1',
+      spec: { profile: 'fails', config: { epochs: 7 } },
+    });
     const failed = await finalState(events, 'f1');
     expect(failed).toMatchObject({ state: 'failed', exitCode: 3 });
+    // Dead before it said anything: the config's count stands in for its train_begin.
+    expect(failed.error?.details).toMatchObject({ epoch: 0, totalEpochs: 7 });
     expect(failed.error?.message).toMatch(/exited with code 3 after 0 epoch\(s\); no checkpoint/);
     expect((failed.error!.details as { lastLines: string[] }).lastLines).toEqual(
       expect.arrayContaining(['loading data', 'boom: out of memory']),

@@ -324,6 +324,7 @@ export class Worker {
         builtinTrainer: this.parts.builtinTrainer,
         ...(stages === undefined ? {} : { stages }),
         ...(predictModel === undefined ? {} : { predictModel }),
+        ...(checked.totalEpochs === undefined ? {} : { totalEpochs: checked.totalEpochs }),
       },
     );
     this.runners.set(jobId, runner);

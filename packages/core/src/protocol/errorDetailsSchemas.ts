@@ -7,6 +7,8 @@ const bytes = z.number().int().nonnegative();
 export const JobPositionSchema = z.object({
   /** Epochs done, as the worker counts them from its checkpoints. */
   epoch: z.number().nullable().optional(),
+  /** The epochs the run was to train (the trainer's `train_begin`, else its config's). */
+  totalEpochs: z.number().int().nonnegative().optional(),
   checkpointDir: z.string().nullable().optional(),
   lastCheckpoint: z.string().nullable().optional(),
   resumeCommand: z.string().nullable().optional(),

@@ -14,6 +14,8 @@ import { sha256File } from './sha256File.js';
 export class ArtifactTracker {
   /** Epochs finished, for checkpoints whose name carries no epoch. */
   epochsDone = 0;
+  /** The epochs the trainer said it runs (its `train_begin`), when it said. */
+  totalEpochs: number | undefined;
   private readonly checkpoints = new Map<string, FoundCheckpoint>();
   private readonly seen = new Map<string, string>();
   private queue: Promise<void> = Promise.resolve();

@@ -49,6 +49,8 @@ export interface StagePlan {
   reusedModel?: string;
   /** A predict job: the model file it runs (its predictions go to the run folder). */
   predictModel?: string;
+  /** The epochs its config asks for, where its profile's rules say. */
+  totalEpochs?: number;
 }
 
 /** Where a job lives and how it runs. */
@@ -69,6 +71,8 @@ export interface JobPlan {
   stages?: StagePlan[];
   /** A predict job: the model file it runs. */
   predictModel?: string;
+  /** The epochs its config asks for, where its profile's rules say (of its first stage). */
+  totalEpochs?: number;
 }
 
 /** The stage's inputs with each `stage:NAME` replaced by that stage's model, or why not. */
@@ -103,5 +107,6 @@ export function plainStage(plan: JobPlan): StagePlan {
     resume: plan.resume,
     ...(plan.baseModel === undefined ? {} : { baseModel: plan.baseModel }),
     ...(plan.predictModel === undefined ? {} : { predictModel: plan.predictModel }),
+    ...(plan.totalEpochs === undefined ? {} : { totalEpochs: plan.totalEpochs }),
   };
 }

@@ -315,6 +315,9 @@ export class JobRunner {
         onLog: (stream, line, replace) => this.onLog(stream, line, replace),
         onProgress: (progress) => {
           this.emitProgress(progress);
+          if (progress.event === 'train_begin' && progress.total_epochs !== undefined) {
+            tracker.totalEpochs = progress.total_epochs;
+          }
           if (progress.event === 'epoch_end') {
             tracker.epochsDone = progress.epoch + 1;
             tracker.scan();
@@ -452,6 +455,9 @@ export class JobRunner {
         epoch: Math.max(tracker.epochsDone, tracker.epochsSaved),
         lastCheckpoint: tracker.lastCheckpoint,
       }),
+      // A trainer killed before its first messages left it (SIGKILL, out of memory) still
+      // ends "after epoch 1 of 8": the config's count stands in for its `train_begin`.
+      ...optionalTotal(tracker.totalEpochs ?? stage.totalEpochs),
       ...(stage.stage === undefined
         ? {}
         : { stage: stage.stage, completedStages: [...this.completedStages] }),
@@ -522,4 +528,8 @@ export class JobRunner {
     }
     this.cancel();
   }
+}
+
+function optionalTotal(totalEpochs: number | undefined): { totalEpochs?: number } {
+  return totalEpochs === undefined ? {} : { totalEpochs };
 }

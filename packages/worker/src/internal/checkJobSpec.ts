@@ -10,6 +10,8 @@ import type { WorkerParts } from '../Worker.js';
 export interface CheckedTrainer {
   profile: TrainerProfile;
   device: 'cpu' | 'cuda';
+  /** The epochs its config asks for, where the profile's rules say (a failure reports it). */
+  totalEpochs?: number;
 }
 
 /**
@@ -129,7 +131,12 @@ function checkTrainer(
         : `${where}${workerName} has no GPU (${summary}); choose device "cpu" or "auto", or another worker`,
     );
   }
-  return { profile, device: wanted !== 'cpu' && gpu ? 'cuda' : 'cpu' };
+  const totalEpochs = rules?.totalEpochs(config);
+  return {
+    profile,
+    device: wanted !== 'cpu' && gpu ? 'cuda' : 'cpu',
+    ...(totalEpochs === undefined ? {} : { totalEpochs }),
+  };
 }
 
 /**

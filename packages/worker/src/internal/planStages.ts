@@ -43,6 +43,9 @@ export async function planStages(options: {
       device: checked[index]!.device,
       inputs,
       resume: undefined,
+      ...(checked[index]!.totalEpochs === undefined
+        ? {}
+        : { totalEpochs: checked[index]!.totalEpochs }),
     });
   }
   if (options.resume === undefined) return plans;
