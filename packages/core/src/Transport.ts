@@ -39,6 +39,15 @@ export interface ByteStreamReader {
    * can only let the stream be read and dropped.
    */
   refuse?(code: string, message: string): void;
+  /**
+   * Backpressure from the reader: called from `chunks$`'s `next` with the write of that
+   * chunk (a disk write), it says the chunk is not taken until `pending` settles. The
+   * transport confirms only taken bytes, and the sender's `write` waits while a window of
+   * them is unconfirmed, so a reader slower than the link slows the sender rather than
+   * buffering the difference. A rejected `pending` turns the stream down (`refuse`).
+   * Optional: without it, a chunk is taken as `next` returns.
+   */
+  hold?(pending: Promise<unknown>): void;
 }
 
 /**

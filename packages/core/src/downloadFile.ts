@@ -15,6 +15,8 @@ export interface Download {
   offset: number;
   /** The bytes from `offset` on; completes at the end, errors if the link drops. */
   chunks$: Observable<Uint8Array>;
+  /** Holds the sender back until a chunk's write settles (see `ByteStreamReader.hold`). */
+  hold(pending: Promise<unknown>): void;
 }
 
 let counter = 0;
@@ -82,5 +84,7 @@ export async function downloadFile(
     sha256: result.sha256,
     offset: result.offset,
     chunks$: reader.chunks$,
+    // A transport without `hold` takes each chunk as it is handed over.
+    hold: (pending) => reader.hold?.(pending),
   };
 }

@@ -9,6 +9,7 @@ export type CoreErrorCode =
   | 'remote_error'
   | 'transport_not_open'
   | 'transport_closed'
+  | 'transfer_stalled'
   | 'message_too_large'
   | 'message_empty'
   | 'submit_refused'

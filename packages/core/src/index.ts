@@ -131,6 +131,7 @@ export {
 } from './metrics.js';
 export { newJobId } from './newJobId.js';
 export type { Prefs, PrefsValues } from './Prefs.js';
+export { type PacedChunks, type PacedChunksOptions, pacedChunks } from './pacedChunks.js';
 export { confirmProposed } from './paths/confirmProposed.js';
 export { mapInputPaths } from './paths/mapInputPaths.js';
 export {

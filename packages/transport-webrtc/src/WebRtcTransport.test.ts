@@ -1,6 +1,6 @@
 import { type ByteStreamReader, isTrainwireError, type TransportStatus } from '@trainwire/core';
 import { VirtualClock } from '@trainwire/core/testing';
-import { filter, firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWebRtcPair, NODE_BACKENDS } from './__tests__/linkPair.js';
 import type { WebRtcTransport } from './WebRtcTransport.js';
@@ -56,21 +56,25 @@ describe.each(NODE_BACKENDS)('WebRtcTransport on %s', (backend) => {
     const [client, worker] = await openPair();
     const streams: ByteStreamReader[] = [];
     worker.byteStreams$.subscribe((s) => streams.push(s));
+    const bothArrived = firstValueFrom(worker.byteStreams$.pipe(take(2), toArray()));
     const a = await client.openByteStream({ id: 'a', name: 'a', size: 100_000, offset: 0 });
     const b = await client.openByteStream({ id: 'b', name: 'b', size: 100_000, offset: 0 });
     await Promise.all([a.write(pattern(50_000)), b.write(pattern(100_000))]);
     a.abort('user cancelled');
-    await b.end();
+    await bothArrived;
     const byId = (id: string) => streams.find((s) => s.header.id === id)!;
+    // The end is confirmed once the reader took every byte: read b while it ends.
+    let total = 0;
+    const readB = new Promise<void>((resolve) =>
+      byId('b').chunks$.subscribe({ next: (c) => (total += c.length), complete: resolve }),
+    );
+    await b.end();
     const failed = await firstValueFrom(byId('a').chunks$.pipe(filter(() => false))).catch(
       (e: unknown) => e,
     );
     expect(isTrainwireError(failed, 'transport_closed')).toBe(true);
     expect(String((failed as Error).message)).toMatch(/user cancelled/);
-    let total = 0;
-    await new Promise<void>((resolve) =>
-      byId('b').chunks$.subscribe({ next: (c) => (total += c.length), complete: resolve }),
-    );
+    await readB;
     expect(total).toBe(100_000);
   });
 

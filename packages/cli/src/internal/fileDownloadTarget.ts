@@ -24,9 +24,18 @@ export function fileDownloadTarget(
     openPartial: (offset) => {
       const out = createWriteStream(part, { flags: offset > 0 ? 'a' : 'w' });
       return {
-        write: (chunk) => {
-          out.write(chunk);
-        },
+        // Past the stream's buffer, a promise until it drained: the download waits for
+        // this disk instead of holding the difference in memory.
+        write: (chunk) =>
+          out.write(chunk)
+            ? undefined
+            : new Promise<void>((drained) => {
+                const done = () => {
+                  out.off('drain', done).off('error', done);
+                  drained();
+                };
+                out.once('drain', done).once('error', done);
+              }),
         close: () => new Promise<void>((done) => out.end(() => done())),
         onError: (listener) => {
           out.once('error', (error) => listener(problem(error)));

@@ -18,7 +18,11 @@ export interface DownloadTarget {
 
 /** Writes one download's bytes, in order. */
 export interface DownloadWriter {
-  write(chunk: Uint8Array): void;
+  /**
+   * Writes the chunk; a promise when the write is still under way (a disk slower than the
+   * link): the download holds the sender back until it settles (`ByteStreamReader.hold`).
+   */
+  write(chunk: Uint8Array): void | Promise<void>;
   /** Flushes and closes; resolves once every byte is written. */
   close(): Promise<void>;
   /** `listener` is called once when writing fails on this side (a read-only folder, a full disk). */

@@ -66,7 +66,8 @@ export async function fetchArtifact(
   await new Promise<void>((done, fail) => {
     const subscription = download.chunks$.subscribe({
       next: (chunk) => {
-        out.write(chunk);
+        const writing = out.write(chunk);
+        if (writing !== undefined) download.hold(writing);
         received += chunk.length;
         const progress = meter.update(received);
         if (progress !== undefined && progress.bytes < progress.total)

@@ -2,10 +2,57 @@ import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { createMemoryTransportPair } from './MemoryTransport.js';
 import { runTransportCompliance } from './runTransportCompliance.js';
+import { writeWatched } from './writeWatched.js';
 
 runTransportCompliance('memory', async () => {
   const [client, worker] = createMemoryTransportPair({ latencyMs: 1 });
   return { client, worker, dispose: () => client.close() };
+});
+
+describe('MemoryTransport byte streams', () => {
+  it('lets a slow reader set the pace: the writer waits for what it took (hold)', async () => {
+    const [a, b] = createMemoryTransportPair({ chunkSize: 64 * 1024 });
+    await Promise.all([a.connect(), b.connect()]);
+    let open!: () => void;
+    const disk = new Promise<void>((resolve) => (open = resolve));
+    let read = 0;
+    const done = new Promise<void>((resolve) =>
+      b.byteStreams$.subscribe((reader) =>
+        reader.chunks$.subscribe({
+          next: (chunk) => reader.hold?.(disk.then(() => (read += chunk.length))),
+          complete: () => void disk.then(() => resolve()),
+        }),
+      ),
+    );
+    const size = 16 * 1024 * 1024;
+    const writer = await a.openByteStream({ id: 's', name: 's', size, offset: 0 });
+    // Until the writer stops moving (without a window it would write all 16 MiB).
+    const watched = writeWatched(writer, new Uint8Array(size), 256 * 1024, 200);
+    const written = await watched.stalled;
+    // Nothing taken: the writer stopped at its 4 MiB window (plus the write under way).
+    expect(written).toBeGreaterThan(0);
+    expect(written).toBeLessThanOrEqual(4 * 1024 * 1024 + 256 * 1024);
+    open();
+    await watched.sending;
+    await done;
+    expect(read).toBe(size);
+    await a.close();
+  });
+
+  it("refuses the stream when the reader's write fails: the writer hears why", async () => {
+    const [a, b] = createMemoryTransportPair();
+    await Promise.all([a.connect(), b.connect()]);
+    b.byteStreams$.subscribe((reader) =>
+      reader.chunks$.subscribe(() => reader.hold?.(Promise.reject(new Error('ENOSPC')))),
+    );
+    const writer = await a.openByteStream({ id: 'f', name: 'f', size: 8 << 20, offset: 0 });
+    const failed = await (async () => {
+      for (let i = 0; i < 32; i++) await writer.write(new Uint8Array(256 * 1024));
+      await writer.end();
+    })().catch((e: unknown) => e);
+    expect(String(failed)).toMatch(/could not store transfer f: ENOSPC/);
+    await a.close();
+  });
 });
 
 describe('MemoryTransport faults', () => {

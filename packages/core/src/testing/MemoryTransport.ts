@@ -5,9 +5,9 @@ import {
   type SchedulerLike,
   Subject,
 } from 'rxjs';
-import { bufferUntilSubscribed } from '../bufferUntilSubscribed.js';
 import { TransportError } from '../errors.js';
 import { utf8Length } from '../JobEventHub.js';
+import { type PacedChunks, pacedChunks } from '../pacedChunks.js';
 import type {
   ByteStreamHeader,
   ByteStreamReader,
@@ -32,9 +32,8 @@ export interface MemoryTransportOptions {
   scheduler?: SchedulerLike;
 }
 
-interface InboundStream {
-  subject: Subject<Uint8Array>;
-}
+/** A writer waits while more than this is sent and not yet taken by the reader. */
+const WINDOW_BYTES = 4 * 1024 * 1024;
 
 /**
  * A first-class in-process transport (not a mock): the embedded mode runs on it, and unit
@@ -53,7 +52,7 @@ export class MemoryTransport implements Transport {
   private readonly status = new BehaviorSubject<TransportStatus>('connecting');
   private readonly messages = new Subject<string>();
   private readonly streams = new Subject<ByteStreamReader>();
-  private readonly inbound = new Map<string, InboundStream>();
+  private readonly inbound = new Map<string, PacedChunks>();
   private readonly scheduler: SchedulerLike;
   private readonly latencyMs: number;
   private readonly dropRate: number;
@@ -115,18 +114,35 @@ export class MemoryTransport implements Transport {
   async openByteStream(header: ByteStreamHeader): Promise<ByteStreamWriter> {
     this.assertOpen();
     const { peer } = this;
-    const subject = new Subject<Uint8Array>();
     // Set when the receiver turns the stream down: every later write or end rejects with it.
     let refused: TransportError | undefined;
+    // Bytes sent and bytes the reader took: `write` waits while a window is between them.
+    let sent = 0;
+    let taken = 0;
+    let wake: (() => void) | undefined;
+    const refuse = (code: string, message: string) => {
+      refused = new TransportError('protocol_error', `receiver refused: ${message} (${code})`);
+      peer.inbound.delete(header.id);
+      wake?.();
+    };
+    const paced = pacedChunks({
+      onConsumed: (total) => {
+        taken = total;
+        wake?.();
+      },
+      onHoldFailed: (error) =>
+        refuse(
+          'write_failed',
+          `the receiver could not store transfer ${header.id}: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+    });
     this.deliver(() => {
-      peer.inbound.set(header.id, { subject });
+      peer.inbound.set(header.id, paced);
       peer.streams.next({
         header,
-        chunks$: bufferUntilSubscribed(subject),
-        refuse: (code, message) => {
-          refused = new TransportError('protocol_error', `receiver refused: ${message} (${code})`);
-          peer.inbound.delete(header.id);
-        },
+        chunks$: paced.chunks$,
+        refuse,
+        hold: paced.hold,
       });
     });
     let ended = false;
@@ -134,13 +150,27 @@ export class MemoryTransport implements Transport {
       if (refused) throw refused;
       if (ended) throw new TransportError('transport_closed', `byte stream ${header.id} has ended`);
       for (let offset = 0; offset < chunk.length; offset += this.chunkSize) {
+        while (sent - taken > WINDOW_BYTES && !refused && this.currentStatus === 'open') {
+          // Until the reader takes more, refuses, or the link leaves `open`.
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              left.unsubscribe();
+              resolve();
+            };
+            wake = done;
+            const left = this.status.subscribe((now) => {
+              if (now !== 'open') queueMicrotask(done);
+            });
+          });
+        }
         if (refused) throw refused;
         this.assertOpen();
         const piece = chunk.slice(offset, offset + this.chunkSize);
+        sent += piece.length;
         await new Promise<void>((resolve, reject) =>
           this.deliver(
             () => {
-              subject.next(piece);
+              paced.push(piece);
               resolve();
             },
             () => reject(lost(header)),
@@ -159,7 +189,7 @@ export class MemoryTransport implements Transport {
           this.deliver(
             () => {
               if (refused) return reject(refused);
-              subject.complete();
+              paced.complete();
               peer.inbound.delete(header.id);
               resolve();
             },
@@ -170,7 +200,7 @@ export class MemoryTransport implements Transport {
       abort: (reason: string) => {
         ended = true;
         this.deliver(() => {
-          subject.error(new TransportError('transport_closed', `sender aborted: ${reason}`));
+          paced.error(new TransportError('transport_closed', `sender aborted: ${reason}`));
           peer.inbound.delete(header.id);
         });
       },
@@ -229,8 +259,8 @@ export class MemoryTransport implements Transport {
   }
 
   private failStreams(reason: string): void {
-    for (const { subject } of this.inbound.values())
-      subject.error(new TransportError('transport_closed', reason));
+    for (const paced of this.inbound.values())
+      paced.error(new TransportError('transport_closed', reason));
     this.inbound.clear();
   }
 

@@ -30,3 +30,4 @@ export {
   type ScriptedSetup,
 } from './scriptedSetup.js';
 export { VirtualClock } from './VirtualClock.js';
+export { type WatchedWrite, writeWatched } from './writeWatched.js';

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type ByteStreamReader, isTrainwireError, type TransportStatus } from '@trainwire/core';
+import { writeWatched } from '@trainwire/core/testing';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RtcBackend, RtcChannel, RtcPeer } from '../backends/RtcBackend.js';
@@ -148,6 +149,81 @@ export function runBackendCompliance(name: string): void {
       expect(await received).toEqual({ sha256: sha256(data), bytes: data.length });
       expect(watch.maxBuffered).toBeLessThanOrEqual(tuning.highWaterMark + tuning.chunkSize);
       expect(watch.lowEvents).toBeGreaterThan(0);
+    });
+
+    it('lets a slow reader set the pace: the sender waits for what it took (hold), every byte arrives', async () => {
+      const tuning = { ackEvery: 256 * 1024, window: MiB };
+      const [client, worker] = await open({ tuning });
+      const data = randomBytes(8 * MiB);
+      // The reader's "disk" is shut until `open()`: every chunk's write waits for it.
+      let openGate!: () => void;
+      const gate = new Promise<void>((resolve) => (openGate = resolve));
+      const received = firstValueFrom(worker.byteStreams$).then((reader) => {
+        const hash = createHash('sha256');
+        let bytes = 0;
+        return new Promise<{ sha256: string; bytes: number }>((resolve, reject) =>
+          reader.chunks$.subscribe({
+            next: (chunk) => {
+              reader.hold?.(
+                gate.then(() => {
+                  hash.update(chunk);
+                  bytes += chunk.length;
+                }),
+              );
+            },
+            error: reject,
+            complete: () => gate.then(() => resolve({ sha256: hash.digest('hex'), bytes })),
+          }),
+        );
+      });
+      const writer = await client.openByteStream({
+        id: 'slow',
+        name: 'slow.bin',
+        size: data.length,
+        offset: 0,
+      });
+      // Until the writer stops moving: nothing is taken, so only the window is in flight.
+      const watched = writeWatched(writer, data, 64 * 1024, 400);
+      const written = await watched.stalled;
+      expect(written).toBeGreaterThan(0);
+      expect(written).toBeLessThanOrEqual(tuning.window + 256 * 1024 + 64 * 1024);
+      openGate();
+      await watched.sending;
+      expect(await received).toEqual({ sha256: sha256(data), bytes: data.length });
+    });
+
+    it("turns a stream down when the reader's write fails: the sender hears why", async () => {
+      const [client, worker] = await open();
+      worker.byteStreams$.subscribe((reader) =>
+        reader.chunks$.subscribe({
+          next: () => reader.hold?.(Promise.reject(new Error('ENOSPC: no space left on device'))),
+          error: () => undefined,
+        }),
+      );
+      const sendError = await writeAll(client, 'full', randomBytes(8 * MiB)).catch(
+        (e: unknown) => e,
+      );
+      expect(isTrainwireError(sendError), String(sendError)).toBe(true);
+      expect(String((sendError as Error).message)).toMatch(
+        /could not store transfer full: ENOSPC: no space left on device/,
+      );
+    });
+
+    it('gives up on a reader that stops taking bytes and says nothing: transfer_stalled', async () => {
+      const tuning = { ackEvery: 256 * 1024, window: MiB, stallTimeoutMs: 1_000 };
+      const [client, worker] = await open({ tuning });
+      worker.byteStreams$.subscribe((reader) =>
+        reader.chunks$.subscribe({ next: () => reader.hold?.(new Promise(() => undefined)) }),
+      );
+      const started = performance.now();
+      const sendError = await writeAll(client, 'stuck', randomBytes(4 * MiB)).catch(
+        (e: unknown) => e,
+      );
+      expect(isTrainwireError(sendError, 'transfer_stalled'), String(sendError)).toBe(true);
+      expect(String((sendError as Error).message)).toMatch(
+        /transfer stuck stalled: the receiver took no bytes for 1 s/,
+      );
+      expect(performance.now() - started).toBeLessThan(15_000);
     });
 
     it('resumes a transfer broken mid-stream from what the receiver kept, SHA-256 intact', async () => {

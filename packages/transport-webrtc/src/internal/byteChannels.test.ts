@@ -1,6 +1,6 @@
 import type { ByteStreamReader } from '@trainwire/core';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_TUNING, receiveByteChannel } from './byteChannels.js';
 import type { RtcChannel } from './rtcTypes.js';
 
@@ -59,6 +59,10 @@ const header = (size: number) =>
   JSON.stringify({ v: 1, type: 'header', header: { id: 't', name: 'a: b ✓', size, offset: 0 } });
 
 describe('byte-stream channel receiver', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('delivers the bytes, acknowledges them and confirms the end', async () => {
     const { channel, streams } = receiver();
     channel.deliver(header(25));
@@ -70,6 +74,7 @@ describe('byte-stream channel receiver', () => {
       streams[0]!.chunks$.subscribe({ next: (c) => chunks.push(c), complete: resolve }),
     );
     expect(chunks.map((c) => c.length)).toEqual([12, 13]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
     expect(channel.frames()).toEqual([
       { v: 1, type: 'ack', received: 12 },
       { v: 1, type: 'ack', received: 25 },
@@ -77,12 +82,39 @@ describe('byte-stream channel receiver', () => {
     ]);
   });
 
-  it('refuses more bytes than the header announced', () => {
+  it('acknowledges only what the reader took: a held write holds the ack and the done back', async () => {
+    const { channel, streams } = receiver();
+    channel.deliver(header(25));
+    channel.deliver(new Uint8Array(12).fill(1));
+    // Not read yet: nothing is confirmed for bytes that only arrived.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(channel.frames()).toEqual([]);
+    let release!: () => void;
+    const disk = new Promise<void>((resolve) => (release = resolve));
+    streams[0]!.chunks$.subscribe({ next: () => streams[0]!.hold?.(disk) });
+    channel.deliver(new Uint8Array(13).fill(2));
+    channel.deliver(JSON.stringify({ v: 1, type: 'end', sent: 25 }));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(channel.frames()).toEqual([]);
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(channel.frames()).toEqual([
+      { v: 1, type: 'ack', received: 12 },
+      { v: 1, type: 'ack', received: 25 },
+      { v: 1, type: 'done', received: 25 },
+    ]);
+  });
+
+  it('refuses more bytes than the header announced; the channel closes once the sender had time to read why', () => {
+    vi.useFakeTimers();
     const { channel, problems } = receiver();
     channel.deliver(header(4));
     channel.deliver(new Uint8Array(5));
     expect(problems).toEqual(['bad_frame']);
     expect(channel.frames().at(-1)).toMatchObject({ type: 'error', code: 'bad_frame' });
+    channel.deliver(new Uint8Array(3));
+    expect(problems).toEqual(['bad_frame']);
+    vi.runAllTimers();
     expect(channel.readyState).toBe('closed');
   });
 
@@ -101,6 +133,7 @@ describe('byte-stream channel receiver', () => {
         })
         .map((v) => JSON.stringify(v)),
     );
+    vi.useFakeTimers();
     fc.assert(
       fc.property(fc.boolean(), fc.array(frame, { maxLength: 20 }), (withHeader, frames) => {
         const { channel, streams, problems } = receiver();
@@ -109,6 +142,7 @@ describe('byte-stream channel receiver', () => {
         for (const stream of streams) stream.chunks$.subscribe({ error: () => undefined });
         const errorsSent = channel.frames().filter((f) => f.type === 'error').length;
         expect(errorsSent).toBe(problems.length);
+        vi.runAllTimers();
         if (problems.length > 0) expect(channel.readyState).toBe('closed');
         expect(streams.length).toBeLessThanOrEqual(1);
       }),

@@ -2,22 +2,34 @@ import {
   type ByteStreamHeader,
   type ByteStreamReader,
   type ByteStreamWriter,
-  bufferUntilSubscribed,
+  type PacedChunks,
+  pacedChunks,
   TransportError,
 } from '@trainwire/core';
-import { Subject } from 'rxjs';
 import type { ByteChannelTuning } from '../ByteChannelTuning.js';
 import type { RtcChannel, RtcPeer } from './rtcTypes.js';
 import { BYTES_PROTOCOL, BytesFrameSchema, encodeFrame, parseJson } from './wireFrames.js';
 
 export type { ByteChannelTuning } from '../ByteChannelTuning.js';
 
+const DEFAULT_WINDOW = 16 * 1024 * 1024;
+/** A sender whose window stays full this long, with no ack, gives up (`transfer_stalled`). */
+const DEFAULT_STALL_MS = 120_000;
+/** A refused stream's channel is closed by its sender; past this, by the receiver. */
+const REFUSE_CLOSE_MS = 2_000;
+
 export const DEFAULT_TUNING: ByteChannelTuning = {
   chunkSize: 256 * 1024,
   highWaterMark: 4 * 1024 * 1024,
   lowWaterMark: 1024 * 1024,
   ackEvery: 4 * 1024 * 1024,
+  window: DEFAULT_WINDOW,
 };
+
+/** The sender's window: never under two acks' worth, or an ack could never come. */
+function windowOf(tuning: ByteChannelTuning): number {
+  return Math.max(tuning.window ?? DEFAULT_WINDOW, 2 * tuning.ackEvery);
+}
 
 const dropped = (what: string) =>
   new TransportError('transport_not_open', `the link dropped during ${what}`);
@@ -32,7 +44,7 @@ export function receiveByteChannel(
   onStream: (reader: ByteStreamReader) => void,
   onProblem: (code: string, message: string) => void,
 ): (reason: string) => void {
-  let subject: Subject<Uint8Array> | undefined;
+  let paced: PacedChunks | undefined;
   let header: ByteStreamHeader | undefined;
   let received = 0;
   let acked = 0;
@@ -40,48 +52,69 @@ export function receiveByteChannel(
   const fail = (error: Error) => {
     if (finished) return;
     finished = true;
-    subject?.error(error);
+    paced?.error(error);
   };
   const refuse = (code: string, message: string) => {
     onProblem(code, message);
-    if (channel.readyState === 'open') channel.send(encodeFrame({ type: 'error', code, message }));
     fail(new TransportError('protocol_error', message));
-    channel.close();
+    if (channel.readyState !== 'open') return;
+    channel.send(encodeFrame({ type: 'error', code, message }));
+    // The sender closes the channel once it read why; closed here at once, some backends
+    // (node-datachannel) report the close to the sender before the frame that explains it.
+    const late = setTimeout(() => channel.close(), REFUSE_CLOSE_MS);
+    channel.onClose(() => clearTimeout(late));
+  };
+  // Only bytes the reader took are confirmed: a slow reader holds the sender back.
+  const confirm = (taken: number) => {
+    if (taken - acked < tuning.ackEvery || channel.readyState !== 'open') return;
+    acked = taken;
+    channel.send(encodeFrame({ type: 'ack', received: taken }));
   };
   channel.onMessage((data) => {
     if (finished) return;
     if (typeof data !== 'string') {
-      if (!subject || !header) return refuse('bad_frame', 'bytes before the header frame');
+      if (!paced || !header) return refuse('bad_frame', 'bytes before the header frame');
       received += data.length;
       if (header.offset + received > header.size)
         return refuse(
           'bad_frame',
           `transfer ${header.id} sent more than its size of ${header.size}`,
         );
-      subject.next(data);
-      if (received - acked >= tuning.ackEvery) {
-        acked = received;
-        channel.send(encodeFrame({ type: 'ack', received }));
-      }
+      paced.push(data);
       return;
     }
     const frame = parseJson(BytesFrameSchema, data);
     if (!frame) return refuse('bad_frame', 'unreadable byte-stream frame');
     if (frame.type === 'header') {
       if (header) return refuse('bad_frame', 'a second header frame');
-      header = frame.header;
-      subject = new Subject<Uint8Array>();
+      const current = frame.header;
+      header = current;
+      paced = pacedChunks({
+        onConsumed: confirm,
+        onHoldFailed: (error) =>
+          refuse(
+            'write_failed',
+            `the receiver could not store transfer ${current.id}: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+      });
       onStream({
         header,
-        chunks$: bufferUntilSubscribed(subject),
+        chunks$: paced.chunks$,
         refuse: (code, message) => refuse(code, message),
+        hold: paced.hold,
       });
     } else if (frame.type === 'end') {
-      if (!subject || frame.sent !== received)
+      if (!paced || frame.sent !== received)
         return refuse('bad_frame', `end after ${frame.sent} bytes, but ${received} arrived`);
       finished = true;
-      subject.complete();
-      channel.send(encodeFrame({ type: 'done', received }));
+      paced.complete();
+      // `done` once the reader took every byte (its writes settled), not merely received.
+      paced.settled().then(
+        () => {
+          if (channel.readyState === 'open') channel.send(encodeFrame({ type: 'done', received }));
+        },
+        () => undefined,
+      );
     } else if (frame.type === 'abort') {
       fail(new TransportError('transport_closed', `sender aborted: ${frame.reason}`));
       channel.close();
@@ -110,7 +143,14 @@ export async function openByteChannel(
   let broken: Error | undefined;
   let ended = false;
   let confirmed = 0;
+  const window = windowOf(tuning);
+  const stallMs = tuning.stallTimeoutMs ?? DEFAULT_STALL_MS;
+  // Woken by bufferedamountlow (the channel drained) and by each ack (the window moved).
   const waiters = new Set<{ resolve(): void; reject(e: Error): void }>();
+  const wake = () => {
+    for (const waiter of waiters) waiter.resolve();
+    waiters.clear();
+  };
   let done: { resolve(): void; reject(e: Error): void } | undefined;
   const breakWith = (error: Error) => {
     if (broken) return;
@@ -119,19 +159,20 @@ export async function openByteChannel(
     waiters.clear();
     done?.reject(error);
   };
-  channel.onBufferedAmountLow(() => {
-    for (const waiter of waiters) waiter.resolve();
-    waiters.clear();
-  });
+  channel.onBufferedAmountLow(wake);
   channel.onMessage((data) => {
     if (typeof data !== 'string') return;
     const frame = parseJson(BytesFrameSchema, data);
-    if (frame?.type === 'ack') confirmed = Math.max(confirmed, frame.received);
-    else if (frame?.type === 'done') {
+    if (frame?.type === 'ack') {
+      confirmed = Math.max(confirmed, frame.received);
+      wake();
+    } else if (frame?.type === 'done') {
       confirmed = frame.received;
       done?.resolve();
-    } else if (frame?.type === 'error')
+    } else if (frame?.type === 'error') {
       breakWith(new TransportError('protocol_error', `receiver refused: ${frame.message}`));
+      channel.close();
+    }
   });
   channel.onClose(() => breakWith(dropped(`transfer ${header.id}`)));
   await new Promise<void>((resolve, reject) => {
@@ -152,8 +193,33 @@ export async function openByteChannel(
     async write(chunk) {
       check();
       for (let at = 0; at < chunk.length; at += chunkSize) {
-        while (channel.bufferedAmount > tuning.highWaterMark) {
-          await new Promise<void>((resolve, reject) => waiters.add({ resolve, reject }));
+        while (channel.bufferedAmount > tuning.highWaterMark || sent - confirmed > window) {
+          await new Promise<void>((resolve, reject) => {
+            // A reader that stops taking bytes, and says nothing, does not hold us for good.
+            const stall =
+              sent - confirmed > window
+                ? setTimeout(
+                    () =>
+                      breakWith(
+                        new TransportError(
+                          'transfer_stalled',
+                          `transfer ${header.id} stalled: the receiver took no bytes for ${stallMs / 1000} s (${confirmed} of ${sent} sent confirmed); the transfer can be resumed`,
+                        ),
+                      ),
+                    stallMs,
+                  )
+                : undefined;
+            waiters.add({
+              resolve: () => {
+                clearTimeout(stall);
+                resolve();
+              },
+              reject: (error) => {
+                clearTimeout(stall);
+                reject(error);
+              },
+            });
+          });
           check();
         }
         // A copy: the caller may reuse its buffer once write resolves.

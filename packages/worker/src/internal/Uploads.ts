@@ -247,6 +247,8 @@ export class Uploads {
               position += chunk.length;
             });
             queue.catch(reject);
+            // The sender waits for this disk rather than the chunks piling up here.
+            stream.hold?.(queue);
           },
           error: (error: unknown) => {
             queue.then(
