@@ -20,6 +20,7 @@ describe('MemoryTransport byte streams', () => {
       b.byteStreams$.subscribe((reader) =>
         reader.chunks$.subscribe({
           next: (chunk) => reader.hold?.(disk.then(() => (read += chunk.length))),
+          error: () => undefined,
           complete: () => void disk.then(() => resolve()),
         }),
       ),
@@ -43,7 +44,10 @@ describe('MemoryTransport byte streams', () => {
     const [a, b] = createMemoryTransportPair();
     await Promise.all([a.connect(), b.connect()]);
     b.byteStreams$.subscribe((reader) =>
-      reader.chunks$.subscribe(() => reader.hold?.(Promise.reject(new Error('ENOSPC')))),
+      reader.chunks$.subscribe({
+        next: () => reader.hold?.(Promise.reject(new Error('ENOSPC'))),
+        error: () => undefined,
+      }),
     );
     const writer = await a.openByteStream({ id: 'f', name: 'f', size: 8 << 20, offset: 0 });
     const failed = await (async () => {

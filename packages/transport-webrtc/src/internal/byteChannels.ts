@@ -222,8 +222,8 @@ export async function openByteChannel(
           });
           check();
         }
-        // A copy: the caller may reuse its buffer once write resolves.
-        channel.send(chunk.slice(at, at + chunkSize));
+        // A view, not a copy: every backend's send copies before it returns (RtcChannel).
+        channel.send(chunk.subarray(at, at + chunkSize));
         sent += Math.min(chunkSize, chunk.length - at);
       }
     },
