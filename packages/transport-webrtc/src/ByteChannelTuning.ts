@@ -15,8 +15,9 @@ export interface ByteChannelTuning {
    */
   window?: number;
   /**
-   * With the window full and no ack for this long, `write` rejects with `transfer_stalled`
-   * (the receiver stopped reading and said nothing); 120 000 ms by default.
+   * Waiting on the receiver (a full window, or the `done` after `end`) with no ack for this
+   * long, `write` / `end` reject with `transfer_stalled` (the receiver stopped reading and
+   * said nothing); 120 000 ms by default.
    */
   stallTimeoutMs?: number;
 }

@@ -229,7 +229,7 @@ export function runBackendCompliance(name: string): void {
       );
     });
 
-    it('gives up on a reader that stops taking bytes and says nothing: transfer_stalled', async () => {
+    it('gives up on a reader that stops taking bytes and says nothing: transfer_stalled, in a write and in the end', async () => {
       const tuning = { ackEvery: 256 * 1024, window: MiB, stallTimeoutMs: 1_000 };
       const [client, worker] = await open({ tuning });
       worker.byteStreams$.subscribe((reader) =>
@@ -248,6 +248,11 @@ export function runBackendCompliance(name: string): void {
         /transfer stuck stalled: the receiver took no bytes for 1 s/,
       );
       expect(performance.now() - started).toBeLessThan(15_000);
+      // Within the window the writes go through; the end waits for a `done` that never comes.
+      const endError = await writeAll(client, 'small', randomBytes(128 * 1024)).catch(
+        (e: unknown) => e,
+      );
+      expect(isTrainwireError(endError, 'transfer_stalled'), String(endError)).toBe(true);
     });
 
     it('resumes a transfer broken mid-stream from what the receiver kept, SHA-256 intact', async () => {

@@ -152,9 +152,32 @@ export async function openByteChannel(
     waiters.clear();
   };
   let done: { resolve(): void; reject(e: Error): void } | undefined;
+  let sent = 0;
+  // Armed while the sender waits on the receiver (a full window, or the end's `done`), and
+  // re-armed by each ack: a reader that stops taking bytes, and says nothing, does not
+  // hold the sender for good.
+  let watchdog: ReturnType<typeof setTimeout> | undefined;
+  const disarm = () => {
+    clearTimeout(watchdog);
+    watchdog = undefined;
+  };
+  const arm = () => {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(
+      () =>
+        breakWith(
+          new TransportError(
+            'transfer_stalled',
+            `transfer ${header.id} stalled: the receiver took no bytes for ${stallMs / 1000} s (${confirmed} of ${sent} sent confirmed); the transfer can be resumed`,
+          ),
+        ),
+      stallMs,
+    );
+  };
   const breakWith = (error: Error) => {
     if (broken) return;
     broken = error;
+    disarm();
     for (const waiter of waiters) waiter.reject(error);
     waiters.clear();
     done?.reject(error);
@@ -165,6 +188,7 @@ export async function openByteChannel(
     const frame = parseJson(BytesFrameSchema, data);
     if (frame?.type === 'ack') {
       confirmed = Math.max(confirmed, frame.received);
+      if (watchdog !== undefined) arm();
       wake();
     } else if (frame?.type === 'done') {
       confirmed = frame.received;
@@ -180,7 +204,6 @@ export async function openByteChannel(
     channel.onClose(() => reject(dropped(`transfer ${header.id}`)));
   });
   channel.send(encodeFrame({ type: 'header', header }));
-  let sent = 0;
   const check = () => {
     if (broken) throw broken;
     if (ended) throw new TransportError('transport_closed', `byte stream ${header.id} has ended`);
@@ -194,32 +217,9 @@ export async function openByteChannel(
       check();
       for (let at = 0; at < chunk.length; at += chunkSize) {
         while (channel.bufferedAmount > tuning.highWaterMark || sent - confirmed > window) {
-          await new Promise<void>((resolve, reject) => {
-            // A reader that stops taking bytes, and says nothing, does not hold us for good.
-            const stall =
-              sent - confirmed > window
-                ? setTimeout(
-                    () =>
-                      breakWith(
-                        new TransportError(
-                          'transfer_stalled',
-                          `transfer ${header.id} stalled: the receiver took no bytes for ${stallMs / 1000} s (${confirmed} of ${sent} sent confirmed); the transfer can be resumed`,
-                        ),
-                      ),
-                    stallMs,
-                  )
-                : undefined;
-            waiters.add({
-              resolve: () => {
-                clearTimeout(stall);
-                resolve();
-              },
-              reject: (error) => {
-                clearTimeout(stall);
-                reject(error);
-              },
-            });
-          });
+          if (sent - confirmed > window) arm();
+          await new Promise<void>((resolve, reject) => waiters.add({ resolve, reject }));
+          disarm();
           check();
         }
         // A view, not a copy: every backend's send copies before it returns (RtcChannel).
@@ -232,7 +232,12 @@ export async function openByteChannel(
       ended = true;
       const finished = new Promise<void>((resolve, reject) => (done = { resolve, reject }));
       channel.send(encodeFrame({ type: 'end', sent }));
-      await finished;
+      arm();
+      try {
+        await finished;
+      } finally {
+        disarm();
+      }
       channel.close();
     },
     abort(reason) {
