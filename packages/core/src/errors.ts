@@ -10,6 +10,7 @@ export type CoreErrorCode =
   | 'transport_not_open'
   | 'transport_closed'
   | 'transfer_stalled'
+  | 'stream_refused'
   | 'message_too_large'
   | 'message_empty'
   | 'submit_refused'

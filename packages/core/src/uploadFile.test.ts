@@ -3,7 +3,7 @@ import type { LocalFile } from './LocalFile.js';
 import { RpcPeer } from './protocol/RpcPeer.js';
 import type { TransferProgress } from './TransferProgress.js';
 import { createMemoryTransportPair } from './testing/MemoryTransport.js';
-import { ScriptedWorker, sha256Hex } from './testing/ScriptedWorker.js';
+import { ScriptedWorker, type ScriptedWorkerOptions, sha256Hex } from './testing/ScriptedWorker.js';
 import { uploadFile } from './uploadFile.js';
 
 const closing: Array<() => Promise<void>> = [];
@@ -11,9 +11,9 @@ afterEach(async () => {
   for (const close of closing.splice(0)) await close();
 });
 
-async function connected() {
+async function connected(options: ScriptedWorkerOptions = {}) {
   const [client, workerEnd] = createMemoryTransportPair({ latencyMs: 1 });
-  const scripted = new ScriptedWorker();
+  const scripted = new ScriptedWorker(options);
   scripted.accept(workerEnd);
   await Promise.all([client.connect(), workerEnd.connect()]);
   closing.push(() => client.close());
@@ -67,6 +67,16 @@ describe('uploadFile', () => {
     expect(dropped).toBe(true);
     expect(file.reads).toBe(2);
     expect(scripted.hasFile(path)).toBe(true);
+  });
+
+  it("fails with the worker's own verdict when its disk fills midway, and does not retry", async () => {
+    const { peer } = await connected({ uploadRoomBytes: 40_000 });
+    const file = await fileOf(100_000);
+    await expect(uploadFile(peer, file)).rejects.toMatchObject({
+      code: 'no_space',
+      message: expect.stringMatching(/did not fit and what had arrived was removed/),
+    });
+    expect(file.reads).toBe(1);
   });
 
   it('gives up on an error that retrying cannot fix', async () => {

@@ -60,10 +60,24 @@ export async function uploadFile(
       }
       await writer.end();
       return (await peer.request('upload.finish', { transferId: begun.transferId })).path;
-    } catch (error) {
+    } catch (caught) {
+      const error = isTrainwireError(caught, 'stream_refused')
+        ? await verdictOf(peer, begun.transferId, caught)
+        : caught;
       lastError = error;
       if (!isTrainwireError(error) || !RETRYABLE.includes(error.code)) throw error;
     }
   }
   throw lastError;
+}
+
+/**
+ * The worker turned the bytes down midway (its disk could not take them): `upload.finish`
+ * says why in the worker's words (`no_space`, `upload_corrupt`) and clears what arrived.
+ */
+async function verdictOf(peer: RpcPeer, transferId: string, refusal: unknown): Promise<unknown> {
+  return peer.request('upload.finish', { transferId }).then(
+    () => refusal,
+    (verdict: unknown) => verdict,
+  );
 }

@@ -145,9 +145,17 @@ describe.skipIf(!canMount)('a full disk', () => {
       sha256,
       offset: 0,
     });
-    for (let k = 0; k < bytes.length; k += 8 * KiB)
-      await writer.write(bytes.subarray(k, k + 8 * KiB));
-    await writer.end();
+    // The worker turns the rest of the bytes down, saying why (its write failed)...
+    const sending = (async () => {
+      for (let k = 0; k < bytes.length; k += 8 * KiB)
+        await writer.write(bytes.subarray(k, k + 8 * KiB));
+      await writer.end();
+    })();
+    await expect(sending).rejects.toMatchObject({
+      code: 'stream_refused',
+      message: expect.stringMatching(/ENOSPC/),
+    });
+    // ...and upload.finish (which core's uploadFile asks next) gives its verdict.
     await expect(
       client.request('upload.finish', { transferId: begun.transferId }),
     ).rejects.toMatchObject({

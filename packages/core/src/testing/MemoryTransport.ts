@@ -121,7 +121,9 @@ export class MemoryTransport implements Transport {
     let taken = 0;
     let wake: (() => void) | undefined;
     const refuse = (code: string, message: string) => {
-      refused = new TransportError('protocol_error', `receiver refused: ${message} (${code})`);
+      refused = new TransportError('stream_refused', `receiver refused: ${message} (${code})`, {
+        details: { code },
+      });
       peer.inbound.delete(header.id);
       wake?.();
     };

@@ -24,6 +24,11 @@ export interface ScriptedWorkerOptions {
   /** The job fails (exit code 1) when this epoch (0-based) ends. */
   failAtEpoch?: number;
   maxConcurrentJobs?: number;
+  /**
+   * Room for upload bytes: past it, the write of a chunk fails as on a full disk (the
+   * stream is turned down, `upload.finish` answers `no_space`).
+   */
+  uploadRoomBytes?: number;
 }
 
 interface RunningJob {
@@ -48,7 +53,15 @@ export class ScriptedWorker {
   private readonly running = new Map<string, RunningJob>();
   private readonly uploads = new Map<
     string,
-    { name: string; size: number; sha256: string; chunks: Uint8Array[]; received: number }
+    {
+      name: string;
+      size: number;
+      sha256: string;
+      chunks: Uint8Array[];
+      received: number;
+      /** Its bytes did not fit (`uploadRoomBytes`). */
+      full?: boolean;
+    }
   >();
 
   constructor(private readonly options: ScriptedWorkerOptions = {}) {
@@ -79,8 +92,16 @@ export class ScriptedWorker {
       if (upload === undefined) return;
       upload.chunks.length = 0;
       upload.received = 0;
+      upload.full = false;
+      const room = this.options.uploadRoomBytes ?? Number.POSITIVE_INFINITY;
       stream.chunks$.subscribe({
         next: (chunk) => {
+          if (upload.full) return;
+          if (upload.received + chunk.length > room) {
+            upload.full = true;
+            stream.hold?.(Promise.reject(new Error('ENOSPC: no space left on device, write')));
+            return;
+          }
           upload.chunks.push(chunk);
           upload.received += chunk.length;
         },
@@ -214,6 +235,13 @@ export class ScriptedWorker {
             'unknown_transfer',
             `no upload ${transferId}; start it again with upload.begin`,
           );
+        if (upload.full) {
+          this.uploads.delete(transferId);
+          throw new TrainwireError(
+            'no_space',
+            `the disk of ${this.info.name} is full: ${upload.name} did not fit and what had arrived was removed; free space there, then try again`,
+          );
+        }
         const bytes = concat(upload.chunks, upload.received);
         const digest = await sha256Hex(bytes);
         if (bytes.length !== upload.size || digest !== upload.sha256) {

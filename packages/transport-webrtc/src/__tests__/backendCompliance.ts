@@ -223,7 +223,7 @@ export function runBackendCompliance(name: string): void {
       const sendError = await writeAll(client, 'full', randomBytes(8 * MiB)).catch(
         (e: unknown) => e,
       );
-      expect(isTrainwireError(sendError), String(sendError)).toBe(true);
+      expect(isTrainwireError(sendError, 'stream_refused'), String(sendError)).toBe(true);
       expect(String((sendError as Error).message)).toMatch(
         /could not store transfer full: ENOSPC: no space left on device/,
       );

@@ -194,7 +194,11 @@ export async function openByteChannel(
       confirmed = frame.received;
       done?.resolve();
     } else if (frame?.type === 'error') {
-      breakWith(new TransportError('protocol_error', `receiver refused: ${frame.message}`));
+      breakWith(
+        new TransportError('stream_refused', `receiver refused: ${frame.message}`, {
+          details: { code: frame.code },
+        }),
+      );
       channel.close();
     }
   });
