@@ -23,19 +23,24 @@ export function fileDownloadTarget(
     sha256: (which) => sha256File(pathOf(which)),
     openPartial: (offset) => {
       const out = createWriteStream(part, { flags: offset > 0 ? 'a' : 'w' });
+      // One wait for the stream's drain, shared by every write made before it comes (the
+      // sender keeps sending up to its window while this disk catches up).
+      let drained: Promise<void> | undefined;
       return {
         // Past the stream's buffer, a promise until it drained: the download waits for
         // this disk instead of holding the difference in memory.
-        write: (chunk) =>
-          out.write(chunk)
-            ? undefined
-            : new Promise<void>((drained) => {
-                const done = () => {
-                  out.off('drain', done).off('error', done);
-                  drained();
-                };
-                out.once('drain', done).once('error', done);
-              }),
+        write: (chunk) => {
+          if (out.write(chunk) && drained === undefined) return undefined;
+          drained ??= new Promise<void>((resolve) => {
+            const done = () => {
+              out.off('drain', done).off('error', done);
+              drained = undefined;
+              resolve();
+            };
+            out.once('drain', done).once('error', done);
+          });
+          return drained;
+        },
         close: () => new Promise<void>((done) => out.end(() => done())),
         onError: (listener) => {
           out.once('error', (error) => listener(problem(error)));
