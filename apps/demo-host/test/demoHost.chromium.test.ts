@@ -154,6 +154,8 @@ describe('demo host in Chromium, against a real signaling server and worker', ()
   });
   const monitor = () =>
     page.getByRole('region', { name: 'Training Monitor - Remote (demo-worker)' });
+  // The chart counts its points in an effect after the render that shows them: a status
+  // can be on screen one render before the count catches up, so read it with a poll.
   const points = async () =>
     Number(await monitor().getByTestId('loss-chart').getAttribute('data-points'));
   const batchPoints = async () =>
@@ -493,7 +495,7 @@ describe('demo host in Chromium, against a real signaling server and worker', ()
     const titles = await page.evaluate(() => (window as unknown as { titles: string[] }).titles);
     expect(titles).toEqual(['Stage 1/2: centroid', 'Stage 2/2: centered_instance']);
     // The chart is the last stage's alone; the first is listed with its final losses.
-    expect(await points()).toBe(EPOCHS);
+    await expect.poll(points, { timeout: 2_000 }).toBe(EPOCHS);
     const stages = monitor().getByRole('region', { name: 'Finished stages' });
     expect(await stages.getByRole('listitem').allTextContents()).toEqual([
       expect.stringMatching(
@@ -545,7 +547,7 @@ describe('demo host in Chromium, against a real signaling server and worker', ()
 
     await monitor().waitFor({ timeout: 20_000 });
     await finished('Remote Training Completed Successfully');
-    expect(await points()).toBe(EPOCHS);
+    await expect.poll(points, { timeout: 2_000 }).toBe(EPOCHS);
     expect(await monitor().getByText(`Epoch ${EPOCHS}/${EPOCHS}`).count()).toBe(1);
     expect(await monitor().locator('canvas').count()).toBeGreaterThan(0);
     await shot(page, 'demo-monitor');
@@ -613,7 +615,7 @@ describe('demo host in Chromium, against a real signaling server and worker', ()
     await page.reload();
     await monitor().waitFor({ timeout: 20_000 });
     await finished('Remote Training Completed Successfully');
-    expect(await points()).toBe(10);
+    await expect.poll(points, { timeout: 2_000 }).toBe(10);
     // Every epoch has the same p batches, and before the reload at most epochsBefore + 1 had
     // begun: the whole run's 10p is at least 10 * batchesBefore / (epochsBefore + 1). Only the
     // batches since the reload (the worker's replay not kept) would be at most 10p - epochsBefore * p.
