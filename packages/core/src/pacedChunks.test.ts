@@ -5,10 +5,11 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 function watched() {
   const taken: number[] = [];
-  const failures: unknown[] = [];
+  const failures: string[] = [];
   const paced = pacedChunks({
+    id: 't',
     onConsumed: (total) => taken.push(total),
-    onHoldFailed: (error) => failures.push(error),
+    onRefuse: (code, message) => failures.push(`${code}: ${message}`),
   });
   return { paced, taken, failures };
 }
@@ -61,7 +62,7 @@ describe('pacedChunks: what the reader took, for the sender to be confirmed', ()
     for (let i = 0; i < 4; i++) paced.push(new Uint8Array(5));
     await tick();
     expect(taken).toEqual([5]);
-    expect(failures.map(String)).toEqual(['Error: ENOSPC']);
+    expect(failures).toEqual(['write_failed: the receiver could not store transfer t: ENOSPC']);
     await expect(paced.settled()).rejects.toThrow('ENOSPC');
   });
 

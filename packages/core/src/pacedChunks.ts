@@ -5,8 +5,13 @@ import { TransportError } from './errors.js';
 export interface PacedChunksOptions {
   /** Bytes the reader has taken so far (delivered and its held writes settled), in order. */
   onConsumed(total: number): void;
-  /** A write the reader held failed: the stream should be turned down with this. */
-  onHoldFailed(error: unknown): void;
+  /**
+   * A write the reader held failed: turn the stream down with this code (`write_failed`)
+   * and message (names the transfer and the reason).
+   */
+  onRefuse(code: string, message: string): void;
+  /** The transfer's id, for that message. */
+  id: string;
 }
 
 /** The receiving end of one byte stream, with the reader's pace (see {@link pacedChunks}). */
@@ -35,7 +40,7 @@ export interface PacedChunks {
  *
  * @example
  * ```ts
- * const paced = pacedChunks({ onConsumed: (n) => ackUpTo(n), onHoldFailed: (e) => refuse(e) });
+ * const paced = pacedChunks({ id: header.id, onConsumed: ackUpTo, onRefuse: refuse });
  * onStream({ header, chunks$: paced.chunks$, hold: paced.hold });
  * channel.onMessage((bytes) => paced.push(bytes));
  * ```
@@ -54,7 +59,11 @@ export function pacedChunks(options: PacedChunksOptions): PacedChunks {
     next.catch((error: unknown) => {
       if (failed) return;
       failed = true;
-      options.onHoldFailed(error);
+      const reason = error instanceof Error ? error.message : String(error);
+      options.onRefuse(
+        'write_failed',
+        `the receiver could not store transfer ${options.id}: ${reason}`,
+      );
     });
   };
   const deliver = (chunk: Uint8Array) => {

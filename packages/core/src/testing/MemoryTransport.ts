@@ -132,11 +132,8 @@ export class MemoryTransport implements Transport {
         taken = total;
         wake?.();
       },
-      onHoldFailed: (error) =>
-        refuse(
-          'write_failed',
-          `the receiver could not store transfer ${header.id}: ${error instanceof Error ? error.message : String(error)}`,
-        ),
+      id: header.id,
+      onRefuse: refuse,
     });
     this.deliver(() => {
       peer.inbound.set(header.id, paced);

@@ -91,11 +91,8 @@ export function receiveByteChannel(
       header = current;
       paced = pacedChunks({
         onConsumed: confirm,
-        onHoldFailed: (error) =>
-          refuse(
-            'write_failed',
-            `the receiver could not store transfer ${current.id}: ${error instanceof Error ? error.message : String(error)}`,
-          ),
+        id: current.id,
+        onRefuse: refuse,
       });
       onStream({
         header,
