@@ -7,8 +7,22 @@
 // A new WebRTC backend is one more entry here; `module` makes the bench skip it, saying
 // why, where that package does not load.
 
+/** An opt-in entry whose client runs on backend `client` and its worker on `worker`. */
+function pairing(client, worker) {
+  return {
+    kind: 'rtc',
+    rtc: { backend: client },
+    workerRtc: { backend: worker },
+    module: 'node-datachannel',
+    optIn: true,
+    note: `a ${client} client and a ${worker} worker`,
+  };
+}
+
 // `optIn` entries run only when BACKENDS names them.
-/** @type {Record<string, {kind: 'tcp' | 'rtc', rtc?: object, module?: string, optIn?: boolean, note: string}>} */
+// `workerRtc`, where set, is the worker end's RtcOptions (the client end takes `rtc`): a
+// pairing of two backends.
+/** @type {Record<string, {kind: 'tcp' | 'rtc', rtc?: object, workerRtc?: object, module?: string, optIn?: boolean, note: string}>} */
 export const BACKENDS = {
   tcp: { kind: 'tcp', note: 'raw TCP, the baseline' },
   'node-datachannel': {
@@ -39,6 +53,8 @@ export const BACKENDS = {
     optIn: true,
     note: 'libdatachannel with the options in BENCH_NDC_OPTIONS_B (JSON), beside ndc-env',
   },
+  'werift-to-ndc': pairing('werift', 'node-datachannel'),
+  'ndc-to-werift': pairing('node-datachannel', 'werift'),
   'werift-shipped': {
     kind: 'rtc',
     rtc: { backend: 'werift-shipped' },

@@ -80,7 +80,11 @@ export async function measurePair(backend, a, b, tcpArgs, rtcArgs, timeoutMs) {
       client = spawnPeer(a, tcpArgs(port));
     } else {
       const rtc = JSON.stringify(backend.rtc);
-      const worker = spawnPeer(b, ['rtc-worker', b.address, rtc]);
+      const worker = spawnPeer(b, [
+        'rtc-worker',
+        b.address,
+        JSON.stringify(backend.workerRtc ?? backend.rtc),
+      ]);
       peers.push(worker);
       const { url, token, peerId } = await worker.next();
       client = spawnPeer(a, rtcArgs(url, token, peerId, rtc));

@@ -8,6 +8,7 @@ import {
 } from 'werift';
 import { w3cChannel } from '../internal/channelState.js';
 import { DEFAULT_MAX_MESSAGE_SIZE } from '../internal/rtcTypes.js';
+import { keepEarlyDtlsRecords } from '../internal/weriftEarlyDtls.js';
 import { tuneSctp } from '../internal/weriftSctp.js';
 import type {
   RtcBackend,
@@ -100,7 +101,13 @@ function createPeer(options: RtcPeerOptions, werift: WeriftBackendOptions): RtcP
       }),
     // Sent as werift makes it (`actpass`): werift as the DTLS client of its own offer
     // never completes the handshake with libdatachannel (tried: see offerAsDtlsClient).
-    createOffer: () => local(pc.createOffer()),
+    // The answerer then runs the DTLS client, and may send its ClientHello before this
+    // end has the answer: kept until DTLS starts, not dropped.
+    createOffer: async () => {
+      const offer = await local(pc.createOffer());
+      keepEarlyDtlsRecords(pc.dtlsTransports);
+      return offer;
+    },
     answer: async (offer) => {
       await pc.setRemoteDescription(offer);
       return local(pc.createAnswer());

@@ -8,8 +8,8 @@
  * Only the sent copy changes: the offerer's own description stays `actpass`, and it takes
  * whichever role the answer leaves it (werift answers `active` whatever it is offered).
  * The node-datachannel backend uses it; werift's offerer does not, as werift as the DTLS
- * client of its own offer never finished the handshake with libdatachannel (so werift →
- * node-datachannel still connects in ~1 s).
+ * client of its own offer never finished the handshake with libdatachannel; a werift
+ * offerer keeps the early ClientHello instead (weriftEarlyDtls.ts).
  */
 export function offerAsDtlsClient(sdp: string): string {
   return sdp.replace('a=setup:actpass', 'a=setup:active');
