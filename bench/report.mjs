@@ -440,7 +440,7 @@ if (pytorch) {
   aims.push([
     `PyTorch epoch overhead under trainwire < ${pytorch.aimPct} % (issue 14)`,
     `${f(pytorch.overheadPct)} % (pairs ${spread} %)`,
-    pytorch.verdict === 'no verdict' ? 'no verdict (the pairs straddle the aim)' : pytorch.verdict,
+    pytorch.verdictWhy ? `${pytorch.verdict} (${pytorch.verdictWhy})` : pytorch.verdict,
   ]);
 }
 

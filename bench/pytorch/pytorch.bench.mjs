@@ -22,7 +22,15 @@ import { join } from 'node:path';
 import { positiveIntEnv } from '../env.mjs';
 import { median, writeResults } from '../lib/results.mjs';
 import { PROFILE, runBare, startTrainwire } from './arms.mjs';
-import { cpuPerEpoch, epochTimes, overhead, pct, predictRate, verdict } from './summarize.mjs';
+import {
+  bareNoise,
+  cpuPerEpoch,
+  epochTimes,
+  overhead,
+  pct,
+  predictRate,
+  verdict,
+} from './summarize.mjs';
 
 const AIM_PCT = 2;
 const EPOCHS = positiveIntEnv('EPOCHS', 16);
@@ -152,7 +160,8 @@ try {
   load.push(loadavg()[0]);
 
   const o = overhead(pairs);
-  const aim = verdict(o.spreadPct, AIM_PCT);
+  const noise = bareNoise(pairs);
+  const aim = verdict(o.spreadPct, AIM_PCT, noise);
   const c = overhead(cpuPairs);
   const cpu = {
     bareMsPerEpoch: c.bareEpochMs,
@@ -186,8 +195,12 @@ try {
   console.log(`bare            : ${fmt(o.bareEpochMs)} ms`);
   console.log(
     `under trainwire : ${fmt(o.trainwireEpochMs)} ms  (${signed(o.overheadPct)} %, pairs ` +
-      `${signed(o.spreadPct.min)} … ${signed(o.spreadPct.max)} %; aim < ${AIM_PCT} %: ${aim})`,
+      `${signed(o.spreadPct.min)} … ${signed(o.spreadPct.max)} %; aim < ${AIM_PCT} %: ${aim.verdict}, ${aim.why})`,
   );
+  if (noise)
+    console.log(
+      `bare against bare (each pair's bare median over the one before): ${signed(noise.min)} … ${signed(noise.max)} %`,
+    );
   console.log(`  the same epochs by the worker's own ts: ${fmt(median(byWorkerTs))} ms`);
   console.log(
     `this process's CPU an epoch (it holds the worker and client, idle in bare runs): ${fmt(median(ownCpu.bare))} ms bare, ` +
@@ -215,7 +228,9 @@ try {
     backend: trainwire.backend,
     aimPct: AIM_PCT,
     ...o,
-    verdict: aim,
+    verdict: aim.verdict,
+    verdictWhy: aim.why,
+    ...(noise ? { bareNoisePct: noise } : {}),
     trainwireEpochMsByWorkerTs: median(byWorkerTs),
     trainerCpu: cpu,
     benchProcessCpuMsPerEpoch: { bare: median(ownCpu.bare), trainwire: median(ownCpu.trainwire) },

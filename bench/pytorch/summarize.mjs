@@ -66,9 +66,37 @@ export function overhead(pairs) {
   };
 }
 
-/** met when the whole spread is below `aimPct`, not met when all of it is at or above, else no verdict. */
-export function verdict(spread, aimPct) {
-  if (spread.max < aimPct) return 'met';
-  if (spread.min >= aimPct) return 'not met';
-  return 'no verdict';
+/**
+ * The bare arm against itself (an A/A comparison): each pair's bare median over the one
+ * before it, as percentages, with the widest in either direction. Nothing differs between
+ * two bare runs but the moment they ran, so this is the machine's own run-to-run noise.
+ * Undefined with fewer than two pairs.
+ */
+export function bareNoise(pairs) {
+  const steps = pairs.slice(1).map((p, i) => pct(median(p.bare) / median(pairs[i].bare)));
+  if (steps.length === 0) return undefined;
+  return {
+    stepsPct: steps,
+    min: Math.min(...steps),
+    max: Math.max(...steps),
+    widestPct: Math.max(...steps.map(Math.abs)),
+  };
+}
+
+/**
+ * met when the whole spread is below `aimPct`, not met when all of it is at or above,
+ * else no verdict — and no verdict either way when `noise` (bareNoise) is as wide as the
+ * aim: where two bare runs differ by that much, a pair on one side of the aim is chance.
+ * @returns {{ verdict: 'met' | 'not met' | 'no verdict', why: string }}
+ */
+export function verdict(spread, aimPct, noise) {
+  if (noise !== undefined && noise.widestPct >= aimPct)
+    return {
+      verdict: 'no verdict',
+      why: `two bare runs differ by up to ${noise.widestPct.toFixed(1)} % on this machine, more than the ${aimPct} % aim`,
+    };
+  if (spread.max < aimPct) return { verdict: 'met', why: `every pair is below ${aimPct} %` };
+  if (spread.min >= aimPct)
+    return { verdict: 'not met', why: `every pair is at or above ${aimPct} %` };
+  return { verdict: 'no verdict', why: `the pairs straddle ${aimPct} %` };
 }
