@@ -1,5 +1,6 @@
 // The backends transfer.bench and connect.bench measure, one entry each. `tcp` is the
-// baseline: raw TCP between the same two processes. An `rtc` entry is the RtcOptions that
+// baseline: raw TCP between the same two processes; `ndc-bare` is node-datachannel's: the
+// library alone, with trainwire's settings (bareNdc.mjs). An `rtc` entry is the RtcOptions that
 // both ends pass to @trainwire/transport-webrtc (connectToWorker / createWorkerEndpoint);
 // `rtc.backend` names a WebRTC backend registered there (peer.mjs registers the
 // bench's own variants, see BENCH_BACKENDS in peer.mjs).
@@ -22,9 +23,14 @@ function pairing(client, worker) {
 // `optIn` entries run only when BACKENDS names them.
 // `workerRtc`, where set, is the worker end's RtcOptions (the client end takes `rtc`): a
 // pairing of two backends.
-/** @type {Record<string, {kind: 'tcp' | 'rtc', rtc?: object, workerRtc?: object, module?: string, optIn?: boolean, note: string}>} */
+/** @type {Record<string, {kind: 'tcp' | 'bare-ndc' | 'rtc', rtc?: object, workerRtc?: object, module?: string, optIn?: boolean, note: string}>} */
 export const BACKENDS = {
   tcp: { kind: 'tcp', note: 'raw TCP, the baseline' },
+  'ndc-bare': {
+    kind: 'bare-ndc',
+    module: 'node-datachannel',
+    note: "a bare node-datachannel data channel with trainwire's settings and nothing else of trainwire's, node-datachannel's baseline",
+  },
   'node-datachannel': {
     kind: 'rtc',
     rtc: { backend: 'node-datachannel' },

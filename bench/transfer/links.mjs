@@ -61,8 +61,8 @@ export const spawnPeer = (side, args) =>
   spawnJsonPeer(...inSide(side, process.execPath, [PEER, ...args]));
 
 /**
- * Runs one measurement between two peer processes: the receiving end (`tcp-recv`, or
- * `rtc-worker` with its signaling server) in `b`, then the client end in `a` with the
+ * Runs one measurement between two peer processes: the receiving end (`tcp-recv`,
+ * `bare-ndc-recv`, or `rtc-worker` with its signaling server) in `b`, then the client end in `a` with the
  * arguments `clientArgs` makes of what the receiver printed. Resolves with the client's
  * answer, or `{error}` when a process fails or `timeoutMs` passes; both are stopped.
  * @example
@@ -73,11 +73,13 @@ export async function measurePair(backend, a, b, tcpArgs, rtcArgs, timeoutMs) {
   const peers = [];
   try {
     let client;
-    if (backend.kind === 'tcp') {
-      const receiver = spawnPeer(b, ['tcp-recv', b.address]);
+    if (backend.kind === 'tcp' || backend.kind === 'bare-ndc') {
+      // A bare node-datachannel pair takes the same arguments as TCP (bareNdc.mjs).
+      const receiver = spawnPeer(b, [`${backend.kind}-recv`, b.address]);
       peers.push(receiver);
       const { port } = await receiver.next();
-      client = spawnPeer(a, tcpArgs(port));
+      const [mode, ...rest] = tcpArgs(port);
+      client = spawnPeer(a, [mode.replace(/^tcp-/, `${backend.kind}-`), ...rest]);
     } else {
       const rtc = JSON.stringify(backend.rtc);
       const worker = spawnPeer(b, [

@@ -9,6 +9,8 @@
 //   peer.mjs rtc-send URL TOKEN PEER RTC_JSON MIB WRITE_KIB [STREAMS] → as tcp-send, plus
 //                                                  "connectMs"; STREAMS byte streams at once
 //   peer.mjs rtc-connect URL TOKEN PEER RTC_JSON N         → {"connectMs":[…]}
+//   peer.mjs bare-ndc-recv|-send|-connect …      as tcp-*, over a bare node-datachannel
+//                                                  data channel (bareNdc.mjs), a baseline
 // RTC_JSON is the backend's RtcOptions (transfer/backends.mjs); loopbackOnly is added on
 // 127.0.0.1. CPU is this process's user + system time during the transfer, less hashing.
 // Both ends print the WebRTC backend they ran on (`backend`), so a run cannot report one
@@ -28,6 +30,8 @@ import {
   SignalingClient,
 } from '@trainwire/transport-webrtc';
 import { firstValueFrom, take, toArray } from 'rxjs';
+import { bareNdcConnect, bareNdcRecv, bareNdcSend } from './bareNdc.mjs';
+import { cpuMsSince, out, payload, timedHash } from './bytes.mjs';
 
 // The bench's own variants, to weigh trainwire's tuning of each library.
 registerRtcBackend('werift-shipped', () => createWeriftBackend({ tuneSctp: false }));
@@ -46,34 +50,6 @@ registerRtcBackend('ndc-env-b', () =>
 );
 
 const [mode, ...args] = process.argv.slice(2);
-const out = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
-const cpuMsSince = (before) => {
-  const cpu = process.cpuUsage(before);
-  return (cpu.user + cpu.system) / 1000;
-};
-
-/** The bytes every sender sends (a pattern, so a wrong offset changes the hash) and their hash. */
-function payload(mib) {
-  const data = new Uint8Array(mib * 1024 * 1024);
-  for (let i = 0; i < data.length; i += 4096) data[i] = (i / 4096) & 0xff;
-  return { data, sha256: createHash('sha256').update(data).digest('hex') };
-}
-
-/** A hash that keeps the CPU it spent apart, so the transport's share can be told. */
-function timedHash() {
-  const hash = createHash('sha256');
-  const cpuBefore = process.cpuUsage();
-  let hashingMs = 0;
-  return {
-    update(chunk) {
-      const t = performance.now();
-      hash.update(chunk);
-      hashingMs += performance.now() - t;
-    },
-    finish: () => ({ sha256: hash.digest('hex'), cpuMs: cpuMsSince(cpuBefore) - hashingMs }),
-  };
-}
-
 const rtcOptions = (json, host) => ({
   ...JSON.parse(json),
   ...(host === '127.0.0.1' ? { loopbackOnly: true } : {}),
@@ -246,6 +222,9 @@ const modes = {
   'rtc-worker': rtcWorker,
   'rtc-send': rtcSend,
   'rtc-connect': rtcConnect,
+  'bare-ndc-recv': bareNdcRecv,
+  'bare-ndc-send': bareNdcSend,
+  'bare-ndc-connect': bareNdcConnect,
 };
 if (!modes[mode]) throw new Error(`peer.mjs: unknown mode "${mode}"`);
 try {

@@ -18,6 +18,8 @@ export const LinkSignalSchema = z.discriminatedUnion('kind', [
     kind: z.enum(['offer', 'answer']),
     attempt: z.number().int().nonnegative(),
     sdp: z.string().max(60_000),
+    /** The largest UDP datagram the sender reads whole, where its backend knows it. */
+    datagram: z.number().int().min(576).max(65_535).optional(),
   }),
   z.object({
     v,

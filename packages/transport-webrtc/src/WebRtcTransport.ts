@@ -146,6 +146,12 @@ export class WebRtcTransport implements Transport {
   private steps: ConnectSteps | undefined;
   /** The newest attempt the far end answered (offerer). */
   private answered = 0;
+  /**
+   * The largest datagram the far end said it reads whole (its last offer or answer);
+   * `null` once an answer said nothing. An offerer that knows nothing yet sizes its first
+   * offer as for a peer like itself, and starts over if the answer says otherwise.
+   */
+  private remoteDatagram: number | null | undefined;
   private retry: Subscription | undefined;
   private opened: Promise<void>;
   private resolveOpened!: () => void;
@@ -339,25 +345,34 @@ export class WebRtcTransport implements Transport {
   private establish(): void {
     if (this.currentStatus === 'closed') return;
     const attempt = ++this.attempt;
-    const peer = this.createPeer(attempt);
+    const peer = this.createPeer(
+      attempt,
+      this.remoteDatagram === undefined ? this.rtcBackend?.maxDatagram : this.remoteDatagram,
+    );
     if (!peer) return;
     this.adoptControl(peer.createDataChannel('control', CONTROL_PROTOCOL), peer);
     peer
       .createOffer()
       .then((offer) => {
         if (this.peer !== peer) return;
-        this.options.signals.send({ kind: 'offer', attempt, sdp: offer.sdp });
+        this.options.signals.send({ kind: 'offer', attempt, sdp: offer.sdp, ...this.datagram() });
         this.steps?.mark(this.stepOf('offer sent', attempt));
       })
       .catch(() => this.dropped(peer));
   }
 
-  private createPeer(attempt: number): RtcPeer | undefined {
+  /** What this end announces in offers and answers: the datagrams its backend reads whole. */
+  private datagram(): { datagram?: number } {
+    const max = this.rtcBackend?.maxDatagram;
+    return max === undefined ? {} : { datagram: max };
+  }
+
+  private createPeer(attempt: number, remoteMaxDatagram?: number | null): RtcPeer | undefined {
     this.teardown('the link was replaced');
     const { backend: _, ...rtc } = this.options.rtc ?? {};
     let peer: RtcPeer;
     try {
-      peer = this.rtcBackend!.createPeer(rtc);
+      peer = this.rtcBackend!.createPeer(remoteMaxDatagram ? { ...rtc, remoteMaxDatagram } : rtc);
     } catch (error) {
       // Every later attempt would fail alike (a malformed ICE server, say).
       this.fail(
@@ -477,7 +492,8 @@ export class WebRtcTransport implements Transport {
     ) {
       this.attempt = signal.attempt;
       this.steps?.mark(this.stepOf('offer received', signal.attempt));
-      const peer = this.createPeer(signal.attempt);
+      this.remoteDatagram = signal.datagram ?? null;
+      const peer = this.createPeer(signal.attempt, this.remoteDatagram);
       if (!peer) return;
       if (this.currentStatus === 'open') this.markReconnecting();
       peer
@@ -485,7 +501,12 @@ export class WebRtcTransport implements Transport {
         .then(async (answer) => {
           if (this.peer !== peer) return;
           await this.candidates?.flush();
-          this.options.signals.send({ kind: 'answer', attempt: signal.attempt, sdp: answer.sdp });
+          this.options.signals.send({
+            kind: 'answer',
+            attempt: signal.attempt,
+            sdp: answer.sdp,
+            ...this.datagram(),
+          });
           this.steps?.mark(this.stepOf('answer sent', signal.attempt));
         })
         .catch(() => {
@@ -500,6 +521,15 @@ export class WebRtcTransport implements Transport {
     const peer = this.peer;
     if (!peer || signal.attempt !== this.attempt) return;
     if (signal.kind === 'answer' && this.options.role === 'offerer') {
+      this.remoteDatagram = signal.datagram ?? null;
+      const sent = peer.sendsDatagramsUpTo;
+      if (sent !== undefined && !(this.remoteDatagram !== null && this.remoteDatagram >= sent)) {
+        // This offer was sized for datagrams the far end does not read: offer again, sized
+        // for what it said (nothing: the backend's default). Nothing has been sent yet.
+        this.steps?.mark(this.stepOf('the answer asks for smaller packets: offering again'));
+        this.establish();
+        return;
+      }
       this.answered = signal.attempt;
       this.steps?.mark(this.stepOf('answer received'));
       // From here a stalled attempt is retried: the watch wakes for that too.

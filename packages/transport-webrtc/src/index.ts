@@ -12,6 +12,7 @@ export type { ByteChannelTuning } from './ByteChannelTuning.js';
 export {
   createNodeDatachannelBackend,
   DEFAULT_NDC_SCTP,
+  NDC_LOOPBACK_MTU,
   type NodeDatachannelBackendOptions,
   type NodeDatachannelSctpSettings,
 } from './backends/nodeDatachannel.js';

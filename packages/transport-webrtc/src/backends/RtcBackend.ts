@@ -70,6 +70,12 @@ export interface RtcPeer {
   /** Largest message both ends accept, once negotiated. */
   maxMessageSize(): number;
   /**
+   * The largest UDP datagram this connection sends, where the backend sized its packets
+   * above its default for the far end (`remoteMaxDatagram`); unset otherwise. The
+   * transport starts over without it if the far end's answer does not cover it.
+   */
+  readonly sendsDatagramsUpTo?: number;
+  /**
    * Closes the data channels (each an SCTP stream reset), then the SCTP association,
    * then the connection, so that the far end sees the channels close at once rather
    * than when ICE consent expires.
@@ -85,6 +91,13 @@ export interface RtcPeerOptions {
   loopbackOnly?: boolean;
   /** SCTP max-message-size this end advertises. */
   maxMessageSize?: number;
+  /**
+   * The largest UDP datagram the far end said it reads whole (the `datagram` of its offer
+   * or answer); unset while not known. A backend may size its packets up to it on a
+   * `loopbackOnly` connection, where no path MTU limits them, and must then say so in
+   * `RtcPeer.sendsDatagramsUpTo`.
+   */
+  remoteMaxDatagram?: number;
 }
 
 /**
@@ -106,6 +119,11 @@ export interface RtcPeerOptions {
 export interface RtcBackend {
   /** Shown by `WebRtcTransport.backend` and `trainwire env`. */
   readonly name: string;
+  /**
+   * The largest UDP datagram this backend's stack reads whole, announced to the far end in
+   * offers and answers. Unset: not known (the far end keeps its default packet size).
+   */
+  readonly maxDatagram?: number;
   createPeer(options: RtcPeerOptions): RtcPeer;
 }
 

@@ -51,10 +51,29 @@ export interface NodeDatachannelBackendOptions {
    * libdatachannel's default is 1280, the IPv6 minimum, so that no path fragments them.
    * 1500 moved more through the bench's relay in most runs (fewer packets per MiB, and that
    * relay is bound by packets per second), but a datagram larger than a real path's MTU
-   * (PPPoE, VPNs, tunnels) is fragmented or dropped, so it is not the default.
+   * (PPPoE, VPNs, tunnels) is fragmented or dropped, so it is not the default. A
+   * connection with `loopbackOnly` uses {@link NDC_LOOPBACK_MTU} unless this is set.
    */
   mtu?: number;
 }
+
+/** libjuice, libdatachannel's ICE, reads each datagram into a 4 096-byte buffer. */
+const NDC_MAX_DATAGRAM = 4096;
+/** IPv4 and UDP headers: a datagram is the path MTU less these. */
+const IP_UDP_HEADERS = 28;
+
+/**
+ * The largest path MTU a `loopbackOnly` connection uses, when the far end said it reads
+ * datagrams that large (`remoteMaxDatagram`). Its packets never leave the loopback
+ * interface (MTU 65 536), so nothing fragments them; and libdatachannel spends its CPU per
+ * packet: a bare node-datachannel pair here took 12–13 ms of CPU per MiB at each end with
+ * 1280, ~9.5 with 2048, ~7 with 2500 and ~5.5 with 4096 (bench/transfer `ndc-bare`,
+ * docs/performance.md). Far ends differ: libdatachannel reads 4 096 bytes, werift any
+ * datagram, Chromium drops DTLS datagrams over 2 048 bytes (WebRTC's `kMaxDtlsPacketLen`:
+ * with 3000 or 4096 a download to a page stalled), so a far end that says nothing gets
+ * libdatachannel's default 1280.
+ */
+export const NDC_LOOPBACK_MTU = 4096;
 
 /**
  * The SCTP settings trainwire applies unless told otherwise (bench/transfer, numbers in
@@ -107,6 +126,7 @@ export async function createNodeDatachannelBackend(
   ndc.setSctpSettings({ ...DEFAULT_NDC_SCTP, ...options.sctp });
   return {
     name: 'node-datachannel',
+    maxDatagram: NDC_MAX_DATAGRAM,
     createPeer: (peer) => createPeer(ndc, peer, options.mtu),
   };
 }
@@ -146,12 +166,19 @@ function iceServerUrls(servers: IceServer[]): string[] {
 }
 
 function createPeer(ndc: NdcModule, options: RtcPeerOptions, mtu?: number): RtcPeer {
+  // As given; else, where packets stay on the host, as large as the far end reads; else
+  // libdatachannel's default.
+  const pathMtu =
+    mtu ??
+    (options.loopbackOnly && options.remoteMaxDatagram
+      ? Math.min(NDC_LOOPBACK_MTU, options.remoteMaxDatagram + IP_UDP_HEADERS)
+      : undefined);
   const pc = new ndc.PeerConnection('trainwire', {
     iceServers: iceServerUrls(options.iceServers ?? []),
     maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
     // Offers and answers when the transport asks, not on the first createDataChannel.
     disableAutoNegotiation: true,
-    ...(mtu ? { mtu } : {}),
+    ...(pathMtu ? { mtu: pathMtu } : {}),
     ...(options.loopbackOnly ? { bindAddress: '127.0.0.1' } : {}),
   });
   const states = new Listeners<[string]>();
@@ -241,6 +268,8 @@ function createPeer(ndc: NdcModule, options: RtcPeerOptions, mtu?: number): RtcP
       if (candidate) pc.addRemoteCandidate(candidate, sdpMid ?? '0');
     },
     maxMessageSize: () => (closed ? 64 * 1024 : pc.maxMessageSize()),
+    // Sized for the far end (an `mtu` given is the operator's, for the path): say so.
+    ...(mtu === undefined && pathMtu ? { sendsDatagramsUpTo: pathMtu - IP_UDP_HEADERS } : {}),
     close: () => {
       if (released) return;
       closed = true;

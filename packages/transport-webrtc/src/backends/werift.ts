@@ -46,7 +46,12 @@ export interface WeriftBackendOptions {
  * ```
  */
 export function createWeriftBackend(options: WeriftBackendOptions = {}): RtcBackend {
-  return { name: 'werift', createPeer: (peer) => createPeer(peer, options) };
+  return {
+    name: 'werift',
+    // Node's dgram socket hands over whole datagrams of any size UDP carries.
+    maxDatagram: 65_507,
+    createPeer: (peer) => createPeer(peer, options),
+  };
 }
 
 const isLoopback = (address: string) => address === '127.0.0.1' || address === '::1';
