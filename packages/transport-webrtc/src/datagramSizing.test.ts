@@ -7,10 +7,11 @@ import { resolveRtcBackend } from './backends/resolveRtcBackend.js';
 import { type LinkSignal, LinkSignalSchema, WIRE_VERSION } from './internal/wireFrames.js';
 import { WebRtcTransport } from './WebRtcTransport.js';
 
-// On a loopback-only link node-datachannel sizes its packets for what the far end says it
-// reads (`datagram` in offers and answers): four times fewer packets between two Node
-// ends, the default where the far end says nothing (a browser: Chromium drops DTLS
-// datagrams over 2 048 bytes). Real backends, real connections on 127.0.0.1.
+// On a loopback-only link both Node backends size their packets for what the far end says
+// it reads (`datagram` in offers and answers): 4 KiB datagrams to libdatachannel, one
+// 16 KiB DTLS record to werift, the default where the far end says nothing (a browser:
+// Chromium drops DTLS datagrams over 2 048 bytes). Real backends, real connections on
+// 127.0.0.1.
 
 const MiB = 1024 * 1024;
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
@@ -90,11 +91,23 @@ describe('packet size on a loopback-only link', () => {
     await send(answerer, offerer, 8 * MiB);
   }, 60_000);
 
-  it('a node-datachannel worker sends a werift client 4 KiB datagrams, which werift reads', async () => {
-    const { offerer, answerer, offers } = await connectPair(werift, ndc);
+  it('between two werift ends: one DTLS record a packet (16 KiB) both ways, bytes intact', async () => {
+    const { offerer, answerer, offers } = await connectPair(werift, werift);
     expect(offers.map((o) => o.kind === 'offer' && o.datagram)).toEqual([65_507]);
-    expect(sizedFor(offerer)).toBeUndefined();
+    expect(sizedFor(offerer)).toBe(16_384);
+    expect(sizedFor(answerer)).toBe(16_384);
+    await send(offerer, answerer, 8 * MiB);
+    await send(answerer, offerer, 8 * MiB);
+  }, 60_000);
+
+  it('a werift client and a node-datachannel worker: 4 KiB datagrams both ways, after one more offer', async () => {
+    const { offerer, answerer, offers, answers } = await connectPair(werift, ndc);
+    // werift offered for a far end like itself (16 KiB); libdatachannel reads 4 KiB.
+    expect(offers.length).toBeGreaterThanOrEqual(2);
+    expect(answers.every((a) => a.kind === 'answer' && a.datagram === 4096)).toBe(true);
+    expect(sizedFor(offerer)).toBe(4096);
     expect(sizedFor(answerer)).toBe(4096 - 28);
+    await send(offerer, answerer, 8 * MiB);
     await send(answerer, offerer, 8 * MiB);
   }, 60_000);
 

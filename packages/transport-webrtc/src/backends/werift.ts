@@ -9,7 +9,7 @@ import {
 import { w3cChannel } from '../internal/channelState.js';
 import { DEFAULT_MAX_MESSAGE_SIZE } from '../internal/rtcTypes.js';
 import { keepEarlyDtlsRecords } from '../internal/weriftEarlyDtls.js';
-import { tuneSctp } from '../internal/weriftSctp.js';
+import { sendFragmentsOf, tuneSctp } from '../internal/weriftSctp.js';
 import type {
   RtcBackend,
   RtcChannel,
@@ -56,7 +56,17 @@ export function createWeriftBackend(options: WeriftBackendOptions = {}): RtcBack
 
 const isLoopback = (address: string) => address === '127.0.0.1' || address === '::1';
 
+/** The largest DTLS record (its plaintext: one SCTP packet), TLS's 2^14. */
+const MAX_RECORD = 16_384;
+/** Room for the SCTP common and DATA chunk headers (28) and any DTLS record's overhead. */
+const PACKET_OVERHEAD = 128;
+
 function createPeer(options: RtcPeerOptions, werift: WeriftBackendOptions): RtcPeer {
+  // On loopback, datagrams as large as the far end reads (within one DTLS record).
+  const datagram =
+    options.loopbackOnly && options.remoteMaxDatagram && werift.tuneSctp !== false
+      ? Math.min(options.remoteMaxDatagram, MAX_RECORD)
+      : undefined;
   const pc = new RTCPeerConnection({
     // werift's default is a public STUN host: always pass the configured list.
     iceServers: options.iceServers ?? [],
@@ -101,6 +111,7 @@ function createPeer(options: RtcPeerOptions, werift: WeriftBackendOptions): RtcP
         if (state === 'connected') {
           enlargeSocketBuffers(pc);
           if (werift.tuneSctp !== false) tuneSctp(pc.sctpTransport?.sctp);
+          if (datagram) sendFragmentsOf(pc.sctpTransport?.sctp, datagram - PACKET_OVERHEAD);
         }
         cb(state);
       }),
@@ -131,6 +142,7 @@ function createPeer(options: RtcPeerOptions, werift: WeriftBackendOptions): RtcP
       );
       return sizes.length ? Math.min(...sizes) : 64 * 1024;
     },
+    ...(datagram ? { sendsDatagramsUpTo: datagram } : {}),
     close: () => void closeInOrder(pc, channels).catch(() => undefined),
   };
 }

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RTCDataChannel, RTCPeerConnection } from 'werift';
 import { enlargeSocketBuffers } from '../backends/werift.js';
 import { gapBlocks, tsnAfter } from './serialTsns.js';
-import { isTunableSctp, type SctpAssociation, tuneSctp } from './weriftSctp.js';
+import { isTunableSctp, type SctpAssociation, sendFragmentsOf, tuneSctp } from './weriftSctp.js';
 
 const loopback = (address: string) => address === '127.0.0.1';
 
@@ -188,6 +188,36 @@ describe('werift SCTP tuning', () => {
     expect(counts.gapReports).toBeGreaterThan(0);
     // A T3 expiry costs at least a second (RTO.min) and resends everything in flight.
     expect(counts.t3).toBe(0);
+  }, 60_000);
+
+  it('sends fragments of the size it is given, intact, and repairs their loss', async () => {
+    const pair = await connectPair();
+    closing.push(pair.sender, pair.receiver);
+    const sending = pair.association(pair.sender) as SctpAssociation;
+    // Only a tuned association: the larger bursts are the tuned transmit's.
+    expect(sendFragmentsOf(sending, 16_000)).toBe(false);
+    tuneSctp(sending);
+    tuneSctp(pair.association(pair.receiver));
+    expect(sendFragmentsOf(sending, 16_000)).toBe(true);
+    expect(sendFragmentsOf(sending, 8_000)).toBe(false);
+    // The DATA packets on the wire: werift's own 1200 bytes, or the size given.
+    const bridge = (sending as unknown as { transport: { send: (p: Buffer) => Promise<void> } })
+      .transport;
+    const sizes: number[] = [];
+    const send = bridge.send;
+    bridge.send = (packet) => {
+      if (packet.length > 20 && packet[12] === 0) sizes.push(packet.length);
+      return send(packet);
+    };
+    const counts = watch(sending);
+    const dropped = dropSome(sending, (_tsn, n) => n % 25 === 0 && n <= 200);
+    const results = await transfer(pair, 4 * 1024 * 1024);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(dropped()).toBe(8);
+    expect(counts.t3).toBe(0);
+    // 64 KiB messages: four 16 000-byte fragments and the rest of 65 536.
+    expect(Math.max(...sizes)).toBe(16_000 + 28);
+    expect(sizes.filter((n) => n === 16_000 + 28).length).toBeGreaterThan(sizes.length * 0.7);
   }, 60_000);
 
   it.each([

@@ -24,6 +24,9 @@
 import { orderTsnsSerially } from './serialTsns.js';
 
 const LAST_FRAGMENT = 0x01;
+const FIRST_FRAGMENT = 0x02;
+/** werift's fragment size (its `USERDATA_MAX_LENGTH`), sized for a 1280-byte path. */
+const WERIFT_FRAGMENT = 1200;
 /** Longest a SACK waits for a second packet (RFC 9260 allows up to 500 ms). */
 const SACK_DELAY_MS = 10;
 const UNORDERED = 0x04;
@@ -36,7 +39,12 @@ export interface SctpChunk {
 interface DataChunk extends SctpChunk {
   tsn: number;
   flags: number;
+  streamId: number;
   streamSeqNum: number;
+  protocol: number;
+  userData: Uint8Array;
+  expiry?: number;
+  maxRetransmits?: number;
   bookSize: number;
   sentCount: number;
   sentTime?: number;
@@ -72,7 +80,16 @@ export interface SctpAssociation {
   cwnd: number;
   readonly peerRwnd: number;
   timer3Handle?: unknown;
-  flush: { execute(): void };
+  flush: { execute(): void; asPromise(): Promise<unknown> };
+  localTsn: number;
+  outboundStreamSeq: Record<number, number>;
+  send(
+    streamId: number,
+    ppId: number,
+    userData: Uint8Array,
+    options?: { expiry?: number; maxRetransmits?: number; ordered?: boolean },
+  ): Promise<void>;
+  transmit(): Promise<void>;
   receiveDataChunk(chunk: DataChunk): void;
   receiveSackChunk(chunk: SackChunk): Promise<void>;
   scheduleSack(): Promise<void>;
@@ -99,17 +116,25 @@ const METHODS = [
   'getInboundStream',
   'markReceived',
 ] as const;
-const FIELDS = ['sentQueue', 'outboundQueue', 'sackMisOrdered', 'sackDuplicates', 'flush'] as const;
+const FIELDS = [
+  'sentQueue',
+  'outboundQueue',
+  'sackMisOrdered',
+  'sackDuplicates',
+  'flush',
+  'outboundStreamSeq',
+] as const;
 
 /** Whether `value` has everything this module relies on (werift 0.24's SCTP). */
 export function isTunableSctp(value: unknown): value is SctpAssociation {
   if (typeof value !== 'object' || value === null) return false;
   const sctp = value as Record<string, unknown>;
   return (
-    METHODS.every((name) => typeof sctp[name] === 'function') &&
+    [...METHODS, 'send', 'transmit'].every((name) => typeof sctp[name] === 'function') &&
     FIELDS.every((name) => sctp[name] !== undefined) &&
     typeof sctp.sackImmediate === 'boolean' &&
     typeof sctp.flightSize === 'number' &&
+    typeof sctp.localTsn === 'number' &&
     typeof sctp.lastReceivedTsn === 'number'
   );
 }
@@ -187,7 +212,8 @@ function skipIdleRetransmitScan(sctp: SctpAssociation): void {
 /** werift's transmit for the case of nothing to retransmit: new chunks within the windows. */
 async function transmitNewData(sctp: SctpAssociation): Promise<void> {
   // RFC 9260 §6.1 rule C, with werift's burst limit of four chunks (two in fast recovery).
-  const burst = (sctp.fastRecoveryExit === undefined ? 4 : 2) * 1200;
+  const burst =
+    (sctp.fastRecoveryExit === undefined ? 4 : 2) * (fragmentSizes.get(sctp) ?? WERIFT_FRAGMENT);
   const window = Math.min(sctp.flightSize + burst, sctp.cwnd);
   while (sctp.outboundQueue.length > 0 && sctp.flightSize < window && sctp.peerRwnd > 0) {
     const chunk = sctp.outboundQueue[0]!;
@@ -264,4 +290,58 @@ function watchReassembly(stream: InboundStream): void {
     // Only a scan that delivered nothing is known to leave nothing behind.
     if (!delivered) settle();
   };
+}
+
+/** Associations that fragment messages in other than werift's 1200 bytes, and the size. */
+const fragmentSizes = new WeakMap<object, number>();
+
+/**
+ * Makes a tuned association (see {@link tuneSctp}) cut the messages it sends from now on
+ * into fragments of up to `size` bytes, where werift cuts 1200, and size its bursts to
+ * match. For a path with no MTU to fit (loopback) and a far end that reads datagrams of
+ * `size` plus the SCTP and DTLS headers whole: werift spends its time per packet (a
+ * cipher, a checksum, a `sendto` each), not per byte. Returns false, changing nothing,
+ * for an association that is not tuned or not werift 0.24's.
+ */
+export function sendFragmentsOf(value: unknown, size: number): boolean {
+  if (!isTunableSctp(value) || !tuned.has(value) || fragmentSizes.has(value)) return false;
+  const sctp = value;
+  fragmentSizes.set(sctp, size);
+  const send = sctp.send;
+  // werift's DataChunk class is not exported: learnt from a chunk werift made itself.
+  type DataChunkClass = new (flags: number, body: undefined) => DataChunk;
+  let DataChunkClass: DataChunkClass | undefined;
+  sctp.send = async (streamId, ppId, userData, options = { ordered: true }) => {
+    if (!DataChunkClass || userData.length <= WERIFT_FRAGMENT) {
+      const sent = send(streamId, ppId, userData, options);
+      const made = sctp.outboundQueue.at(-1) ?? sctp.sentQueue.at(-1);
+      if (made?.type === 0) DataChunkClass ??= made.constructor as unknown as DataChunkClass;
+      return sent;
+    }
+    // werift's send with `size` for 1200 (werift 0.24, sctp.ts `send`).
+    const { expiry, maxRetransmits, ordered = true } = options;
+    const streamSeqNum = ordered ? (sctp.outboundStreamSeq[streamId] ?? 0) : 0;
+    const fragments = Math.ceil(userData.length / size);
+    for (let i = 0; i < fragments; i++) {
+      const chunk = new DataChunkClass(0, undefined);
+      chunk.flags =
+        (ordered ? 0 : UNORDERED) |
+        (i === 0 ? FIRST_FRAGMENT : 0) |
+        (i === fragments - 1 ? LAST_FRAGMENT : 0);
+      chunk.tsn = sctp.localTsn;
+      chunk.streamId = streamId;
+      chunk.streamSeqNum = streamSeqNum;
+      chunk.protocol = ppId;
+      chunk.userData = userData.subarray(i * size, (i + 1) * size);
+      chunk.bookSize = chunk.userData.length;
+      chunk.expiry = expiry;
+      chunk.maxRetransmits = maxRetransmits;
+      sctp.localTsn = (sctp.localTsn + 1) % 2 ** 32;
+      sctp.outboundQueue.push(chunk);
+    }
+    if (ordered) sctp.outboundStreamSeq[streamId] = (streamSeqNum + 1) & 0xffff;
+    await sctp.transmit();
+    while (sctp.outboundQueue.length > 0) await sctp.flush.asPromise();
+  };
+  return true;
 }
