@@ -8,7 +8,7 @@
 //   BACKENDS       comma-separated names from backends.mjs (default: all)
 //   LINKS          comma-separated: `loopback`, or RTT_MS[/LOSS_PCT] through the relay
 //                  (default: loopback,0,20,50,20/1,50/1)
-//   SIZE_MIB       file size on loopback (default 32); RELAY_SIZE_MIB through the relay (16)
+//   SIZE_MIB       file size on loopback (default 128: werift's JIT still warms up over 32); RELAY_SIZE_MIB through the relay (16)
 //   CHUNK_KIB      write size (default 1024); ROUNDS per backend and link (default 2)
 //   STREAMS        WebRTC only: the file as this many byte streams side by side (default 1)
 //   TIMEOUT_S      a run still going after this is recorded as timed out (default 60)
@@ -17,7 +17,7 @@ import { median, writeResults } from '../lib/results.mjs';
 import { pickBackends } from './backends.mjs';
 import { forEachLink, measurePair, parseLinks } from './links.mjs';
 
-const SIZE_MIB = positiveIntEnv('SIZE_MIB', 32);
+const SIZE_MIB = positiveIntEnv('SIZE_MIB', 128);
 const RELAY_SIZE_MIB = positiveIntEnv('RELAY_SIZE_MIB', 16);
 const CHUNK_KIB = positiveIntEnv('CHUNK_KIB', 1024);
 const ROUNDS = positiveIntEnv('ROUNDS', 2);
