@@ -63,6 +63,24 @@ describe('byte-stream channel receiver', () => {
     vi.useRealTimers();
   });
 
+  it('a link dropping under an ack is the link, not the reader: no write_failed, transport_not_open', async () => {
+    const { channel, streams, problems } = receiver();
+    channel.deliver(header(40));
+    const outcome = new Promise<unknown>((resolve) =>
+      streams[0]!.chunks$.subscribe({ error: resolve, complete: () => resolve('complete') }),
+    );
+    // node-datachannel throws from send while the channel still says open, then closes.
+    channel.send = () => {
+      throw new Error('libdatachannel error while sending data channel message: Sending failed');
+    };
+    channel.deliver(new Uint8Array(12).fill(1));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    channel.close();
+    const error = (await outcome) as { code?: string };
+    expect(error.code).toBe('transport_not_open');
+    expect(problems).toEqual([]);
+  });
+
   it('delivers the bytes, acknowledges them and confirms the end', async () => {
     const { channel, streams } = receiver();
     channel.deliver(header(25));

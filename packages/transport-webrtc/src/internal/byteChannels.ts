@@ -57,8 +57,10 @@ export function receiveByteChannel(
   const refuse = (code: string, message: string) => {
     onProblem(code, message);
     fail(new TransportError('protocol_error', message));
-    if (channel.readyState !== 'open') return;
-    channel.send(encodeFrame({ type: 'error', code, message }));
+    if (!sendIfOpen(channel, encodeFrame({ type: 'error', code, message }))) {
+      channel.close();
+      return;
+    }
     // The sender closes the channel once it read why; closed here at once, some backends
     // (node-datachannel) report the close to the sender before the frame that explains it.
     const late = setTimeout(() => channel.close(), REFUSE_CLOSE_MS);
@@ -68,7 +70,7 @@ export function receiveByteChannel(
   const confirm = (taken: number) => {
     if (taken - acked < tuning.ackEvery || channel.readyState !== 'open') return;
     acked = taken;
-    channel.send(encodeFrame({ type: 'ack', received: taken }));
+    sendIfOpen(channel, encodeFrame({ type: 'ack', received: taken }));
   };
   channel.onMessage((data) => {
     if (finished) return;
@@ -249,4 +251,21 @@ export async function openByteChannel(
     },
     fail: (reason) => breakWith(stopped(header.id, reason)),
   };
+}
+
+/**
+ * Sends a frame the receiving end owes the sender (an ack, a refusal); false when the
+ * channel cannot carry it. A send can fail while the channel still says `open`: the link
+ * is dropping (node-datachannel throws before it reports the close), and the close that
+ * follows fails the stream as `transport_not_open`. That must not read as the reader's
+ * own failure (`write_failed`), which is what a throw from here would become.
+ */
+function sendIfOpen(channel: RtcChannel, frame: string): boolean {
+  if (channel.readyState !== 'open') return false;
+  try {
+    channel.send(frame);
+    return true;
+  } catch {
+    return false;
+  }
 }
