@@ -2,15 +2,17 @@
 // trainwire's around it. Two processes, as the other peer modes; the offer, answer and
 // candidates cross a plain TCP socket (JSON lines) instead of a signaling server, and the
 // file crosses one data channel as messages of trainwire's size, with trainwire's SCTP
-// windows, path MTU and bufferedAmount marks. `BENCH_BARE_MTU` sets another MTU, to weigh
-// trainwire's. What trainwire over node-datachannel costs
-// beyond it is trainwire's share; the rest is libdatachannel's own. Its connect is
+// windows, path MTU and bufferedAmount marks (`BENCH_BARE_MTU` sets another MTU, to weigh
+// trainwire's). What trainwire over node-datachannel costs beyond it is trainwire's share;
+// the rest is libdatachannel's own. Its connect is
 // libdatachannel's own negotiation too: the offer says `actpass`, which trainwire's
 // backend does not (docs/protocol-signaling.md §2).
 import { createRequire } from 'node:module';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
 import { DEFAULT_NDC_SCTP, NDC_LOOPBACK_MTU } from '@trainwire/transport-webrtc';
-import { cpuMsSince, out, payload, timedHash } from './bytes.mjs';
+import { positiveIntEnv } from '../env.mjs';
+import { cpuMsSince, dialTcp, out, payload, timedHash } from './bytes.mjs';
 
 const ndc = createRequire(import.meta.url)('node-datachannel');
 ndc.setSctpSettings(DEFAULT_NDC_SCTP);
@@ -19,6 +21,8 @@ ndc.setSctpSettings(DEFAULT_NDC_SCTP);
 const MESSAGE = 256 * 1024;
 const HIGH_WATER = 4 * 1024 * 1024;
 const LOW_WATER = 1024 * 1024;
+/** `BENCH_BARE_MTU`: a path MTU in place of trainwire's (on loopback, the one two node-datachannel ends agree on). */
+const MTU_OVERRIDE = positiveIntEnv('BENCH_BARE_MTU', undefined);
 
 /** A peer connection whose signaling is JSON lines on `socket`. */
 function peerOver(socket, host) {
@@ -27,30 +31,18 @@ function peerOver(socket, host) {
     maxMessageSize: MESSAGE,
     // As trainwire's loopbackOnly: on the host, only the loopback interface and its MTU.
     ...(host === '127.0.0.1' ? { bindAddress: host, mtu: NDC_LOOPBACK_MTU } : {}),
-    ...(process.env.BENCH_BARE_MTU ? { mtu: Number(process.env.BENCH_BARE_MTU) } : {}),
+    ...(MTU_OVERRIDE ? { mtu: MTU_OVERRIDE } : {}),
   });
   const send = (message) => socket.write(`${JSON.stringify(message)}\n`);
   pc.onLocalDescription((sdp, type) => send({ sdp, type }));
   pc.onLocalCandidate((candidate, mid) => send({ candidate, mid }));
-  let pending = '';
-  socket.on('data', (data) => {
-    pending += data;
-    for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
-      const message = JSON.parse(pending.slice(0, end));
-      pending = pending.slice(end + 1);
-      if (message.sdp) pc.setRemoteDescription(message.sdp, message.type);
-      else if (message.candidate) pc.addRemoteCandidate(message.candidate, message.mid);
-    }
+  createInterface({ input: socket }).on('line', (line) => {
+    const message = JSON.parse(line);
+    if (message.sdp) pc.setRemoteDescription(message.sdp, message.type);
+    else if (message.candidate) pc.addRemoteCandidate(message.candidate, message.mid);
   });
   socket.on('error', () => pc.close());
   return pc;
-}
-
-function dial(host, port) {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host, port: Number(port) }, () => resolve(socket));
-    socket.once('error', reject);
-  });
 }
 
 /** A channel of a new connection over `socket`, once open; and the connection. */
@@ -80,7 +72,7 @@ export async function bareNdcRecv(host) {
 /** Sends `mib` MiB; answers as tcp-send. `writeKib` is ignored: messages are trainwire's size. */
 export async function bareNdcSend(host, port, mib) {
   const { data, sha256 } = payload(Number(mib));
-  const socket = await dial(host, port);
+  const socket = await dialTcp(host, port);
   const { pc, channel } = await openChannel(socket, host);
   // Timed from the open channel, as rtc-send times from the open transport.
   const start = performance.now();
@@ -110,7 +102,7 @@ export async function bareNdcSend(host, port, mib) {
 export async function bareNdcConnect(host, port, n) {
   const connectMs = [];
   for (let i = 0; i < Number(n); i++) {
-    const socket = await dial(host, port);
+    const socket = await dialTcp(host, port);
     const start = performance.now();
     const { pc } = await openChannel(socket, host);
     connectMs.push(performance.now() - start);

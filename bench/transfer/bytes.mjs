@@ -1,6 +1,7 @@
 // What every peer.mjs mode shares: the bytes a sender sends, a hash that keeps its own CPU
-// apart, and this process's CPU time.
+// apart, this process's CPU time, and a TCP connection to the other peer.
 import { createHash } from 'node:crypto';
+import { connect } from 'node:net';
 
 /** One JSON line on stdout: how a peer answers the bench. */
 export const out = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -31,4 +32,12 @@ export function timedHash() {
     },
     finish: () => ({ sha256: hash.digest('hex'), cpuMs: cpuMsSince(cpuBefore) - hashingMs }),
   };
+}
+
+/** A TCP connection to `host`:`port`, once open. */
+export function dialTcp(host, port) {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port: Number(port) }, () => resolve(socket));
+    socket.once('error', reject);
+  });
 }

@@ -17,7 +17,7 @@
 // backend's numbers under another's name.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -31,7 +31,7 @@ import {
 } from '@trainwire/transport-webrtc';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { bareNdcConnect, bareNdcRecv, bareNdcSend } from './bareNdc.mjs';
-import { cpuMsSince, out, payload, timedHash } from './bytes.mjs';
+import { cpuMsSince, dialTcp, out, payload, timedHash } from './bytes.mjs';
 
 // The bench's own variants, to weigh trainwire's tuning of each library.
 registerRtcBackend('werift-shipped', () => createWeriftBackend({ tuneSctp: false }));
@@ -69,19 +69,12 @@ async function tcpRecv(host) {
   server.listen(0, host, () => out({ port: server.address().port }));
 }
 
-function tcpOpen(host, port) {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host, port: Number(port) }, () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
 async function tcpSend(host, port, mib, writeKib) {
   const { data, sha256 } = payload(Number(mib));
   const write = Number(writeKib) * 1024;
   const start = performance.now();
   const cpuBefore = process.cpuUsage();
-  const socket = await tcpOpen(host, port);
+  const socket = await dialTcp(host, port);
   let answer = '';
   socket.on('data', (d) => (answer += d));
   const answered = new Promise((resolve) => socket.once('end', resolve));
@@ -101,7 +94,7 @@ async function tcpConnect(host, port, n) {
   const connectMs = [];
   for (let i = 0; i < Number(n); i++) {
     const start = performance.now();
-    const socket = await tcpOpen(host, port);
+    const socket = await dialTcp(host, port);
     connectMs.push(performance.now() - start);
     socket.destroy();
   }

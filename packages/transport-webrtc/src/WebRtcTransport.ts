@@ -147,9 +147,9 @@ export class WebRtcTransport implements Transport {
   /** The newest attempt the far end answered (offerer). */
   private answered = 0;
   /**
-   * The largest datagram the far end said it reads whole (its last offer or answer);
-   * `null` once an answer said nothing. An offerer that knows nothing yet sizes its first
-   * offer as for a peer like itself, and starts over if the answer says otherwise.
+   * Offerer: the largest datagram the far end's last answer said it reads whole; `null`
+   * once an answer said nothing. Until an answer came, offers are sized as for a far end
+   * like this one, and made again if the answer says otherwise.
    */
   private remoteDatagram: number | null | undefined;
   private retry: Subscription | undefined;
@@ -492,8 +492,7 @@ export class WebRtcTransport implements Transport {
     ) {
       this.attempt = signal.attempt;
       this.steps?.mark(this.stepOf('offer received', signal.attempt));
-      this.remoteDatagram = signal.datagram ?? null;
-      const peer = this.createPeer(signal.attempt, this.remoteDatagram);
+      const peer = this.createPeer(signal.attempt, signal.datagram);
       if (!peer) return;
       if (this.currentStatus === 'open') this.markReconnecting();
       peer
@@ -523,7 +522,7 @@ export class WebRtcTransport implements Transport {
     if (signal.kind === 'answer' && this.options.role === 'offerer') {
       this.remoteDatagram = signal.datagram ?? null;
       const sent = peer.sendsDatagramsUpTo;
-      if (sent !== undefined && !(this.remoteDatagram !== null && this.remoteDatagram >= sent)) {
+      if (sent !== undefined && (this.remoteDatagram ?? 0) < sent) {
         // This offer was sized for datagrams the far end does not read: offer again, sized
         // for what it said (nothing: the backend's default). Nothing has been sent yet.
         this.steps?.mark(this.stepOf('the answer asks for smaller packets: offering again'));

@@ -51,8 +51,9 @@ export interface NodeDatachannelBackendOptions {
    * libdatachannel's default is 1280, the IPv6 minimum, so that no path fragments them.
    * 1500 moved more through the bench's relay in most runs (fewer packets per MiB, and that
    * relay is bound by packets per second), but a datagram larger than a real path's MTU
-   * (PPPoE, VPNs, tunnels) is fragmented or dropped, so it is not the default. A
-   * connection with `loopbackOnly` uses {@link NDC_LOOPBACK_MTU} unless this is set.
+   * (PPPoE, VPNs, tunnels) is fragmented or dropped, so it is not the default. Unless
+   * this is set, a `loopbackOnly` connection whose far end said what it reads uses up to
+   * {@link NDC_LOOPBACK_MTU}.
    */
   mtu?: number;
 }

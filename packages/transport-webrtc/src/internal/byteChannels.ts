@@ -68,9 +68,8 @@ export function receiveByteChannel(
   };
   // Only bytes the reader took are confirmed: a slow reader holds the sender back.
   const confirm = (taken: number) => {
-    if (taken - acked < tuning.ackEvery || channel.readyState !== 'open') return;
-    acked = taken;
-    sendIfOpen(channel, encodeFrame({ type: 'ack', received: taken }));
+    if (taken - acked < tuning.ackEvery) return;
+    if (sendIfOpen(channel, encodeFrame({ type: 'ack', received: taken }))) acked = taken;
   };
   channel.onMessage((data) => {
     if (finished) return;

@@ -115,6 +115,8 @@ const METHODS = [
   'flightSizeIncrease',
   'getInboundStream',
   'markReceived',
+  'send',
+  'transmit',
 ] as const;
 const FIELDS = [
   'sentQueue',
@@ -130,7 +132,7 @@ export function isTunableSctp(value: unknown): value is SctpAssociation {
   if (typeof value !== 'object' || value === null) return false;
   const sctp = value as Record<string, unknown>;
   return (
-    [...METHODS, 'send', 'transmit'].every((name) => typeof sctp[name] === 'function') &&
+    METHODS.every((name) => typeof sctp[name] === 'function') &&
     FIELDS.every((name) => sctp[name] !== undefined) &&
     typeof sctp.sackImmediate === 'boolean' &&
     typeof sctp.flightSize === 'number' &&
