@@ -8,7 +8,9 @@
 //   BACKENDS       comma-separated names from backends.mjs (default: all)
 //   LINKS          comma-separated: `loopback`, or RTT_MS[/LOSS_PCT] through the relay
 //                  (default: loopback,0,20,50,20/1,50/1)
-//   SIZE_MIB       file size on loopback (default 128: werift's JIT still warms up over 32); RELAY_SIZE_MIB through the relay (16)
+//   SIZE_MIB       file size on loopback (default 128: werift's JIT still warms up over 32);
+//                  RELAY_SIZE_MIB through the clean relay (64: over 16 MiB, slow start at 20 / 50 ms
+//                  was most of the time); LOSSY_SIZE_MIB through the relay with loss (8)
 //   CHUNK_KIB      write size (default 1024); ROUNDS per backend and link (default 2)
 //   STREAMS        WebRTC only: the file as this many byte streams side by side (default 1)
 //   TIMEOUT_S      a run still going after this is recorded as timed out (default 60)
@@ -18,7 +20,8 @@ import { pickBackends } from './backends.mjs';
 import { forEachLink, measurePair, parseLinks } from './links.mjs';
 
 const SIZE_MIB = positiveIntEnv('SIZE_MIB', 128);
-const RELAY_SIZE_MIB = positiveIntEnv('RELAY_SIZE_MIB', 16);
+const RELAY_SIZE_MIB = positiveIntEnv('RELAY_SIZE_MIB', 64);
+const LOSSY_SIZE_MIB = positiveIntEnv('LOSSY_SIZE_MIB', 8);
 const CHUNK_KIB = positiveIntEnv('CHUNK_KIB', 1024);
 const ROUNDS = positiveIntEnv('ROUNDS', 2);
 const STREAMS = positiveIntEnv('STREAMS', 1);
@@ -76,12 +79,14 @@ function print(run, tcp) {
 }
 
 console.log(
-  `file: ${SIZE_MIB} MiB on loopback, ${RELAY_SIZE_MIB} MiB through the relay, written in ` +
+  `file: ${SIZE_MIB} MiB on loopback, ${RELAY_SIZE_MIB} MiB through the relay ` +
+    `(${LOSSY_SIZE_MIB} MiB with loss), written in ` +
     `${CHUNK_KIB} KiB pieces, median of ${ROUNDS} rounds`,
 );
 const runs = [];
 const { skippedRelay } = await forEachLink(links, async (link, a, b) => {
-  const mib = link.link === 'relay' ? RELAY_SIZE_MIB : SIZE_MIB;
+  const mib =
+    link.link === 'loopback' ? SIZE_MIB : link.lossPct > 0 ? LOSSY_SIZE_MIB : RELAY_SIZE_MIB;
   const results = new Map(backends.map((backend) => [backend.name, []]));
   // Backends alternate within each round, so that a noisy moment hits them alike.
   for (let round = 0; round < ROUNDS; round++) {
@@ -100,7 +105,7 @@ const { skippedRelay } = await forEachLink(links, async (link, a, b) => {
   }
 });
 writeResults('transfer', {
-  options: { SIZE_MIB, RELAY_SIZE_MIB, CHUNK_KIB, ROUNDS, STREAMS },
+  options: { SIZE_MIB, RELAY_SIZE_MIB, LOSSY_SIZE_MIB, CHUNK_KIB, ROUNDS, STREAMS },
   ...(skippedRelay ? { skippedRelay } : {}),
   runs,
 });
