@@ -9,7 +9,7 @@
 //   LINKS          comma-separated: `loopback`, or RTT_MS[/LOSS_PCT] through the relay
 //                  (default: loopback,0,20,50,20/1,50/1)
 //   SIZE_MIB       file size on loopback (default 128: werift's JIT still warms up over 32);
-//                  RELAY_SIZE_MIB through the clean relay (64: over 16 MiB, slow start at 20 / 50 ms
+//                  RELAY_SIZE_MIB through the clean relay (64: with 16 MiB, slow start at 20 / 50 ms
 //                  was most of the time); LOSSY_SIZE_MIB through the relay with loss (8)
 //   CHUNK_KIB      write size (default 1024); ROUNDS per backend and link (default 2)
 //   STREAMS        WebRTC only: the file as this many byte streams side by side (default 1)
