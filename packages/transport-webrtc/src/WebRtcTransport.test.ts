@@ -101,6 +101,19 @@ describe.each(NODE_BACKENDS)('WebRtcTransport on %s', (backend) => {
     expect(await firstValueFrom(worker.status$.pipe(filter((s) => s === 'closed')))).toBe('closed');
   });
 
+  it('closes even when the bye cannot be sent: the channel went down under an open readyState', async () => {
+    const [client] = await openPair();
+    // node-datachannel's native side can close between the state check and the send.
+    const control = (client as unknown as { control: { send(data: string): void } }).control;
+    control.send = () => {
+      throw new Error(
+        'libdatachannel error while sending data channel message: DataChannel is closed',
+      );
+    };
+    await client.close();
+    expect(client.currentStatus).toBe('closed');
+  });
+
   it('goes reconnecting when the remote end falls silent, and closed after reconnectTimeoutMs', async () => {
     // Each end on its own clock: stopping the worker's clock stops its pings, as a
     // process killed with no `bye` would, while its werift peer stays up.

@@ -22,6 +22,7 @@ import { backoffDelay } from './internal/backoff.js';
 import { type ByteChannelTuning, DEFAULT_TUNING } from './internal/byteChannels.js';
 import { CandidateQueue } from './internal/CandidateQueue.js';
 import { ConnectSteps } from './internal/ConnectSteps.js';
+import { sendIfOpen } from './internal/channelState.js';
 import { EarlyBuffer } from './internal/EarlyBuffer.js';
 import { Keepalive } from './internal/Keepalive.js';
 import { replayFinal } from './internal/replayFinal.js';
@@ -252,11 +253,7 @@ export class WebRtcTransport implements Transport {
 
   async close(): Promise<void> {
     if (this.currentStatus === 'closed') return;
-    let sent = false;
-    if (this.control?.readyState === 'open') {
-      this.control.send(BYE);
-      sent = true;
-    }
+    const sent = this.control !== undefined && sendIfOpen(this.control, BYE);
     try {
       this.options.signals.send({ kind: 'bye' });
     } catch {
@@ -420,13 +417,8 @@ export class WebRtcTransport implements Transport {
       intervalMs: this.options.keepaliveMs ?? 2_000,
       timeoutMs: this.options.silenceTimeoutMs ?? 10_000,
       scheduler: this.scheduler,
-      ping: () => {
-        try {
-          if (channel.readyState === 'open') channel.send(PING);
-        } catch {
-          // Closing: onClose follows.
-        }
-      },
+      // Closing, it is not sent: onClose follows.
+      ping: () => sendIfOpen(channel, PING),
       silent: () => this.dropped(peer),
     });
     this.keepalive?.stop();

@@ -100,6 +100,35 @@ describe('byte-stream channel receiver', () => {
     ]);
   });
 
+  it('a link closing as the reader finishes is not a crash: the done it cannot send is dropped', async () => {
+    // The app read every byte and closed the connection at once (CI saw it: a
+    // node-datachannel client, its process killed by an unhandled rejection). The native
+    // side closed between the open check and the send, so send throws while readyState
+    // still says open.
+    const { channel, streams } = receiver();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      channel.deliver(header(12));
+      channel.deliver(new Uint8Array(12).fill(1));
+      const done = new Promise<void>((resolve) =>
+        streams[0]!.chunks$.subscribe({ complete: resolve }),
+      );
+      channel.send = () => {
+        throw new Error(
+          'libdatachannel error while sending data channel message: DataChannel is closed',
+        );
+      };
+      channel.deliver(JSON.stringify({ v: 1, type: 'end', sent: 12 }));
+      await done;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('acknowledges only what the reader took: a held write holds the ack and the done back', async () => {
     const { channel, streams } = receiver();
     channel.deliver(header(25));

@@ -7,6 +7,7 @@ import {
   TransportError,
 } from '@trainwire/core';
 import type { ByteChannelTuning } from '../ByteChannelTuning.js';
+import { sendIfOpen } from './channelState.js';
 import type { RtcChannel, RtcPeer } from './rtcTypes.js';
 import { BYTES_PROTOCOL, BytesFrameSchema, encodeFrame, parseJson } from './wireFrames.js';
 
@@ -107,10 +108,9 @@ export function receiveByteChannel(
       finished = true;
       paced.complete();
       // `done` once the reader took every byte (its writes settled), not merely received.
+      // The app may close the link the moment it read the last byte: then no `done`.
       paced.settled().then(
-        () => {
-          if (channel.readyState === 'open') channel.send(encodeFrame({ type: 'done', received }));
-        },
+        () => sendIfOpen(channel, encodeFrame({ type: 'done', received })),
         () => undefined,
       );
     } else if (frame.type === 'abort') {
@@ -245,26 +245,9 @@ export async function openByteChannel(
     abort(reason) {
       if (ended || broken) return;
       ended = true;
-      if (channel.readyState === 'open') channel.send(encodeFrame({ type: 'abort', reason }));
+      sendIfOpen(channel, encodeFrame({ type: 'abort', reason }));
       breakWith(new TransportError('transport_closed', `aborted: ${reason}`));
     },
     fail: (reason) => breakWith(stopped(header.id, reason)),
   };
-}
-
-/**
- * Sends a frame the receiving end owes the sender (an ack, a refusal); false when the
- * channel cannot carry it. A send can fail while the channel still says `open`: the link
- * is dropping (node-datachannel throws before it reports the close), and the close that
- * follows fails the stream as `transport_not_open`. That must not read as the reader's
- * own failure (`write_failed`), which is what a throw from here would become.
- */
-function sendIfOpen(channel: RtcChannel, frame: string): boolean {
-  if (channel.readyState !== 'open') return false;
-  try {
-    channel.send(frame);
-    return true;
-  } catch {
-    return false;
-  }
 }

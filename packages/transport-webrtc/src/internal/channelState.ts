@@ -40,3 +40,22 @@ function stateOf(channel: ChannelState): ChannelState {
     },
   };
 }
+
+/**
+ * Sends a frame nobody waits on the outcome of (an ack, a `done`, a refusal, an abort, a
+ * ping, a `bye`); false when the channel cannot carry it. A send can fail while the
+ * channel still says `open`: the link is dropping, and node-datachannel's native side
+ * closes between the state check and the send, reporting the close after. The close that
+ * follows tells the rest: a throw here would instead reach whoever made the call (a
+ * reader's write, read as `write_failed`; `close()`; or, from a callback, the process as
+ * an unhandled rejection).
+ */
+export function sendIfOpen(channel: RtcChannel, frame: string | Uint8Array): boolean {
+  if (channel.readyState !== 'open') return false;
+  try {
+    channel.send(frame);
+    return true;
+  } catch {
+    return false;
+  }
+}
