@@ -492,6 +492,8 @@ export class WebRtcTransport implements Transport {
         .then(async (answer) => {
           if (this.peer !== peer) return;
           await this.candidates?.flush();
+          await peer.answerReady?.();
+          if (this.peer !== peer) return;
           this.options.signals.send({
             kind: 'answer',
             attempt: signal.attempt,

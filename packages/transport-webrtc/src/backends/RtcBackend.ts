@@ -65,6 +65,12 @@ export interface RtcPeer {
   createOffer(): Promise<SessionDescription>;
   /** Applies a remote offer, then creates and applies the answer. */
   answer(offer: SessionDescription): Promise<SessionDescription>;
+  /**
+   * Resolves when the answer `answer` made may be sent; the transport waits for it after
+   * adding the remote candidates it held. Unset: at once. node-datachannel holds a
+   * loopback answer until its own ICE checks pass (at most `NDC_ANSWER_HOLD_MS`).
+   */
+  answerReady?(): Promise<void>;
   acceptAnswer(answer: SessionDescription): Promise<void>;
   addIceCandidate(candidate: IceCandidateInit): Promise<void>;
   /** Largest message both ends accept, once negotiated. */

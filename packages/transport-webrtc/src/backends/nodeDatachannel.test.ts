@@ -2,31 +2,98 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 // libdatachannel's settings are process-wide and cannot be read back, so the module is
 // replaced by one that records what the backend hands it.
+// Each connection's ICE state callback is kept, so a test can say when its checks pass.
 const ndc = vi.hoisted(() => ({
   setSctpSettings: vi.fn(),
   configs: [] as Array<Record<string, unknown>>,
+  iceStates: [] as Array<(state: string) => void>,
 }));
 vi.mock('node-datachannel', () => ({
   setSctpSettings: ndc.setSctpSettings,
   PeerConnection: class {
+    private described: (sdp: string, type: string) => void = () => undefined;
     constructor(_name: string, config: Record<string, unknown>) {
       ndc.configs.push(config);
     }
     onStateChange() {}
-    onLocalDescription() {}
+    onIceStateChange(cb: (state: string) => void) {
+      ndc.iceStates.push(cb);
+    }
+    onLocalDescription(cb: (sdp: string, type: string) => void) {
+      this.described = cb;
+    }
     onLocalCandidate() {}
     onDataChannel() {}
+    setRemoteDescription() {}
+    setLocalDescription(type: string) {
+      this.described('v=0\r\na=setup:passive\r\n', type);
+    }
     close() {}
   },
 }));
 
-const { createNodeDatachannelBackend, DEFAULT_NDC_SCTP, NDC_LOOPBACK_MTU } = await import(
-  './nodeDatachannel.js'
-);
+const { createNodeDatachannelBackend, DEFAULT_NDC_SCTP, NDC_ANSWER_HOLD_MS, NDC_LOOPBACK_MTU } =
+  await import('./nodeDatachannel.js');
 
 afterEach(() => {
   ndc.setSctpSettings.mockClear();
   ndc.configs.length = 0;
+  ndc.iceStates.length = 0;
+  vi.useRealTimers();
+});
+
+const offer = (setup: string) => ({
+  type: 'offer' as const,
+  sdp: `v=0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=setup:${setup}\r\n`,
+});
+
+/** Whether `promise` settled within the microtasks queued so far. */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  promise.then(() => (done = true));
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+  return done;
+}
+
+describe('node-datachannel answerer as DTLS server on loopback', () => {
+  it('holds its answer until its own ICE checks pass, so the offerer hello finds DTLS up', async () => {
+    const backend = await createNodeDatachannelBackend();
+    const peer = backend.createPeer({ loopbackOnly: true });
+    await peer.answer(offer('active'));
+    const ready = peer.answerReady!();
+    expect(await settled(ready)).toBe(false);
+    ndc.iceStates[0]!('checking');
+    expect(await settled(ready)).toBe(false);
+    ndc.iceStates[0]!('connected');
+    expect(await settled(ready)).toBe(true);
+    // Checks passed already: no wait at all.
+    expect(await settled(peer.answerReady!())).toBe(true);
+    peer.close();
+  });
+
+  it(`sends it anyway after ${NDC_ANSWER_HOLD_MS} ms when the checks do not pass`, async () => {
+    vi.useFakeTimers();
+    const peer = (await createNodeDatachannelBackend()).createPeer({ loopbackOnly: true });
+    await peer.answer(offer('active'));
+    const ready = peer.answerReady!();
+    await vi.advanceTimersByTimeAsync(NDC_ANSWER_HOLD_MS - 1);
+    expect(await settled(ready)).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await settled(ready)).toBe(true);
+    peer.close();
+  });
+
+  it('does not hold where it is the DTLS client, or off loopback', async () => {
+    const backend = await createNodeDatachannelBackend();
+    const client = backend.createPeer({ loopbackOnly: true });
+    await client.answer(offer('actpass'));
+    expect(await settled(client.answerReady!())).toBe(true);
+    const remote = backend.createPeer({});
+    await remote.answer(offer('active'));
+    expect(await settled(remote.answerReady!())).toBe(true);
+    client.close();
+    remote.close();
+  });
 });
 
 describe('the node-datachannel backend applies its settings', () => {

@@ -94,6 +94,13 @@ export const NDC_LOOPBACK_MTU = 4096;
  *   not it either: libdatachannel 0.24 already sets a 200 ms minimum (usrsctp: 1 s), and
  *   node-datachannel 0.33 passes no RTO, burst or heartbeat setting through.
  */
+/**
+ * The longest a `loopbackOnly` answerer that runs the DTLS server holds its answer, waiting
+ * for its own ICE checks to pass (they took 0.2–28 ms in bench/transfer's connects, more
+ * under load). Past it the answer goes anyway: the connect is as it was without the hold.
+ */
+export const NDC_ANSWER_HOLD_MS = 50;
+
 export const DEFAULT_NDC_SCTP: NodeDatachannelSctpSettings = {
   recvBufferSize: 4 * 1024 * 1024,
   sendBufferSize: 4 * 1024 * 1024,
@@ -229,6 +236,18 @@ function createPeer(ndc: NdcModule, options: RtcPeerOptions, mtu?: number): RtcP
     return channel;
   };
   pc.onDataChannel((dc) => incoming.emit(track(new NdcChannel(dc))));
+  // Whether this end's own ICE checks have passed: libdatachannel starts its DTLS
+  // transport then.
+  let iceUp = false;
+  const iceConnected = new Listeners<[]>();
+  pc.onIceStateChange((state) => {
+    if (state !== 'connected' && state !== 'completed') return;
+    iceUp = true;
+    iceConnected.emit();
+  });
+  // Set by `answer`: an offer that says `a=setup:active` (ours do) makes this end the
+  // DTLS server.
+  let dtlsServer = false;
 
   /** Applies `apply`, then waits for the local description of `type`. */
   const local = (type: 'offer' | 'answer', apply: () => void) =>
@@ -259,11 +278,39 @@ function createPeer(ndc: NdcModule, options: RtcPeerOptions, mtu?: number): RtcP
       const offer = await local('offer', () => pc.setLocalDescription('offer'));
       return { type: 'offer', sdp: offerAsDtlsClient(offer.sdp) };
     },
-    answer: (offer) =>
-      local('answer', () => {
+    answer: (offer) => {
+      dtlsServer = /^a=setup:active\r?$/m.test(offer.sdp);
+      return local('answer', () => {
         pc.setRemoteDescription(offer.sdp, 'offer');
         pc.setLocalDescription('answer');
-      }),
+      });
+    },
+    // libdatachannel 0.24 (node-datachannel 0.33) can leave unanswered a ClientHello that
+    // arrived before its DTLS server started: `DtlsTransport::start` replays it from the
+    // ICE transport's buffer (`registerIncoming`) to a worker thread before it marks
+    // itself connecting, and that thread, finding it not connecting yet, leaves it queued
+    // until the next datagram: the client's retransmission, 1 s later. On loopback the
+    // offerer's hello can beat this end's own ICE checks (one connect in 20 to 60 here,
+    // more under load: docs/performance.md). Held until those checks pass, the answer
+    // reaches the offerer after this end's DTLS server is up, and its hello is read at
+    // once. Only on `loopbackOnly` links: at a real round-trip time this end's checks pass
+    // a round trip before a hello can arrive, and the hold would only add that round trip.
+    answerReady: () => {
+      if (!options.loopbackOnly || !dtlsServer || iceUp || closed) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          removeIce();
+          removeState();
+          resolve();
+        };
+        const timer = setTimeout(done, NDC_ANSWER_HOLD_MS);
+        const removeIce = iceConnected.add(done);
+        const removeState = states.add((state) => {
+          if (state === 'closed' || state === 'failed') done();
+        });
+      });
+    },
     acceptAnswer: async (answer) => pc.setRemoteDescription(answer.sdp, 'answer'),
     addIceCandidate: async ({ candidate, sdpMid }) => {
       if (candidate) pc.addRemoteCandidate(candidate, sdpMid ?? '0');
