@@ -77,6 +77,13 @@ const IP_UDP_HEADERS = 28;
 export const NDC_LOOPBACK_MTU = 4096;
 
 /**
+ * The longest a `loopbackOnly` answerer that runs the DTLS server holds its answer, waiting
+ * for its own ICE checks to pass (they took 0.2–28 ms in bench/transfer's connects, more
+ * under load). Past it the answer goes anyway: the connect is as it was without the hold.
+ */
+export const NDC_ANSWER_HOLD_MS = 50;
+
+/**
  * The SCTP settings trainwire applies unless told otherwise (bench/transfer, numbers in
  * docs/performance.md, "node-datachannel at 1 % loss").
  *
@@ -94,13 +101,6 @@ export const NDC_LOOPBACK_MTU = 4096;
  *   not it either: libdatachannel 0.24 already sets a 200 ms minimum (usrsctp: 1 s), and
  *   node-datachannel 0.33 passes no RTO, burst or heartbeat setting through.
  */
-/**
- * The longest a `loopbackOnly` answerer that runs the DTLS server holds its answer, waiting
- * for its own ICE checks to pass (they took 0.2–28 ms in bench/transfer's connects, more
- * under load). Past it the answer goes anyway: the connect is as it was without the hold.
- */
-export const NDC_ANSWER_HOLD_MS = 50;
-
 export const DEFAULT_NDC_SCTP: NodeDatachannelSctpSettings = {
   recvBufferSize: 4 * 1024 * 1024,
   sendBufferSize: 4 * 1024 * 1024,
