@@ -12,6 +12,7 @@ export type { ByteChannelTuning } from './ByteChannelTuning.js';
 export {
   createNodeDatachannelBackend,
   DEFAULT_NDC_SCTP,
+  NDC_ANSWER_HOLD_MS,
   NDC_LOOPBACK_MTU,
   type NodeDatachannelBackendOptions,
   type NodeDatachannelSctpSettings,
